@@ -1,0 +1,76 @@
+"""Client of the Rasa engine: its REST channel (a bot turn) and its HTTP API (status)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+log = logging.getLogger(__name__)
+
+
+class EngineUnavailable(RuntimeError):
+    """The engine did not answer (down, starting, overloaded past the timeout)."""
+
+
+@dataclass(frozen=True)
+class BotMessage:
+    text: str
+    buttons: list[dict[str, str]] = field(default_factory=list)
+
+
+def _to_bot_message(raw: dict[str, Any]) -> BotMessage | None:
+    text = raw.get("text") or ""
+    buttons = [
+        {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
+        for b in raw.get("buttons") or []
+        if b.get("payload")
+    ]
+    custom = raw.get("custom")
+    if not text and isinstance(custom, dict):
+        text = str(custom.get("text") or "")
+    if not text and raw.get("image"):
+        text = str(raw["image"])
+    if not text and not buttons:
+        return None
+    return BotMessage(text=text, buttons=buttons)
+
+
+class EngineClient:
+    def __init__(self, base_url: str, auth_token: str, timeout_s: float = 30.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._token = auth_token
+        self._client = httpx.AsyncClient(
+            timeout=httpx.Timeout(timeout_s, connect=2.0),
+            limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
+        )
+
+    async def send(self, sender: str, message: str) -> list[BotMessage]:
+        """One bot turn through Rasa's REST channel."""
+        try:
+            response = await self._client.post(
+                f"{self.base_url}/webhooks/rest/webhook",
+                json={"sender": sender, "message": message},
+            )
+        except httpx.HTTPError as exc:
+            raise EngineUnavailable(type(exc).__name__) from exc
+        if response.status_code != 200:
+            raise EngineUnavailable(f"engine answered {response.status_code}")
+        return [m for raw in response.json() or [] if (m := _to_bot_message(raw))]
+
+    async def model_loaded(self) -> bool:
+        """True when the engine answers and has a model loaded."""
+        try:
+            response = await self._client.get(
+                f"{self.base_url}/status", params={"token": self._token}, timeout=3.0
+            )
+        except httpx.HTTPError:
+            return False
+        if response.status_code != 200:
+            return False
+        return bool(response.json().get("model_file"))
+
+    async def close(self) -> None:
+        await self._client.aclose()

@@ -1,0 +1,161 @@
+"""The chat gateway: stores every turn, asks the engine, fans replies out to WebSockets."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from dataclasses import dataclass
+from typing import Any
+
+from api.broker import Broker
+from api.chat.engine import EngineClient, EngineUnavailable
+from api.chat.ratelimit import RateLimiter
+from sales import conversations
+from sales.db import Database
+from sales.models import ChatMessage, ChatMode, ChatSession, Role
+
+log = logging.getLogger(__name__)
+
+ENGINE_DOWN_REPLY = (
+    "Sorry, our assistant is unavailable at the moment. Your message is saved and a person "
+    "from our sales team will follow up."
+)
+
+
+class InvalidMessage(ValueError):
+    """The buyer's message cannot be processed as given (the reason is readable)."""
+
+
+class MessageTooLong(InvalidMessage):
+    pass
+
+
+class RateLimited(RuntimeError):
+    pass
+
+
+class EngineDown(RuntimeError):
+    """The engine is down; the buyer's message was stored all the same."""
+
+
+@dataclass(frozen=True)
+class Turn:
+    messages: list[ChatMessage]
+    mode: str
+
+
+def message_event(message: ChatMessage) -> dict[str, Any]:
+    return {
+        "type": "message",
+        "seq": message.seq,
+        "role": message.role,
+        "text": message.text,
+        "buttons": message.buttons or [],
+        "created_at": message.created_at.isoformat().replace("+00:00", "Z"),
+        "author": message.author,
+    }
+
+
+def engine_text(text: str) -> str:
+    """What the engine gets for a typed message.
+
+    Rasa reads a message starting with "/" as an intent with entities ("/inform{...}"); a buyer
+    must not be able to set slots or restart the conversation by typing one, so leading slashes
+    are dropped (buttons carry such payloads, and those are checked against what was offered).
+    """
+    return text.strip().lstrip("/").strip()
+
+
+class ChatGateway:
+    def __init__(
+        self,
+        *,
+        db: Database,
+        engine: EngineClient,
+        broker: Broker,
+        limiter: RateLimiter,
+        max_text: int,
+    ) -> None:
+        self.db = db
+        self.engine = engine
+        self.broker = broker
+        self.limiter = limiter
+        self.max_text = max_text
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    def _lock(self, session_id: str) -> asyncio.Lock:
+        lock = self._locks.get(session_id)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._locks[session_id] = lock
+        return lock
+
+    async def publish(self, session_id: str, messages: list[ChatMessage]) -> None:
+        for message in messages:
+            await self.broker.publish(session_id, message_event(message))
+
+    async def _resolve_payload(self, session_id: str, payload: str) -> str:
+        """The title of the offered button with this payload (buttons are the only way in)."""
+        async with self.db.session() as db:
+            offered = await conversations.last_buttons(db, session_id)
+        for button in offered:
+            if button.get("payload") == payload:
+                return button.get("title") or payload
+        raise InvalidMessage("that button is no longer available; please type your answer")
+
+    async def handle(
+        self, session: ChatSession, *, text: str | None = None, payload: str | None = None
+    ) -> Turn:
+        """One buyer message: stored first, then answered by the engine (if the bot has the
+        conversation). Raises EngineDown after storing when the engine does not answer."""
+        if not self.limiter.allow(session.id):
+            raise RateLimited("too many messages; please wait a moment")
+        if payload is not None:
+            shown = await self._resolve_payload(session.id, payload)
+            to_engine = payload
+        else:
+            assert text is not None
+            if len(text) > self.max_text:
+                raise MessageTooLong(
+                    f"a message may have at most {self.max_text} characters; "
+                    f"this one has {len(text)}"
+                )
+            shown = text.strip()
+            to_engine = engine_text(text)
+            if not to_engine:
+                raise InvalidMessage("the message is empty")
+
+        async with self._lock(session.id):
+            async with self.db.session() as db:
+                current = await db.get(ChatSession, session.id, populate_existing=True)
+                mode = current.mode if current else session.mode
+                bot_has_it = mode == ChatMode.BOT.value
+                (buyer_message,) = await conversations.append(
+                    db,
+                    session_id=session.id,
+                    role=Role.BUYER,
+                    texts=[(shown, [])],
+                    payload=payload,
+                    handled=not bot_has_it,
+                )
+            await self.publish(session.id, [buyer_message])
+            if not bot_has_it:
+                return Turn(messages=[], mode=mode)
+            try:
+                replies = await self.engine.send(session.id, to_engine)
+            except EngineUnavailable as exc:
+                log.warning("engine unavailable", extra={"reason": str(exc)})
+                raise EngineDown(ENGINE_DOWN_REPLY) from exc
+            async with self.db.session() as db:
+                stored = await conversations.append(
+                    db,
+                    session_id=session.id,
+                    role=Role.BOT,
+                    texts=[(r.text, r.buttons) for r in replies],
+                )
+                await conversations.mark_handled(db, [buyer_message.id])
+                current = await db.get(ChatSession, session.id, populate_existing=True)
+                mode = current.mode if current else mode
+            await self.publish(session.id, stored)
+            return Turn(messages=stored, mode=mode)

@@ -1,0 +1,56 @@
+"""Bodies of the buyer chat API (CONTRACTS.md)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Mode = Literal["bot", "waiting_for_agent", "agent"]
+
+
+class SessionIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    locale: str | None = Field(
+        default=None, max_length=16, pattern=r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$"
+    )
+    page_url: str | None = Field(default=None, max_length=2048)
+
+
+class SessionOut(BaseModel):
+    session_id: str
+    token: str
+
+
+class MessageIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str | None = None
+    payload: str | None = Field(default=None, max_length=512)
+
+    @model_validator(mode="after")
+    def _one_of(self) -> MessageIn:
+        if (self.text is None) == (self.payload is None):
+            raise ValueError('give exactly one of "text" or "payload"')
+        return self
+
+
+class Button(BaseModel):
+    title: str
+    payload: str
+
+
+class MessageOut(BaseModel):
+    seq: int
+    role: Literal["buyer", "bot", "agent", "system"]
+    text: str
+    buttons: list[Button] = []
+    created_at: datetime
+    author: str | None = None
+
+
+class TurnOut(BaseModel):
+    messages: list[MessageOut]
+    mode: Mode

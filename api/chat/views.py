@@ -1,0 +1,152 @@
+"""The buyer chat API (CONTRACTS.md): sessions, messages, transcript, WebSocket."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, WebSocket, status
+from fastapi.websockets import WebSocketDisconnect
+from pydantic import ValidationError
+
+from api.chat.gateway import (
+    EngineDown,
+    InvalidMessage,
+    MessageTooLong,
+    RateLimited,
+    message_event,
+)
+from api.chat.schemas import MessageIn, MessageOut, SessionIn, SessionOut, TurnOut
+from api.deps import Services, ServicesDep, bearer_token, get_ws_services
+from api.logs import session_id_var
+from sales import conversations
+from sales.models import ChatMessage, ChatSession
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/api/chat", tags=["buyer chat"])
+
+
+def _out(message: ChatMessage) -> MessageOut:
+    return MessageOut.model_validate(message_event(message))
+
+
+async def _session(services: Services, session_id: str, token: str | None) -> ChatSession:
+    session_id_var.set(session_id)
+    if token is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing bearer token")
+    async with services.db.session() as db:
+        try:
+            return await conversations.authenticate(db, session_id, token)
+        except conversations.SessionNotFound:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "unknown chat session") from None
+        except conversations.BadToken:
+            raise HTTPException(
+                status.HTTP_401_UNAUTHORIZED, "wrong token for this session"
+            ) from None
+
+
+async def authorized_session(
+    session_id: str, request: Request, services: ServicesDep
+) -> ChatSession:
+    return await _session(services, session_id, bearer_token(request))
+
+
+SessionDep = Annotated[ChatSession, Depends(authorized_session)]
+
+
+@router.post("/sessions", status_code=status.HTTP_201_CREATED, response_model=SessionOut)
+async def create_session(services: ServicesDep, body: SessionIn | None = None) -> SessionOut:
+    body = body or SessionIn()
+    async with services.db.session() as db:
+        session, token = await conversations.create_session(
+            db, locale=body.locale, page_url=body.page_url
+        )
+    session_id_var.set(session.id)
+    log.info("chat session created", extra={"locale": body.locale})
+    return SessionOut(session_id=session.id, token=token)
+
+
+@router.post(
+    "/sessions/{session_id}/messages",
+    response_model=TurnOut,
+    responses={
+        401: {"description": "missing or wrong token"},
+        404: {"description": "unknown session"},
+        413: {"description": "text over the limit"},
+        429: {"description": "too many messages"},
+        503: {"description": "engine down; the message is kept"},
+    },
+)
+async def post_message(body: MessageIn, session: SessionDep, services: ServicesDep) -> TurnOut:
+    try:
+        turn = await services.gateway.handle(session, text=body.text, payload=body.payload)
+    except MessageTooLong as exc:
+        raise HTTPException(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, str(exc)) from None
+    except InvalidMessage as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(exc)) from None
+    except RateLimited as exc:
+        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, str(exc)) from None
+    except EngineDown as exc:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc)) from None
+    return TurnOut(messages=[_out(m) for m in turn.messages], mode=turn.mode)
+
+
+@router.get("/sessions/{session_id}/messages", response_model=TurnOut)
+async def transcript(
+    session: SessionDep, services: ServicesDep, after: Annotated[int, Query(ge=0)] = 0
+) -> TurnOut:
+    async with services.db.session() as db:
+        messages = await conversations.messages_after(db, session.id, after)
+    return TurnOut(messages=[_out(m) for m in messages], mode=session.mode)
+
+
+@router.websocket("/sessions/{session_id}/ws")
+async def websocket(
+    websocket: WebSocket,
+    session_id: str,
+    services: Annotated[Services, Depends(get_ws_services)],
+    token: str | None = None,
+) -> None:
+    try:
+        session = await _session(services, session_id, token)
+    except HTTPException as exc:
+        await websocket.close(code=4000 + exc.status_code, reason=str(exc.detail))
+        return
+    await websocket.accept()
+    async with services.broker.subscribe(session.id) as events:
+
+        async def push() -> None:
+            async for event in events:
+                await websocket.send_json(event)
+
+        pusher = asyncio.create_task(push())
+        try:
+            while True:
+                incoming = await websocket.receive_json()
+                await _ws_message(websocket, services, session, incoming)
+        except (WebSocketDisconnect, RuntimeError):
+            pass
+        finally:
+            pusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await pusher
+
+
+async def _ws_message(
+    websocket: WebSocket, services: Services, session: ChatSession, incoming: object
+) -> None:
+    """A message sent over the socket; replies arrive through the broker like any other."""
+    if not isinstance(incoming, dict) or incoming.get("type") != "message":
+        await websocket.send_json({"type": "error", "detail": 'expected {"type": "message", ...}'})
+        return
+    try:
+        body = MessageIn.model_validate(
+            {k: v for k, v in incoming.items() if k in ("text", "payload")}
+        )
+        await services.gateway.handle(session, text=body.text, payload=body.payload)
+    except ValidationError as exc:
+        await websocket.send_json({"type": "error", "detail": exc.errors()[0]["msg"]})
+    except (InvalidMessage, RateLimited, EngineDown) as exc:
+        await websocket.send_json({"type": "error", "detail": str(exc)})

@@ -1,0 +1,46 @@
+"""GET /health: 200 only when the engine has its model, the knowledge index is loaded and the
+database answers; 503 naming the failing parts otherwise."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from api.deps import ServicesDep
+
+router = APIRouter(tags=["health"])
+
+
+async def _database(services: Any) -> str | None:
+    try:
+        await asyncio.wait_for(services.db.ping(), timeout=3)
+    except Exception as exc:
+        return f"database: {type(exc).__name__}"
+    return None
+
+
+async def _engine(services: Any) -> str | None:
+    return None if await services.engine.model_loaded() else "engine: no model loaded or down"
+
+
+@router.get("/health")
+async def health(services: ServicesDep) -> JSONResponse:
+    db_error, engine_error = await asyncio.gather(_database(services), _engine(services))
+    kb_error = (
+        None if services.kb is not None else f"knowledge: {services.kb_error or 'not loaded'}"
+    )
+    failing = [e for e in (engine_error, kb_error, db_error) if e]
+    body: dict[str, Any] = {
+        "status": "ok" if not failing else "unavailable",
+        "engine": "ok" if not engine_error else "down",
+        "knowledge": "ok" if not kb_error else "not loaded",
+        "database": "ok" if not db_error else "down",
+    }
+    if services.kb is not None:
+        body["knowledge_chunks"] = services.kb.chunk_count
+    if failing:
+        body["failing"] = failing
+    return JSONResponse(body, status_code=200 if not failing else 503)

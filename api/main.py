@@ -1,0 +1,163 @@
+"""The FastAPI app: chat gateway, action webhook, staff API, health, widget and demo page."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+import actions.runtime
+from api import logs
+from api.broker import create_broker
+from api.chat import views as chat_views
+from api.chat.engine import EngineClient
+from api.chat.gateway import ChatGateway
+from api.chat.ratelimit import RateLimiter
+from api.deps import Services
+from api.health import router as health_router
+from api.limits import BodySizeLimit
+from api.settings import Settings, get_settings
+from api.staff.inquiries import router as inquiries_router
+from api.webhook import build_executor
+from api.webhook import router as webhook_router
+from sales.db import Database
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).with_name("static")
+
+
+def _load_knowledge(settings: Settings) -> tuple[object | None, str | None]:
+    try:
+        from knowledge.index import KnowledgeBase
+
+        return KnowledgeBase.load(settings.kb_index_dir), None
+    except Exception as exc:  # the app runs without it; /health says so
+        log.error("knowledge index not loaded", extra={"reason": f"{type(exc).__name__}: {exc}"})
+        return None, f"{type(exc).__name__}"
+
+
+def _readable(exc: RequestValidationError) -> str:
+    parts = []
+    for error in exc.errors():
+        where = ".".join(str(p) for p in error.get("loc", ()) if p != "body")
+        parts.append(f"{where}: {error.get('msg')}" if where else str(error.get("msg")))
+    return "; ".join(parts) or "malformed request"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    secrets = frozenset(
+        {
+            settings.action_server_token.get_secret_value(),
+            settings.rasa_auth_token.get_secret_value(),
+            *settings.staff_tokens,
+            *(
+                s.get_secret_value()
+                for s in (settings.slack_bot_token, settings.slack_signing_secret)
+                if s
+            ),
+        }
+    )
+    logs.configure(settings.log_level, secrets)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = Database(settings.database_url)
+        engine = EngineClient(
+            settings.engine_url,
+            settings.rasa_auth_token.get_secret_value(),
+            timeout_s=settings.engine_timeout_s,
+        )
+        broker = await create_broker(settings.redis_url)
+        gateway = ChatGateway(
+            db=db,
+            engine=engine,
+            broker=broker,
+            limiter=RateLimiter(settings.chat_rate_per_minute, settings.chat_rate_burst),
+            max_text=settings.chat_max_text,
+        )
+        kb, kb_error = _load_knowledge(settings)
+        services = Services(
+            settings=settings,
+            db=db,
+            engine=engine,
+            broker=broker,
+            gateway=gateway,
+            kb=kb,
+            kb_error=kb_error,
+        )
+        app.state.services = services
+        app.state.executor = build_executor()
+        actions.runtime.configure(actions.runtime.Runtime(db=db, kb=kb, broker=broker))
+        log.info(
+            "app started", extra={"engine": settings.engine_url, "redis": bool(settings.redis_url)}
+        )
+        try:
+            yield
+        finally:
+            actions.runtime.reset()
+            await broker.close()
+            await engine.close()
+            await db.dispose()
+
+    app = FastAPI(
+        title="exportdesk",
+        version="0.1.0",
+        summary="Conversational sales assistant for cross-border B2B trade",
+        lifespan=lifespan,
+    )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse(
+            {"detail": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"detail": _readable(exc)}, status_code=422)
+
+    @app.middleware("http")
+    async def access_log(request: Request, call_next):  # type: ignore[no-untyped-def]
+        started = time.perf_counter()
+        logs.session_id_var.set(None)
+        response = await call_next(request)
+        log.info(
+            "request",
+            extra={
+                "method": request.method,
+                "path": request.url.path,  # never the query string: it may hold a token
+                "status": response.status_code,
+                "ms": round((time.perf_counter() - started) * 1000, 1),
+            },
+        )
+        return response
+
+    app.add_middleware(
+        BodySizeLimit, max_bytes=settings.chat_max_body_bytes, exempt_prefixes=("/webhook",)
+    )
+
+    app.include_router(health_router)
+    app.include_router(chat_views.router)
+    app.include_router(inquiries_router)
+    app.include_router(webhook_router)
+
+    @app.get("/", include_in_schema=False)
+    async def demo_page() -> FileResponse:
+        return FileResponse(STATIC / "demo.html", media_type="text/html")
+
+    @app.get("/widget.js", include_in_schema=False)
+    async def widget() -> FileResponse:
+        path = STATIC / "widget.js"
+        if not path.exists():
+            raise HTTPException(404, "widget not built")
+        return FileResponse(path, media_type="text/javascript")
+
+    return app

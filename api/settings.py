@@ -1,0 +1,75 @@
+"""All configuration, from environment variables (and a `.env` file), per CONTRACTS.md."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    app_host: str = "127.0.0.1"
+    app_port: int = 8000
+    rasa_host: str = "127.0.0.1"
+    rasa_port: int = 5005
+
+    database_url: str = f"sqlite:///{ROOT / 'var' / 'exportdesk.db'}"
+    tracker_store_url: str = f"sqlite:///{ROOT / 'var' / 'tracker.db'}"
+    redis_url: str | None = None
+
+    staff_api_tokens: SecretStr = SecretStr("")
+    action_server_token: SecretStr = Field(
+        default_factory=lambda: SecretStr(secrets.token_urlsafe(32))
+    )
+    rasa_auth_token: SecretStr = Field(default_factory=lambda: SecretStr(secrets.token_urlsafe(32)))
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    slack_sales_channel: str | None = None
+
+    kb_index_dir: Path = ROOT / "var" / "kb"
+    kb_source_dir: Path = ROOT / "knowledge" / "demo"
+    kb_embedding_model: str | None = None
+
+    chat_max_text: int = 2000
+    chat_max_body_bytes: int = 64 * 1024
+    chat_rate_per_minute: int = 60
+    chat_rate_burst: int = 15
+    engine_timeout_s: float = 30.0
+    log_level: str = "INFO"
+
+    @field_validator("redis_url", "slack_sales_channel", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @property
+    def engine_url(self) -> str:
+        return f"http://{self.rasa_host}:{self.rasa_port}"
+
+    @property
+    def app_host_for_engine(self) -> str:
+        """Where the engine reaches the action webhook (loopback when the app binds all)."""
+        return "127.0.0.1" if self.app_host in ("0.0.0.0", "::", "") else self.app_host
+
+    @property
+    def staff_tokens(self) -> frozenset[str]:
+        raw = self.staff_api_tokens.get_secret_value()
+        return frozenset(t.strip() for t in raw.split(",") if t.strip())
+
+    @property
+    def slack_enabled(self) -> bool:
+        return bool(self.slack_bot_token and self.slack_signing_secret)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,25 @@
+"""Bearer-token auth for the staff API (tokens from STAFF_API_TOKENS; none set: refuse all)."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+
+from api.deps import ServicesDep, bearer_token
+
+
+async def require_staff(request: Request, services: ServicesDep) -> str:
+    token = bearer_token(request)
+    allowed = services.settings.staff_tokens
+    if token is None or not any(hmac.compare_digest(token, t) for t in allowed):
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "missing or wrong staff API token",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return token
+
+
+StaffDep = Annotated[str, Depends(require_staff)]

@@ -1,0 +1,143 @@
+"""Chat sessions and their transcript (every buyer, bot, agent and system message)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from sales.models import ChatMessage, ChatMode, ChatSession, Role
+
+
+class SessionNotFound(LookupError):
+    pass
+
+
+class BadToken(PermissionError):
+    pass
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def create_session(
+    db: AsyncSession, *, locale: str | None = None, page_url: str | None = None
+) -> tuple[ChatSession, str]:
+    """A new session and its bearer token (only the token's hash is stored)."""
+    token = secrets.token_urlsafe(32)
+    session = ChatSession(
+        id=uuid.uuid4().hex,
+        token_hash=_hash(token),
+        locale=locale,
+        language=(locale or "").split("-")[0].lower() or None,
+        page_url=page_url,
+        mode=ChatMode.BOT.value,
+        last_seq=0,
+    )
+    db.add(session)
+    await db.commit()
+    return session, token
+
+
+async def authenticate(db: AsyncSession, session_id: str, token: str | None) -> ChatSession:
+    session = await db.get(ChatSession, session_id) if len(session_id) <= 32 else None
+    if session is None:
+        raise SessionNotFound(session_id)
+    if not token or not hmac.compare_digest(session.token_hash, _hash(token)):
+        raise BadToken(session_id)
+    return session
+
+
+async def _allocate_seq(db: AsyncSession, session_id: str, count: int) -> int:
+    """Reserve ``count`` sequence numbers atomically; returns the last one."""
+    result = await db.execute(
+        update(ChatSession)
+        .where(ChatSession.id == session_id)
+        .values(last_seq=ChatSession.last_seq + count)
+        .returning(ChatSession.last_seq)
+    )
+    return result.scalar_one()
+
+
+async def append(
+    db: AsyncSession,
+    *,
+    session_id: str,
+    role: Role,
+    texts: Sequence[tuple[str, list[dict[str, str]]]],
+    payload: str | None = None,
+    author: str | None = None,
+    handled: bool = True,
+) -> list[ChatMessage]:
+    """Append messages of one role to the transcript and commit; returns them with their seq."""
+    if not texts:
+        return []
+    last = await _allocate_seq(db, session_id, len(texts))
+    first = last - len(texts) + 1
+    rows = [
+        ChatMessage(
+            session_id=session_id,
+            seq=first + i,
+            role=role.value,
+            text=text,
+            buttons=buttons,
+            payload=payload,
+            author=author,
+            handled=handled,
+        )
+        for i, (text, buttons) in enumerate(texts)
+    ]
+    db.add_all(rows)
+    await db.commit()
+    return rows
+
+
+async def messages_after(db: AsyncSession, session_id: str, after: int = 0) -> list[ChatMessage]:
+    result = await db.execute(
+        select(ChatMessage)
+        .where(ChatMessage.session_id == session_id, ChatMessage.seq > after)
+        .order_by(ChatMessage.seq)
+    )
+    return list(result.scalars())
+
+
+async def last_buttons(db: AsyncSession, session_id: str) -> list[dict[str, str]]:
+    """The buttons of the newest bot or agent message: the payloads a buyer may click now."""
+    result = await db.execute(
+        select(ChatMessage.buttons)
+        .where(
+            ChatMessage.session_id == session_id,
+            ChatMessage.role.in_([Role.BOT.value, Role.AGENT.value]),
+        )
+        .order_by(ChatMessage.seq.desc())
+        .limit(1)
+    )
+    return list(result.scalar_one_or_none() or [])
+
+
+async def mark_handled(db: AsyncSession, message_ids: Sequence[int]) -> None:
+    if message_ids:
+        await db.execute(
+            update(ChatMessage).where(ChatMessage.id.in_(message_ids)).values(handled=True)
+        )
+        await db.commit()
+
+
+async def unhandled(db: AsyncSession, session_id: str) -> list[ChatMessage]:
+    """Buyer messages the engine never answered (it was down), oldest first."""
+    result = await db.execute(
+        select(ChatMessage)
+        .where(
+            ChatMessage.session_id == session_id,
+            ChatMessage.role == Role.BUYER.value,
+            ChatMessage.handled.is_(False),
+        )
+        .order_by(ChatMessage.seq)
+    )
+    return list(result.scalars())

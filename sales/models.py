@@ -1,0 +1,295 @@
+"""The order database: chat sessions and their transcript, inquiries, quotes, the outbox."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite stores them naive)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# BIGINT primary keys on PostgreSQL, INTEGER (the rowid alias) on SQLite.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+Money = Numeric(18, 4)
+Quantity = Numeric(18, 3)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class ChatMode(enum.StrEnum):
+    BOT = "bot"
+    WAITING_FOR_AGENT = "waiting_for_agent"
+    AGENT = "agent"
+
+
+class Role(enum.StrEnum):
+    BUYER = "buyer"
+    BOT = "bot"
+    AGENT = "agent"
+    SYSTEM = "system"
+
+
+class InquiryStatus(enum.StrEnum):
+    NEW = "new"
+    QUOTED = "quoted"
+    PENDING_APPROVAL = "pending_approval"
+    HANDED_OFF = "handed_off"
+    WON = "won"
+    LOST = "lost"
+    SPAM = "spam"
+
+
+class QuoteStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PENDING_APPROVAL = "pending_approval"
+    APPROVED = "approved"
+    SENT = "sent"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    EXPIRED = "expired"
+
+
+class OutboxStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    DEAD = "dead"
+
+
+class ChatSession(Base):
+    __tablename__ = "chat_sessions"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    locale: Mapped[str | None] = mapped_column(String(16))
+    language: Mapped[str | None] = mapped_column(String(8))
+    page_url: Mapped[str | None] = mapped_column(String(2048))
+    mode: Mapped[str] = mapped_column(String(24), default=ChatMode.BOT.value)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    messages: Mapped[list[ChatMessage]] = relationship(
+        back_populates="session", order_by="ChatMessage.seq", cascade="all, delete-orphan"
+    )
+
+
+class ChatMessage(Base):
+    __tablename__ = "chat_messages"
+    __table_args__ = (UniqueConstraint("session_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("chat_sessions.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text, default="")
+    buttons: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    payload: Mapped[str | None] = mapped_column(String(512))
+    author: Mapped[str | None] = mapped_column(String(128))
+    # Buyer messages only: whether the engine has processed it (False while the engine is down).
+    handled: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    session: Mapped[ChatSession] = relationship(back_populates="messages")
+
+
+class ReferenceCounter(Base):
+    """Gapless per-year counters for RFQ-/Q- references (the row lock serialises writers)."""
+
+    __tablename__ = "reference_counters"
+
+    prefix: Mapped[str] = mapped_column(String(8), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Inquiry(Base):
+    __tablename__ = "inquiries"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    reference: Mapped[str] = mapped_column(String(32), unique=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(128), unique=True)
+    status: Mapped[str] = mapped_column(String(24), default=InquiryStatus.NEW.value, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    session_id: Mapped[str | None] = mapped_column(
+        ForeignKey("chat_sessions.id", ondelete="SET NULL"), index=True
+    )
+    language: Mapped[str | None] = mapped_column(String(8))
+    company: Mapped[str | None] = mapped_column(String(200))
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    buyer_country: Mapped[str | None] = mapped_column(String(2))
+    business_type: Mapped[str | None] = mapped_column(String(24))
+    destination_country: Mapped[str | None] = mapped_column(String(2))
+    destination_place: Mapped[str | None] = mapped_column(String(120))
+    incoterm: Mapped[str | None] = mapped_column(String(3))
+    required_by: Mapped[date | None] = mapped_column(Date)
+    payment_terms: Mapped[str | None] = mapped_column(String(8))
+    sample_requested: Mapped[bool | None] = mapped_column(Boolean)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    lead_score: Mapped[int | None] = mapped_column(Integer)
+
+    items: Mapped[list[InquiryItem]] = relationship(
+        back_populates="inquiry", order_by="InquiryItem.position", cascade="all, delete-orphan"
+    )
+    quotes: Mapped[list[Quote]] = relationship(back_populates="inquiry", order_by="Quote.id")
+
+
+class InquiryItem(Base):
+    __tablename__ = "inquiry_items"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    inquiry_id: Mapped[int] = mapped_column(ForeignKey("inquiries.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    sku: Mapped[str | None] = mapped_column(String(64))
+    description: Mapped[str] = mapped_column(Text)
+    quantity: Mapped[Decimal] = mapped_column(Quantity)
+    unit: Mapped[str] = mapped_column(String(16), default="pcs")
+    target_price_amount: Mapped[Decimal | None] = mapped_column(Money)
+    target_price_currency: Mapped[str | None] = mapped_column(String(3))
+    certifications: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    inquiry: Mapped[Inquiry] = relationship(back_populates="items")
+
+
+class Quote(Base):
+    __tablename__ = "quotes"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    reference: Mapped[str] = mapped_column(String(32), unique=True)
+    inquiry_id: Mapped[int] = mapped_column(ForeignKey("inquiries.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(24), default=QuoteStatus.DRAFT.value, index=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    incoterm: Mapped[str | None] = mapped_column(String(3))
+    place: Mapped[str | None] = mapped_column(String(120))
+    payment_terms: Mapped[str | None] = mapped_column(String(8))
+    valid_until: Mapped[date] = mapped_column(Date)
+    margin_pct: Mapped[Decimal] = mapped_column(Numeric(7, 2))
+    total: Mapped[Decimal] = mapped_column(Money)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    inquiry: Mapped[Inquiry] = relationship(back_populates="quotes")
+    lines: Mapped[list[QuoteLine]] = relationship(
+        back_populates="quote", order_by="QuoteLine.position", cascade="all, delete-orphan"
+    )
+    charges: Mapped[list[QuoteCharge]] = relationship(
+        back_populates="quote", order_by="QuoteCharge.id", cascade="all, delete-orphan"
+    )
+    approvals: Mapped[list[QuoteApproval]] = relationship(
+        back_populates="quote", order_by="QuoteApproval.id", cascade="all, delete-orphan"
+    )
+
+
+class QuoteLine(Base):
+    __tablename__ = "quote_lines"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    quote_id: Mapped[int] = mapped_column(ForeignKey("quotes.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    sku: Mapped[str | None] = mapped_column(String(64))
+    quantity: Mapped[Decimal] = mapped_column(Quantity)
+    unit: Mapped[str] = mapped_column(String(16))
+    unit_price: Mapped[Decimal] = mapped_column(Money)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    lead_time_days: Mapped[int | None] = mapped_column(Integer)
+
+    quote: Mapped[Quote] = relationship(back_populates="lines")
+
+
+class QuoteCharge(Base):
+    __tablename__ = "quote_charges"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    quote_id: Mapped[int] = mapped_column(ForeignKey("quotes.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    estimate: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    quote: Mapped[Quote] = relationship(back_populates="charges")
+
+
+class QuoteApproval(Base):
+    __tablename__ = "quote_approvals"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    quote_id: Mapped[int] = mapped_column(ForeignKey("quotes.id", ondelete="CASCADE"))
+    by: Mapped[str] = mapped_column(String(128))
+    decision: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    quote: Mapped[Quote] = relationship(back_populates="approvals")
+
+
+class OutboxMessage(Base):
+    """Everything bound for Slack (or another outside system), written in the same transaction
+    as the business change and delivered afterwards with retries."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    topic: Mapped[str] = mapped_column(String(64))
+    # Messages with the same ordering key are delivered in id order (one Slack thread, say).
+    ordering_key: Mapped[str | None] = mapped_column(String(128), index=True)
+    dedupe_key: Mapped[str | None] = mapped_column(String(160), unique=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.PENDING.value)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

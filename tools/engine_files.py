@@ -1,0 +1,103 @@
+"""Everything the launcher needs to know about the Rasa engine: its Python, the model
+fingerprint, the endpoints file, the command line."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import yaml
+from sqlalchemy.engine import make_url
+
+from api.settings import ROOT, Settings
+
+ENGINE_VENV = ROOT / ".venv-engine"
+ENGINE_PYTHON = ENGINE_VENV / "bin" / "python"
+BOT = ROOT / "bot"
+CONFIG = ROOT / "config.yml"
+MODELS = ROOT / "models"
+VAR = ROOT / "var"
+
+
+def fingerprint() -> str:
+    """A hash of everything training reads: the bot project, the pipeline, the Rasa version."""
+    digest = hashlib.sha256()
+    files = sorted(
+        p
+        for p in [*BOT.rglob("*"), CONFIG, BOT / "requirements.txt"]
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+    )
+    for path in dict.fromkeys(files):
+        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def model_path(fp: str | None = None) -> Path:
+    return MODELS / f"exportdesk-{fp or fingerprint()}.tar.gz"
+
+
+def tracker_env(settings: Settings) -> dict[str, str]:
+    """Rasa's SQL tracker store reads a full SQLAlchemy URL from its `url` key."""
+    url = make_url(settings.tracker_store_url)
+    backend = url.get_backend_name()
+    if backend == "postgres":
+        backend = "postgresql"
+    if backend == "sqlite" and url.database:
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    plain = url.set(drivername=backend)
+    return {
+        "TRACKER_DIALECT": backend,
+        "TRACKER_STORE_URL": plain.render_as_string(hide_password=False),
+        "TRACKER_DB": plain.database or "",
+    }
+
+
+def write_endpoints(settings: Settings, target: Path) -> Path:
+    """The engine's endpoints.yml: secrets stay in the environment (${VAR}), not in the file."""
+    endpoints: dict[str, object] = {
+        "action_endpoint": {
+            "url": f"http://{settings.app_host_for_engine}:{settings.app_port}/webhook",
+            "headers": {"Authorization": "Bearer ${ACTION_SERVER_TOKEN}"},
+        },
+        "tracker_store": {
+            "type": "SQL",
+            "dialect": "${TRACKER_DIALECT}",
+            "url": "${TRACKER_STORE_URL}",
+            "db": "${TRACKER_DB}",
+        },
+    }
+    if settings.redis_url:
+        redis = make_url(settings.redis_url)
+        endpoints["lock_store"] = {
+            "type": "redis",
+            "url": redis.host or "127.0.0.1",
+            "port": redis.port or 6379,
+            "db": int(redis.database or 0),
+            "password": "${LOCK_STORE_PASSWORD}" if redis.password else None,
+            "key_prefix": "exportdesk",
+        }
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(yaml.safe_dump(endpoints, sort_keys=False))
+    return target
+
+
+def engine_env(settings: Settings) -> dict[str, str]:
+    env = {
+        **os.environ,
+        **tracker_env(settings),
+        "ACTION_SERVER_TOKEN": settings.action_server_token.get_secret_value(),
+        "RASA_AUTH_TOKEN": settings.rasa_auth_token.get_secret_value(),
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "PYTHONWARNINGS": "ignore",
+    }
+    if settings.redis_url:
+        password = make_url(settings.redis_url).password
+        if password:
+            env["LOCK_STORE_PASSWORD"] = password
+    return env

@@ -1,0 +1,288 @@
+"""Prepare and run the whole stack on one machine: `python -m tools.stack run|prepare|train`.
+
+`run` migrates the database, ingests the knowledge base (only what changed), trains the Rasa
+model only when `bot/` or `config.yml` changed, starts the engine and the app on loopback,
+prints the demo page's URL, and stops both cleanly on Ctrl-C or SIGTERM.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import fcntl
+import logging
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+
+from api.settings import ROOT, Settings
+from tools import engine_files
+
+log = logging.getLogger("stack")
+
+
+def _say(text: str) -> None:
+    print(f"[stack] {text}", flush=True)
+
+
+def train(*, force: bool = False) -> Path:
+    """Train the model unless one with the current fingerprint exists."""
+    fp = engine_files.fingerprint()
+    target = engine_files.model_path(fp)
+    if target.exists() and not force:
+        _say(f"model up to date ({target.name})")
+        return target
+    if not engine_files.ENGINE_PYTHON.exists():
+        raise SystemExit("the engine environment is missing: run `make env` first")
+    _say(f"training the Rasa model ({fp}); this takes a minute or two")
+    engine_files.MODELS.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=engine_files.MODELS) as tmp:
+        subprocess.run(
+            [
+                str(engine_files.ENGINE_PYTHON),
+                "-m",
+                "rasa",
+                "train",
+                "--config",
+                str(engine_files.CONFIG),
+                "--domain",
+                str(engine_files.BOT / "domain"),
+                "--data",
+                str(engine_files.BOT / "data"),
+                "--out",
+                tmp,
+                "--fixed-model-name",
+                "model",
+            ],
+            cwd=ROOT,
+            env={**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"},
+            check=True,
+        )
+        os.replace(Path(tmp) / "model.tar.gz", target)
+    for old in engine_files.MODELS.glob("exportdesk-*.tar.gz"):
+        if old != target:
+            old.unlink()
+    _say(f"model trained: {target.name}")
+    return target
+
+
+def migrate(settings: Settings) -> None:
+    from sales.migrate import upgrade
+
+    upgrade(settings.database_url)
+    _say("database migrated")
+
+
+def ingest_knowledge(settings: Settings) -> None:
+    from knowledge.ingest import ingest
+
+    report = ingest(settings.kb_source_dir, settings.kb_index_dir, settings.kb_embedding_model)
+    _say(f"knowledge base ready: {report}")
+
+
+def prepare(settings: Settings) -> Path:
+    migrate(settings)
+    ingest_knowledge(settings)
+    return train()
+
+
+class Stack:
+    """The engine and the app as child processes, each in its own process group."""
+
+    def __init__(self, settings: Settings, model: Path, log_dir: Path) -> None:
+        self.settings = settings
+        self.model = model
+        self.log_dir = log_dir
+        self.procs: dict[str, subprocess.Popen[bytes]] = {}
+
+    def _spawn(self, name: str, argv: list[str], env: dict[str, str]) -> None:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        out = (self.log_dir / f"{name}.log").open("ab")
+        self.procs[name] = subprocess.Popen(
+            argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+    def app_env(self) -> dict[str, str]:
+        s = self.settings
+        env = {
+            **os.environ,
+            "APP_HOST": s.app_host,
+            "APP_PORT": str(s.app_port),
+            "RASA_HOST": s.rasa_host,
+            "RASA_PORT": str(s.rasa_port),
+            "DATABASE_URL": s.database_url,
+            "ACTION_SERVER_TOKEN": s.action_server_token.get_secret_value(),
+            "RASA_AUTH_TOKEN": s.rasa_auth_token.get_secret_value(),
+            "KB_INDEX_DIR": str(s.kb_index_dir),
+        }
+        if s.kb_embedding_model:
+            env["KB_EMBEDDING_MODEL"] = s.kb_embedding_model
+        return env
+
+    def start_engine(self) -> None:
+        s = self.settings
+        endpoints = engine_files.write_endpoints(s, self.log_dir / "endpoints.yml")
+        self._spawn(
+            "engine",
+            [
+                str(engine_files.ENGINE_PYTHON),
+                str(engine_files.BOT / "serve.py"),
+                "--model",
+                str(self.model),
+                "--endpoints",
+                str(endpoints),
+                "--credentials",
+                str(engine_files.BOT / "credentials.yml"),
+                "--interface",
+                s.rasa_host,
+                "--port",
+                str(s.rasa_port),
+            ],
+            engine_files.engine_env(s),
+        )
+
+    def start_app(self) -> None:
+        s = self.settings
+        self._spawn(
+            "app",
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "api.main:create_app",
+                "--factory",
+                "--host",
+                s.app_host,
+                "--port",
+                str(s.app_port),
+                "--no-access-log",
+                "--timeout-graceful-shutdown",
+                "5",
+            ],
+            self.app_env(),
+        )
+
+    def start(self) -> None:
+        self.start_engine()
+        self.start_app()
+
+    def stop_engine(self) -> None:
+        self._stop("engine")
+
+    def _stop(self, name: str, timeout: float = 15.0) -> None:
+        proc = self.procs.pop(name, None)
+        if proc is None or proc.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+    def stop(self) -> None:
+        for name in ("app", "engine"):
+            self._stop(name)
+
+    def dead(self) -> list[str]:
+        return [name for name, proc in self.procs.items() if proc.poll() is not None]
+
+    def wait_healthy(self, timeout: float = 600.0) -> dict[str, object]:
+        url = f"http://{self.settings.app_host_for_engine}:{self.settings.app_port}/health"
+        deadline = time.monotonic() + timeout
+        last: object = "no answer"
+        while time.monotonic() < deadline:
+            if dead := self.dead():
+                raise RuntimeError(f"{', '.join(dead)} exited; see {self.log_dir}")
+            try:
+                response = httpx.get(url, timeout=5)
+                if response.status_code == 200:
+                    return response.json()
+                last = response.json()
+            except httpx.HTTPError as exc:
+                last = type(exc).__name__
+            time.sleep(1)
+        raise TimeoutError(f"not healthy after {timeout:.0f}s: {last}")
+
+
+@contextlib.contextmanager
+def single_instance(var: Path) -> Iterator[None]:
+    """One `make run` per checkout; the kernel drops the lock when the process dies."""
+    var.mkdir(parents=True, exist_ok=True)
+    with (var / "stack.lock").open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise SystemExit("another `make run` is already running in this checkout") from None
+        yield
+
+
+def run(settings: Settings) -> int:
+    with single_instance(engine_files.VAR):
+        model = prepare(settings)
+        stack = Stack(settings, model, engine_files.VAR / "log")
+        stopping = False
+
+        def stop(signum: int, _frame: object) -> None:
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            stack.start()
+            _say("starting the engine and the app (logs in var/log/)")
+            started = time.monotonic()
+            while not stopping:
+                try:
+                    stack.wait_healthy(timeout=2)
+                    break
+                except TimeoutError:
+                    if time.monotonic() - started > 600:
+                        raise
+            if not stopping:
+                host = settings.app_host_for_engine
+                _say(f"ready in {time.monotonic() - started:.0f}s")
+                _say(f"demo page: http://{host}:{settings.app_port}/  (Ctrl-C stops)")
+            while not stopping:
+                if dead := stack.dead():
+                    _say(f"{', '.join(dead)} exited unexpectedly; stopping (see var/log/)")
+                    return 1
+                time.sleep(0.5)
+            return 0
+        finally:
+            _say("stopping")
+            stack.stop()
+            _say("stopped")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.stack")
+    parser.add_argument("command", choices=["run", "prepare", "train", "migrate", "ingest"])
+    parser.add_argument("--force", action="store_true", help="train even if the model is current")
+    args = parser.parse_args(argv)
+    settings = Settings()
+    if args.command == "train":
+        train(force=args.force)
+    elif args.command == "migrate":
+        migrate(settings)
+    elif args.command == "ingest":
+        ingest_knowledge(settings)
+    elif args.command == "prepare":
+        prepare(settings)
+    else:
+        return run(settings)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
