@@ -43,8 +43,13 @@ def train(*, force: bool = False) -> Path:
         raise SystemExit("the engine environment is missing: run `make env` first")
     _say(f"training the Rasa model ({fp}); this takes a minute or two")
     engine_files.MODELS.mkdir(exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=engine_files.MODELS) as tmp:
-        subprocess.run(
+    log_file = engine_files.VAR / "log" / "train.log"
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    with (
+        tempfile.TemporaryDirectory(dir=engine_files.MODELS) as tmp,
+        log_file.open("wb") as out,
+    ):
+        result = subprocess.run(
             [
                 str(engine_files.ENGINE_PYTHON),
                 "-m",
@@ -63,8 +68,12 @@ def train(*, force: bool = False) -> Path:
             ],
             cwd=ROOT,
             env={**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"},
-            check=True,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
+        if result.returncode != 0:
+            tail = log_file.read_text(errors="replace").splitlines()[-30:]
+            raise SystemExit("training failed:\n" + "\n".join(tail))
         os.replace(Path(tmp) / "model.tar.gz", target)
     for old in engine_files.MODELS.glob("exportdesk-*.tar.gz"):
         if old != target:

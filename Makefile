@@ -1,0 +1,71 @@
+# exportdesk: `make run` starts everything on this machine; `make test` runs the whole suite;
+# `make bench` prints the benchmarks. Both environments are created and updated here.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+APP_VENV    := .venv
+ENGINE_VENV := .venv-engine
+APP_PY      := $(APP_VENV)/bin/python
+ENGINE_PY   := $(ENGINE_VENV)/bin/python
+PY311       ?= $(shell command -v python3.11 2>/dev/null || echo python3)
+# Rasa Open Source 3.6 runs on Python 3.8-3.10 only: python3.10 on PATH, else pyenv's.
+PY310       ?= $(shell (python3.10 -c 'import sys' >/dev/null 2>&1 && command -v python3.10) \
+                 || ls -d $$(pyenv root 2>/dev/null)/versions/3.10.*/bin/python 2>/dev/null | tail -n 1)
+
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: help env run test bench lint format model clean
+
+help:
+	@echo "make run    - start the Rasa engine and the app, demo page on http://127.0.0.1:8000/"
+	@echo "make test   - run the whole test suite (creates environments, trains when needed)"
+	@echo "make bench  - print the benchmarks"
+	@echo "make lint   - ruff check and format check"
+
+$(APP_VENV)/.installed: pyproject.toml
+	@$(PY311) -c 'import sys; assert sys.version_info[:2] == (3, 11), sys.version' \
+	  || { echo "Python 3.11 is needed for the app: install it (e.g. pyenv install 3.11)"; exit 1; }
+	@test -x $(APP_PY) || $(PY311) -m venv $(APP_VENV)
+	$(APP_PY) -m pip install -q --upgrade pip
+	# torch first, pinned: the CPU build (an unpinned torch pulls a CUDA build of several GB)
+	$(APP_PY) -m pip install -q 'torch==2.13.0'
+	$(APP_PY) -m pip install -q -e '.[dev]'
+	@touch $@
+
+$(ENGINE_VENV)/.installed: bot/requirements.txt
+	@test -n "$(PY310)" || { echo "Python 3.10 is needed for the Rasa engine (Rasa 3.6 supports 3.8-3.10):"; \
+	  echo "  install python3.10 (apt install python3.10-venv, or pyenv install 3.10.13)"; exit 1; }
+	@test -x $(ENGINE_PY) || $(PY310) -m venv $(ENGINE_VENV)
+	$(ENGINE_PY) -m pip install -q --upgrade pip
+	$(ENGINE_PY) -m pip install -q -r bot/requirements.txt
+	@touch $@
+
+env: $(APP_VENV)/.installed $(ENGINE_VENV)/.installed
+
+model: env
+	$(APP_PY) -m tools.stack train
+
+run: env
+	$(APP_PY) -m tools.stack run
+
+test: env
+	$(APP_PY) -m tools.stack train
+	$(APP_PY) -m tools.browser ensure
+	$(APP_PY) -m pytest $(PYTEST_ARGS)
+
+bench: env
+	$(APP_PY) -m tools.stack train
+	$(APP_PY) bench/run_all.py
+
+lint: env
+	$(APP_VENV)/bin/ruff check .
+	$(APP_VENV)/bin/ruff format --check .
+
+format: env
+	$(APP_VENV)/bin/ruff format .
+	$(APP_VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf var models .pytest_cache .ruff_cache test-artifacts
