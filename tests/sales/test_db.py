@@ -11,7 +11,11 @@ from sales.db import async_url, sync_url
         ("sqlite:///var/x.db", "sqlite:///var/x.db", "sqlite+aiosqlite:///var/x.db"),
         ("postgresql://u@h/db", "postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
         ("postgres://u@h/db", "postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
-        ("postgresql+asyncpg://u@h/db", "postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+        (
+            "postgresql+asyncpg://u@h/db",
+            "postgresql+psycopg://u@h/db",
+            "postgresql+psycopg://u@h/db",
+        ),
     ],
 )
 def test_driver_mapping(given: str, sync: str, async_: str) -> None:

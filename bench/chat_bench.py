@@ -1,0 +1,148 @@
+"""Turn latency and throughput of the chat API against bare Rasa, at N concurrent buyers.
+
+The same scripted conversations run (a) through the app's chat API and (b) straight at the
+engine's REST webhook (the bare-Rasa baseline; actions still run in the app's webhook), in
+alternating rounds in one run, and the script prints p50/p95 turn latency, messages per second,
+and the ratios app/baseline.
+
+    .venv/bin/python bench/chat_bench.py [--buyers 20] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.stack_fixture import running_stack
+
+SCRIPT = [
+    ("text", "Hello"),
+    ("text", "I need a quotation"),
+    ("text", "PNL-6060-40W"),
+    ("text", "5000 pcs"),
+    ("text", "buyer{i}@firm{i}.example"),
+    ("payload", "/affirm"),
+]
+
+
+async def _new_session(client: httpx.AsyncClient) -> tuple[str, str]:
+    response = await client.post("/api/chat/sessions", json={"locale": "en"})
+    response.raise_for_status()
+    body = response.json()
+    return body["session_id"], body["token"]
+
+
+async def via_app(client: httpx.AsyncClient, i: int, latencies: list[float]) -> None:
+    session_id, token = await _new_session(client)
+    headers = {"Authorization": f"Bearer {token}"}
+    for kind, value in SCRIPT:
+        body = {kind: value.format(i=i)}
+        started = time.perf_counter()
+        response = await client.post(
+            f"/api/chat/sessions/{session_id}/messages", json=body, headers=headers
+        )
+        latencies.append(time.perf_counter() - started)
+        response.raise_for_status()
+
+
+async def via_engine(
+    client: httpx.AsyncClient, engine: httpx.AsyncClient, i: int, latencies: list[float]
+) -> None:
+    session_id, _ = await _new_session(client)  # the action writes the inquiry for this session
+    for _kind, value in SCRIPT:
+        started = time.perf_counter()
+        response = await engine.post(
+            "/webhooks/rest/webhook", json={"sender": session_id, "message": value.format(i=i)}
+        )
+        latencies.append(time.perf_counter() - started)
+        response.raise_for_status()
+
+
+def _pct(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
+
+async def measure(
+    app_url: str, engine_url: str, buyers: int, rounds: int
+) -> dict[str, dict[str, float]]:
+    limits = httpx.Limits(max_connections=buyers * 2, max_keepalive_connections=buyers * 2)
+    results: dict[str, dict[str, list[float] | float]] = {
+        "app": {"lat": [], "secs": 0.0, "turns": 0},
+        "rasa": {"lat": [], "secs": 0.0, "turns": 0},
+    }
+    async with (
+        httpx.AsyncClient(base_url=app_url, timeout=120, limits=limits) as client,
+        httpx.AsyncClient(base_url=engine_url, timeout=120, limits=limits) as engine,
+    ):
+        # warm-up: one conversation each way
+        await via_app(client, 10_000, [])
+        await via_engine(client, engine, 10_001, [])
+        for r in range(rounds):
+            for name in ("rasa", "app") if r % 2 == 0 else ("app", "rasa"):
+                lat: list[float] = []
+                started = time.perf_counter()
+                if name == "app":
+                    await asyncio.gather(
+                        *(via_app(client, r * 1000 + i, lat) for i in range(buyers))
+                    )
+                else:
+                    await asyncio.gather(
+                        *(
+                            via_engine(client, engine, r * 1000 + 500 + i, lat)
+                            for i in range(buyers)
+                        )
+                    )
+                results[name]["secs"] += time.perf_counter() - started  # type: ignore[operator]
+                results[name]["lat"].extend(lat)  # type: ignore[union-attr]
+                results[name]["turns"] += len(lat)  # type: ignore[operator]
+    summary = {}
+    for name, data in results.items():
+        lat = data["lat"]  # type: ignore[assignment]
+        summary[name] = {
+            "p50_ms": statistics.median(lat) * 1000,  # type: ignore[arg-type]
+            "p95_ms": _pct(lat, 95) * 1000,  # type: ignore[arg-type]
+            "msgs_per_s": data["turns"] / data["secs"],  # type: ignore[operator]
+            "turns": data["turns"],
+        }
+    return summary  # type: ignore[return-value]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--buyers", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=4)
+    args = parser.parse_args()
+    with running_stack() as (_stack, settings):
+        app_url = f"http://127.0.0.1:{settings.app_port}"
+        summary = asyncio.run(measure(app_url, settings.engine_url, args.buyers, args.rounds))
+    print(f"\n== chat turn latency: {args.buyers} concurrent buyers, {args.rounds} rounds each way")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    print(f"{'path':<22}{'turns':>7}{'p50 ms':>10}{'p95 ms':>10}{'msgs/s':>10}")
+    for name, label in (("rasa", "bare Rasa (REST)"), ("app", "app chat API")):
+        s = summary[name]
+        print(
+            f"{label:<22}{s['turns']:>7}{s['p50_ms']:>10.1f}{s['p95_ms']:>10.1f}{s['msgs_per_s']:>10.1f}"
+        )
+    app, rasa = summary["app"], summary["rasa"]
+    print(
+        f"ratio app/Rasa: p50 {app['p50_ms'] / rasa['p50_ms']:.3f}, "
+        f"p95 {app['p95_ms'] / rasa['p95_ms']:.3f} (goal <= 1.15), "
+        f"throughput {app['msgs_per_s'] / rasa['msgs_per_s']:.3f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

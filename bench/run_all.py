@@ -1,0 +1,32 @@
+"""`make bench`: every benchmark in turn; each prints its own figures."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BENCHES = [
+    ("chat turn latency, app vs bare Rasa", ["chat_bench.py"]),
+    ("knowledge search quality and speed", ["kb_bench.py"]),
+    ("pricing engine", ["pricing_bench.py"]),
+]
+
+
+def main() -> int:
+    failed = []
+    for title, argv in BENCHES:
+        script = HERE / argv[0]
+        if not script.exists():
+            continue
+        print(f"\n######## {title} ########", flush=True)
+        if subprocess.run([sys.executable, str(script), *argv[1:]], cwd=HERE.parent).returncode:
+            failed.append(title)
+    if failed:
+        print(f"\nfailed: {', '.join(failed)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""Start the real stack for a benchmark: engine + app on free loopback ports, fresh databases."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from api.settings import ROOT, Settings
+from sales.migrate import upgrade
+from tools.stack import Stack, train
+
+BENCH_STAFF_TOKEN = "bench-staff-token-0123456789abcdef"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_stack(**overrides: object) -> Iterator[tuple[Stack, Settings]]:
+    from knowledge.ingest import ingest
+
+    model = train()
+    with tempfile.TemporaryDirectory(prefix="exportdesk-bench-") as tmp:
+        work = Path(tmp)
+        ingest(ROOT / "knowledge" / "demo", work / "kb")
+        values: dict[str, object] = {
+            "app_port": free_port(),
+            "rasa_port": free_port(),
+            "database_url": f"sqlite:///{work / 'orders.db'}",
+            "tracker_store_url": f"sqlite:///{work / 'tracker.db'}",
+            "staff_api_tokens": SecretStr(BENCH_STAFF_TOKEN),
+            "kb_index_dir": work / "kb",
+            "chat_rate_burst": 100,
+            "log_level": "WARNING",
+        }
+        values.update(overrides)
+        settings = Settings(_env_file=None, **values)  # type: ignore[arg-type]
+        upgrade(settings.database_url)
+        stack = Stack(settings, model, work / "log")
+        stack.start()
+        try:
+            stack.wait_healthy(timeout=600)
+            yield stack, settings
+        finally:
+            stack.stop()

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+
+from api.main import create_app
+from api.settings import Settings
+from sales.migrate import upgrade
+
+STAFF_TOKEN = "staff-token-for-tests-0123456789"
+ACTION_TOKEN = "action-token-for-tests-0123456789"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def settings(sqlite_url: str, tmp_path) -> Settings:  # type: ignore[no-untyped-def]
+    upgrade(sqlite_url)
+    return Settings(
+        _env_file=None,
+        database_url=sqlite_url,
+        rasa_port=free_port(),  # nothing listens: the engine is "down"
+        staff_api_tokens=SecretStr(STAFF_TOKEN),
+        action_server_token=SecretStr(ACTION_TOKEN),
+        kb_index_dir=tmp_path / "no-index",
+        chat_rate_burst=5,
+        chat_rate_per_minute=60,
+    )
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def chat(client: TestClient) -> tuple[str, dict[str, str]]:
+    body = client.post("/api/chat/sessions", json={"locale": "en"}).json()
+    return body["session_id"], {"Authorization": f"Bearer {body['token']}"}

@@ -1,0 +1,131 @@
+"""The error cases of the buyer chat API contract, each with a readable {"detail": "..."}."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+
+def _detail(response) -> str:  # type: ignore[no-untyped-def]
+    body = response.json()
+    assert isinstance(body["detail"], str) and body["detail"]
+    return body["detail"]
+
+
+def test_create_session(client: TestClient) -> None:
+    response = client.post(
+        "/api/chat/sessions", json={"locale": "de-DE", "page_url": "https://x.example/p"}
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert set(body) == {"session_id", "token"}
+    assert client.post("/api/chat/sessions").status_code == 201  # body optional
+
+
+def test_missing_and_wrong_token_are_401(client: TestClient, chat) -> None:  # type: ignore[no-untyped-def]
+    session_id, _ = chat
+    url = f"/api/chat/sessions/{session_id}/messages"
+    for headers in ({}, {"Authorization": "Bearer nope"}, {"Authorization": "Basic abc"}):
+        assert client.post(url, json={"text": "hi"}, headers=headers).status_code == 401
+        assert client.get(url, headers=headers).status_code == 401
+    _detail(client.get(url))
+
+
+def test_other_sessions_token_is_401(client: TestClient, chat) -> None:  # type: ignore[no-untyped-def]
+    session_id, _ = chat
+    other = client.post("/api/chat/sessions").json()
+    response = client.get(
+        f"/api/chat/sessions/{session_id}/messages",
+        headers={"Authorization": f"Bearer {other['token']}"},
+    )
+    assert response.status_code == 401
+
+
+def test_unknown_session_is_404(client: TestClient, chat) -> None:  # type: ignore[no-untyped-def]
+    _, headers = chat
+    for session_id in ("0" * 32, "x" * 200):
+        response = client.post(
+            f"/api/chat/sessions/{session_id}/messages", json={"text": "hi"}, headers=headers
+        )
+        assert response.status_code == 404
+        assert "unknown" in _detail(response)
+
+
+def test_text_over_limit_is_413_and_ten_megabytes_is_refused_unread(
+    client: TestClient,
+    chat,  # type: ignore[no-untyped-def]
+) -> None:
+    session_id, headers = chat
+    url = f"/api/chat/sessions/{session_id}/messages"
+    response = client.post(url, json={"text": "a" * 2001}, headers=headers)
+    assert response.status_code == 413
+    assert "2000" in _detail(response)
+    huge = client.post(url, json={"text": "a" * (10 * 1024 * 1024)}, headers=headers)
+    assert huge.status_code == 413
+    _detail(huge)
+    assert client.get(url, headers=headers).json()["messages"] == []  # nothing stored
+
+
+def test_malformed_bodies_are_422_with_a_readable_reason(client: TestClient, chat) -> None:  # type: ignore[no-untyped-def]
+    session_id, headers = chat
+    url = f"/api/chat/sessions/{session_id}/messages"
+    for body in ({}, {"text": 5}, {"text": "a", "payload": "/b"}, {"txt": "hi"}, {"text": "   "}):
+        response = client.post(url, json=body, headers=headers)
+        assert response.status_code == 422, body
+        _detail(response)
+    raw = client.post(
+        url, content=b"{not json", headers={**headers, "content-type": "application/json"}
+    )
+    assert raw.status_code == 422
+    _detail(raw)
+    assert client.post("/api/chat/sessions", json={"locale": "<script>"}).status_code == 422
+
+
+def test_a_payload_that_was_not_offered_is_refused(client: TestClient, chat) -> None:  # type: ignore[no-untyped-def]
+    session_id, headers = chat
+    response = client.post(
+        f"/api/chat/sessions/{session_id}/messages",
+        json={"payload": '/inform{"email": "x@y.z"}'},
+        headers=headers,
+    )
+    assert response.status_code == 422
+    assert "button" in _detail(response)
+
+
+def test_engine_down_is_503_and_keeps_the_message(client: TestClient, chat) -> None:  # type: ignore[no-untyped-def]
+    session_id, headers = chat
+    url = f"/api/chat/sessions/{session_id}/messages"
+    response = client.post(
+        url, json={"text": "<img src=x onerror=alert(1)> need 500 panels"}, headers=headers
+    )
+    assert response.status_code == 503
+    assert "person" in _detail(response)
+    transcript = client.get(url, headers=headers).json()
+    assert [(m["role"], m["text"]) for m in transcript["messages"]] == [
+        ("buyer", "<img src=x onerror=alert(1)> need 500 panels")
+    ]
+    assert transcript["mode"] == "bot"
+    assert transcript["messages"][0]["created_at"].endswith("Z")
+
+
+def test_too_many_messages_is_429(client: TestClient, chat) -> None:  # type: ignore[no-untyped-def]
+    session_id, headers = chat
+    url = f"/api/chat/sessions/{session_id}/messages"
+    codes = [
+        client.post(url, json={"text": f"m{i}"}, headers=headers).status_code for i in range(8)
+    ]
+    assert codes[:5] == [503] * 5  # the burst (engine down: kept, 503)
+    assert 429 in codes[5:]
+
+
+def test_health_names_the_failing_parts(client: TestClient) -> None:
+    response = client.get("/health")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["database"] == "ok"
+    assert body["engine"] == "down" and body["knowledge"] == "not loaded"
+
+
+def test_openapi_describes_the_chat_and_staff_api(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    assert "/api/chat/sessions/{session_id}/messages" in paths
+    assert "/api/inquiries/{reference}" in paths

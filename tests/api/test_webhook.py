@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from .conftest import ACTION_TOKEN
+
+
+def _call(action: str) -> dict:  # type: ignore[type-arg]
+    return {
+        "next_action": action,
+        "sender_id": "s1",
+        "version": "3.6.21",
+        "tracker": {
+            "sender_id": "s1",
+            "slots": {},
+            "latest_message": {"text": "", "intent": {}, "entities": []},
+            "events": [],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": None,
+        },
+        "domain": {"slots": {}, "responses": {}, "intents": [], "entities": [], "forms": {}},
+    }
+
+
+def test_action_calls_without_the_token_are_refused(client: TestClient) -> None:
+    assert client.post("/webhook", json=_call("action_reset_rfq")).status_code == 401
+    wrong = client.post(
+        "/webhook", json=_call("action_reset_rfq"), headers={"Authorization": "Bearer x"}
+    )
+    assert wrong.status_code == 401
+
+
+def test_action_call_runs_the_action(client: TestClient) -> None:
+    response = client.post(
+        "/webhook",
+        json=_call("action_reset_rfq"),
+        headers={"Authorization": f"Bearer {ACTION_TOKEN}"},
+    )
+    assert response.status_code == 200
+    events = response.json()["events"]
+    assert {e["name"] for e in events} == {"product", "quantity", "email"}
+
+
+def test_unknown_action_is_404(client: TestClient) -> None:
+    response = client.post(
+        "/webhook", json=_call("action_nope"), headers={"Authorization": f"Bearer {ACTION_TOKEN}"}
+    )
+    assert response.status_code == 404
