@@ -1,0 +1,187 @@
+"""Countries and destinations: "Deutschland", "UK", "the States", "Jebel Ali", "Santos, Brazil".
+
+Country names come from pycountry (ISO 3166 names and codes), babel (CLDR territory names
+in the languages below) and ``data/country_aliases.yaml`` (what neither spells, e.g. "UK",
+"Holland", "the States"); ports and cities from ``data/ports.yaml``. Unknown text gets up to
+three close suggestions (difflib over all known names).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import pycountry
+from babel import Locale
+
+from sales.normalizers._data import load_table
+from sales.normalizers._text import clean, fold, quote, too_long
+from sales.normalizers.result import Parsed
+
+NAME_LOCALES = ("en", "es", "de", "fr", "pt", "it", "nl", "pl", "tr", "ru", "ar", "zh", "zh_Hant")
+NAME_LOCALES += ("ja", "ko", "vi", "id", "th")
+# Two-letter codes that are also English words count only when written in capitals.
+_WORD_CODES = frozenset(
+    {"AM", "AN", "AS", "AT", "BE", "BY", "DO", "GO", "HI", "ID", "IN", "IS", "IT", "LA", "MA"}
+    | {"ME", "MY", "NE", "NO", "OR", "PA", "PE", "SO", "TO"}
+)
+_DESTINATION_PREFIX = re.compile(
+    r"^(?:(?:please\s+)?(?:ship|deliver|send)(?:\s+it|\s+them|\s+the goods)?\s+to|to|destination"
+    r"|destination port|port of destination|pod|port of discharge|final destination"
+    r"|port of|the port of|puerto de|hafen|porto de|port de)\s*:?\s+",
+    re.I,
+)
+_PORT_SUFFIX = re.compile(r"\s+(?:port|seaport|harbou?r|airport|hafen|city)$", re.I)
+_SPLIT = re.compile(r"\s*[,;(/]\s*|\s+-\s+")
+_PLACE_OK = re.compile(r"^[^\W\d_][\w .'’&-]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    country: str  # ISO 3166-1 alpha-2
+    place: str | None = None  # city or port, as we write it
+
+
+@dataclass(frozen=True, slots=True)
+class _Port:
+    name: str
+    country: str
+
+
+def _key(text: str) -> str:
+    text = fold(text).replace("’", "'")
+    text = re.sub(r"^the\s+", "", text)
+    text = re.sub(r"[.]", "", text)
+    return re.sub(r"[\s\-]+", " ", text).strip()
+
+
+@cache
+def _country_index() -> dict[str, str]:
+    index: dict[str, str] = {}
+
+    def add(name: str | None, code: str) -> None:
+        if name:
+            index.setdefault(_key(name), code)
+
+    known = {c.alpha_2 for c in pycountry.countries}
+    aliases: dict[str, list[str]] = load_table("country_aliases.yaml")
+    for code, names in aliases.items():
+        for name in names:
+            add(name, code)
+    for country in pycountry.countries:
+        for attr in ("common_name", "name", "official_name"):
+            add(getattr(country, attr, None), country.alpha_2)
+        add(country.alpha_3, country.alpha_2)
+    for locale in NAME_LOCALES:
+        for code, name in Locale.parse(locale).territories.items():
+            if code in known:
+                add(name, code)
+    return index
+
+
+@cache
+def _port_index() -> dict[str, _Port]:
+    index: dict[str, _Port] = {}
+    for row in load_table("ports.yaml"):
+        port = _Port(row["name"], row["country"])
+        for name in [row["name"], *row.get("aliases", [])]:
+            index.setdefault(_key(name), port)
+    return index
+
+
+def country_name(code: str, locale: str = "en") -> str:
+    """'DE' -> 'Germany' (or 'Deutschland' for locale 'de'); unknown codes come back as given."""
+    return Locale.parse(locale).territories.get(code.upper(), code)
+
+
+def _code(text: str) -> str | None:
+    text = text.strip()
+    if re.fullmatch(r"[A-Za-z]{2}", text):
+        if text.upper() in _WORD_CODES and not text.isupper():
+            return None
+        country = pycountry.countries.get(alpha_2=text.upper())
+        if country:
+            return str(country.alpha_2)
+    return _country_index().get(_key(text))
+
+
+def _port(text: str) -> _Port | None:
+    index = _port_index()
+    return index.get(_key(text)) or index.get(_key(_PORT_SUFFIX.sub("", text.strip())))
+
+
+def _suggestions(text: str, *, ports: bool) -> list[str]:
+    names: dict[str, str] = {}
+    for key, code in _country_index().items():
+        names.setdefault(key, country_name(code))
+    if ports:
+        for key, port in _port_index().items():
+            names.setdefault(key, port.name)
+    close = difflib.get_close_matches(_key(text), list(names), n=10, cutoff=0.75)
+    return list(dict.fromkeys(names[key] for key in close))[:3]
+
+
+def _unknown(raw: str, *, ports: bool) -> Parsed[Destination]:
+    suggestions = _suggestions(raw, ports=ports)
+    what = "a country or port" if ports else "a country"
+    hint = (
+        f" Did you mean {' or '.join(suggestions)}?"
+        if suggestions
+        else " Could you write it like “Hamburg, Germany”?"
+        if ports
+        else " Could you write the country's name in English?"
+    )
+    return Parsed.failure(f"I don't recognise {quote(raw)} as {what}.{hint}", suggestions)
+
+
+def parse_country(text: str) -> Parsed[str]:
+    """'Deutschland' / 'DE' / 'the States' / '英国' -> ISO alpha-2 code, or an error."""
+    raw = clean(text)
+    if not raw or too_long(raw):
+        return Parsed.failure("Which country are you in? For example: Germany.")
+    code = _code(raw.rstrip(".!"))
+    if code:
+        return Parsed.success(code)
+    failed = _unknown(raw, ports=False)
+    return Parsed.failure(failed.error or "", failed.suggestions)
+
+
+def parse_destination(text: str) -> Parsed[Destination]:
+    """'Hamburg' / 'CIF port: Santos, Brazil' / 'Germany' / 'Houston, TX' -> Destination."""
+    raw = clean(text)
+    if not raw or too_long(raw):
+        return Parsed.failure("Where should we ship to? For example: Hamburg, Germany.")
+    body = _DESTINATION_PREFIX.sub("", raw.rstrip(".!)")).strip()
+    if port := _port(body):  # before countries: Norfolk is the US port, not Norfolk Island
+        return Parsed.success(Destination(port.country, port.name))
+    if code := _code(body):
+        return Parsed.success(Destination(code))
+    parts = [p for p in _SPLIT.split(body) if p]
+    if len(parts) >= 2:
+        if found := _place_and_country(", ".join(parts[:-1]), parts[-1]):
+            return Parsed.success(found)
+        for part in parts:  # "Houston, TX": a known port and a state we don't need
+            if port := _port(part):
+                return Parsed.success(Destination(port.country, port.name))
+    words = body.split()
+    for cut in range(len(words) - 1, 0, -1):  # "Lagos Nigeria", "Hamburg Germany"
+        if found := _place_and_country(" ".join(words[:cut]), " ".join(words[cut:])):
+            return Parsed.success(found)
+    return _unknown(raw, ports=True)
+
+
+def _place_and_country(place_text: str, country_text: str) -> Destination | None:
+    code = _code(country_text)
+    if code is None:
+        return None
+    port = _port(place_text)
+    if port and port.country != code and len(country_text.strip()) == 2:
+        return Destination(port.country, port.name)  # "Los Angeles, CA" is California
+    if port and port.country == code:
+        return Destination(code, port.name)
+    place = _PORT_SUFFIX.sub("", place_text).strip()
+    if not _PLACE_OK.match(place) or len(place) > 80:
+        return None
+    return Destination(code, place if not place.islower() else place.title())
