@@ -1,0 +1,33 @@
+"""Calibrated fusion of dense (cosine) and lexical (normalised BM25) evidence into 0..1.
+
+Both inputs are absolute, not per-query-relative, so the fused score means the same thing
+for every query and one threshold separates answerable from unanswerable questions.  The
+constants are calibrated on knowledge/demo/questions.yaml (see knowledge/README.md).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# Cosine of a query with an unrelated chunk sits around DENSE_FLOOR for USE-multilingual;
+# a paraphrase of the chunk reaches about DENSE_CEIL.
+DENSE_FLOOR = 0.15
+DENSE_CEIL = 0.65
+LEXICAL_WEIGHT = 0.6
+SKU_MATCH_FLOOR = 0.9  # score of a chunk whose model number the query names
+
+
+def calibrate_dense(cosine: np.ndarray) -> np.ndarray:
+    return np.clip((cosine - DENSE_FLOOR) / (DENSE_CEIL - DENSE_FLOOR), 0.0, 1.0)
+
+
+def fuse(cosine: np.ndarray, lexical: np.ndarray) -> np.ndarray:
+    """Noisy-OR of calibrated dense and weighted lexical evidence."""
+    dense = calibrate_dense(np.asarray(cosine, dtype=np.float32))
+    lex = np.clip(np.asarray(lexical, dtype=np.float32), 0.0, 1.0) * LEXICAL_WEIGHT
+    return 1.0 - (1.0 - dense) * (1.0 - lex)
+
+
+def boost_sku_match(score: np.ndarray) -> np.ndarray:
+    """Scores of chunks of a SKU named in the query: above every non-matching chunk."""
+    return SKU_MATCH_FLOOR + (1.0 - SKU_MATCH_FLOOR) * np.asarray(score, dtype=np.float32)

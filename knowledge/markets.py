@@ -1,0 +1,304 @@
+"""Target markets: their certification rules and how they are named in several languages."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from knowledge.errors import KnowledgeSourceError
+
+NAME_LOCALES = ("en", "zh", "zh_Hant", "es", "de", "fr", "pt", "it")
+EU_MEMBERS = frozenset(
+    [
+        "AT",
+        "BE",
+        "BG",
+        "HR",
+        "CY",
+        "CZ",
+        "DK",
+        "EE",
+        "FI",
+        "FR",
+        "DE",
+        "GR",
+        "HU",
+        "IE",
+        "IT",
+        "LV",
+        "LT",
+        "LU",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SK",
+        "SI",
+        "ES",
+        "SE",
+    ]
+)
+# Everyday names that neither pycountry nor CLDR list.
+EXTRA_ALIASES: dict[str, tuple[str, ...]] = {
+    "GB": (
+        "UK",
+        "U.K.",
+        "Britain",
+        "Great Britain",
+        "England",
+        "Scotland",
+        "Wales",
+        "Großbritannien",
+        "Gran Bretaña",
+        "Inglaterra",
+        "英國",
+        "英格兰",
+        "大不列颠",
+        "Vereinigten Königreich",
+    ),
+    "US": (
+        "USA",
+        "U.S.",
+        "U.S.A.",
+        "America",
+        "United States of America",
+        "EE. UU.",
+        "EEUU",
+        "EE.UU.",
+        "美國",
+        "Vereinigten Staaten",
+    ),
+    "EU": (
+        "EU",
+        "E.U.",
+        "Europe",
+        "Europa",
+        "欧洲",
+        "歐洲",
+        "UE",
+        "European Economic Area",
+        "EEA",
+        "EWR",
+    ),
+    "AE": ("UAE", "Emirates", "Dubai", "阿联酋", "迪拜", "VAE", "EAU"),
+    "SA": ("KSA", "Saudi", "沙特"),
+    "KR": ("Korea", "韩国"),
+    "RU": ("Russia", "俄罗斯"),
+    "CN": ("China", "中国", "PRC"),
+}
+
+
+@dataclass(frozen=True)
+class Market:
+    code: str
+    name: str
+    required: tuple[str, ...]
+    accepted_alternatives: dict[str, tuple[str, ...]]
+    recommended: tuple[str, ...]
+    voltage: str
+    note: str
+
+
+@dataclass(frozen=True)
+class ComplianceCheck:
+    market: Market
+    have: tuple[str, ...]  # required certifications the product holds
+    via_alternative: dict[str, str]  # required code -> accepted alternative the product holds
+    missing: tuple[str, ...]  # required certifications the product lacks
+    recommended_missing: tuple[str, ...]
+
+    @property
+    def compliant(self) -> bool:
+        return not self.missing
+
+
+def _codes(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = re.split(r"[,;/]|\bor\b", value)
+    return tuple(str(item).strip().upper() for item in value if str(item).strip())
+
+
+def _alternatives(value: Any) -> dict[str, tuple[str, ...]]:
+    """Accepts {REQUIRED: ALT | [ALT, ...] | {codes|accepted: [...], ...}}."""
+    if not isinstance(value, dict):
+        return {}
+    result: dict[str, tuple[str, ...]] = {}
+    for required, alternatives in value.items():
+        if isinstance(alternatives, dict):
+            alternatives = (
+                alternatives.get("codes")
+                or alternatives.get("accepted")
+                or alternatives.get("alternatives")
+                or alternatives.get("certifications")
+                or []
+            )
+        result[str(required).upper()] = tuple(
+            code.split()[0] for code in _codes(alternatives) if code.split()
+        )
+    return result
+
+
+def load_markets(path: Path) -> dict[str, dict[str, Any]]:
+    """The raw ``markets:`` mapping (ISO code -> record), with codes upper-cased."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise KnowledgeSourceError(f"{path}: invalid YAML: {exc}") from exc
+    markets = data.get("markets") if isinstance(data, dict) else None
+    if not isinstance(markets, dict):
+        raise KnowledgeSourceError(f"{path}: expected a 'markets:' mapping")
+    return {str(code).upper(): dict(record or {}) for code, record in markets.items()}
+
+
+class MarketDirectory:
+    """Market rules from markets.yaml plus multilingual name recognition."""
+
+    def __init__(self, raw: dict[str, dict[str, Any]]) -> None:
+        self.raw = raw
+        self.markets: dict[str, Market] = {code: self._market(code) for code in raw}
+        self._patterns = self._build_patterns()
+
+    def _market(self, code: str, seen: frozenset[str] = frozenset()) -> Market:
+        """The market's own rules merged with those of the group it ``inherits`` from."""
+        record = self.raw[code]
+        parent_code = str(record.get("inherits") or "").upper()
+        parent = (
+            self._market(parent_code, seen | {code})
+            if parent_code in self.raw and parent_code not in seen
+            else None
+        )
+        alternatives = dict(parent.accepted_alternatives) if parent else {}
+        alternatives.update(_alternatives(record.get("accepted_alternatives")))
+        return Market(
+            code=code,
+            name=str(record.get("name") or code),
+            required=_merge(parent.required if parent else (), _codes(record.get("required"))),
+            accepted_alternatives=alternatives,
+            recommended=_merge(
+                parent.recommended if parent else (), _codes(record.get("recommended"))
+            ),
+            voltage=str(record.get("voltage") or (parent.voltage if parent else "")),
+            note=str(record.get("note") or ""),
+        )
+
+    def __contains__(self, code: str) -> bool:
+        return self.resolve(code) is not None
+
+    def get(self, name_or_code: str) -> Market | None:
+        code = self.resolve(name_or_code)
+        return self.markets.get(code) if code else None
+
+    def resolve(self, name_or_code: str) -> str | None:
+        """ISO code of a market given its code or a name in any supported language."""
+        text = name_or_code.strip()
+        if text.upper() in self.markets:
+            return text.upper()
+        found = self.find(text)
+        return found[0] if found else None
+
+    def find(self, text: str) -> list[str]:
+        """Codes of the markets named in ``text``, in order of mention."""
+        hits: list[tuple[int, str]] = []
+        for code, pattern in self._patterns:
+            match = pattern.search(text)
+            if match:
+                hits.append((match.start(), code))
+        ordered: list[str] = []
+        for _, code in sorted(hits):
+            if code not in ordered:
+                ordered.append(code)
+        return ordered
+
+    def _build_patterns(self) -> list[tuple[str, re.Pattern[str]]]:
+        aliases: dict[str, set[str]] = {code: set() for code in self.markets}
+        for code, market in self.markets.items():
+            aliases[code].update(_names_for(code))
+            aliases[code].add(market.name)
+        if "EU" in self.markets:
+            for member in EU_MEMBERS - set(self.markets):
+                aliases["EU"].update(_names_for(member))
+        patterns: list[tuple[str, re.Pattern[str]]] = []
+        for code, names in aliases.items():
+            words = sorted(
+                {name for name in names if name and len(name) > 1}, key=len, reverse=True
+            )
+            case_insensitive = [re.escape(name) for name in words if not _is_code_like(name)]
+            case_sensitive = [re.escape(name) for name in words if _is_code_like(name)]
+            case_sensitive.append(re.escape(code))
+            alternatives = []
+            if case_insensitive:
+                alternatives.append("(?i:" + "|".join(case_insensitive) + ")")
+            alternatives.append("|".join(case_sensitive))
+            boundary_l, boundary_r = r"(?<![A-Za-z0-9])", r"(?![A-Za-z0-9])"
+            patterns.append(
+                (code, re.compile(boundary_l + "(?:" + "|".join(alternatives) + ")" + boundary_r))
+            )
+        return patterns
+
+    def check(
+        self, certifications: list[str] | tuple[str, ...], market_code: str
+    ) -> ComplianceCheck:
+        market = self.markets[market_code]
+        held = {code.upper() for code in certifications}
+        have: list[str] = []
+        via: dict[str, str] = {}
+        missing: list[str] = []
+        for required in market.required:
+            if required in held:
+                have.append(required)
+                continue
+            alternative = next(
+                (alt for alt in market.accepted_alternatives.get(required, ()) if alt in held), None
+            )
+            if alternative:
+                via[required] = alternative
+            else:
+                missing.append(required)
+        recommended_missing = tuple(code for code in market.recommended if code not in held)
+        return ComplianceCheck(market, tuple(have), via, tuple(missing), recommended_missing)
+
+    def satisfies(self, certifications: list[str] | tuple[str, ...], market_code: str) -> bool:
+        return self.check(certifications, market_code).compliant
+
+
+def _merge(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys((*first, *second)))
+
+
+def _is_code_like(name: str) -> bool:
+    """Short all-caps names (UK, USA, EU) only match in capitals, not "us" or "eu"."""
+    return name.replace(".", "").replace(" ", "").isupper() and len(name) <= 6
+
+
+@cache
+def _names_for(code: str) -> frozenset[str]:
+    from babel import Locale, UnknownLocaleError
+
+    names: set[str] = set(EXTRA_ALIASES.get(code, ()))
+    for locale_name in NAME_LOCALES:
+        try:
+            territory = Locale.parse(locale_name).territories.get(code)
+        except (UnknownLocaleError, ValueError):
+            territory = None
+        if territory:
+            names.add(territory)
+    try:
+        import pycountry
+
+        country = pycountry.countries.get(alpha_2=code)
+    except (KeyError, LookupError):
+        country = None
+    if country is not None:
+        for attribute in ("name", "common_name", "official_name"):
+            value = getattr(country, attribute, None)
+            if value:
+                names.add(value)
+    return frozenset(names)

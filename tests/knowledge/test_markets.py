@@ -1,0 +1,55 @@
+import pytest
+
+from knowledge.markets import MarketDirectory, load_markets
+
+from .conftest import FIXTURE_SOURCE
+
+
+@pytest.fixture(scope="module")
+def directory() -> MarketDirectory:
+    return MarketDirectory(load_markets(FIXTURE_SOURCE / "markets.yaml"))
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Can I sell this in the UK?", "GB"),
+        ("我们想卖到英国", "GB"),
+        ("¿Sirve para el Reino Unido?", "GB"),
+        ("Ist das für Deutschland zugelassen?", "DE"),
+        ("for the United States", "US"),
+        ("para Estados Unidos", "US"),
+        ("澳大利亚市场", "AU"),
+        ("nach Österreich", "EU"),  # member state without an entry of its own -> EU rules
+        ("欧盟", "EU"),
+    ],
+)
+def test_market_names_in_several_languages(
+    directory: MarketDirectory, text: str, code: str
+) -> None:
+    assert directory.find(text) == [code]
+
+
+def test_short_codes_only_match_in_capitals(directory: MarketDirectory) -> None:
+    assert directory.find("let us know") == []
+    assert directory.find("shipping to the US and the EU") == ["US", "EU"]
+
+
+def test_inherited_rules_are_merged(directory: MarketDirectory) -> None:
+    germany = directory.markets["DE"]
+    assert germany.required == ("CE", "ROHS", "REACH", "ERP")
+    assert germany.recommended == ("ENEC", "TUV-GS")
+
+
+def test_check_uses_accepted_alternatives(directory: MarketDirectory) -> None:
+    check = directory.check(["CE", "ROHS"], "GB")
+    assert check.compliant and check.via_alternative == {"UKCA": "CE"}
+    assert check.recommended_missing == ("ENEC",)
+    check = directory.check(["UL"], "US")
+    assert check.missing == ("FCC",) and not check.compliant
+
+
+def test_resolve_accepts_codes_and_names(directory: MarketDirectory) -> None:
+    assert directory.resolve("gb") == "GB"
+    assert directory.resolve("Australien") == "AU"
+    assert directory.resolve("Atlantis") is None
