@@ -376,10 +376,25 @@ class PriceBook(_Frozen):
                 raise ValueError(f"duties.destinations[{code}]: not a zone or a country code")
             if "default" not in rates.duty_pct and not rates.duty_pct:
                 raise ValueError(f"duties.destinations[{code}].duty_pct is empty")
+        per_box: list[tuple[str, dict[str, Decimal]]] = [
+            ("origin.thc_per_container", self.origin.thc_per_container),
+            *(
+                (f"origin.ports[{name}].haulage_per_container", port.haulage_per_container)
+                for name, port in self.origin.ports.items()
+            ),
+        ]
         for code, freight in self.freight.zones.items():
+            per_box.append((f"freight.zones[{code}].fcl", freight.fcl))
+            per_box.append(
+                (
+                    f"freight.zones[{code}].destination_per_container",
+                    freight.destination_per_container,
+                )
+            )
+        for where, prices in per_box:
             for container in self.freight.containers:
-                if container not in freight.fcl:
-                    raise ValueError(f"freight.zones[{code}].fcl: no rate for {container}")
+                if container not in prices:
+                    raise ValueError(f"{where}: no rate for {container}")
         return self
 
     def model_post_init(self, context: Any, /) -> None:
@@ -443,6 +458,8 @@ def parse_price_book(raw: dict[str, Any], *, source: str = "<price book>") -> Pr
         for error in exc.errors():
             where = _describe_location(raw, error["loc"])
             message = _clean_message(error["msg"])
+            if isinstance(error.get("input"), bool) or False in error["loc"]:
+                message += ' (YAML read a bare NO/YES/ON/OFF as true/false: quote it, "NO")'
             problems.append(f"{where}: {message}" if where else message)
         raise PriceBookError(f"{source}: invalid price book:\n  " + "\n  ".join(problems)) from None
 
@@ -452,7 +469,10 @@ def _describe_location(raw: Any, loc: tuple[int | str, ...]) -> str:
     parts: list[str] = []
     node = raw
     for item in loc:
-        if isinstance(item, int):
+        if isinstance(item, bool):
+            node = None
+            parts.append(f"[{item}]")
+        elif isinstance(item, int):
             label = str(item)
             if isinstance(node, list) and 0 <= item < len(node):
                 node = node[item]
