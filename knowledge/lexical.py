@@ -60,7 +60,9 @@ class LexicalIndex:
             return np.zeros(self.doc_count, dtype=np.float32)
         known_idf = self._idf[known]
         unknown = len(tokens) - len(known)
-        ideal = float(known_idf.sum() + unknown * known_idf.mean())
+        # bm25s' Lucene variant scores a term occurring once in a document of average
+        # length as idf / (1 + k1).
+        ideal = float(known_idf.sum() + unknown * known_idf.mean()) / (1.0 + BM25_K1)
         raw = np.asarray(self._bm25.get_scores(known), dtype=np.float32)
         if mask is not None:
             raw = raw * mask

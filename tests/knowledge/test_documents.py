@@ -27,7 +27,7 @@ def test_markdown_title_falls_back_to_h1_then_file_name() -> None:
 
 
 def test_invalid_front_matter_is_reported() -> None:
-    with pytest.raises(KnowledgeSourceError, match="bad.md"):
+    with pytest.raises(KnowledgeSourceError, match=r"bad\.md"):
         parse_markdown("---\ntitle: [unclosed\n---\nbody", "bad.md")
 
 

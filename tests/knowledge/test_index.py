@@ -1,0 +1,109 @@
+import pytest
+
+from knowledge.index import Hit, KnowledgeBase
+
+CROSS_LINGUAL = [
+    ("什么时候需要CE认证？", "ce-marking.md", "When is CE required"),
+    ("¿Cuándo se necesita el marcado CE?", "ce-marking.md", "When is CE required"),
+    ("Wann ist eine CE-Kennzeichnung erforderlich?", "ce-marking.md", "When is CE required"),
+    ("¿Qué Incoterms ofrecen?", "shipping.md", "Incoterms we quote"),
+    ("Welche Incoterms bieten Sie an?", "shipping.md", "Incoterms we quote"),
+    ("一个集装箱能装多少托盘？", "shipping.md", "Pallets and containers"),
+    ("Wie viele Paletten passen in einen Container?", "shipping.md", "Pallets and containers"),
+    ("保修期多长？", "warranty.html", "Warranty period"),
+]
+
+
+def test_hits_are_frozen_and_scored_between_zero_and_one(kb: KnowledgeBase) -> None:
+    hits = kb.search("floodlight for a stadium", 5)
+    assert hits and all(isinstance(hit, Hit) for hit in hits)
+    assert all(0.0 < hit.score <= 1.0 for hit in hits)
+    assert [hit.score for hit in hits] == sorted((hit.score for hit in hits), reverse=True)
+    assert hits[0].sku == "FL-SP-200W" and hits[0].source == "Product FL-SP-200W"
+    with pytest.raises(AttributeError):
+        hits[0].score = 2.0  # type: ignore[misc]
+
+
+def test_one_hit_per_product_or_section(kb: KnowledgeBase) -> None:
+    hits = kb.search("panel", 10)
+    keys = [(hit.sku, hit.doc, hit.section) for hit in hits]
+    assert len(keys) == len(set(keys))
+
+
+@pytest.mark.parametrize(("question", "doc", "section"), CROSS_LINGUAL)
+def test_cross_lingual_questions_find_the_english_source(
+    kb: KnowledgeBase, question: str, doc: str, section: str
+) -> None:
+    best = kb.search(question, 3)[0]
+    assert (best.doc, best.section) == (doc, section)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "{sku}",
+        "What is the warranty of the {sku}?",
+        "{lower} price please",
+        "{spaced} 的色温",
+        "Do you have anything like {sku} for stadiums?",
+    ],
+)
+def test_named_sku_is_always_the_top_hit(kb: KnowledgeBase, question: str) -> None:
+    for product in kb.products:
+        sku = product["sku"]
+        text = question.format(sku=sku, lower=sku.lower(), spaced=sku.replace("-", " "))
+        assert kb.search(text, 3)[0].sku == sku, text
+
+
+def test_exact_product_lookup_and_sku_finding(kb: KnowledgeBase) -> None:
+    assert kb.product("fl-sp-200w")["power_w"] == 200
+    assert kb.product("FL SP 200W")["sku"] == "FL-SP-200W"
+    assert kb.product("FL-SP-999W") is None
+    assert kb.find_skus("compare hb ufo 150w and PNL-6060-40W") == ["HB-UFO-150W", "PNL-6060-40W"]
+
+
+def test_category_filter_keeps_only_that_category(kb: KnowledgeBase) -> None:
+    hits = kb.search("light for a warehouse", 5, category="tube")
+    assert [hit.sku for hit in hits] == ["T8-AB-1200-18W"]
+
+
+def test_certification_filter_covers_products_and_documents(kb: KnowledgeBase) -> None:
+    hits = kb.search("CE marking declaration", 10, certification="ce")
+    skus = {hit.sku for hit in hits if hit.sku}
+    assert skus <= {"PNL-6060-40W", "FL-SP-200W", "DRV-DALI-40W", "HB-UFO-150W"}
+    assert "T8-AB-1200-18W" not in skus
+    assert any(hit.doc == "ce-marking.md" for hit in hits)
+    assert all(hit.doc in (None, "ce-marking.md") for hit in hits)
+
+
+def test_market_filter_uses_required_certifications(kb: KnowledgeBase) -> None:
+    query = "LED panel, tube, floodlight, high bay or driver"
+    us = {hit.sku for hit in kb.search(query, 10, market="US") if hit.sku}
+    assert us == {"FL-SP-200W", "T8-AB-1200-18W"}  # UL + FCC
+    uk = {hit.sku for hit in kb.search(query, 10, market="United Kingdom") if hit.sku}
+    assert uk == {"PNL-6060-40W", "FL-SP-200W", "DRV-DALI-40W", "HB-UFO-150W"}  # UKCA or CE
+    eu_docs = {hit.doc for hit in kb.search("CE declaration warranty", 10, market="EU")}
+    assert "ce-marking.md" in eu_docs
+    us_docs = {hit.doc for hit in kb.search("CE declaration warranty", 10, market="US")}
+    assert "ce-marking.md" not in us_docs and "warranty.html" in us_docs  # markets: all
+
+
+def test_unknown_market_is_an_error(kb: KnowledgeBase) -> None:
+    with pytest.raises(ValueError, match="unknown market"):
+        kb.search("panel", market="Atlantis")
+
+
+def test_modes_and_empty_queries(kb: KnowledgeBase) -> None:
+    assert kb.search("   ") == []
+    assert kb.search("stadium floodlight", 0) == []
+    lexical = kb.search("Incoterms FOB", 3, mode="lexical")
+    assert lexical[0].section == "Incoterms we quote"
+    dense = kb.search("¿Qué Incoterms ofrecen?", 3, mode="dense")
+    assert dense[0].section == "Incoterms we quote"
+    assert kb.search("什么时候需要CE认证", 3, mode="lexical")[0].doc == "ce-marking.md"
+
+
+def test_off_topic_questions_score_low(kb: KnowledgeBase) -> None:
+    for question in ["What is the weather in Paris?", "Who won the football world cup?"]:
+        hits = kb.search(question, 3)
+        assert all(hit.score < 0.3 for hit in hits), hits

@@ -1,0 +1,52 @@
+from pathlib import Path
+
+import numpy as np
+
+from knowledge.lexical import LexicalIndex
+
+TEXTS = [
+    "Sports floodlight 200W for stadiums, IP66 die-cast housing.",
+    "Back-lit LED panel 600x600 for offices, UGR below 22.",
+    "Warranty period: five years for panels and floodlights.",
+    "色温可选 3000K 4000K 6500K 的面板灯",
+]
+
+
+def test_scores_are_normalised_and_comparable() -> None:
+    index = LexicalIndex.build(TEXTS)
+    scores = index.scores("stadium floodlight")
+    assert scores.shape == (4,)
+    assert np.all((scores >= 0) & (scores <= 1))
+    assert int(np.argmax(scores)) == 0
+    assert scores[0] > 0.5
+    assert scores[1] == 0.0
+
+
+def test_unknown_words_lower_the_score() -> None:
+    index = LexicalIndex.build(TEXTS)
+    full = index.scores("warranty period")[2]
+    diluted = index.scores("warranty period zyxwv qwerty")[2]
+    assert 0 < diluted < full
+
+
+def test_query_without_known_terms_scores_zero() -> None:
+    index = LexicalIndex.build(TEXTS)
+    assert not index.scores("blockchain").any()
+    assert not index.scores("").any()
+
+
+def test_chinese_terms_match_and_mask_applies() -> None:
+    index = LexicalIndex.build(TEXTS)
+    scores = index.scores("面板灯色温")
+    assert int(np.argmax(scores)) == 3
+    masked = index.scores("面板灯色温", mask=np.array([1, 1, 1, 0], dtype=np.float32))
+    assert masked[3] == 0.0
+
+
+def test_save_load_roundtrip(tmp_path: Path) -> None:
+    index = LexicalIndex.build(TEXTS)
+    index.save(tmp_path)
+    loaded = LexicalIndex.load(tmp_path, len(TEXTS))
+    np.testing.assert_allclose(
+        loaded.scores("LED panel offices"), index.scores("LED panel offices")
+    )
