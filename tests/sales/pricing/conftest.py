@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from sales.pricing import PriceBook, PricingRequest, RequestLine, load_price_book
+
+FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURE_BOOK = FIXTURES / "pricebook.yaml"
+TODAY = date(2026, 11, 21)
+
+
+@pytest.fixture(scope="session")
+def book() -> PriceBook:
+    return load_price_book(FIXTURE_BOOK)
+
+
+def request_for(
+    *lines: tuple[str | None, int | str],
+    country: str = "DE",
+    **kwargs: object,
+) -> PricingRequest:
+    """A request with one line per (sku, quantity) pair, in pieces."""
+    return PricingRequest(
+        lines=tuple(
+            RequestLine(sku=sku, description=sku or "unlisted item", quantity=Decimal(str(qty)))
+            for sku, qty in lines
+        ),
+        destination_country=country,
+        **kwargs,  # type: ignore[arg-type]
+    )
