@@ -105,11 +105,14 @@ def _origin_charges(ctx: ChargeContext) -> list[UsdCharge]:
             "export_clearance",
             "Export customs clearance and documents",
             origin.export_clearance + origin.documentation,
-        ),
-        UsdCharge(
-            "origin_haulage", f"Inland haulage, factory to {ctx.port}", ctx.plan.origin_haulage
-        ),
+        )
     ]
+    if ctx.plan.origin_haulage > ZERO:  # none for FCA at our factory
+        charges.append(
+            UsdCharge(
+                "origin_haulage", f"Inland haulage, factory to {ctx.port}", ctx.plan.origin_haulage
+            )
+        )
     if ctx.plan.origin_thc > ZERO:
         charges.append(
             UsdCharge("origin_terminal", f"Terminal handling at {ctx.port}", ctx.plan.origin_thc)
