@@ -1,10 +1,11 @@
 """Shipment volume/weight and the cheapest way to move it: courier, LCL or containers.
 
 Sea LCL is charged per W/M ("weight or measure": the larger of CBM and metric tonnes),
-with a minimum. FCL tries every mix of 40HQ and 20GP boxes that holds the volume and the
-weight and keeps the one with the lowest through cost (haulage + terminal + ocean +
-destination), so the choice does not change with the Incoterm. Sample-only shipments go
-by courier, charged on chargeable weight (max of actual and volumetric weight).
+with a minimum, and offered up to ``lcl_max_cbm`` W/M. FCL tries every mix of 40HQ and
+20GP boxes that holds the volume and the weight and keeps the one with the lowest
+through cost (haulage + terminal + ocean + destination), so the choice does not change
+with the Incoterm. Sample-only shipments go by courier, charged on chargeable weight
+(the larger of actual and volumetric weight).
 All amounts are USD and unrounded.
 """
 
@@ -86,7 +87,7 @@ def plan_freight(
         if courier is not None:
             return courier
     options: list[FreightPlan] = []
-    if load.cbm <= freight.lcl_max_cbm:
+    if max(load.cbm, load.gross_kg / KG_PER_TONNE) <= freight.lcl_max_cbm:
         options.append(_lcl(load, origin, port, zone))
     options.extend(_fcl_options(load, origin, port, freight, zone))
     return min(options, key=lambda plan: (plan.through_cost, _box_count(plan)))
