@@ -45,8 +45,7 @@ class ValidateRfqForm(FormValidationAction):
         if not parsed.ok or parsed.value is None:
             dispatcher.utter_message(text=parsed.error or "How many pieces do you need?")
             return {"quantity": None}
-        amount, unit = parsed.value
-        return {"quantity": _format_quantity(amount, unit)}
+        return {"quantity": _format_quantity(parsed.value.amount, parsed.value.unit)}
 
     async def validate_email(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

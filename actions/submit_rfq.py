@@ -31,7 +31,7 @@ def draft_from(tracker: Tracker) -> InquiryDraft:
     parsed = quantity.parse_quantity(tracker.get_slot("quantity") or "")
     if not product or not parsed.ok or parsed.value is None:
         raise ValueError("the RFQ is incomplete")
-    amount, unit = parsed.value
+    amount, unit = parsed.value.amount, parsed.value.unit
     return InquiryDraft(
         session_id=tracker.sender_id,
         language="en",

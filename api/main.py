@@ -25,6 +25,7 @@ from api.health import router as health_router
 from api.limits import BodySizeLimit
 from api.settings import Settings, get_settings
 from api.staff.inquiries import router as inquiries_router
+from api.staff.kb import router as kb_router
 from api.webhook import build_executor
 from api.webhook import router as webhook_router
 from sales.db import Database
@@ -147,6 +148,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health_router)
     app.include_router(chat_views.router)
     app.include_router(inquiries_router)
+    app.include_router(kb_router)
     app.include_router(webhook_router)
 
     @app.get("/", include_in_schema=False)

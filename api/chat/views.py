@@ -83,9 +83,9 @@ async def post_message(body: MessageIn, session: SessionDep, services: ServicesD
     try:
         turn = await services.gateway.handle(session, text=body.text, payload=body.payload)
     except MessageTooLong as exc:
-        raise HTTPException(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, str(exc)) from None
+        raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, str(exc)) from None
     except InvalidMessage as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(exc)) from None
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
     except RateLimited as exc:
         raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, str(exc)) from None
     except EngineDown as exc:

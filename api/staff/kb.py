@@ -1,0 +1,43 @@
+"""Staff API: knowledge base search and the list of knowledge gaps."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, status
+
+from api.deps import ServicesDep
+from api.staff.auth import StaffDep
+from sales import knowledge_gaps
+
+router = APIRouter(prefix="/api/kb", tags=["staff: knowledge base"])
+
+
+@router.get("/search")
+async def search(
+    _: StaffDep,
+    services: ServicesDep,
+    q: Annotated[str, Query(min_length=1, max_length=2000)],
+    k: Annotated[int, Query(ge=1, le=50)] = 5,
+    category: str | None = None,
+    certification: str | None = None,
+    market: str | None = None,
+) -> dict[str, list[dict[str, Any]]]:
+    if services.kb is None:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "knowledge index not loaded")
+    hits = services.kb.search(q, k, category=category, certification=certification, market=market)
+    return {
+        "hits": [
+            {"text": h.text, "source": h.source, "score": round(h.score, 4), "sku": h.sku}
+            for h in hits
+        ]
+    }
+
+
+@router.get("/gaps")
+async def gaps(
+    _: StaffDep, services: ServicesDep, limit: Annotated[int, Query(ge=1, le=500)] = 100
+) -> dict[str, list[dict[str, Any]]]:
+    async with services.db.session() as db:
+        rows = await knowledge_gaps.list_open(db, limit=limit)
+    return {"items": [knowledge_gaps.to_record(row) for row in rows]}
