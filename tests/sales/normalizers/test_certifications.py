@@ -1,0 +1,87 @@
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sales.normalizers.certifications import known_codes, parse_certifications
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("CE and RoHS", ("CE", "ROHS")),
+        ("ce/rohs", ("CE", "ROHS")),
+        ("CE-RoHS", ("CE", "ROHS")),
+        ("C.E.", ("CE",)),
+        ("CE, RoHS, REACH", ("CE", "REACH", "ROHS")),
+        ("CE & ROHS & FCC", ("CE", "FCC", "ROHS")),
+        ("RoHS, CE, rohs", ("CE", "ROHS")),
+        ("UL listed", ("UL",)),
+        ("cULus", ("UL",)),
+        ("we need UL", ("UL",)),
+        ("UL and DLC for US market", ("DLC", "UL")),
+        ("ETL", ("ETL",)),
+        ("DLC premium", ("DLC",)),
+        ("SAA", ("SAA",)),
+        ("ErP", ("ERP",)),
+        ("UKCA", ("UKCA",)),
+        ("ENEC+", ("ENEC",)),
+        ("ROHS2", ("ROHS",)),
+        ("rosh", ("ROHS",)),
+        ("TÜV GS", ("GS",)),
+        ("3C", ("CCC",)),
+        ("CE ROHS certificates required", ("CE", "ROHS")),
+        ("CE和RoHS认证", ("CE", "ROHS")),
+        ("no certification needed", ()),
+        ("none", ()),
+        ("not needed", ()),
+        ("不需要", ()),
+    ],
+)
+def test_certifications(text: str, codes: tuple[str, ...]) -> None:
+    result = parse_certifications(text)
+    assert result.ok, result.error
+    assert result.value == codes
+    assert not result.notes
+
+
+def test_rcm_is_noted_as_saa() -> None:
+    result = parse_certifications("RCM")
+    assert result.value == ("SAA",)
+    assert "RCM" in result.notes[0]
+
+
+def test_some_unknown_are_reported_in_a_note() -> None:
+    result = parse_certifications("CE RoHS XYZ")
+    assert result.value == ("CE", "ROHS")
+    assert "“XYZ”" in result.notes[0]
+
+
+@pytest.mark.parametrize(("text", "suggestion"), [("ROSHH", "ROHS"), ("ETLL", "ETL")])
+def test_all_unknown_is_an_error_with_suggestions(text: str, suggestion: str) -> None:
+    result = parse_certifications(text)
+    assert not result.ok
+    assert suggestion in result.suggestions
+    assert f"Did you mean {suggestion}" in (result.error or "")
+
+
+@pytest.mark.parametrize("text", ["XYZ", "", "qwerty asdf"])
+def test_errors(text: str) -> None:
+    assert not parse_certifications(text).ok
+
+
+@given(
+    st.lists(st.sampled_from(known_codes()), min_size=1, max_size=5),
+    st.sampled_from([", ", "/", " and ", " "]),
+)
+def test_any_list_of_codes_round_trips(codes: list[str], sep: str) -> None:
+    result = parse_certifications(sep.join(c.lower() for c in codes))
+    assert result.value == tuple(sorted(set(codes)))
+
+
+@given(st.text(max_size=60))
+def test_garbage_never_raises(text: str) -> None:
+    result = parse_certifications(text)
+    assert result.ok or result.error
+    if result.value:
+        assert list(result.value) == sorted(set(result.value))
+        assert all(code.isupper() or code[-1].isdigit() for code in result.value)
