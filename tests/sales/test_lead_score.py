@@ -3,7 +3,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sales.lead_score import (
@@ -190,6 +190,7 @@ facts_strategy = st.builds(
 )
 
 
+@settings(deadline=None)  # first calls load CLDR/dateparser data
 @given(facts_strategy)
 def test_total_is_always_between_0_and_100(facts: InquiryFacts) -> None:
     result = score(facts)
@@ -199,6 +200,7 @@ def test_total_is_always_between_0_and_100(facts: InquiryFacts) -> None:
     assert len(result.reasons) == len(result.parts)
 
 
+@settings(deadline=None)  # first calls load CLDR/dateparser data
 @given(
     facts_strategy,
     st.decimals(min_value=0, max_value=10**6, places=2),
@@ -212,6 +214,7 @@ def test_a_bigger_order_never_lowers_the_score(
     assert score(big).total >= score(small).total
 
 
+@settings(deadline=None)  # first calls load CLDR/dateparser data
 @given(
     st.decimals(min_value=1, max_value=10**6, places=0),
     st.decimals(min_value=0, max_value=10**6, places=0),

@@ -1,5 +1,5 @@
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sales.normalizers.certifications import known_codes, parse_certifications
@@ -69,6 +69,7 @@ def test_errors(text: str) -> None:
     assert not parse_certifications(text).ok
 
 
+@settings(deadline=None)  # first calls load CLDR/dateparser data
 @given(
     st.lists(st.sampled_from(known_codes()), min_size=1, max_size=5),
     st.sampled_from([", ", "/", " and ", " "]),
@@ -78,6 +79,7 @@ def test_any_list_of_codes_round_trips(codes: list[str], sep: str) -> None:
     assert result.value == tuple(sorted(set(codes)))
 
 
+@settings(deadline=None)  # first calls load CLDR/dateparser data
 @given(st.text(max_size=60))
 def test_garbage_never_raises(text: str) -> None:
     result = parse_certifications(text)

@@ -1,5 +1,5 @@
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sales.normalizers.contact import (
@@ -176,6 +176,7 @@ def test_person_name_errors(text: str, says: str) -> None:
     assert says in (result.error or "")
 
 
+@settings(deadline=None)  # first calls load CLDR/dateparser data
 @given(st.text(max_size=60), st.sampled_from([None, "DE", "US", "XX"]))
 def test_garbage_never_raises(text: str, region: str | None) -> None:
     for result in (
@@ -190,6 +191,7 @@ def test_garbage_never_raises(text: str, region: str | None) -> None:
         assert phone.value is not None and phone.value.startswith("+")
 
 
+@settings(deadline=None)  # first calls load CLDR/dateparser data
 @given(st.emails())
 def test_any_valid_email_is_accepted(email: str) -> None:
     result = parse_email(email)

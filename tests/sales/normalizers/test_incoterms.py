@@ -1,5 +1,5 @@
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sales.normalizers.incoterms import INCOTERMS_2020, IncotermChoice, parse_incoterm
@@ -90,12 +90,14 @@ def test_empty_or_long(text: str) -> None:
     assert not parse_incoterm(text).ok
 
 
+@settings(deadline=None)  # first calls load CLDR/dateparser data
 @given(st.sampled_from(INCOTERMS_2020), st.sampled_from(["", " Ningbo", " Hamburg port"]))
 def test_every_code_round_trips(code: str, place: str) -> None:
     result = parse_incoterm(f"{code.lower()}{place}")
     assert result.value is not None and result.value.code == code
 
 
+@settings(deadline=None)  # first calls load CLDR/dateparser data
 @given(st.text(max_size=60))
 def test_garbage_never_raises(text: str) -> None:
     result = parse_incoterm(text)

@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sales.normalizers.money import Money, parse_money
@@ -94,6 +94,7 @@ def test_price_errors(text: str, says: str) -> None:
     assert says in (result.error or "")
 
 
+@settings(deadline=None)  # first calls load CLDR/dateparser data
 @given(
     cents=st.integers(min_value=1, max_value=99_999_999),
     style=st.sampled_from(["{a} USD", "USD {a}", "${a}", "{a} EUR", "€{a}"]),
@@ -109,6 +110,7 @@ def test_any_price_round_trips(cents: int, style: str, decimal_comma: bool) -> N
     assert result.value is not None and result.value.amount == amount
 
 
+@settings(deadline=None)  # first calls load CLDR/dateparser data
 @given(st.text(max_size=40))
 def test_garbage_never_raises(text: str) -> None:
     result = parse_money(text)

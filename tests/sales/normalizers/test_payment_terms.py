@@ -1,5 +1,5 @@
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sales.normalizers.payment_terms import PAYMENT_CODES, PaymentTerms, parse_payment_terms
@@ -90,6 +90,7 @@ def test_no_preference_is_null(text: str) -> None:
     assert result.ok and result.value is None
 
 
+@settings(deadline=None)  # first calls load CLDR/dateparser data
 @given(st.integers(min_value=1, max_value=99))
 def test_any_deposit_split_adds_up(deposit: int) -> None:
     result = parse_payment_terms(f"{deposit}% T/T deposit, balance before shipment")
@@ -98,6 +99,7 @@ def test_any_deposit_split_adds_up(deposit: int) -> None:
     )
 
 
+@settings(deadline=None)  # first calls load CLDR/dateparser data
 @given(st.text(max_size=60))
 def test_garbage_never_raises(text: str) -> None:
     result = parse_payment_terms(text)

@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sales.normalizers.numbers import parse_number_words
@@ -141,6 +141,7 @@ def _grouped(n: int, sep: str) -> str:
     return f"{n:,}".replace(",", sep)
 
 
+@settings(deadline=None)  # first calls load CLDR/dateparser data
 @given(
     n=st.integers(min_value=1, max_value=10_000_000),
     sep=st.sampled_from([",", ".", " ", "\u00a0", "'"]),
@@ -153,6 +154,7 @@ def test_any_grouped_integer_parses_back(n: int, sep: str, unit: str) -> None:
     assert result.value is not None and result.value.amount == n
 
 
+@settings(deadline=None)  # first calls load CLDR/dateparser data
 @given(st.text(max_size=60))
 def test_garbage_never_raises(text: str) -> None:
     result = parse_quantity(text)
