@@ -21,11 +21,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+from pydantic import SecretStr
 
 from api.settings import ROOT, Settings
 from tools import engine_files
 
 log = logging.getLogger("stack")
+KEEP_MODELS = 3
 
 
 def _say(text: str) -> None:
@@ -75,9 +77,12 @@ def train(*, force: bool = False) -> Path:
             tail = log_file.read_text(errors="replace").splitlines()[-30:]
             raise SystemExit("training failed:\n" + "\n".join(tail))
         os.replace(Path(tmp) / "model.tar.gz", target)
-    for old in engine_files.MODELS.glob("exportdesk-*.tar.gz"):
-        if old != target:
-            old.unlink()
+    # keep a few recent models: another checkout state (a branch, a colleague) may use one
+    models = sorted(
+        engine_files.MODELS.glob("exportdesk-*.tar.gz"), key=lambda p: p.stat().st_mtime
+    )
+    for old in models[:-KEEP_MODELS]:
+        old.unlink(missing_ok=True)
     _say(f"model trained: {target.name}")
     return target
 
@@ -102,6 +107,18 @@ def prepare(settings: Settings) -> Path:
     return train()
 
 
+def settings_env(settings: Settings) -> dict[str, str]:
+    """Settings as the environment variables that produce them again."""
+    env: dict[str, str] = {}
+    for name, value in settings.model_dump().items():
+        if value is None:
+            continue
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        env[name.upper()] = str(value)
+    return env
+
+
 class Stack:
     """The engine and the app as child processes, each in its own process group."""
 
@@ -119,21 +136,8 @@ class Stack:
         )
 
     def app_env(self) -> dict[str, str]:
-        s = self.settings
-        env = {
-            **os.environ,
-            "APP_HOST": s.app_host,
-            "APP_PORT": str(s.app_port),
-            "RASA_HOST": s.rasa_host,
-            "RASA_PORT": str(s.rasa_port),
-            "DATABASE_URL": s.database_url,
-            "ACTION_SERVER_TOKEN": s.action_server_token.get_secret_value(),
-            "RASA_AUTH_TOKEN": s.rasa_auth_token.get_secret_value(),
-            "KB_INDEX_DIR": str(s.kb_index_dir),
-        }
-        if s.kb_embedding_model:
-            env["KB_EMBEDDING_MODEL"] = s.kb_embedding_model
-        return env
+        """The app process gets exactly these settings (secrets included) through its env."""
+        return {**os.environ, **settings_env(self.settings)}
 
     def start_engine(self) -> None:
         s = self.settings
