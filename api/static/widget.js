@@ -62,7 +62,7 @@
   const STRINGS = {
     en: {
       title: "Sales chat",
-      subtitle: "Ask about products, prices and lead times",
+      subtitle: "Products, prices, lead times",
       open: "Open chat with {title}",
       openUnread: "Open chat with {title} ({n} new)",
       close: "Close chat",
@@ -100,7 +100,7 @@
     },
     zh: {
       title: "销售咨询",
-      subtitle: "咨询产品、价格和交期",
+      subtitle: "产品、价格与交期",
       open: "打开与{title}的聊天",
       openUnread: "打开与{title}的聊天（{n} 条新消息）",
       close: "关闭聊天",
@@ -137,7 +137,7 @@
     },
     es: {
       title: "Chat de ventas",
-      subtitle: "Consulte productos, precios y plazos de entrega",
+      subtitle: "Productos, precios y plazos",
       open: "Abrir el chat con {title}",
       openUnread: "Abrir el chat con {title} ({n} nuevos)",
       close: "Cerrar el chat",
@@ -175,7 +175,7 @@
     },
     de: {
       title: "Vertriebs-Chat",
-      subtitle: "Fragen zu Produkten, Preisen und Lieferzeiten",
+      subtitle: "Produkte, Preise, Lieferzeiten",
       open: "Chat mit {title} öffnen",
       openUnread: "Chat mit {title} öffnen ({n} neu)",
       close: "Chat schließen",
@@ -213,7 +213,7 @@
     },
     pt: {
       title: "Chat de vendas",
-      subtitle: "Pergunte sobre produtos, preços e prazos",
+      subtitle: "Produtos, preços e prazos",
       open: "Abrir o chat com {title}",
       openUnread: "Abrir o chat com {title} ({n} novas)",
       close: "Fechar o chat",
@@ -251,7 +251,7 @@
     },
     fr: {
       title: "Chat commercial",
-      subtitle: "Questions sur les produits, prix et délais",
+      subtitle: "Produits, prix et délais",
       open: "Ouvrir le chat avec {title}",
       openUnread: "Ouvrir le chat avec {title} ({n} nouveaux)",
       close: "Fermer le chat",
@@ -962,6 +962,7 @@ textarea:focus-visible { outline: 2px solid var(--accent); outline-offset: 0; bo
   }
 
   function renderQuickReplies() {
+    const follow = nearBottom();
     quick.replaceChildren();
     const last = lastServerMessage();
     const buttons =
@@ -982,14 +983,16 @@ textarea:focus-visible { outline: 2px solid var(--accent); outline-offset: 0; bo
       );
     }
     quick.hidden = buttons.length === 0;
+    scrollDown(follow);
   }
 
   function updateTyping() {
     const show = state.inflight > 0 && state.mode === "bot";
     if (typing.hidden === !show) return;
+    const follow = nearBottom();
     typing.hidden = !show;
     typingStatus.textContent = show ? t("typing") : "";
-    if (show) scrollDown(false);
+    scrollDown(follow);
   }
 
   function updateSubtitle() {
