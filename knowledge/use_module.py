@@ -8,7 +8,6 @@ numpy encoder and hands back its 512-dimensional sentence embeddings as a tensor
 
 from __future__ import annotations
 
-import os
 from typing import Any, Self
 
 import numpy as np
@@ -24,9 +23,13 @@ class UniversalSentenceEncoder(InputModule):
 
     config_keys = ["threads", "denoise"]  # noqa: RUF012 - mirrors the base-class attribute
 
-    def __init__(self, threads: int | None = None, denoise: bool = False) -> None:
+    def __init__(self, threads: int = 1, denoise: bool = False) -> None:
+        """``threads``: BLAS threads for the forward pass.  One is the default on purpose:
+        with two, OpenBLAS's spinning threads made encoding 7-10x slower on our 2-core
+        machines whenever another process was busy (measured, see knowledge/README.md).
+        """
         super().__init__()
-        self.threads = threads or min(2, os.cpu_count() or 1)
+        self.threads = threads
         self.denoise = denoise
         self.encoder = USE(threads=self.threads, denoise=denoise)
 

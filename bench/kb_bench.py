@@ -1,0 +1,346 @@
+"""Knowledge-base benchmark: retrieval quality, exact lookups, latency, ingest speed, memory.
+
+    .venv/bin/python bench/kb_bench.py [--quick] [--sizes 1000,10000,100000] [--queries 300]
+
+1. Quality over knowledge/demo/questions.yaml: hit@1, hit@3 and MRR@10 for dense, lexical and
+   hybrid retrieval (all without the model-number boost), and for the full hybrid search with
+   the boost, overall and per language.
+2. Exact spec lookups: every attribute of every product asked for by model number (four
+   spellings) must be answered with the record's value.
+3. Confidence threshold: how many answerable questions and off-topic questions clear
+   ``knowledge.answers.CONFIDENT_SCORE``.
+4. Scale: the demo chunks are copied with perturbations to 1k, 10k and 100k chunks (``--quick``
+   stops at 10k); for each size: ingest throughput (embedding + indexes + writing), latency
+   p50/p99 of one hybrid search including the query embedding, and the memory the loaded index
+   takes.  At the largest size the exact flat index is timed against HNSW as well.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+import yaml  # noqa: E402
+
+from knowledge.answers import CONFIDENT_SCORE, answer  # noqa: E402
+from knowledge.attributes import ATTRIBUTES  # noqa: E402
+from knowledge.catalog import format_value  # noqa: E402
+from knowledge.chunks import Chunk  # noqa: E402
+from knowledge.embeddings import DEFAULT_MODEL  # noqa: E402
+from knowledge.index import Hit, KnowledgeBase  # noqa: E402
+from knowledge.ingest import build_index, ingest  # noqa: E402
+from knowledge.sources import read_sources  # noqa: E402
+from knowledge.vector_store import DenseIndex  # noqa: E402
+
+DEMO = ROOT / "knowledge" / "demo"
+OFF_TOPIC = [
+    ("What's the weather in Paris tomorrow?", "en"),
+    ("Who won the football world cup in 2018?", "en"),
+    ("Can you recommend a good Italian restaurant?", "en"),
+    ("How do I reset my iPhone password?", "en"),
+    ("What is the capital of Australia?", "en"),
+    ("Tell me a joke about cats.", "en"),
+    ("明天上海会下雨吗？", "zh"),
+    ("你喜欢什么电影？", "zh"),
+    ("怎么做红烧肉？", "zh"),
+    ("¿Quién ganó el mundial de fútbol?", "es"),
+    ("¿Cuál es la receta de la paella?", "es"),
+    ("¿Qué tiempo hace en Madrid?", "es"),
+    ("Wer hat die Fußball-Weltmeisterschaft gewonnen?", "de"),
+    ("Wie backe ich einen Apfelkuchen?", "de"),
+    ("Wie wird das Wetter morgen in Berlin?", "de"),
+]
+VARIANTS = {
+    "exact": lambda sku: sku,
+    "lower": lambda sku: sku.lower(),
+    "spaced": lambda sku: sku.replace("-", " "),
+    "joined": lambda sku: sku.replace("-", ""),
+}
+
+
+# --- quality ----------------------------------------------------------------------------
+
+
+def _matches(hit: Hit, expect: dict[str, Any]) -> bool:
+    if "sku" in expect:
+        return (hit.sku or "").upper() == str(expect["sku"]).upper()
+    return hit.doc == expect.get("doc") and hit.section == expect.get("section")
+
+
+def evaluate_quality(kb: KnowledgeBase, questions: list[dict[str, Any]]) -> None:
+    configs = {
+        "dense": {"mode": "dense", "sku_boost": False},
+        "lexical": {"mode": "lexical", "sku_boost": False},
+        "hybrid": {"mode": "hybrid", "sku_boost": False},
+        "hybrid+sku": {"mode": "hybrid", "sku_boost": True},
+    }
+    ranks: dict[str, list[tuple[str, int | None]]] = {name: [] for name in configs}
+    misses: list[str] = []
+    for item in questions:
+        for name, options in configs.items():
+            hits = kb.search(item["q"], 10, **options)
+            rank = next((i for i, hit in enumerate(hits, 1) if _matches(hit, item["expect"])), None)
+            ranks[name].append((item.get("lang", "en"), rank))
+            if name == "hybrid+sku" and (rank is None or rank > 3):
+                got = hits[0].source if hits else "nothing"
+                misses.append(f"  [{item.get('lang')}] {item['q']!r}: rank {rank}, top {got}")
+    languages = sorted({lang for lang, _ in ranks["hybrid"]})
+    print(f"\n== Retrieval quality over {len(questions)} labelled questions ==")
+    header = f"{'method':<11} {'lang':<4} {'n':>4} {'hit@1':>6} {'hit@3':>6} {'MRR':>6}"
+    print(header)
+    for name, results in ranks.items():
+        for lang in ["all", *languages]:
+            subset = [r for lg, r in results if lang in ("all", lg)]
+            if not subset:
+                continue
+            hit1 = sum(1 for r in subset if r == 1) / len(subset)
+            hit3 = sum(1 for r in subset if r is not None and r <= 3) / len(subset)
+            mrr = sum(1 / r for r in subset if r is not None) / len(subset)
+            print(f"{name:<11} {lang:<4} {len(subset):>4} {hit1:>6.3f} {hit3:>6.3f} {mrr:>6.3f}")
+    if misses:
+        print("hybrid+sku misses (not in top 3):")
+        print("\n".join(misses))
+
+
+def evaluate_exact_lookups(kb: KnowledgeBase) -> None:
+    total = correct = 0
+    failures: list[str] = []
+    for product in kb.products:
+        for attribute in ATTRIBUTES:
+            if attribute.key == "certifications":
+                expected = ", ".join(product.get("certifications") or [])
+            else:
+                value = product.get(attribute.fields[0])
+                if value in (None, "", []):
+                    continue
+                expected = format_value(value)
+            word = attribute.words[0]
+            for variant, spell in VARIANTS.items():
+                total += 1
+                result = answer(kb, f"What is the {word} of {spell(product['sku'])}?")
+                ok = (
+                    result.confident
+                    and expected in result.text
+                    and result.sources == [f"product record {product['sku']}"]
+                )
+                correct += ok
+                if not ok and len(failures) < 10:
+                    failures.append(
+                        f"  {product['sku']} {attribute.key} ({variant}): {result.text}"
+                    )
+    print(f"\n== Exact spec lookups: {correct}/{total} right ==")
+    if failures:
+        print("\n".join(failures))
+
+
+def evaluate_threshold(kb: KnowledgeBase, questions: list[dict[str, Any]]) -> None:
+    on_topic = []
+    for item in questions:
+        hits = kb.search(item["q"], 3)
+        if hits and _matches(hits[0], item["expect"]):
+            on_topic.append(hits[0].score)
+    off_topic = [(kb.search(q, 1) or [Hit("", "", 0.0)])[0].score for q, _ in OFF_TOPIC]
+    confident_off = sum(1 for q, lang in OFF_TOPIC if answer(kb, q, language=lang).confident)
+    print(f"\n== Confidence threshold {CONFIDENT_SCORE} ==")
+    if on_topic:
+        print(
+            f"correct top hits: n={len(on_topic)} min={min(on_topic):.3f} "
+            f"p10={np.percentile(on_topic, 10):.3f} median={statistics.median(on_topic):.3f}; "
+            f"{sum(s >= CONFIDENT_SCORE for s in on_topic) / len(on_topic):.1%} reach it"
+        )
+    print(
+        f"off-topic questions: n={len(off_topic)} max={max(off_topic):.3f} "
+        f"median={statistics.median(off_topic):.3f}; answered confidently: {confident_off}"
+    )
+
+
+# --- scale ------------------------------------------------------------------------------
+
+
+def perturbed_chunks(base: list[Chunk], size: int, seed: int = 13) -> list[Chunk]:
+    """``size`` chunks: the demo chunks, then copies with words dropped and numbers changed."""
+    rng = random.Random(seed)
+    chunks = list(base[:size])
+    number = re.compile(r"\d+")
+    copy_no = 0
+    while len(chunks) < size:
+        copy_no += 1
+        for chunk in base:
+            if len(chunks) >= size:
+                break
+            head, _, body = (
+                chunk.text.partition("\n") if "\n" in chunk.text else ("", "", chunk.text)
+            )
+            words = [w for w in body.split() if rng.random() > 0.1]
+            text = number.sub(lambda m: str(int(m.group(0)) + rng.randint(1, 9)), " ".join(words))
+            text = f"{head} (variant {copy_no})\n{text}" if head else f"(variant {copy_no}) {text}"
+            chunks.append(
+                replace(
+                    chunk,
+                    id=f"{chunk.id}~{copy_no}",
+                    text=text,
+                    sku=None,
+                    kind="document",
+                    doc=f"synthetic/{copy_no}/{chunk.doc or chunk.sku}",
+                    category=None,
+                )
+            )
+    return chunks
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status", encoding="utf-8") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def time_searches(kb: KnowledgeBase, queries: list[str], repeat: int) -> tuple[float, float]:
+    kb.search(queries[0], 5)  # warm-up
+    timings = []
+    for i in range(repeat):
+        query = queries[i % len(queries)]
+        started = time.perf_counter()
+        kb.search(query, 5)
+        timings.append((time.perf_counter() - started) * 1000)
+    return float(np.percentile(timings, 50)), float(np.percentile(timings, 99))
+
+
+def time_dense(index: DenseIndex, vectors: np.ndarray) -> tuple[float, float]:
+    timings = []
+    for vector in vectors:
+        started = time.perf_counter()
+        index.search(vector, 50)
+        timings.append((time.perf_counter() - started) * 1000)
+    return float(np.percentile(timings, 50)), float(np.percentile(timings, 99))
+
+
+def evaluate_scale(sizes: list[int], queries: list[str], repeat: int, work: Path) -> None:
+    sources = read_sources(DEMO)
+    base = sources.chunks()
+    catalog = {"products": sources.products, "markets": sources.markets}
+    print("\n== Scale (perturbed copies of the demo chunks) ==")
+    print(
+        f"{'chunks':>7} {'index':>5} {'ingest s':>9} {'chunks/s':>9} {'search p50':>10} "
+        f"{'p99 ms':>7} {'index MB':>9} {'RSS +MB':>8}"
+    )
+    for size in sizes:
+        chunks = perturbed_chunks(base, size)
+        index_dir = work / f"scale-{size}"
+        started = time.perf_counter()
+        built = build_index(chunks, index_dir, DEFAULT_MODEL, catalog=catalog)
+        seconds = time.perf_counter() - started
+        gc.collect()
+        before = rss_mb()
+        kb = KnowledgeBase.load(index_dir)
+        loaded = rss_mb() - before
+        p50, p99 = time_searches(kb, queries, repeat)
+        on_disk = sum(f.stat().st_size for f in index_dir.rglob("*") if f.is_file()) / 2**20
+        print(
+            f"{size:>7} {built.index_kind:>5} {seconds:>9.1f} {size / seconds:>9.0f} "
+            f"{p50:>10.1f} {p99:>7.1f} {on_disk:>9.0f} {loaded:>8.0f}",
+            flush=True,
+        )
+        if size == max(sizes) and size >= 20_000:
+            compare_index_kinds(kb, index_dir, queries, repeat)
+        del kb
+        gc.collect()
+
+
+def compare_index_kinds(
+    kb: KnowledgeBase, index_dir: Path, queries: list[str], repeat: int
+) -> None:
+    from knowledge.embeddings import encode
+    from knowledge.index_files import read_vectors
+
+    vectors = np.array(read_vectors(index_dir))
+    query_vectors = encode(kb.embedder, queries[:repeat])
+    hnsw = kb.dense
+    flat_started = time.perf_counter()
+    flat = DenseIndex.build(vectors, "flat")
+    flat_build = time.perf_counter() - flat_started
+    recall = np.mean(
+        [
+            len(set(hnsw.search(q, 10)[0].tolist()) & set(flat.search(q, 10)[0].tolist())) / 10
+            for q in query_vectors[:100]
+        ]
+    )
+    print(f"-- {len(vectors)} vectors: dense search only (top 50) and full hybrid search --")
+    for name, index in (("hnsw", hnsw), ("flat", flat)):
+        d50, d99 = time_dense(index, query_vectors)
+        kb.dense = index
+        s50, s99 = time_searches(kb, queries, repeat)
+        print(
+            f"{name}: dense p50 {d50:.1f} ms p99 {d99:.1f} ms; hybrid search p50 {s50:.1f} ms "
+            f"p99 {s99:.1f} ms"
+        )
+    kb.dense = hnsw
+    print(f"hnsw recall@10 vs exact: {recall:.3f}; flat build {flat_build:.1f}s")
+
+
+# --- main -------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="skip the 100k-chunk run")
+    parser.add_argument("--sizes", default=None, help="comma-separated chunk counts")
+    parser.add_argument("--queries", type=int, default=300, help="timed searches per size")
+    parser.add_argument("--skip-scale", action="store_true")
+    args = parser.parse_args()
+    sizes = (
+        [int(s) for s in args.sizes.split(",")]
+        if args.sizes
+        else [1_000, 10_000]
+        if args.quick
+        else [1_000, 10_000, 100_000]
+    )
+    print(f"machine: {os.cpu_count()} cores; model {DEFAULT_MODEL}")
+    questions_file = DEMO / "questions.yaml"
+    questions = (
+        yaml.safe_load(questions_file.read_text(encoding="utf-8"))["questions"]
+        if questions_file.exists()
+        else []
+    )
+    with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
+        work = Path(tmp)
+        report = ingest(DEMO, work / "demo")
+        print(
+            f"demo ingest: {report.chunks} chunks ({report.products} products, "
+            f"{report.documents} documents) in {report.seconds:.1f}s"
+        )
+        kb = KnowledgeBase.load(work / "demo")
+        if questions:
+            evaluate_quality(kb, questions)
+        else:
+            print(f"\n(no {questions_file.relative_to(ROOT)}: retrieval quality skipped)")
+        evaluate_exact_lookups(kb)
+        evaluate_threshold(kb, questions)
+        if not args.skip_scale:
+            queries = [item["q"] for item in questions] or [
+                chunk.text[:80] for chunk in kb.chunks[:50]
+            ]
+            evaluate_scale(sizes, queries, args.queries, work)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
