@@ -310,3 +310,72 @@ class KnowledgeGap(Base):
     best_source: Mapped[str | None] = mapped_column(String(300))
     resolved: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
+class HandoffStatus(enum.StrEnum):
+    REQUESTED = "requested"  # waiting for a rep
+    TAKEN = "taken"  # a rep has the conversation
+    TIMED_OUT = "timed_out"  # nobody came in time; the buyer was asked for a callback
+    CLOSED = "closed"  # handed back to the bot (or the callback captured)
+
+
+class Handoff(Base):
+    """One request for a person in a chat session, and what became of it."""
+
+    __tablename__ = "handoffs"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(
+        ForeignKey("chat_sessions.id", ondelete="CASCADE"), index=True
+    )
+    reason: Mapped[str] = mapped_column(String(32))
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(
+        String(16), default=HandoffStatus.REQUESTED.value, index=True
+    )
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    rep_id: Mapped[str | None] = mapped_column(String(32))
+    rep_name: Mapped[str | None] = mapped_column(String(128))
+    timed_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    callback_request: Mapped[str | None] = mapped_column(Text)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class SlackThread(Base):
+    """The Slack thread of a chat session: buyer messages go there, rep replies come back."""
+
+    __tablename__ = "slack_threads"
+
+    session_id: Mapped[str] = mapped_column(
+        ForeignKey("chat_sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    channel: Mapped[str] = mapped_column(String(32))
+    thread_ts: Mapped[str] = mapped_column(String(32), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class SlackPost(Base):
+    """A message we posted to Slack for an outbox row (so a retried row never posts twice)
+    and where it is (so buttons can update it later)."""
+
+    __tablename__ = "slack_posts"
+    __table_args__ = (Index("ix_slack_posts_kind_ref", "kind", "ref"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    dedupe_key: Mapped[str] = mapped_column(String(160), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    ref: Mapped[str | None] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(32))
+    ts: Mapped[str] = mapped_column(String(32))
+    thread_ts: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class SlackEvent(Base):
+    """Slack event ids already acted on: Slack's retries (X-Slack-Retry-Num) never act twice."""
+
+    __tablename__ = "slack_events"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
