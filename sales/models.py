@@ -220,6 +220,13 @@ class Quote(Base):
     total: Mapped[Decimal] = mapped_column(Money)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # Why the quote is out of policy: [{"code", "message", "line_no"}]; empty when in policy.
+    policy_reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # A buyer's target price is below our floor: a person negotiates (see sales.quotes).
+    needs_negotiation: Mapped[bool] = mapped_column(Boolean, default=False)
+    # What the pricing engine said beyond lines/charges/total (breakdown, dates, shipment,
+    # line descriptions, charge labels), so the PDF is rebuilt exactly as priced.
+    pricing: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     inquiry: Mapped[Inquiry] = relationship(back_populates="quotes")
     lines: Mapped[list[QuoteLine]] = relationship(
@@ -230,6 +237,9 @@ class Quote(Base):
     )
     approvals: Mapped[list[QuoteApproval]] = relationship(
         back_populates="quote", order_by="QuoteApproval.id", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[QuoteEvent]] = relationship(
+        back_populates="quote", order_by="QuoteEvent.id", cascade="all, delete-orphan"
     )
 
 
@@ -379,3 +389,20 @@ class SlackEvent(Base):
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
+class QuoteEvent(Base):
+    """The audit trail of a quote: every status change, who made it, when and why."""
+
+    __tablename__ = "quote_events"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    quote_id: Mapped[int] = mapped_column(ForeignKey("quotes.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(128))
+    action: Mapped[str] = mapped_column(String(32))
+    from_status: Mapped[str | None] = mapped_column(String(24))
+    to_status: Mapped[str] = mapped_column(String(24))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    quote: Mapped[Quote] = relationship(back_populates="events")
