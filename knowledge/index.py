@@ -247,6 +247,7 @@ class KnowledgeBase:
             if certification
             else None
         )
+        market_groups = self.market_directory.groups(market) if market else None
         keep = np.ones(len(self.chunks), dtype=bool)
         for position, chunk in enumerate(self.chunks):
             if chunk.kind == "product":
@@ -263,7 +264,7 @@ class KnowledgeBase:
                 ok = (
                     category is None
                     and (cert_pattern is None or bool(cert_pattern.search(about)))
-                    and (market is None or _document_covers(chunk.markets, market))
+                    and (market_groups is None or _document_covers(chunk.markets, market_groups))
                 )
             keep[position] = ok
         return keep
@@ -272,8 +273,9 @@ class KnowledgeBase:
 ALL_MARKETS = frozenset({"ALL", "GLOBAL", "*", "WORLDWIDE"})
 
 
-def _document_covers(markets: tuple[str, ...], market: str) -> bool:
-    return not markets or market in markets or bool(ALL_MARKETS.intersection(markets))
+def _document_covers(markets: tuple[str, ...], market_groups: frozenset[str]) -> bool:
+    """A document with no market list, or one for all markets, covers every market."""
+    return not markets or bool((market_groups | ALL_MARKETS).intersection(markets))
 
 
 def _top_positive(scores: np.ndarray, k: int) -> np.ndarray:

@@ -243,6 +243,20 @@ class MarketDirectory:
             )
         return patterns
 
+    def groups(self, code: str) -> frozenset[str]:
+        """``code`` plus the groups it belongs to (its ``inherits`` chain; EU for members)."""
+        found = {code}
+        current = code
+        while current in self.raw:
+            parent = str(self.raw[current].get("inherits") or "").upper()
+            if not parent or parent in found:
+                break
+            found.add(parent)
+            current = parent
+        if code in EU_MEMBERS:
+            found.add("EU")
+        return frozenset(found)
+
     def check(
         self, certifications: list[str] | tuple[str, ...], market_code: str
     ) -> ComplianceCheck:

@@ -84,6 +84,8 @@ def test_market_filter_uses_required_certifications(kb: KnowledgeBase) -> None:
     assert uk == {"PNL-6060-40W", "FL-SP-200W", "DRV-DALI-40W", "HB-UFO-150W"}  # UKCA or CE
     eu_docs = {hit.doc for hit in kb.search("CE declaration warranty", 10, market="EU")}
     assert "ce-marking.md" in eu_docs
+    de_docs = {hit.doc for hit in kb.search("CE declaration warranty", 10, market="Germany")}
+    assert "ce-marking.md" in de_docs  # Germany inherits the EU rules and documents
     us_docs = {hit.doc for hit in kb.search("CE declaration warranty", 10, market="US")}
     assert "ce-marking.md" not in us_docs and "warranty.html" in us_docs  # markets: all
 

@@ -53,3 +53,9 @@ def test_resolve_accepts_codes_and_names(directory: MarketDirectory) -> None:
     assert directory.resolve("gb") == "GB"
     assert directory.resolve("Australien") == "AU"
     assert directory.resolve("Atlantis") is None
+
+
+def test_groups_follow_inherits_and_eu_membership(directory: MarketDirectory) -> None:
+    assert directory.groups("DE") == {"DE", "EU"}
+    assert directory.groups("AT") == {"AT", "EU"}
+    assert directory.groups("US") == {"US"}
