@@ -15,7 +15,7 @@
  *   data-position    "right" (default) or "left"
  *
  * Security: every text from the server is rendered with textContent (links are <a> elements
- * built from validated http(s) URLs); no innerHTML, no eval, no inline styles: the stylesheet
+ * built from validated http(s) URLs); no HTML parsing of strings, no eval, no inline styles: the stylesheet
  * is a constructed CSSStyleSheet adopted by the shadow root, so a strict Content-Security-Policy
  * (style-src 'self'; script-src 'self') needs no exceptions. The session token is only ever
  * sent to the app URL.
@@ -1356,6 +1356,21 @@ textarea:focus-visible { outline: 2px solid var(--accent); outline-offset: 0; bo
   }
 
   launcher.addEventListener("click", () => (state.open ? closePanel() : openPanel()));
+  // any element of the page with data-exportdesk-open opens the chat (its value, if any, is
+  // put into the message box for the buyer to edit and send)
+  document.addEventListener("click", (event) => {
+    const target = event.target instanceof Element ? event.target.closest("[data-exportdesk-open]") : null;
+    if (!target) return;
+    event.preventDefault();
+    const text = (target.getAttribute("data-exportdesk-open") || "").slice(0, MAX_CHARS);
+    openPanel();
+    if (text && !input.value.trim()) {
+      input.value = text;
+      updateCounter();
+      autosize();
+    }
+    input.focus();
+  });
   closeButton.addEventListener("click", closePanel);
   panel.addEventListener("keydown", (event) => {
     if (event.key === "Escape") {

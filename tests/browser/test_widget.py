@@ -4,9 +4,12 @@ the polling fallback, the engine down, and an axe-core accessibility check."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import expect
@@ -37,8 +40,18 @@ def test_a_whole_rfq_typed_and_clicked(
     wp.shot(artifacts_dir, "widget-desktop-closed")
     wp.open()
     expect(wp.panel).to_have_accessible_name(re.compile("Lumora sales"))
+    wp.page.evaluate(
+        """() => {
+            const typing = document.querySelector("#exportdesk-chat").shadowRoot
+                .querySelector(".typing");
+            window.__typingSeen = false;
+            new MutationObserver(() => { if (!typing.hidden) window.__typingSeen = true; })
+                .observe(typing, {attributes: true});
+        }"""
+    )
 
     _greeted(wp)
+    assert wp.page.evaluate("window.__typingSeen"), "a typing indicator while the bot answers"
     wp.quick_reply("Request a quotation").click()
     # the server's transcript shows the button's title as the buyer's message
     expect(wp.buyer_bubbles().last).to_have_text(re.compile("Request a quotation"))
@@ -165,7 +178,8 @@ def test_the_widget_reconnects_after_the_network_was_cut(
 
 
 def test_phone_layout_is_full_screen(widget_page: Make, artifacts_dir: Path) -> None:
-    wp = widget_page(viewport=PHONE, is_mobile=True, has_touch=True).goto()
+    wp = widget_page(viewport=PHONE, is_mobile=True, has_touch=True, reduced_motion="reduce")
+    wp.goto()
     wp.shot(artifacts_dir, "widget-phone-closed")
     wp.open()
     box = wp.panel.bounding_box()
@@ -247,6 +261,71 @@ def test_a_rep_message_reaches_the_page_by_polling_when_websockets_fail(
     agent = wp.log.locator(".msg.agent")
     expect(agent).to_contain_text("Hi, I'm Mei from sales", timeout=20_000)
     expect(agent.locator(".meta")).to_contain_text("Mei")
+
+
+def test_a_person_joining_and_leaving_is_announced(widget_page: Make) -> None:
+    """Pushes as the app will send them on a handover (injected into the real WebSocket)."""
+    sockets: list[Any] = []
+
+    def through(ws: Any) -> None:
+        ws.connect_to_server()  # everything else passes through unchanged
+        sockets.append(ws)
+
+    wp = widget_page()
+    wp.page.route_web_socket(re.compile(r".*/ws\?token=.*"), through)
+    wp.goto().open()
+    _greeted(wp)
+    _wait_until(wp, lambda: bool(sockets))
+    wp.launcher.click()  # closed: new messages are counted on the launcher
+    expect(wp.panel).to_be_hidden()
+
+    sockets[-1].send(json.dumps({"type": "mode", "mode": "waiting_for_agent"}))
+    agent_message = {
+        "type": "message",
+        "seq": 10_000,
+        "role": "agent",
+        "text": "Hi, I'm Mei from sales. Your quote: https://lumora.example/q/1.pdf",
+        "buttons": [],
+        "created_at": "2026-03-02T09:15:00Z",
+        "author": "Mei",
+    }
+    sockets[-1].send(json.dumps(agent_message))
+    sockets[-1].send(json.dumps({"type": "mode", "mode": "agent"}))
+    launcher = wp.page.get_by_role("button", name=re.compile(r"chat.*1 new", re.I))
+    expect(launcher).to_be_visible()
+
+    launcher.click()
+    expect(wp.log.get_by_text("Waiting for a member of our sales team")).to_be_visible()
+    expect(wp.log.locator(".msg.agent .meta")).to_contain_text("Mei")
+    expect(wp.log.get_by_text("Mei has joined the chat.")).to_be_visible()
+    expect(wp.panel.get_by_text("You are chatting with Mei")).to_be_visible()
+    expect(wp.log.get_by_role("link", name=re.compile("1.pdf"))).to_have_attribute(
+        "href", "https://lumora.example/q/1.pdf"
+    )
+    sockets[-1].send(json.dumps({"type": "mode", "mode": "bot"}))
+    expect(wp.log.get_by_text(re.compile("Mei has left the chat"))).to_be_visible()
+
+
+def test_a_stale_stored_session_is_replaced(widget_page: Make) -> None:
+    wp = widget_page().goto()
+    wp.page.evaluate(
+        """base => localStorage.setItem("exportdesk.chat:" + base,
+            JSON.stringify({session_id: "0123456789abcdef0123456789abcdef", token: "stale"}))""",
+        wp.base_url,
+    )
+    wp.page.reload()
+    wp.open()
+    _greeted(wp)
+    session_id, _ = _stored_session(wp)
+    assert session_id != "0123456789abcdef0123456789abcdef"
+
+
+def test_the_page_call_to_action_opens_the_chat(widget_page: Make) -> None:
+    wp = widget_page().goto()
+    wp.page.get_by_role("link", name="Request a quotation").click()
+    expect(wp.panel).to_be_visible()
+    expect(wp.box).to_be_focused()
+    expect(wp.box).to_have_value("I need a quotation for PNL-6060-40W")
 
 
 def test_engine_down_shows_the_notice_and_keeps_the_message(
@@ -351,7 +430,8 @@ def _append_agent_message(
         finally:
             await db.dispose()
 
-    asyncio.run(write())
+    with ThreadPoolExecutor(1) as pool:  # Playwright's sync API owns this thread's loop
+        pool.submit(asyncio.run, write()).result()
 
 
 def _force_polling(wp: WidgetPage) -> None:
