@@ -185,3 +185,48 @@ def _place_and_country(place_text: str, country_text: str) -> Destination | None
     if not _PLACE_OK.match(place) or len(place) > 80:
         return None
     return Destination(code, place if not place.islower() else place.title())
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceMention:
+    start: int
+    end: int
+    destination: Destination
+
+
+_WORD = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
+_MAX_NGRAM = 4
+# Origin-side names that are not where a buyer wants the goods delivered.
+_NOT_DESTINATIONS = frozenset({"CN"})
+
+
+def find_places(text: str) -> list[PlaceMention]:
+    """Ports, cities and country names mentioned in free text, longest match first.
+
+    Two-letter codes are not scanned for ("IN", "CE" and "DE" are too often other words);
+    a buyer answering the destination question is read with `parse_destination` instead.
+    """
+    words = [(m.start(), m.end(), m.group(0).rstrip(".")) for m in _WORD.finditer(text)]
+    ports, countries = _port_index(), _country_index()
+    found: list[PlaceMention] = []
+    taken: set[int] = set()
+    for size in range(_MAX_NGRAM, 0, -1):
+        for i in range(len(words) - size + 1):
+            span = range(i, i + size)
+            if taken.intersection(span):
+                continue
+            start, end = words[i][0], words[i + size - 1][1]
+            phrase = text[start:end].rstrip(".")
+            if len(phrase) < 3 or (size == 1 and not phrase[:1].isupper()):
+                continue
+            key = _key(phrase)
+            port = ports.get(key)
+            if port is not None:
+                found.append(PlaceMention(start, end, Destination(port.country, port.name)))
+                taken.update(span)
+                continue
+            code = countries.get(key) if len(key) > 3 or phrase.isupper() else None
+            if code and code not in _NOT_DESTINATIONS:
+                found.append(PlaceMention(start, end, Destination(code, None)))
+                taken.update(span)
+    return sorted(found, key=lambda m: m.start)

@@ -1,0 +1,47 @@
+"""Business rules the RFQ form checks: minimum order quantities and achievable dates."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sales.rfq.products import Catalog
+
+# Without a known product, the longest standard lead time of the catalog applies.
+DEFAULT_LEAD_TIME_DAYS = 35
+
+
+def lead_time_days(items: Sequence[Mapping[str, Any]], catalog: Catalog) -> int:
+    days = []
+    for item in items:
+        product = catalog.product(item["sku"]) if item.get("sku") else None
+        days.append(
+            int(product.get("lead_time_days") or DEFAULT_LEAD_TIME_DAYS)
+            if product
+            else DEFAULT_LEAD_TIME_DAYS
+        )
+    return max(days, default=DEFAULT_LEAD_TIME_DAYS)
+
+
+def earliest_date(items: Sequence[Mapping[str, Any]], catalog: Catalog, today: date) -> date:
+    """The first day the goods can be ready: today plus the longest production lead time."""
+    return today + timedelta(days=lead_time_days(items, catalog))
+
+
+def below_moq(item: Mapping[str, Any], catalog: Catalog) -> str | None:
+    """The buyer-facing reason when an item's quantity is under its product's MOQ."""
+    product = catalog.product(item["sku"]) if item.get("sku") else None
+    if not product or not product.get("moq"):
+        return None
+    unit = item.get("unit") or "pcs"
+    moq_unit = product.get("moq_unit") or "pcs"
+    if unit != moq_unit:
+        return None
+    if Decimal(str(item["quantity"])) >= Decimal(str(product["moq"])):
+        return None
+    return (
+        f"The minimum order quantity for {product['sku']} is {int(product['moq']):,} {moq_unit}. "
+        f"How many would you like?"
+    )
