@@ -34,10 +34,32 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
     slack_sales_channel: str | None = None
+    # Who may approve or reject quotes in Slack: user ids (comma-separated) and/or a user group.
+    slack_approvers: str = ""
+    slack_approver_group: str | None = None
+    # Handoff to a person: no rep within this time -> the bot offers a call back.
+    handoff_timeout_s: float = 300.0
+    office_hours: str = "Mon-Fri 08:30-17:30"
+    office_tz: str = "Asia/Shanghai"
+    # Outbox delivery (Slack): attempts before a row is dead, exponential backoff, polling.
+    outbox_max_attempts: int = 8
+    outbox_backoff_base_s: float = 2.0
+    outbox_backoff_max_s: float = 600.0
+    outbox_poll_s: float = 1.0
 
     kb_index_dir: Path = ROOT / "var" / "kb"
     kb_source_dir: Path = ROOT / "knowledge" / "demo"
     kb_embedding_model: str | None = None
+
+    # Quotes: the price book (loaded once at start-up) and buyers' signed PDF links.
+    price_book_path: Path = ROOT / "sales" / "pricebook" / "demo.yaml"
+    # Signs the links. The default is random per process: links then die with the process
+    # and work on that instance only, so several instances must share a QUOTE_LINK_SECRET.
+    quote_link_secret: SecretStr = Field(
+        default_factory=lambda: SecretStr(secrets.token_urlsafe(32))
+    )
+    quote_link_ttl_days: int = Field(default=30, ge=1, le=365)
+    public_base_url: str = "http://127.0.0.1:8000"  # where buyers reach this app
 
     chat_max_text: int = 2000
     chat_max_body_bytes: int = 64 * 1024
@@ -46,7 +68,7 @@ class Settings(BaseSettings):
     engine_timeout_s: float = 30.0
     log_level: str = "INFO"
 
-    @field_validator("redis_url", "slack_sales_channel", mode="before")
+    @field_validator("redis_url", "slack_sales_channel", "slack_approver_group", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value
@@ -68,6 +90,10 @@ class Settings(BaseSettings):
     @property
     def slack_enabled(self) -> bool:
         return bool(self.slack_bot_token and self.slack_signing_secret)
+
+    @property
+    def slack_approver_ids(self) -> frozenset[str]:
+        return frozenset(u.strip() for u in self.slack_approvers.split(",") if u.strip())
 
 
 @lru_cache

@@ -1,0 +1,266 @@
+"""Outbox topics delivered to Slack: one handler per topic, each posting at most once per row.
+
+Before posting, a handler looks for the row's idempotency key in ``slack_posts``; after
+posting, it records the message there (channel, ts). A row retried after a crash that
+happened past that record is marked sent without a second post.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from api.slack import blocks
+from api.slack.client import classify
+from api.slack.records import QuoteSummary
+from sales import handoff as handoffs
+from sales import inquiries, slack_threads
+from sales.db import Database
+from sales.models import Handoff, Inquiry, Quote
+from sales.outbox_worker import Delivery, Handler, Permanent
+
+log = logging.getLogger(__name__)
+
+QUOTE_PENDING_TOPIC = "slack.quote_pending_approval"
+QUOTE_SENT_TOPIC = "slack.quote_sent"
+QUOTE_ACCEPTED_TOPIC = "slack.quote_accepted"
+
+
+@dataclass(frozen=True)
+class Posted:
+    kind: str
+    ref: str | None
+    channel: str
+    ts: str
+    thread_ts: str | None = None
+
+
+async def load_quote(db: AsyncSession, reference: str) -> tuple[Quote, Inquiry] | None:
+    result = await db.execute(
+        select(Quote)
+        .options(
+            selectinload(Quote.lines),
+            selectinload(Quote.approvals),
+            selectinload(Quote.charges),
+            selectinload(Quote.inquiry).selectinload(Inquiry.items),
+        )
+        .where(Quote.reference == reference)
+        .execution_options(populate_existing=True)
+    )
+    quote = result.scalar_one_or_none()
+    return (quote, quote.inquiry) if quote else None
+
+
+async def quote_summary(db: AsyncSession, reference: str) -> QuoteSummary | None:
+    loaded = await load_quote(db, reference)
+    if loaded is None:
+        return None
+    quote, inquiry = loaded
+    return QuoteSummary.of(quote, inquiry_reference=inquiry.reference)
+
+
+async def latest_quote_summary(db: AsyncSession, inquiry: Inquiry) -> QuoteSummary | None:
+    if not inquiry.quotes:
+        return None
+    return await quote_summary(db, inquiry.quotes[-1].reference)
+
+
+def _quote_reference(payload: dict[str, Any]) -> str:
+    for key in ("quote", "quote_reference", "reference"):
+        if isinstance(payload.get(key), str):
+            return payload[key]
+    raise Permanent("payload names no quote")
+
+
+class SlackDelivery:
+    def __init__(self, db: Database, client: AsyncWebClient, channel: str) -> None:
+        self.db = db
+        self.client = client
+        self.channel = channel
+
+    def handlers(self) -> dict[str, Handler]:
+        return {
+            inquiries.NEW_INQUIRY_TOPIC: self._wrap(self.new_inquiry),
+            handoffs.HANDOFF_TOPIC: self._wrap(self.handoff),
+            handoffs.BUYER_MESSAGE_TOPIC: self._wrap(self.buyer_message),
+            handoffs.HANDOFF_UPDATE_TOPIC: self._wrap(self.handoff_update),
+            QUOTE_PENDING_TOPIC: self._wrap(self.quote_pending),
+            QUOTE_SENT_TOPIC: self._wrap(self.quote_event("sent")),
+            QUOTE_ACCEPTED_TOPIC: self._wrap(self.quote_event("accepted")),
+        }
+
+    def _wrap(self, post: Callable[[Delivery], Awaitable[Posted | None]]) -> Handler:
+        async def handle(row: Delivery) -> None:
+            key = row.idempotency_key
+            async with self.db.session() as db:
+                if await slack_threads.find_post(db, key) is not None:
+                    log.info("outbox row already posted", extra={"row": row.id})
+                    return
+            try:
+                posted = await post(row)
+            except Exception as exc:
+                raise classify(exc) from exc
+            if posted is not None:
+                async with self.db.session() as db:
+                    await slack_threads.record_post(
+                        db,
+                        dedupe_key=key,
+                        kind=posted.kind,
+                        ref=posted.ref,
+                        channel=posted.channel,
+                        ts=posted.ts,
+                        thread_ts=posted.thread_ts,
+                    )
+
+        return handle
+
+    async def _post(
+        self, message: blocks.Message, *, thread_ts: str | None = None, broadcast: bool = False
+    ) -> tuple[str, str]:
+        kwargs: dict[str, Any] = {
+            "channel": self.channel,
+            "text": message.text,
+            "blocks": message.blocks,
+            "unfurl_links": False,
+        }
+        if thread_ts:
+            kwargs["thread_ts"] = thread_ts
+            if broadcast:
+                kwargs["reply_broadcast"] = True
+        response = await self.client.chat_postMessage(**kwargs)
+        return str(response["channel"]), str(response["ts"])
+
+    async def _in_session_thread(
+        self, session_id: str, message: blocks.Message, *, kind: str, ref: str, broadcast: bool
+    ) -> Posted:
+        """Post into the session's thread, starting it with this message if there is none."""
+        async with self.db.session() as db:
+            thread = await slack_threads.thread_of(db, session_id)
+        if thread is not None:
+            channel, ts = await self._post(message, thread_ts=thread.thread_ts, broadcast=broadcast)
+            return Posted(kind, ref, channel, ts, thread.thread_ts)
+        channel, ts = await self._post(message)
+        async with self.db.session() as db:
+            await slack_threads.remember_thread(
+                db, session_id=session_id, channel=channel, thread_ts=ts
+            )
+        return Posted(kind, ref, channel, ts)
+
+    # -- topics ----------------------------------------------------------------------------
+
+    async def new_inquiry(self, row: Delivery) -> Posted:
+        reference = row.payload.get("reference")
+        async with self.db.session() as db:
+            inquiry = await inquiries.get(db, str(reference)) if reference else None
+            if inquiry is None:
+                raise Permanent(f"no inquiry {reference!r}")
+            record = inquiries.to_record(inquiry)
+            quote = await latest_quote_summary(db, inquiry)
+        channel, ts = await self._post(blocks.inquiry_message(record, quote))
+        return Posted("inquiry", inquiry.reference, channel, ts)
+
+    async def handoff(self, row: Delivery) -> Posted:
+        async with self.db.session() as db:
+            handoff = await db.get(Handoff, int(row.payload.get("handoff_id") or 0))
+        if handoff is None:
+            raise Permanent("no such handoff")
+        summary = dict(handoff.summary or {})
+        message = blocks.handoff_message(
+            session_id=handoff.session_id,
+            reason=handoffs.reason_text(handoff.reason),
+            summary=summary,
+            outside_hours=summary.get("told_buyer"),
+        )
+        return await self._in_session_thread(
+            handoff.session_id, message, kind="handoff", ref=str(handoff.id), broadcast=True
+        )
+
+    async def _buyer_name(self, session_id: str) -> str | None:
+        async with self.db.session() as db:
+            result = await db.execute(
+                select(Inquiry.contact_name, Inquiry.company, Inquiry.email)
+                .where(Inquiry.session_id == session_id)
+                .order_by(Inquiry.id.desc())
+                .limit(1)
+            )
+            found = result.first()
+        return next((v for v in found if v), None) if found else None
+
+    async def buyer_message(self, row: Delivery) -> Posted:
+        session_id = str(row.payload.get("session_id") or "")
+        if not session_id:
+            raise Permanent("payload names no session")
+        message = blocks.buyer_message(
+            str(row.payload.get("text") or ""),
+            name=await self._buyer_name(session_id),
+            note=row.payload.get("note"),
+        )
+        return await self._in_session_thread(
+            session_id, message, kind="buyer_message", ref=session_id, broadcast=False
+        )
+
+    async def handoff_update(self, row: Delivery) -> Posted | None:
+        async with self.db.session() as db:
+            handoff = await db.get(Handoff, int(row.payload.get("handoff_id") or 0))
+        if handoff is None:
+            raise Permanent("no such handoff")
+        event = row.payload.get("event")
+        if event == "timed_out":
+            minutes = max(1, round(handoffs.current_config().timeout_s / 60))
+            message = blocks.timeout_notice(minutes=minutes)
+            broadcast = False
+        elif event == "callback":
+            message = blocks.Message(
+                text="The buyer asks for a call back",
+                blocks=[
+                    {
+                        "type": "section",
+                        "text": {
+                            "type": "mrkdwn",
+                            "text": ":telephone_receiver: *Call back requested:* "
+                            + blocks.escape(handoff.callback_request),
+                        },
+                    }
+                ],
+            )
+            broadcast = True
+        else:
+            raise Permanent(f"unknown handoff event {event!r}")
+        return await self._in_session_thread(
+            handoff.session_id,
+            message,
+            kind="handoff_update",
+            ref=str(handoff.id),
+            broadcast=broadcast,
+        )
+
+    async def quote_pending(self, row: Delivery) -> Posted:
+        reference = _quote_reference(row.payload)
+        async with self.db.session() as db:
+            quote = await quote_summary(db, reference)
+        if quote is None:
+            raise Permanent(f"no quote {reference!r}")
+        channel, ts = await self._post(blocks.quote_approval_message(quote))
+        return Posted("quote", quote.reference, channel, ts)
+
+    def quote_event(self, event: str) -> Callable[[Delivery], Awaitable[Posted]]:
+        async def post(row: Delivery) -> Posted:
+            reference = _quote_reference(row.payload)
+            async with self.db.session() as db:
+                quote = await quote_summary(db, reference)
+                if quote is None:
+                    raise Permanent(f"no quote {reference!r}")
+                root = await slack_threads.latest_post(db, kind="inquiry", ref=quote.inquiry)
+            message = blocks.quote_status_message(quote, event)
+            thread_ts = root.ts if root else None
+            channel, ts = await self._post(message, thread_ts=thread_ts, broadcast=bool(root))
+            return Posted(f"quote_{event}", quote.reference, channel, ts, thread_ts)
+
+        return post
