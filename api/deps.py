@@ -23,6 +23,7 @@ class Services:
     gateway: ChatGateway
     kb: Any | None = None  # knowledge.index.KnowledgeBase once loaded
     kb_error: str | None = None
+    slack: Any | None = None  # api.slack.app.SlackIntegration when configured
 
 
 def get_services(request: Request) -> Services:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import actions.runtime
@@ -24,6 +24,8 @@ from api.deps import Services
 from api.health import router as health_router
 from api.limits import BodySizeLimit
 from api.settings import Settings, get_settings
+from api.slack.app import build_slack, configure_handoff
+from api.slack.timers import HandoffTimer
 from api.staff.inquiries import router as inquiries_router
 from api.staff.kb import router as kb_router
 from api.webhook import build_executor
@@ -94,15 +96,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             kb=kb,
             kb_error=kb_error,
         )
+        configure_handoff(settings, gateway)
+        services.slack = build_slack(settings, db=db, gateway=gateway, kb=lambda: services.kb)
+        timer = HandoffTimer(db, timeout_s=settings.handoff_timeout_s)
         app.state.services = services
         app.state.executor = build_executor()
         actions.runtime.configure(actions.runtime.Runtime(db=db, kb=kb, broker=broker))
         log.info(
             "app started", extra={"engine": settings.engine_url, "redis": bool(settings.redis_url)}
         )
+        if services.slack is not None:
+            services.slack.start()
+        timer.start()
         try:
             yield
         finally:
+            await timer.stop()
+            if services.slack is not None:
+                await services.slack.stop()
             actions.runtime.reset()
             await broker.close()
             await engine.close()
@@ -150,6 +161,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(inquiries_router)
     app.include_router(kb_router)
     app.include_router(webhook_router)
+
+    @app.post("/slack/events", include_in_schema=False)
+    async def slack_events(request: Request) -> Response:
+        """Slack's one request URL: events, interactivity, slash commands (signed)."""
+        slack = request.app.state.services.slack
+        if slack is None:
+            raise HTTPException(404, "Slack is not configured")
+        return await slack.handle(request)
 
     @app.get("/", include_in_schema=False)
     async def demo_page() -> FileResponse:

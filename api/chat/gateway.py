@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from api.broker import Broker
-from api.chat.engine import EngineClient, EngineUnavailable
+from api.chat.engine import BotMessage, EngineClient, EngineUnavailable
 from api.chat.ratelimit import RateLimiter
-from sales import conversations
+from sales import conversations, handoff
 from sales.db import Database
 from sales.models import ChatMessage, ChatMode, ChatSession, Role
 
@@ -131,6 +132,8 @@ class ChatGateway:
                 current = await db.get(ChatSession, session.id, populate_existing=True)
                 mode = current.mode if current else session.mode
                 bot_has_it = mode == ChatMode.BOT.value
+                if not bot_has_it:  # a person is asked for or has it: to the Slack thread
+                    handoff.forward_buyer_message(db, session_id=session.id, text=shown)
                 (buyer_message,) = await conversations.append(
                     db,
                     session_id=session.id,
@@ -141,7 +144,9 @@ class ChatGateway:
                 )
             await self.publish(session.id, [buyer_message])
             if not bot_has_it:
-                return Turn(messages=[], mode=mode)
+                async with self.db.session() as db:
+                    outcome = await handoff.buyer_wrote(db, session_id=session.id, text=shown)
+                return Turn(messages=outcome.messages, mode=outcome.mode)
             try:
                 replies = await self.engine.send(session.id, to_engine)
             except EngineUnavailable as exc:
@@ -157,5 +162,23 @@ class ChatGateway:
                 await conversations.mark_handled(db, [buyer_message.id])
                 current = await db.get(ChatSession, session.id, populate_existing=True)
                 mode = current.mode if current else mode
+                # with the notes actions wrote during the turn (a handoff's, say)
+                answered = await conversations.messages_after(db, session.id, buyer_message.seq)
             await self.publish(session.id, stored)
-            return Turn(messages=stored, mode=mode)
+            return Turn(messages=answered or stored, mode=mode)
+
+    async def bot_turn(
+        self, session_id: str, produce: Callable[[], Awaitable[list[BotMessage]]]
+    ) -> list[ChatMessage]:
+        """A turn the bot starts itself (it resumes after a handoff): stored and pushed."""
+        async with self._lock(session_id):
+            replies = await produce()
+            async with self.db.session() as db:
+                stored = await conversations.append(
+                    db,
+                    session_id=session_id,
+                    role=Role.BOT,
+                    texts=[(r.text, r.buttons) for r in replies],
+                )
+            await self.publish(session_id, stored)
+            return stored

@@ -6,6 +6,7 @@ escaped (``&``, ``<``, ``>``) so it can never ping a channel or forge a link.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -51,7 +52,7 @@ def _fields(pairs: Iterable[tuple[str, str]]) -> Block:
     }
 
 
-def _context(text: str) -> Block:
+def context(text: str) -> Block:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": _clip(text)}]}
 
 
@@ -78,7 +79,7 @@ def _actions(buttons: Sequence[Block], block_id: str | None = None) -> Block:
     return block
 
 
-def _stamp(moment: datetime) -> str:
+def stamp(moment: datetime) -> str:
     """A Slack date token: every reader sees it in their own time zone."""
     epoch = int(moment.timestamp())
     fallback = moment.strftime("%Y-%m-%d %H:%M UTC")
@@ -210,7 +211,7 @@ def inquiry_message(record: dict[str, Any], quote: QuoteSummary | None = None) -
         _section(f"*Items*\n{_items_text(record)}"),
     ]
     if flags:
-        blocks.append(_context(" · ".join(flags)))
+        blocks.append(context(" · ".join(flags)))
     buttons: list[Block] = []
     if record.get("session_id"):
         buttons.append(
@@ -234,7 +235,7 @@ def inquiry_detail(record: dict[str, Any]) -> Message:
     blocks = [b for b in message.blocks if b["type"] != "actions"]
     blocks[0] = _section(f":mag: *Inquiry {record['reference']}* · {escape(record.get('status'))}")
     if record.get("quotes"):
-        blocks.append(_context("Quotes: " + ", ".join(record["quotes"])))
+        blocks.append(context("Quotes: " + ", ".join(record["quotes"])))
     return Message(text=f"Inquiry {record['reference']}", blocks=blocks)
 
 
@@ -257,7 +258,7 @@ def inquiry_list(records: Sequence[dict[str, Any]]) -> Message:
         blocks=[
             _section("*Latest inquiries*"),
             _section("\n".join(lines)),
-            _context("`/rfq RFQ-YYYY-NNNNNN` shows one inquiry"),
+            context("`/rfq RFQ-YYYY-NNNNNN` shows one inquiry"),
         ],
     )
 
@@ -304,7 +305,7 @@ def quote_decided_message(
         _section(f":memo: *Quote {quote.reference}* for inquiry {quote.inquiry}"),
         _fields(quote_fields(quote)),
         _section(
-            f"{icon} *{decision.capitalize()}* by <@{by}> on {_stamp(at)}"
+            f"{icon} *{decision.capitalize()}* by <@{by}> on {stamp(at)}"
             + (f"\n>{escape(note)}" if note else "")
         ),
     ]
@@ -335,7 +336,7 @@ def quote_modal(quote: QuoteSummary) -> Block:
     ]
     for approval in quote.approvals:
         blocks.append(
-            _context(
+            context(
                 f"{approval['decision']} by {escape(approval['by'])} {escape(approval['note'])}"
             )
         )
@@ -400,9 +401,9 @@ def handoff_message(
     ]
     if outside_hours:
         blocks.append(
-            _context(f":zzz: outside office hours; the buyer was told {escape(outside_hours)}")
+            context(f":zzz: outside office hours; the buyer was told {escape(outside_hours)}")
         )
-    blocks.append(_context("Reply in this thread to talk to the buyer once you have taken over."))
+    blocks.append(context("Reply in this thread to talk to the buyer once you have taken over."))
     blocks.append(
         _actions(
             [
@@ -422,10 +423,33 @@ def handoff_message(
     )
 
 
-def without_actions(blocks: Sequence[Block], note: str) -> list[Block]:
-    """A posted message's blocks with its buttons replaced by a note (who acted, when)."""
-    kept = [b for b in blocks if b.get("type") != "actions"]
-    return [*kept, _context(note)]
+def after_action(message_blocks: Sequence[Block], *, drop: set[str], note: str) -> list[Block]:
+    """A posted message's blocks without the buttons in ``drop``, with a note (who, when)."""
+    kept: list[Block] = []
+    for block in message_blocks:
+        if block.get("type") == "actions":
+            elements = [e for e in block.get("elements", []) if e.get("action_id") not in drop]
+            if not elements:
+                continue
+            block = {**block, "elements": elements}
+        kept.append(block)
+    return [*kept, context(note)]
+
+
+_LINK = re.compile(r"<(?P<url>[^|>]+)(?:\|(?P<label>[^>]+))?>")
+
+
+def from_mrkdwn(text: str) -> str:
+    """A Slack message as plain text for the buyer (links spelled out, entities decoded)."""
+
+    def link(match: re.Match[str]) -> str:
+        url, label = match["url"], match["label"]
+        if url.startswith(("@", "#", "!")):
+            return label or ""
+        return f"{label} ({url})" if label and label != url else url
+
+    plain = _LINK.sub(link, text)
+    return plain.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
 
 
 def taken_over_notice(*, rep_id: str, session_id: str) -> Message:
@@ -456,7 +480,7 @@ def handed_back_notice(*, rep_id: str, at: datetime) -> Message:
         blocks=[
             _section(
                 f":robot_face: <@{rep_id}> handed the conversation back to the assistant "
-                f"on {_stamp(at)}"
+                f"on {stamp(at)}"
             )
         ],
     )
@@ -467,7 +491,7 @@ def buyer_message(text: str, *, name: str | None = None, note: str | None = None
     body = f"*{who}:* {escape(text)}"
     blocks = [_section(body)]
     if note:
-        blocks.append(_context(escape(note)))
+        blocks.append(context(escape(note)))
     return Message(text=f"{name or 'Buyer'}: {text}"[:3000], blocks=blocks)
 
 
@@ -495,5 +519,5 @@ def kb_answer(question: str, hits: Sequence[Any]) -> Message:
     blocks: list[Block] = [_section(f":books: *{escape(question)}*")]
     for hit in hits:
         blocks.append(_section(escape(hit.text)[:900]))
-        blocks.append(_context(f"{escape(hit.source)} · score {hit.score:.2f}"))
+        blocks.append(context(f"{escape(hit.source)} · score {hit.score:.2f}"))
     return Message(text=f"{len(hits)} knowledge base results", blocks=blocks[:50])

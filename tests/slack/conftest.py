@@ -157,3 +157,83 @@ def command_body(
             "trigger_id": "1337.44.abcdef",
         }
     )
+
+
+# -- the app with Slack pointed at the fake --------------------------------------------------
+
+STAFF_TOKEN = "staff-token-for-tests-0123456789"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def slack_settings(sqlite_url: str, tmp_path, fake_slack: FakeSlack):  # type: ignore[no-untyped-def]
+    from pydantic import SecretStr
+
+    from api.settings import Settings
+    from sales.migrate import upgrade
+
+    upgrade(sqlite_url)
+    return Settings(
+        _env_file=None,
+        database_url=sqlite_url,
+        rasa_port=free_port(),  # nothing listens: the engine is "down"
+        staff_api_tokens=SecretStr(STAFF_TOKEN),
+        kb_index_dir=tmp_path / "no-index",
+        slack_bot_token=SecretStr(BOT_TOKEN),
+        slack_signing_secret=SecretStr(SIGNING_SECRET),
+        slack_api_url=fake_slack.api_url,
+        slack_sales_channel=CHANNEL,
+        slack_approvers="U0BOSS0001,U0REP00002",
+        outbox_poll_s=0.05,
+        outbox_backoff_base_s=0.05,
+        outbox_backoff_max_s=0.2,
+        office_hours="Mon-Sun 00:00-24:00",
+        office_tz="UTC",
+    )
+
+
+@pytest.fixture
+def slack_app(slack_settings):  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+
+    with TestClient(create_app(slack_settings)) as client:
+        yield client
+
+
+class SlackPoster:
+    """Sends Slack-signed requests to the app's one Slack URL."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    def post(self, body: str, *, content_type: str, headers: dict[str, str] | None = None) -> Any:
+        return self.client.post(
+            "/slack/events",
+            content=body,
+            headers={"Content-Type": content_type, **sign(body), **(headers or {})},
+        )
+
+    def event(self, event: dict[str, Any], *, event_id: str, retry: int | None = None) -> Any:
+        headers = {}
+        if retry is not None:
+            headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
+        return self.post(
+            event_body(event, event_id=event_id), content_type="application/json", headers=headers
+        )
+
+    def form(self, body: str) -> Any:
+        return self.post(body, content_type="application/x-www-form-urlencoded")
+
+
+@pytest.fixture
+def slack(slack_app) -> SlackPoster:  # type: ignore[no-untyped-def]
+    return SlackPoster(slack_app)
