@@ -24,6 +24,7 @@ class Services:
     kb: Any | None = None  # knowledge.index.KnowledgeBase once loaded
     kb_error: str | None = None
     slack: Any | None = None  # api.slack.app.SlackIntegration when configured
+    price_book: Any | None = None  # sales.pricing.PriceBook once loaded
 
 
 def get_services(request: Request) -> Services:

@@ -23,14 +23,17 @@ from api.chat.ratelimit import RateLimiter
 from api.deps import Services
 from api.health import router as health_router
 from api.limits import BodySizeLimit
+from api.quote_pdf_view import router as quote_pdf_router
 from api.settings import Settings, get_settings
 from api.slack.app import build_slack, configure_handoff
 from api.slack.timers import HandoffTimer
 from api.staff.inquiries import router as inquiries_router
 from api.staff.kb import router as kb_router
+from api.staff.quotes import router as quotes_router
 from api.webhook import build_executor
 from api.webhook import router as webhook_router
 from sales.db import Database
+from sales.pricing import PriceBook, load_price_book
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).with_name("static")
@@ -44,6 +47,14 @@ def _load_knowledge(settings: Settings) -> tuple[object | None, str | None]:
     except Exception as exc:  # the app runs without it; /health says so
         log.error("knowledge index not loaded", extra={"reason": f"{type(exc).__name__}: {exc}"})
         return None, f"{type(exc).__name__}"
+
+
+def _load_price_book(settings: Settings) -> PriceBook | None:
+    try:
+        return load_price_book(settings.price_book_path)
+    except Exception as exc:  # the app runs without it; quote PDFs answer 503
+        log.error("price book not loaded", extra={"reason": f"{type(exc).__name__}: {exc}"})
+        return None
 
 
 def _readable(exc: RequestValidationError) -> str:
@@ -60,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         {
             settings.action_server_token.get_secret_value(),
             settings.rasa_auth_token.get_secret_value(),
+            settings.quote_link_secret.get_secret_value(),
             *settings.staff_tokens,
             *(
                 s.get_secret_value()
@@ -95,6 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             gateway=gateway,
             kb=kb,
             kb_error=kb_error,
+            price_book=_load_price_book(settings),
         )
         configure_handoff(settings, gateway)
         services.slack = build_slack(settings, db=db, gateway=gateway, kb=lambda: services.kb)
@@ -159,6 +172,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health_router)
     app.include_router(chat_views.router)
     app.include_router(inquiries_router)
+    app.include_router(quotes_router)
+    app.include_router(quote_pdf_router)
     app.include_router(kb_router)
     app.include_router(webhook_router)
 
