@@ -1,0 +1,61 @@
+"""The buyer asks for a person (intent ``request_human``): the handoff goes through
+sales.handoff, which tells the buyer and the sales channel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import runtime
+from sales import handoff
+
+# What the form knows, for the rep's summary (slots that are not set are left out).
+SUMMARY_SLOTS = (
+    "product", "quantity", "items", "email", "company", "contact_name", "phone", "country",
+    "destination_country", "destination_place", "incoterm", "required_by", "target_price",
+    "requested_slot",
+)  # fmt: skip
+NO_CHAT = "Please write to our sales team by email; a colleague will answer you personally."
+ALREADY_ASKED = "A colleague from sales has already been asked to join; they will be with you soon."
+
+
+def summary_of(tracker: Tracker) -> dict[str, Any]:
+    slots = tracker.slots or {}
+    rfq = {name: slots.get(name) for name in SUMMARY_SLOTS if slots.get(name) not in (None, "")}
+    wanted = [
+        e.get("text")
+        for e in tracker.events
+        if e.get("event") == "user" and e.get("text") and not str(e.get("text")).startswith("/")
+    ]
+    who = " · ".join(str(slots[k]) for k in ("contact_name", "company", "email") if slots.get(k))
+    return {
+        "who": who or None,
+        "wants": (wanted[-2] if len(wanted) > 1 else None),
+        "rfq": {k: str(v) for k, v in rfq.items()},
+    }
+
+
+class ActionRequestHuman(Action):
+    def name(self) -> str:
+        return "action_request_human"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        try:
+            async with runtime.get().db.session() as db:
+                outcome = await handoff.request_handoff(
+                    db,
+                    session_id=tracker.sender_id,
+                    reason=handoff.HandoffReason.BUYER_ASKED,
+                    summary=summary_of(tracker),
+                )
+        except handoff.SessionGone:  # not a chat of the widget (a test conversation, say)
+            dispatcher.utter_message(text=NO_CHAT)
+            return []
+        if not outcome.changed:
+            dispatcher.utter_message(text=ALREADY_ASKED)
+        return []
