@@ -31,6 +31,7 @@ KEYWORD_DIR = PERSONA_DIR / "keywords"
 
 REFERENCE = re.compile(r"RFQ-\d{4}-\d{6}")
 MAX_TURNS = 30
+STUCK_AFTER = 6  # the same question this many times in a row ends the conversation
 
 ITEM_FACTS = ("product", "quantity", "certifications", "target_price")
 ORDER_FACTS = (
@@ -66,6 +67,10 @@ BUSINESS_TYPES = (
 )
 _RELATIVE_DATE = re.compile(r"^today\+(?P<n>\d+)(?P<unit>[dw])$|^end_of_month\+(?P<months>\d+)$")
 _PATH = re.compile(r"^(?:items\[(?P<index>\d+)\]\.(?P<item_fact>\w+)|(?P<fact>\w+))$")
+
+
+class Stuck(RuntimeError):
+    """The bot keeps asking the same question whatever the buyer answers."""
 
 
 class PersonaError(ValueError):
@@ -107,13 +112,16 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in out if s.strip()]
 
 
-def question_parts(text: str) -> list[str]:
-    """Where to look for what a bot message asks: its last question sentence, then all its
-    question sentences; the whole message only when it asks nothing with a question mark (a
-    re-ask such as "That email address looks invalid.")."""
-    questions = [s for s in sentences(text) if "?" in s or "？" in s]
+def question_parts(text: str, cues: Iterable[re.Pattern[str]] = ()) -> list[str]:
+    """Where a bot message asks something: its last question sentence, then all its question
+    sentences. Without a question mark, the sentences with a request cue ("Please enter your
+    email."), last first. A statement (a knowledge answer, an acknowledgement) asks nothing."""
+    split = sentences(text)
+    questions = [s for s in split if "?" in s or "？" in s]
     if not questions:
-        return [text]
+        cues = tuple(cues)
+        requests = [s for s in split if any(c.search(s) for c in cues)]
+        return list(reversed(requests))
     parts = [questions[-1]]
     if len(questions) > 1:
         parts.append(" ".join(questions))
@@ -131,6 +139,7 @@ class Phrasebook:
     language: str
     questions: dict[str, tuple[re.Pattern[str], ...]]
     priority: tuple[str, ...]
+    request_cues: tuple[re.Pattern[str], ...]
     confirm_titles: tuple[str, ...]
     start_titles: tuple[str, ...]
     yes_titles: tuple[str, ...]
@@ -138,13 +147,22 @@ class Phrasebook:
     button_aliases: dict[str, dict[str, tuple[str, ...]]]
     phrases: dict[str, str]
 
-    def classify(self, text: str) -> str | None:
-        """The question kind a bot message asks (a fact, "summary", "add_item"), or None."""
-        for part in question_parts(text):
+    def classify(self, text: str, expecting: str | None = None) -> str | None:
+        """The question kind a bot message asks (a fact, "summary", "add_item"), or None.
+
+        ``expecting`` is the kind the buyer just answered: a statement that names it ("That
+        email address doesn't look right: ...") is taken as asking it again.
+        """
+        for part in question_parts(text, self.request_cues):
             for kind in self.priority:
-                if any(p.search(part) for p in self.questions.get(kind, ())):
+                if self.mentions(kind, part):
                     return kind
+        if expecting is not None and self.mentions(expecting, text):
+            return expecting
         return None
+
+    def mentions(self, kind: str, text: str) -> bool:
+        return any(p.search(text) for p in self.questions.get(kind, ()))
 
     def is_confirm(self, title: str) -> bool:
         folded = fold(title)
@@ -195,6 +213,9 @@ def phrasebook_from_dict(data: dict[str, Any]) -> Phrasebook:
         language=language,
         questions=questions,
         priority=priority,
+        request_cues=tuple(
+            _keyword_pattern(str(k), bounded) for k in data.get("request_cues") or ()
+        ),
         confirm_titles=tuple(data.get("confirm_titles") or ()),
         start_titles=tuple(data.get("start_titles") or ()),
         yes_titles=tuple(data.get("yes_titles") or ()),
@@ -238,7 +259,8 @@ class Event:
     kind: str = "side_question"  # or "correction"
     corrects: str | None = None  # the fact path a correction changes
     new: Fact | None = None  # the corrected fact
-    reply_keywords: tuple[str, ...] = ()  # a side question counts answered if the reply has one
+    # a side question counts as answered when the reply has, for each group, one of its words
+    reply_keywords: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass
@@ -336,7 +358,10 @@ def persona_from_dict(raw: dict[str, Any]) -> Persona:
                 kind=kind,
                 corrects=canonical_path(e["corrects"]) if e.get("corrects") else None,
                 new=_fact(e["new"], f"{name}: event") if e.get("new") else None,
-                reply_keywords=tuple(e.get("reply_keywords") or ()),
+                reply_keywords=tuple(
+                    (str(g),) if isinstance(g, str) else tuple(str(k) for k in g)
+                    for g in e.get("reply_keywords") or ()
+                ),
             )
         )
     persona = Persona(
@@ -534,6 +559,7 @@ class SimulatedBuyer:
         self.facts = {p: persona.fact(p) for p in persona.paths()}
         self.pending_events = list(persona.events)
         self.last_asked: str | None = None
+        self.in_a_row = 0
         self.rfq_started = False
 
     # ---- what the buyer has said
@@ -565,6 +591,8 @@ class SimulatedBuyer:
                 kind, message = self._question(messages)
                 text, payload, note = self._answer(kind, message)
                 messages = self._say(text, payload, asked=kind, note=note)
+        except Stuck as exc:
+            conv.error = str(exc)
         except Exception as exc:  # a failed turn ends the conversation, reported
             conv.error = f"{type(exc).__name__}: {exc}"
         return conv
@@ -605,7 +633,7 @@ class SimulatedBuyer:
         conv.side_questions += 1
         messages = self._say(event.say, None, asked=None, note="side question")
         reply = fold(" ".join(m.get("text") or "" for m in messages))
-        if not event.reply_keywords or any(fold(k) in reply for k in event.reply_keywords):
+        if all(any(fold(k) in reply for k in group) for group in event.reply_keywords):
             conv.side_answered += 1
             conv.turns[-1].note += " (answered)"
         else:
@@ -618,7 +646,7 @@ class SimulatedBuyer:
             for button in message.get("buttons") or []:
                 if self.book.is_confirm(button.get("title") or ""):
                     return "summary", message
-            kind = self.book.classify(message.get("text") or "")
+            kind = self.book.classify(message.get("text") or "", expecting=self.last_asked)
             if kind is not None:
                 return kind, message
         return None, (messages[-1] if messages else {"text": "", "buttons": []})
@@ -633,13 +661,19 @@ class SimulatedBuyer:
             self.rfq_started = True
             if kind == self.last_asked and kind != "add_item":
                 conv.reasks += 1
+                self.in_a_row += 1
+                if self.in_a_row >= STUCK_AFTER:
+                    raise Stuck(f"stuck: the bot asked {kind} {self.in_a_row} times in a row")
+            else:
+                self.in_a_row = 1
         self.last_asked = kind
         if kind is None:
+            button = match_button(buttons, self.book.start_titles)
+            if button is not None:  # "didn't understand" with a "Request a quotation" button
+                conv.nudges += 1
+                return button["title"], button["payload"], "nudge: clicked the RFQ button"
             if not self.rfq_started:
                 conv.nudges += 1
-                button = match_button(buttons, self.book.start_titles)
-                if button is not None:
-                    return button["title"], button["payload"], "nudge: no RFQ question yet"
                 return self.book.phrase("start"), None, "nudge: no RFQ question yet"
             conv.unmapped += 1
             return self.book.phrase("fallback"), None, "UNMAPPED"

@@ -89,8 +89,20 @@ def test_the_last_question_counts_over_earlier_sentences() -> None:
     text = "Thanks, I've noted 5,000 pcs for the product. Which Incoterm do you prefer?"
     assert question_parts(text)[0] == "Which Incoterm do you prefer?"
     assert EN.classify(text) == "incoterm"
-    # a validation message re-asking: no question mark, the whole text decides
-    assert EN.classify("That email address looks invalid.") == "email"
+    # a validation message re-asking the fact just answered, without a question mark
+    assert EN.classify("That email address looks invalid.", expecting="email") == "email"
+    assert EN.classify("That email address looks invalid.", expecting="quantity") is None
+    # a request without a question mark
+    assert EN.classify("Got it. Please enter your email address.") == "email"
+
+
+def test_statements_ask_nothing() -> None:
+    answer = (
+        "From our documentation: DL-SURF-R-24W Surface-mounted Round Downlight 24W. Aluminium "
+        "body. Product type: downlight. (source: Product DL-SURF-R-24W)."
+    )
+    assert EN.classify(answer) is None
+    assert EN.classify("Thanks, noted 5,000 pcs.") is None
 
 
 def test_words_match_whole_words_only() -> None:
@@ -509,6 +521,9 @@ def test_a_correction_and_a_side_question_are_sent_after_their_fact() -> None:
         "Yes, submit",
     ]
     assert conv.side_questions == conv.side_answered == 1
+    raw["events"][1]["reply_keywords"] = [["flicker"], ["Pst", "SVM"]]  # both groups needed
+    conv = SimulatedBuyer(persona_from_dict(raw), FakeBot(FULL_FORM[:2])).run()
+    assert conv.side_questions == 1 and conv.side_answered == 0
     assert buyer.expected()["items[0].quantity"].expect == {"quantity": 8000, "unit": "pcs"}
     assert conv.completed
 
@@ -553,11 +568,23 @@ def test_a_second_product_is_added_when_the_bot_offers() -> None:
 
 
 def test_a_conversation_that_never_ends_stops_at_the_cap() -> None:
-    bot = FakeBot(FULL_FORM, finish=False)
+    class Endless(FakeBot):
+        def _ask(self) -> list[dict[str, Any]]:
+            text, titles = self.questions[self.step % len(self.questions)]
+            return [{"text": text, "buttons": []}]
+
+    bot = Endless(FULL_FORM)
+    conv = SimulatedBuyer(persona_from_dict(_persona_raw()), bot).run()
+    assert not conv.completed and not conv.error
+    assert conv.buyer_turns == MAX_TURNS
+
+
+def test_a_bot_asking_the_same_question_again_and_again_is_stuck() -> None:
+    bot = FakeBot(FULL_FORM, finish=False)  # the summary again after each confirm
     conv = SimulatedBuyer(persona_from_dict(_persona_raw()), bot).run()
     assert not conv.completed
-    assert conv.buyer_turns == MAX_TURNS
-    assert conv.reasks > 0
+    assert conv.error.startswith("stuck: the bot asked summary 6 times")
+    assert conv.reasks == 5
 
 
 def test_no_rfq_question_yet_gets_a_nudge_not_an_unmapped() -> None:
@@ -571,6 +598,29 @@ def test_no_rfq_question_yet_gets_a_nudge_not_an_unmapped() -> None:
     bot = GreetingFirst(FULL_FORM[:1])
     conv = SimulatedBuyer(persona_from_dict(_persona_raw()), bot).run()
     assert bot.received[1] == (EN.phrase("start"), None)
+    assert conv.nudges == 1 and conv.unmapped == 0 and conv.completed
+
+
+def test_a_not_understood_reply_gets_the_rfq_button_clicked() -> None:
+    class Confused(FakeBot):
+        def __call__(self, text: str | None, payload: str | None) -> list[dict[str, Any]]:
+            if not self.received:
+                self.received.append((text, payload))
+                return [
+                    {
+                        "text": "Sorry, I didn't quite understand that. I can prepare a request "
+                        "for quotation or answer questions about our products. Could you rephrase?",
+                        "buttons": [
+                            {"title": "Request a quotation", "payload": "/request_quote"},
+                            {"title": "What can you do?", "payload": "/help"},
+                        ],
+                    }
+                ]
+            return super().__call__(text, payload)
+
+    bot = Confused(FULL_FORM[:1])
+    conv = SimulatedBuyer(persona_from_dict(_persona_raw()), bot).run()
+    assert bot.received[1] == ("Request a quotation", "/request_quote")
     assert conv.nudges == 1 and conv.unmapped == 0 and conv.completed
 
 
