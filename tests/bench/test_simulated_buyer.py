@@ -570,7 +570,7 @@ def test_a_second_product_is_added_when_the_bot_offers() -> None:
 def test_a_conversation_that_never_ends_stops_at_the_cap() -> None:
     class Endless(FakeBot):
         def _ask(self) -> list[dict[str, Any]]:
-            text, titles = self.questions[self.step % len(self.questions)]
+            text, _titles = self.questions[self.step % len(self.questions)]
             return [{"text": text, "buttons": []}]
 
     bot = Endless(FULL_FORM)
