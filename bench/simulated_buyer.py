@@ -358,10 +358,7 @@ def persona_from_dict(raw: dict[str, Any]) -> Persona:
                 kind=kind,
                 corrects=canonical_path(e["corrects"]) if e.get("corrects") else None,
                 new=_fact(e["new"], f"{name}: event") if e.get("new") else None,
-                reply_keywords=tuple(
-                    (str(g),) if isinstance(g, str) else tuple(str(k) for k in g)
-                    for g in e.get("reply_keywords") or ()
-                ),
+                reply_keywords=_keyword_groups(e.get("reply_keywords") or []),
             )
         )
     persona = Persona(
@@ -376,6 +373,13 @@ def persona_from_dict(raw: dict[str, Any]) -> Persona:
     )
     validate(persona)
     return persona
+
+
+def _keyword_groups(raw: list[Any]) -> tuple[tuple[str, ...], ...]:
+    """[a, b] -> one group (a or b); [[a, b], [c]] -> two groups ((a or b) and c)."""
+    if all(isinstance(k, str) for k in raw):
+        return (tuple(raw),) if raw else ()
+    return tuple((str(g),) if isinstance(g, str) else tuple(str(k) for k in g) for g in raw)
 
 
 def validate(persona: Persona) -> None:

@@ -521,6 +521,9 @@ def test_a_correction_and_a_side_question_are_sent_after_their_fact() -> None:
         "Yes, submit",
     ]
     assert conv.side_questions == conv.side_answered == 1
+    raw["events"][1]["reply_keywords"] = ["lead time", "flicker"]  # any one
+    conv = SimulatedBuyer(persona_from_dict(raw), FakeBot(FULL_FORM[:2])).run()
+    assert conv.side_answered == 1
     raw["events"][1]["reply_keywords"] = [["flicker"], ["Pst", "SVM"]]  # both groups needed
     conv = SimulatedBuyer(persona_from_dict(raw), FakeBot(FULL_FORM[:2])).run()
     assert conv.side_questions == 1 and conv.side_answered == 0
