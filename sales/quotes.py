@@ -83,6 +83,11 @@ QUOTE_SENT_TOPIC = "slack.quote_sent"
 QUOTE_PENDING_TOPIC = "slack.quote_pending_approval"
 QUOTE_ACCEPTED_TOPIC = "slack.quote_accepted"
 SYSTEM = "system"
+_VERBS = {
+    QuoteStatus.APPROVED: "approve it",
+    QuoteStatus.REJECTED: "reject it",
+    QuoteStatus.ACCEPTED: "accept it",
+}
 
 # The buyer's payment method (RFQ code) -> our wording when the price book has no standard
 # term for it (the engine then flags it for finance approval).
@@ -442,7 +447,8 @@ async def _refuse(
         raise QuoteNotFound(f"no quote {reference}")
     status = QuoteStatus(quote.status)
     if target in ALLOWED[status] and quote.valid_until < now.date():
-        note = f"valid until {quote.valid_until.isoformat()}; found when {actor} tried {target}"
+        verb = _VERBS.get(target, f"make it {target}")
+        note = f"valid until {quote.valid_until.isoformat()}; found when {actor} tried to {verb}"
         if await _claim(db, reference, QuoteStatus.EXPIRED, now=now, unexpired=False):
             db.add(
                 QuoteEvent(quote_id=quote.id, at=now, actor=SYSTEM, action="expired",

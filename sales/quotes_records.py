@@ -224,7 +224,7 @@ _KIND_OF_STATUS = {
 def describe_for_buyer(quote: Quote, *, language: str | None = "en") -> str:
     """A short chat text about ``quote`` in the buyer's language (en, de, es, zh; else en).
 
-    Needs ``quote.lines``, ``charges`` and ``inquiry`` loaded.
+    Needs ``quote.lines`` and ``charges`` loaded (and ``inquiry`` for a rejected quote).
     """
     primary = (language or "en").replace("_", "-").split("-", 1)[0].lower()
     texts = _TEXTS.get(primary, _TEXTS["en"])
@@ -232,7 +232,8 @@ def describe_for_buyer(quote: Quote, *, language: str | None = "en") -> str:
     terms = " ".join(filter(None, (quote.incoterm, quote.place)))
     values = {
         "ref": quote.reference,
-        "inquiry": quote.inquiry.reference,
+        # only the rejected text names the inquiry (the relationship may not be loaded)
+        "inquiry": quote.inquiry.reference if kind == "rejected" else "",
         "total": format_money(round_money(Decimal(quote.total), quote.currency), quote.currency),
         "terms": terms,
         "valid": quote.valid_until.isoformat(),

@@ -456,7 +456,7 @@ async def test_approving_past_validity_expires_the_quote(
         quote = await quotes.get(db, pending.reference)
     assert quote is not None and quote.status == "expired" and quote.approvals == []
     assert trail(quote)[-1] == ("expired", "pending_approval", "expired")
-    assert "found when U1 tried approved" in quote.events[-1].note
+    assert "found when U1 tried to approve it" in quote.events[-1].note
     assert await count(database, QuoteApproval) == 0
 
 

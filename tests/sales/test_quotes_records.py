@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -151,3 +152,23 @@ async def test_pdf_is_a_draft_until_approved(
         decided = await action(db, reference=pending.reference, by="U1", note="")
     text = _pdf_text(render_pdf(decided, book=book))
     assert ("DRAFT QUOTATION" in text) is (decide == "reject")
+
+
+async def test_describe_decided_and_expired_quotes(database: Database, book: PriceBook) -> None:
+    rejected = await new_quote(database, book, rfq(**OUT_OF_POLICY))
+    accepted = await new_quote(database, book)
+    expired = await new_quote(database, book)
+    async with database.session() as db:
+        no = await quotes.reject(db, reference=rejected.reference, by="U1", note="")
+        yes = await quotes.accept(db, reference=accepted.reference, by="buyer")
+    later = expired.quote.valid_until + timedelta(days=1)
+    async with database.session() as db:
+        await quotes.expire_due(db, today=later)
+        old = await quotes.get(db, expired.reference)
+    assert old is not None
+    text = quotes.describe_for_buyer(no)
+    assert no.inquiry.reference in text and "personally" in text and "USD" not in text
+    text = quotes.describe_for_buyer(yes)
+    assert "Thank you for accepting" in text and yes.reference in text
+    text = quotes.describe_for_buyer(old, language="de")
+    assert f"am {old.valid_until.isoformat()} abgelaufen" in text
