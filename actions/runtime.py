@@ -6,7 +6,9 @@ services through here instead of creating engines at import time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sales.db import Database
@@ -17,6 +19,8 @@ class Runtime:
     db: Database
     kb: Any | None = None  # knowledge.index.KnowledgeBase
     broker: Any | None = None  # api.broker.Broker
+    price_book: Any | None = None  # sales.pricing.PriceBook
+    today: Callable[[], date] = field(default=lambda: datetime.now(UTC).date())
 
 
 _current: Runtime | None = None

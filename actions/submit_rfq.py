@@ -1,51 +1,61 @@
-"""Submitting and resetting the RFQ: the inquiry is written through sales.inquiries."""
+"""The RFQ's end: the summary with confirm / change / cancel, submission, reset; and the
+answer to "why do you need this?"."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
-from actions.rfq_form import kb_sku
-from sales import inquiries
-from sales.inquiries import BuyerDraft, InquiryDraft, ItemDraft
-from sales.normalizers import quantity
+from actions.rfq_extract import slot_state
+from sales import inquiries, lead_score
+from sales.rfq import lead, rules
+from sales.rfq.state import DRAFT_SLOTS, summary, to_draft
 
-RFQ_SLOTS = ("product", "quantity", "email")
+log = logging.getLogger(__name__)
 
-
-def form_started_at(tracker: Tracker) -> float | None:
-    """When the current RFQ form was activated: with the sender, the idempotency key."""
-    for event in reversed(tracker.events):
-        if event.get("event") == "active_loop" and event.get("name") == "rfq_form":
-            return event.get("timestamp")
-    return None
-
-
-def draft_from(tracker: Tracker) -> InquiryDraft:
-    product = tracker.get_slot("product")
-    parsed = quantity.parse_quantity(tracker.get_slot("quantity") or "")
-    if not product or not parsed.ok or parsed.value is None:
-        raise ValueError("the RFQ is incomplete")
-    amount, unit = parsed.value.amount, parsed.value.unit
-    return InquiryDraft(
-        session_id=tracker.sender_id,
-        language="en",
-        items=(
-            ItemDraft(
-                description=product, quantity=amount, unit=unit or "pcs", sku=kb_sku(product)
-            ),
-        ),
-        buyer=BuyerDraft(email=tracker.get_slot("email")),
-    )
+SUMMARY_BUTTONS = [
+    {"title": "Confirm and send", "payload": "/affirm"},
+    {"title": "Change something", "payload": "/rfq_edit"},
+    {"title": "Cancel", "payload": "/stop"},
+]
+WHY = {
+    "product": "we want to quote the right model (a description is fine if you don't know it)",
+    "quantity": "prices depend on quantity tiers, and each product has a minimum order quantity",
+    "destination": "freight, duties and the certifications you need depend on the destination",
+    "incoterm": "it decides which costs and risks the quotation includes (FOB, CIF, DDP...)",
+    "required_by": "we check it against our production lead time before we promise anything",
+    "certifications": "each market needs its own marks (CE, UKCA, UL...)",
+    "payment_terms": "the payment terms are part of the offer and can change the price",
+    "sample_requested": "samples are made and shipped separately, before the order",
+    "business_type": "distributors, contractors and end users get different terms and support",
+    "company": "the quotation is addressed to your company",
+    "contact_name": "our sales engineer needs to know whom to contact",
+    "email": "we send the quotation there; we never share your address",
+}
 
 
-def _reset() -> list[EventType]:
-    return [SlotSet(slot, None) for slot in RFQ_SLOTS]
+def _reset_draft() -> list[dict[str, Any]]:
+    return [SlotSet(slot, None) for slot in (*DRAFT_SLOTS, "rfq_errors", "rfq_failures")]
+
+
+class ActionRfqSummary(Action):
+    def name(self) -> str:
+        return "action_rfq_summary"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        dispatcher.utter_message(
+            text=summary(slot_state(tracker)) + "\n\nShall I send it to our sales team?",
+            buttons=SUMMARY_BUTTONS,
+        )
+        return []
 
 
 class ActionSubmitRfq(Action):
@@ -55,25 +65,35 @@ class ActionSubmitRfq(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        try:
-            draft = draft_from(tracker)
-        except ValueError:
+        state = slot_state(tracker)
+        if not state.get("items") or not state.get("email"):
             dispatcher.utter_message(
-                text="I'm missing some details of your request; let's go through them again."
+                text="There is no complete request to send yet. Tell me what you need and I'll "
+                "prepare it."
             )
-            return _reset()
-        started = form_started_at(tracker)
-        key = f"rfq:{tracker.sender_id}:{started}" if started is not None else None
-        async with runtime.get().db.session() as db:
-            inquiry, _created = await inquiries.create(db, draft=draft, idempotency_key=key)
-        dispatcher.utter_message(
-            text=(
-                f"Thank you! Your request is registered as {inquiry.reference}. Our sales team "
-                f"will send the quotation to {inquiry.email}. Please quote {inquiry.reference} "
-                "in any follow-up."
-            )
+            return []
+        rt = runtime.get()
+        today = rt.today()
+        earliest = rules.earliest_date(state["items"], rt.kb, today) if rt.kb else None
+        score = lead_score.score(
+            lead.facts(state, book=rt.price_book, today=today, earliest=earliest)
         )
-        return [*_reset(), SlotSet("last_inquiry", inquiry.reference)]
+        draft = to_draft(
+            state,
+            session_id=tracker.sender_id,
+            language=tracker.get_slot("language"),
+            lead_score=score.total,
+        )
+        key = f"rfq:{tracker.sender_id}:{state.get('rfq_id') or 'none'}"
+        async with rt.db.session() as db:
+            inquiry, created = await inquiries.create(db, draft=draft, idempotency_key=key)
+        log.info("inquiry submitted", extra={"reference": inquiry.reference, "created": created})
+        dispatcher.utter_message(
+            text=f"Thank you! Your request is registered as {inquiry.reference}. Our sales team "
+            f"will send the quotation to {inquiry.email}. Please quote {inquiry.reference} in any "
+            "follow-up."
+        )
+        return [*_reset_draft(), SlotSet("last_inquiry", inquiry.reference)]
 
 
 class ActionResetRfq(Action):
@@ -83,4 +103,18 @@ class ActionResetRfq(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        return _reset()
+        return _reset_draft()
+
+
+class ActionExplainWhy(Action):
+    def name(self) -> str:
+        return "action_explain_why"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        reason = WHY.get(tracker.get_slot("requested_slot") or "")
+        dispatcher.utter_message(
+            text=f"I ask because {reason}." if reason else "I only ask for what a quotation needs."
+        )
+        return []

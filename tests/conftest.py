@@ -69,3 +69,20 @@ async def database(db_url: str) -> AsyncIterator[Database]:
         yield db
     finally:
         await db.dispose()
+
+
+@pytest.fixture(scope="session")
+def kb_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo knowledge base, ingested once per test run."""
+    from knowledge.ingest import ingest
+
+    index = tmp_path_factory.mktemp("kb")
+    ingest(Path(__file__).resolve().parent.parent / "knowledge" / "demo", index)
+    return index
+
+
+@pytest.fixture(scope="session")
+def demo_kb(kb_index: Path):  # type: ignore[no-untyped-def]
+    from knowledge.index import KnowledgeBase
+
+    return KnowledgeBase.load(kb_index)

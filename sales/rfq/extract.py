@@ -233,6 +233,9 @@ def _direct(
             out.notes.append("I've noted it as urgent: the earliest date we can make.")
             return
     elif slot == "certifications":
+        if _NO_CERTS.search(text) and not _CERT.search(text):
+            out.slots["certifications"] = []
+            return
         parsed = parse_certifications(text)
         if parsed.ok:
             out.set("certifications", parsed, list(parsed.value or ()))
@@ -318,9 +321,10 @@ def _contact_block(slot: str, text: str, out: Extraction, state: Mapping[str, An
             out.set("company", parse_company_name(part))
         else:
             rest.append(part)
+    # several parts come in the order asked (name, company); a single one answers the question
     wanted = [s for s in ("contact_name", "company") if s not in out.slots and not state.get(s)]
-    if slot in ("contact_name", "company"):
-        wanted = [slot, *[s for s in wanted if s != slot]] if slot == "contact_name" else wanted
+    if len(rest) == 1 and slot in ("contact_name", "company"):
+        wanted = [slot]
     for part, target in zip(rest, wanted, strict=False):
         parsed = parse_person_name(part) if target == "contact_name" else parse_company_name(part)
         if not out.set(target, parsed) and target == slot:

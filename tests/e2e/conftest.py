@@ -26,15 +26,6 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def kb_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from knowledge.ingest import ingest
-
-    index = tmp_path_factory.mktemp("kb")
-    ingest(engine_files.ROOT / "knowledge" / "demo", index)
-    return index
-
-
 @dataclass
 class RunningStack:
     stack: Stack

@@ -1,0 +1,72 @@
+"""Reads RFQ facts from every buyer message (Rasa runs it through a custom slot mapping)."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import runtime
+from sales.rfq.extract import extract
+from sales.rfq.state import BUYER_SLOTS, DRAFT_SLOTS
+
+# Messages that are about something else: they fill no RFQ field.
+NOT_FACTS = frozenset(
+    {"ask_question", "ask_why", "help", "stop", "request_human", "bot_challenge", "goodbye"}
+)
+FORM = "rfq_form"
+
+
+def slot_state(tracker: Tracker) -> dict[str, Any]:
+    return {name: tracker.get_slot(name) for name in (*DRAFT_SLOTS, *BUYER_SLOTS)}
+
+
+def expecting(tracker: Tracker) -> str | None:
+    if (tracker.active_loop or {}).get("name") != FORM:
+        return None
+    return tracker.get_slot("requested_slot")
+
+
+class ActionExtractRfqFacts(Action):
+    def name(self) -> str:
+        return "action_extract_rfq_facts"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        message = tracker.latest_message or {}
+        intent = (message.get("intent") or {}).get("name")
+        text = message.get("text") or ""
+        if intent in NOT_FACTS or not text or text.startswith("/"):
+            return []
+        # Rasa runs slot extraction again when a form activates: read each message once.
+        message_id = message.get("message_id") or f"{text}@{len(tracker.events)}"
+        if tracker.get_slot("rfq_extracted_for") == message_id:
+            return []
+        rt = runtime.get()
+        if rt.kb is None:
+            return []
+        state = slot_state(tracker)
+        found = await asyncio.to_thread(
+            extract,
+            text,
+            state=state,
+            expecting=expecting(tracker),
+            today=rt.today(),
+            catalog=rt.kb,
+        )
+        events = [
+            SlotSet(name, value) for name, value in found.slots.items() if state.get(name) != value
+        ]
+        events.append(SlotSet("rfq_errors", found.errors or None))
+        events.append(SlotSet("rfq_extracted_for", message_id))
+        if found.slots and not state.get("rfq_id"):
+            events.append(SlotSet("rfq_id", uuid.uuid4().hex))
+        for note in found.notes:
+            dispatcher.utter_message(text=note)
+        return events

@@ -1,0 +1,160 @@
+"""Reading RFQ facts from buyers' free text, against the demo catalog."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from sales.rfq.extract import extract
+
+TODAY = date(2026, 11, 21)
+PANELS = {
+    "description": "600x600 40W panels",
+    "sku": "PNL-6060-40W",
+    "category": "panel",
+    "quantity": "5000",
+    "unit": "pcs",
+    "target_price": None,
+}
+
+
+def run(kb: Any, text: str, state: dict[str, Any] | None = None, expecting: str | None = None):  # type: ignore[no-untyped-def]
+    return extract(text, state=state or {}, expecting=expecting, today=TODAY, catalog=kb)
+
+
+def test_everything_in_one_message(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    found = run(
+        demo_kb,
+        "We need 5,000 pcs of 600x600 40W panels for Hamburg, CIF, with CE and RoHS, "
+        "by 15 March 2027",
+    )
+    assert found.slots["items"] == [PANELS]
+    assert found.slots["destination"] == {"country": "DE", "place": "Hamburg"}
+    assert found.slots["incoterm"] == "CIF"
+    assert found.slots["required_by"] == "2027-03-15"
+    assert found.slots["certifications"] == ["CE", "ROHS"]
+    assert not found.errors
+
+
+def test_several_items_contact_and_terms(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    found = run(
+        demo_kb,
+        "Hi, I'm Carlos from Iluminación Ibérica S.L. in Valencia. We'd like 2000 T8 1200mm 18W "
+        "glass tubes and 300 100W floodlights, DDP Valencia, payment T/T, need samples first",
+    )
+    items = found.slots["items"]
+    assert [(i["sku"], i["quantity"]) for i in items] == [
+        ("T8-G-1200-18W", "2000"),
+        ("FL-SL-100W", "300"),
+    ]
+    assert found.slots["incoterm"] == "DDP"
+    assert found.slots["destination"] == {"country": "ES", "place": "Valencia"}
+    assert found.slots["payment_terms"] == "TT"
+    assert found.slots["sample_requested"] is True
+    assert found.slots["company"] == "Iluminación Ibérica S.L."
+    assert found.slots["contact_name"] == "Carlos"
+
+
+def test_fob_port_is_not_the_destination(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    found = run(
+        demo_kb,
+        "Please quote 200 pcs HB-UFO-150W, FOB Ningbo, delivery to Durban South Africa by end "
+        "of Q1 2027, we are an electrical contractor",
+    )
+    assert found.slots["incoterm"] == "FOB"
+    assert found.slots["destination"] == {"country": "ZA", "place": "Durban"}
+    assert found.slots["required_by"] == "2027-03-31"
+    assert found.slots["business_type"] == "contractor"
+    assert found.slots["items"][0]["sku"] == "HB-UFO-150W"
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity", "unit"),
+    [
+        ("5k pcs of PNL-6060-40W", "5000", "pcs"),
+        ("5.000 Stück PNL-6060-40W", "5000", "pcs"),
+        ("five thousand pieces of PNL-6060-40W", "5000", "pcs"),
+        ("PNL-6060-40W, 1,200 units", "1200", "pcs"),
+        ("3 x 40HQ containers of SL-M-100W", "3", "containers"),
+    ],
+)
+def test_quantity_phrasings(demo_kb, text: str, quantity: str, unit: str) -> None:  # type: ignore[no-untyped-def]
+    (item,) = run(demo_kb, text).slots["items"]
+    assert (item["quantity"], item["unit"]) == (quantity, unit)
+
+
+def test_specifications_are_not_quantities(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    found = run(demo_kb, "do you have 4000K 600x600 panels with 40W and 1200mm tubes")
+    assert "items" not in found.slots and "quantity" not in found.slots
+
+
+def test_corrections_add_and_remove(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    state = {"items": [PANELS]}
+    assert run(demo_kb, "actually 8,000 pieces", state).slots["items"][0]["quantity"] == "8000"
+    added = run(demo_kb, "add 500 pcs of HB-UFO-100W too", state).slots["items"]
+    assert [i["sku"] for i in added] == ["PNL-6060-40W", "HB-UFO-100W"]
+    assert run(demo_kb, "remove the panels", state).slots["items"] == []
+    moved = run(demo_kb, "change the destination to Rotterdam", state).slots
+    assert moved == {"destination": {"country": "NL", "place": "Rotterdam"}}
+
+
+def test_answers_to_the_question_asked(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    state = {"items": [PANELS]}
+    assert run(demo_kb, "Hamburg", state, "destination").slots["destination"]["country"] == "DE"
+    assert run(demo_kb, "FOB Ningbo", state, "incoterm").slots == {"incoterm": "FOB"}
+    assert run(demo_kb, "L/C at sight", state, "payment_terms").slots["payment_terms"] == "LC"
+    assert run(demo_kb, "yes please", state, "sample_requested").slots["sample_requested"] is True
+    assert run(demo_kb, "none needed", state, "certifications").slots["certifications"] == []
+    assert run(demo_kb, "we're wholesalers", state, "business_type").slots["business_type"] == (
+        "wholesaler"
+    )
+    assert run(demo_kb, "end of April 2027", state, "required_by").slots["required_by"] == (
+        "2027-04-30"
+    )
+    contact = run(
+        demo_kb,
+        "Jana Weber, Nordlicht Handels GmbH, jana.weber@nordlicht.example, +49 40 1234567",
+        state,
+        "contact_name",
+    ).slots
+    assert contact["contact_name"] == "Jana Weber"
+    assert contact["company"] == "Nordlicht Handels GmbH"
+    assert contact["email"] == "jana.weber@nordlicht.example"
+    assert contact["phone"] == "+49401234567"
+
+
+@pytest.mark.parametrize(
+    ("slot", "text", "words"),
+    [
+        ("email", "jana.weber@", "@"),
+        ("destination", "Atlantis", "country"),
+        ("required_by", "15 March 2020", "past"),
+        ("quantity", "lots of them", "quantity"),
+        ("payment_terms", "PayPal", "PayPal"),
+    ],
+)
+def test_unreadable_answers_give_a_reason(demo_kb, slot: str, text: str, words: str) -> None:  # type: ignore[no-untyped-def]
+    state = {"product": {"description": "x", "sku": None, "category": None}}
+    found = run(demo_kb, text, state, slot)
+    assert slot not in found.slots or found.slots[slot] is None
+    assert words.lower() in found.errors[slot].lower()
+
+
+def test_product_then_quantity(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    product = run(demo_kb, "the 150W UFO high bay", {}, "product").slots["product"]
+    assert product["sku"] == "HB-UFO-150W"
+    done = run(demo_kb, "300", {"product": product}, "quantity").slots
+    assert done["items"][0]["quantity"] == "300" and done["product"] is None
+
+
+def test_unknown_product_keeps_the_buyers_words(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    product = run(demo_kb, "E27 filament bulbs 4W amber", {}, "product").slots["product"]
+    assert product == {"description": "E27 filament bulbs 4W amber", "sku": None}
+
+
+def test_markup_is_not_taken_as_a_name(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    found = run(demo_kb, "<img src=x onerror=alert(1)>", {}, "company")
+    assert "company" not in found.slots
+    assert "plain text" in found.errors["company"]

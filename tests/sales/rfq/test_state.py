@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sales.rfq.state import missing, summary, to_draft
+
+ITEM = {
+    "description": "600x600 40W panels",
+    "sku": "PNL-6060-40W",
+    "category": "panel",
+    "quantity": "5000",
+    "unit": "pcs",
+    "target_price": {"amount": "12.50", "currency": "USD"},
+}
+FULL = {
+    "items": [ITEM],
+    "destination": {"country": "DE", "place": "Hamburg"},
+    "incoterm": "CIF",
+    "required_by": "2027-03-15",
+    "certifications": ["CE", "ROHS"],
+    "payment_terms": "LC",
+    "payment_detail": "at sight",
+    "sample_requested": True,
+    "business_type": "distributor",
+    "company": "Nordlicht Handels GmbH",
+    "contact_name": "Jana Weber",
+    "email": "jana.weber@nordlicht.example",
+    "phone": "+49401234567",
+}
+
+
+def test_missing_asks_items_first_then_fields_in_order() -> None:
+    assert missing({})[:3] == ["product", "destination", "incoterm"]
+    assert missing({"product": {"description": "x"}})[0] == "quantity"
+    assert missing(FULL) == []
+    assert missing({**FULL, "email": None}) == ["email"]
+    # "none needed" and "no samples" are answers, not gaps
+    assert missing({**FULL, "certifications": [], "sample_requested": False}) == []
+
+
+def test_summary_lists_every_field() -> None:
+    text = summary(FULL)
+    for expected in (
+        "5,000 pcs x PNL-6060-40W (600x600 40W panels), target 12.50 USD",
+        "CE, ROHS",
+        "Hamburg, Germany",
+        "CIF (Cost, Insurance and Freight)",
+        "15 March 2027",
+        "letter of credit (L/C), at sight",
+        "Jana Weber, Nordlicht Handels GmbH (distributor)",
+        "jana.weber@nordlicht.example",
+    ):
+        assert expected in text
+
+
+def test_to_draft_normalised_record() -> None:
+    draft = to_draft(FULL, session_id="s1", language="en", lead_score=70)
+    (item,) = draft.items
+    assert item.quantity == Decimal(5000) and item.target_price_amount == Decimal("12.50")
+    assert item.certifications == ("CE", "ROHS")
+    assert draft.required_by == date(2027, 3, 15)
+    assert draft.buyer.country == "DE"  # from the phone number, not guessed from the destination
+    assert draft.lead_score == 70
+    assert "at sight" in draft.notes
+    assert to_draft({**FULL, "phone": None}, session_id=None, language=None).buyer.country is None
