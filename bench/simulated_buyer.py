@@ -113,18 +113,26 @@ def sentences(text: str) -> list[str]:
 
 
 def question_parts(text: str, cues: Iterable[re.Pattern[str]] = ()) -> list[str]:
-    """Where a bot message asks something: its last question sentence, then all its question
-    sentences. Without a question mark, the sentences with a request cue ("Please enter your
-    email."), last first. A statement (a knowledge answer, an acknowledgement) asks nothing."""
+    """Where a bot message asks something: its last question sentence (with the request
+    sentences right after it: "Who should we address it to? Please give your company, name
+    and email."), then all its question sentences. Without a question mark, the sentences with
+    a request cue ("Please enter your email."), last first. A statement (a knowledge answer,
+    an acknowledgement) asks nothing."""
+    cues = tuple(cues)
     split = sentences(text)
-    questions = [s for s in split if "?" in s or "？" in s]
-    if not questions:
-        cues = tuple(cues)
+    asks = [i for i, s in enumerate(split) if "?" in s or "？" in s]
+    if not asks:
         requests = [s for s in split if any(c.search(s) for c in cues)]
         return list(reversed(requests))
-    parts = [questions[-1]]
-    if len(questions) > 1:
-        parts.append(" ".join(questions))
+    last = asks[-1]
+    region = [split[last]]
+    for sentence in split[last + 1 :]:
+        if not any(c.search(sentence) for c in cues):
+            break
+        region.append(sentence)
+    parts = [" ".join(region)]
+    if len(asks) > 1:
+        parts.append(" ".join(split[i] for i in asks))
     return parts
 
 
@@ -140,6 +148,7 @@ class Phrasebook:
     questions: dict[str, tuple[re.Pattern[str], ...]]
     priority: tuple[str, ...]
     request_cues: tuple[re.Pattern[str], ...]
+    combinable: tuple[tuple[str, ...], ...]
     confirm_titles: tuple[str, ...]
     start_titles: tuple[str, ...]
     yes_titles: tuple[str, ...]
@@ -160,6 +169,22 @@ class Phrasebook:
         if expecting is not None and self.mentions(expecting, text):
             return expecting
         return None
+
+    def asked_together(self, kind: str, text: str) -> list[str]:
+        """The facts a question asks along with ``kind`` ("your company, your name and your
+        email"), ``kind`` included: the kinds of its `combinable` group the question names, in
+        the order it names them; just ``[kind]`` for a single question."""
+        group = next((g for g in self.combinable if kind in g), ())
+        parts = question_parts(text, self.request_cues) or [text]
+        found: list[tuple[int, str]] = []
+        for other in group:
+            positions = [
+                m.start() for p in self.questions.get(other, ()) for m in p.finditer(parts[0])
+            ]
+            if positions:
+                found.append((min(positions), other))
+        kinds = [k for _, k in sorted(found)]
+        return kinds if kind in kinds and len(kinds) > 1 else [kind]
 
     def mentions(self, kind: str, text: str) -> bool:
         return any(p.search(text) for p in self.questions.get(kind, ()))
@@ -218,6 +243,7 @@ def phrasebook_from_dict(data: dict[str, Any]) -> Phrasebook:
         ),
         confirm_titles=tuple(data.get("confirm_titles") or ()),
         start_titles=tuple(data.get("start_titles") or ()),
+        combinable=tuple(tuple(g) for g in data.get("combinable") or ()),
         yes_titles=tuple(data.get("yes_titles") or ()),
         no_titles=tuple(data.get("no_titles") or ()),
         button_aliases=aliases,
@@ -709,7 +735,19 @@ class SimulatedBuyer:
         button = self.choose_button(kind, fact, buttons)
         if button is not None:
             return button["title"], button["payload"], path
-        return fact.say, None, path
+        text = message.get("text") or ""
+        says: list[str] = []
+        covered: set[str] = set()
+        for other in self.book.asked_together(kind, text):
+            other_path = self._path_for(other, text)
+            other_fact = self.facts.get(other_path)
+            if other_fact is None or other_path in covered:
+                continue
+            says.append(other_fact.say)
+            covered |= {other_path, *other_fact.also_states}
+            self._state(other_path)
+        note = path if len(says) == 1 else f"{path} + {len(says) - 1} more asked with it"
+        return ", ".join(says), None, note
 
     def _path_for(self, kind: str, question: str) -> str:
         if kind not in ITEM_FACTS:
@@ -747,6 +785,12 @@ class SimulatedBuyer:
             sku = re.compile(rf"(?<![\w-]){re.escape(fact.expect)}(?![\w-])", re.I)
             for button in buttons:
                 if sku.search(button.get("title") or "") or sku.search(button.get("payload") or ""):
+                    return button
+        if kind == "certifications" and isinstance(fact.expect, list):
+            wanted = {fold(c) for c in fact.expect}
+            for button in buttons:
+                words = set(fold(button.get("title") or "").split()) - {"and", "or"}
+                if words == wanted:
                     return button
         candidates: list[str] = []
         if fact.button:

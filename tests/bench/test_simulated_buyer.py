@@ -646,3 +646,49 @@ def test_sentences() -> None:
     assert sentences("Anything else, e.g. packaging?") == ["Anything else, e.g. packaging?"]
     assert sentences("Here:\n- a\n- b\n\nOK?") == ["Here:", "- a", "- b", "OK?"]
     assert sentences("好的。请问数量是多少？") == ["好的。", "请问数量是多少？"]
+
+
+def test_a_combined_contact_question_gets_every_fact_asked() -> None:
+    question = (
+        "Who should we address the quotation to? Please give your company, your name and your "
+        "email (and a phone number if you like)."
+    )
+    assert EN.classify(question) == "email"
+    # in the order the question names them ("who should we address" names the person first)
+    assert EN.asked_together("email", question) == ["contact_name", "company", "email", "phone"]
+    bot = FakeBot([(question, [])])
+    conv = SimulatedBuyer(persona_from_dict(_persona_raw()), bot).run()
+    assert bot.received[1] == (
+        "Jana Weber, Nordlicht Handels GmbH, jana@nordlicht.example, +49 40 1234567",
+        None,
+    )
+    assert {"company", "contact_name", "email", "phone"} <= set(conv.stated)
+    # a fact another answer already states is not repeated
+    raw = _persona_raw()
+    raw["facts"]["contact_name"] = {
+        "say": "Jana Weber of Nordlicht Handels GmbH",
+        "expect": "Jana Weber",
+        "also_states": ["company"],
+    }
+    bot = FakeBot([("May I have your name and your email?", [])])
+    SimulatedBuyer(persona_from_dict(raw), bot).run()
+    assert bot.received[1] == ("Jana Weber of Nordlicht Handels GmbH, jana@nordlicht.example", None)
+
+
+def test_single_questions_are_not_combined() -> None:
+    assert EN.asked_together("certifications", "Which certifications do the products need?") == [
+        "certifications"
+    ]
+    assert EN.asked_together("email", "To which email address should we send it?") == ["email"]
+
+
+def test_certification_buttons_match_the_set_of_codes() -> None:
+    buyer = _buyer()
+    certs = buyer.facts["items[0].certifications"]  # CE, ROHS
+    buttons = [
+        {"title": "CE + RoHS", "payload": "CE and RoHS"},
+        {"title": "UKCA", "payload": "UKCA"},
+        {"title": "UL / ETL", "payload": "UL"},
+    ]
+    assert buyer.choose_button("certifications", certs, buttons)["title"] == "CE + RoHS"  # type: ignore[arg-type,index]
+    assert buyer.choose_button("certifications", certs, buttons[1:]) is None  # type: ignore[arg-type]
