@@ -792,6 +792,7 @@ class SimulatedBuyer:
                 words = set(fold(button.get("title") or "").split()) - {"and", "or"}
                 if words == wanted:
                     return button
+            return None  # "CE + RoHS" is not "CE, RoHS and ENEC": type it
         candidates: list[str] = []
         if fact.button:
             candidates.append(fact.button)

@@ -692,3 +692,5 @@ def test_certification_buttons_match_the_set_of_codes() -> None:
     ]
     assert buyer.choose_button("certifications", certs, buttons)["title"] == "CE + RoHS"  # type: ignore[arg-type,index]
     assert buyer.choose_button("certifications", certs, buttons[1:]) is None  # type: ignore[arg-type]
+    more = Fact(say="CE, RoHS and ENEC", expect=["CE", "ROHS", "ENEC"])
+    assert buyer.choose_button("certifications", more, buttons) is None  # a subset: typed
