@@ -18,11 +18,11 @@ def test_small_corpora_get_an_exact_flat_index() -> None:
     assert DenseIndex.build(_clustered_vectors(100)).kind == "flat"
 
 
-def test_hnsw_matches_exact_search_on_a_small_corpus() -> None:
+def test_ivf_matches_exact_search_on_a_small_corpus() -> None:
     vectors = _clustered_vectors(3000)
     queries = _clustered_vectors(50, seed=11)
     exact = DenseIndex.build(vectors, "flat")
-    approximate = DenseIndex.build(vectors, "hnsw")
+    approximate = DenseIndex.build(vectors, "ivf")
     recall = []
     for query in queries:
         exact_ids, exact_scores = exact.search(query, 10)
@@ -42,7 +42,7 @@ def test_scores_are_cosines_of_normalised_vectors() -> None:
     np.testing.assert_allclose(index.score(vectors[17], ids), scores, rtol=1e-5)
 
 
-@pytest.mark.parametrize("kind", ["flat", "hnsw"])
+@pytest.mark.parametrize("kind", ["flat", "ivf"])
 @pytest.mark.parametrize("subset", [50, 6000])
 def test_filtered_search_only_returns_allowed_ids(kind: str, subset: int) -> None:
     vectors = _clustered_vectors(8000)
@@ -53,7 +53,7 @@ def test_filtered_search_only_returns_allowed_ids(kind: str, subset: int) -> Non
     assert ids[0] == allowed[5]
 
 
-@pytest.mark.parametrize("kind", ["flat", "hnsw"])
+@pytest.mark.parametrize("kind", ["flat", "ivf"])
 def test_save_load_roundtrip(tmp_path: Path, kind: str) -> None:
     vectors = _clustered_vectors(500)
     index = DenseIndex.build(vectors, kind)
