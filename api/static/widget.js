@@ -779,11 +779,11 @@ textarea:focus-visible { outline: 2px solid var(--accent); outline-offset: 0; bo
     } catch (_) {
       payload = null;
     }
+    setOnline(true); // the app answered, whatever it said
     if (!response.ok) {
       const detail = payload && typeof payload.detail === "string" ? payload.detail : null;
       throw new ApiError(response.status, detail);
     }
-    setOnline(true);
     return payload || {};
   }
 
@@ -1252,6 +1252,8 @@ textarea:focus-visible { outline: 2px solid var(--accent); outline-offset: 0; bo
         if (state.wsLive && msg.seq > state.syncedSeq) state.syncedSeq = msg.seq;
       } else if (msg.type === "mode") {
         setMode(msg.mode);
+      } else if (msg.type === "error" && typeof msg.detail === "string") {
+        notice(msg.detail, true);
       }
     };
     ws.onclose = (event) => {
