@@ -365,32 +365,6 @@ def test_no_serious_accessibility_violations(widget_page: Make, artifacts_dir: P
     assert not serious, serious
 
 
-def test_the_demo_page_csp_allows_its_own_style_block_only() -> None:
-    from tools.browser import DEMO_PAGE, demo_style_hashes
-
-    html = DEMO_PAGE.read_text(encoding="utf-8")
-    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html)
-    assert csp, "the demo page declares its CSP"
-    policy = csp.group(1)
-    assert "'unsafe-inline'" not in policy and "'unsafe-eval'" not in policy
-    for source in demo_style_hashes(html):
-        assert source in policy, "run `python -m tools.browser demo-csp` after editing its CSS"
-    assert "<script>" not in html and "style=" not in html
-
-
-def test_the_widget_never_builds_html_from_strings() -> None:
-    source = (Path(__file__).resolve().parents[2] / "api" / "static" / "widget.js").read_text()
-    for banned in (
-        "innerHTML",
-        "outerHTML",
-        "insertAdjacentHTML",
-        "document.write",
-        "eval(",
-        "new Function",
-    ):
-        assert banned not in source, banned
-
-
 # ---------------------------------------------------------------- helpers
 
 # What the buyer answers to the bot's questions (the RFQ form may ask more as it grows);
