@@ -110,15 +110,19 @@ async def run(args: argparse.Namespace) -> None:
 
             batch = drafts(book, args.count)
             refs = [await _create(db, draft) for draft in batch]
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             for ref, draft in zip(refs, batch, strict=True):
                 await _quote(db, book, ref, draft.language)
             one = time.perf_counter() - started
+            cpu = time.process_time() - cpu
             lines = sum(len(d.items) for d in batch)
             print(
                 f"quote_inquiry, one at a time: {args.count} quotes ({lines} lines) in {one:.2f} s"
             )
-            print(f"  {args.count / one:,.0f} quotes/s, {one / args.count * 1000:.1f} ms per quote")
+            print(
+                f"  {args.count / one:,.0f} quotes/s, {one / args.count * 1000:.1f} ms per quote "
+                f"({cpu / args.count * 1000:.1f} ms CPU in this process, all threads)"
+            )
 
             refs = [await _create(db, draft) for draft in batch]
             gate = asyncio.Semaphore(args.concurrency)
@@ -148,7 +152,8 @@ async def run(args: argparse.Namespace) -> None:
             print(f"  e.g. {text}")
         finally:
             await db.dispose()
-    print(f"SQLite (WAL) on a temporary file; {os.cpu_count()} CPU cores; one process")
+    load = os.getloadavg()[0]
+    print(f"SQLite (WAL) on a temporary file; {os.cpu_count()} CPU cores, load {load:.1f}")
 
 
 def main() -> None:
