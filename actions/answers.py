@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import runtime
 from sales import knowledge_gaps
+from sales.rfq.extract import is_question
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,24 @@ def _language(tracker: Tracker) -> str:
     return (tracker.slots.get("language") or "en") if tracker.slots else "en"
 
 
+def in_form(tracker: Tracker) -> bool:
+    return bool((tracker.active_loop or {}).get("name")) and bool(
+        tracker.get_slot("requested_slot")
+    )
+
+
+def with_product_in_hand(question: str, tracker: Tracker, kb: Any) -> str:
+    """ "What's the MOQ?" in the middle of an RFQ is about the product being quoted."""
+    from knowledge.attributes import find_attributes
+
+    if kb.find_skus(question) or not find_attributes(question):
+        return question
+    pending = tracker.get_slot("product") or {}
+    items = tracker.get_slot("items") or []
+    sku = pending.get("sku") or next((i.get("sku") for i in reversed(items) if i.get("sku")), None)
+    return f"{question} ({sku})" if sku else question
+
+
 class ActionAnswerQuestion(Action):
     def name(self) -> str:
         return "action_answer_question"
@@ -40,11 +59,14 @@ class ActionAnswerQuestion(Action):
 
         rt = runtime.get()
         question = (tracker.latest_message.get("text") or "").strip()
+        if in_form(tracker) and not is_question(question):
+            return []  # an answer the classifier took for a question: the form reads it
         if rt.kb is None:
             dispatcher.utter_message(text=NO_KNOWLEDGE)
             return []
         language = _language(tracker)
-        result = await asyncio.to_thread(answer, rt.kb, question, language=language)
+        asked = with_product_in_hand(question, tracker, rt.kb)
+        result = await asyncio.to_thread(answer, rt.kb, asked, language=language)
         dispatcher.utter_message(text=result.text)
         if not result.confident and len(question.split()) >= MIN_GAP_WORDS:
             best = result.hits[0] if result.hits else None

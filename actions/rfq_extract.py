@@ -12,13 +12,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
-from sales.rfq.extract import extract
+from sales.rfq.extract import extract, is_question
 from sales.rfq.state import BUYER_SLOTS, DRAFT_SLOTS
 
 # Messages that are about something else: they fill no RFQ field.
 NOT_FACTS = frozenset(
-    {"ask_question", "ask_why", "help", "stop", "request_human", "bot_challenge", "goodbye"}
+    {"ask_why", "help", "stop", "request_human", "resume", "bot_challenge", "goodbye"}
 )
+# Classified as a question, but read as an answer when it does not look like one.
+QUESTION = "ask_question"
 FORM = "rfq_form"
 
 
@@ -43,6 +45,8 @@ class ActionExtractRfqFacts(Action):
         intent = (message.get("intent") or {}).get("name")
         text = message.get("text") or ""
         if intent in NOT_FACTS or not text or text.startswith("/"):
+            return []
+        if intent == QUESTION and (is_question(text) or not expecting(tracker)):
             return []
         # Rasa runs slot extraction again when a form activates: read each message once.
         message_id = message.get("message_id") or f"{text}@{len(tracker.events)}"

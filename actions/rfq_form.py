@@ -13,7 +13,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
-from actions.rfq_extract import NOT_FACTS, slot_state
+from actions.rfq_extract import NOT_FACTS, QUESTION, slot_state
 from sales.normalizers import human_date
 from sales.rfq import rules
 from sales.rfq.state import missing
@@ -21,6 +21,18 @@ from sales.rfq.state import missing
 MAX_FAILURES = 3
 # In the order a person would give them.
 CONTACT_LABELS = {"contact_name": "your name", "company": "your company", "email": "your email"}
+
+
+def set_since_user_message(tracker: Tracker) -> dict[str, Any]:
+    """Slots set since the buyer's latest message (also when the form resumes after a side
+    question, where rasa-sdk's `slots_to_validate` sees nothing)."""
+    recent: dict[str, Any] = {}
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            break
+        if event.get("event") == "slot" and event.get("name") not in recent:
+            recent[event["name"]] = event.get("value")
+    return recent
 
 
 def _offer_person(dispatcher: CollectingDispatcher) -> None:
@@ -51,11 +63,13 @@ class ValidateRfqForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
-        recent = tracker.slots_to_validate()
-        if intent in NOT_FACTS and not recent:
-            return []  # a side question: the form steps aside, the rule answers, the form resumes
-        rt = runtime.get()
+        recent = set_since_user_message(tracker)
         state = slot_state(tracker)
+        if (intent in NOT_FACTS or intent == QUESTION) and not recent:
+            # after a side question (answered by its rule): go on with the open question
+            todo = missing(state)
+            return [SlotSet("requested_slot", todo[0] if todo else None)]
+        rt = runtime.get()
         changes: dict[str, Any] = {}
         if "items" in recent and rt.kb is not None:
             changes.update(self._check_moq(state, dispatcher, rt.kb))

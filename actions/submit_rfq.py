@@ -87,7 +87,7 @@ class ActionSubmitRfq(Action):
         key = f"rfq:{tracker.sender_id}:{state.get('rfq_id') or 'none'}"
         async with rt.db.session() as db:
             inquiry, created = await inquiries.create(db, draft=draft, idempotency_key=key)
-        log.info("inquiry submitted", extra={"reference": inquiry.reference, "created": created})
+        log.info("inquiry submitted", extra={"reference": inquiry.reference, "new": created})
         dispatcher.utter_message(
             text=f"Thank you! Your request is registered as {inquiry.reference}. Our sales team "
             f"will send the quotation to {inquiry.email}. Please quote {inquiry.reference} in any "

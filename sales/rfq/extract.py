@@ -53,7 +53,8 @@ _NUMBER_WORDS = rf"\b(?:a\s+)?{_NUMBER_WORD}(?:[\s-]+(?:and\s+)?{_NUMBER_WORD})*
 _UNIT_WORDS = (
     r"pcs|pc|pieces|piece|units|unit|nos|ea|sets|set|kits|kit|pairs|pair|meters|metres|meter|"
     r"metre|m|kgs|kg|kilos|tons|tonnes|t|cartons|carton|ctns|boxes|pallets|pallet|"
-    r"containers|container|x\s*40\s*hq|x\s*40\s*gp|x\s*20\s*gp|40hq|40gp|20gp|fcl|"
+    r"containers|container|x\s*40\s*hq|x\s*40\s*gp|x\s*20\s*gp|x\s*[24]0\s*(?:ft|'|’)(?:\s*containers?)?|"
+    r"40hq|40gp|20gp|fcl|"
     r"piezas|unidades|stück|stk|个|件|套|只|台"
 )
 _PRODUCT_NOUNS = sorted(
@@ -78,10 +79,10 @@ _MENTION_NOUNS = "|".join(
 # A number that is a specification, not a count: 40W, 1200mm, 4000K, 230V, 600x600, 90%.
 _SPEC_AFTER_NUMBER = (
     r"(?!\s*(?:w|watts?|mm|cm|v|vac|lm|lumens?|°|%|ma|k\s*(?:\d|cct)"
-    r"|x\s*\d+(?!\d)(?!\s*(?:hq|gp)))(?![a-z]))"
+    r"|x\s*\d+(?!\d)(?!\s*(?:hq|gp|ft|'|’)))(?![a-z]))"
 )
 _QUANTITY = re.compile(
-    rf"(?<![\w.,])(?P<num>(?:{_NUMBER})(?![\d])(?:\s*(?:k|K|千|万)(?![a-z]))?|{_NUMBER_WORDS})"
+    rf"(?<![\w.,<>=≤≥])(?P<num>(?:{_NUMBER})(?![\d])(?:\s*(?:k|K|千|万)(?![a-z]))?|{_NUMBER_WORDS})"
     rf"{_SPEC_AFTER_NUMBER}\s*"
     rf"(?:x\s*)?(?P<unit>(?:{_UNIT_WORDS})(?![\w])|(?:[\w-]+\s+){{0,5}}?(?:{_MENTION_NOUNS})(?![\w]))",
     re.I,
@@ -96,9 +97,6 @@ _MENTION = re.compile(
     rf"\b(?P<phrase>(?:(?!(?:{_NOT_PRODUCT_WORDS})\b)(?=[\w×*/.+-]*[^\W\d_])[\w×*/.+-]+\s+){{0,5}}"
     rf"(?:{_MENTION_NOUNS}))(?![\w])",
     re.I,
-)
-_BARE_NUMBER = re.compile(
-    rf"^(?:about|around|approx\.?|approximately|~)?\s*(?:{_NUMBER})\s*(?:k|K)?$"
 )
 _INCOTERM = re.compile(
     r"\b(EXW|FCA|CPT|CIP|DAP|DPU|DDP|FAS|FOB|CFR|CIF|CNF|C&F|DAT|DDU)\b"
@@ -169,6 +167,19 @@ _REMOVE = re.compile(
 _CORRECTION = re.compile(
     r"\b(actually|instead|change|rather|sorry|i meant|make it|correction|update)\b", re.I
 )
+
+
+_QUESTION_START = re.compile(
+    r"^\s*(what|which|how|is|are|do|does|did|can|could|will|would|where|when|why|who|whose|"
+    r"tell me|explain|qu[eé]|cu[aá]l|c[oó]mo|d[oó]nde|cu[aá]ndo|tienen|hay|was|welche|wie|gibt|"
+    r"haben|ist|sind|kann|quel|quelle|est-ce|o que|qual|como|voc[eê]s)\b",
+    re.I,
+)
+
+
+def is_question(text: str) -> bool:
+    """A question rather than an answer ("is it flicker-free?" vs "lots of them")."""
+    return "?" in text or "？" in text or "吗" in text or bool(_QUESTION_START.match(text))
 
 
 @dataclass
@@ -323,7 +334,7 @@ def _contact_block(slot: str, text: str, out: Extraction, state: Mapping[str, An
             rest.append(part)
     # several parts come in the order asked (name, company); a single one answers the question
     wanted = [s for s in ("contact_name", "company") if s not in out.slots and not state.get(s)]
-    if len(rest) == 1 and slot in ("contact_name", "company"):
+    if len(rest) == 1 and slot in wanted:
         wanted = [slot]
     for part, target in zip(rest, wanted, strict=False):
         parsed = parse_person_name(part) if target == "contact_name" else parse_company_name(part)
@@ -375,7 +386,7 @@ def _scan(text: str, out: Extraction, *, today: date, state: Mapping[str, Any]) 
                 r"(?i)\b(by|in|until|before|end of|mid)\s+may\b", text
             ):
                 continue  # "may" the verb
-            parsed = parse_required_by(phrase, today=today)
+            parsed = parse_required_by(re.sub(r"(?i)^the\s+", "", phrase), today=today)
             if parsed.ok and parsed.value.date:
                 out.set("required_by", parsed, parsed.value.date.isoformat())
                 break
@@ -544,9 +555,8 @@ def _items(
         else:
             out.slots["product"] = product
     leftover = [q for i, (_, _, q) in enumerate(quantities) if i not in used]
-    bare = _BARE_NUMBER.match(text.strip()) if expecting == "quantity" else None
-    if bare and not leftover:
-        parsed = parse_quantity(text)
+    if expecting == "quantity" and not leftover and not mentions:
+        parsed = parse_quantity(text)  # "300", "5k", "2 x 40ft containers"
         leftover = [_quantity_dict(parsed.value)] if parsed.ok else []
     if leftover and not mentions:
         quantity = leftover[0]

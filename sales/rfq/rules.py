@@ -41,7 +41,4 @@ def below_moq(item: Mapping[str, Any], catalog: Catalog) -> str | None:
         return None
     if Decimal(str(item["quantity"])) >= Decimal(str(product["moq"])):
         return None
-    return (
-        f"The minimum order quantity for {product['sku']} is {int(product['moq']):,} {moq_unit}. "
-        f"How many would you like?"
-    )
+    return f"The minimum order quantity for {product['sku']} is {int(product['moq']):,} {moq_unit}."

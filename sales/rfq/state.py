@@ -27,8 +27,8 @@ FIELDS = (
     "payment_terms",
     "sample_requested",
     "business_type",
-    "company",
     "contact_name",
+    "company",
     "email",
 )
 ITEM_FIELDS = ("product", "quantity")

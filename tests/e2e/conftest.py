@@ -14,7 +14,6 @@ from pydantic import SecretStr
 
 from api.settings import Settings
 from sales.migrate import upgrade
-from tools import engine_files
 from tools.stack import Stack, train
 
 STAFF_TOKEN = "e2e-staff-token-0123456789abcdef"
