@@ -114,7 +114,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         timer = HandoffTimer(db, timeout_s=settings.handoff_timeout_s)
         app.state.services = services
         app.state.executor = build_executor()
-        actions.runtime.configure(actions.runtime.Runtime(db=db, kb=kb, broker=broker))
+        actions.runtime.configure(
+            actions.runtime.Runtime(db=db, kb=kb, broker=broker, price_book=services.price_book)
+        )
         log.info(
             "app started", extra={"engine": settings.engine_url, "redis": bool(settings.redis_url)}
         )
