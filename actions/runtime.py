@@ -20,6 +20,7 @@ class Runtime:
     kb: Any | None = None  # knowledge.index.KnowledgeBase
     broker: Any | None = None  # api.broker.Broker
     price_book: Any | None = None  # sales.pricing.PriceBook
+    pdf_link: Callable[[str], str] | None = None  # quote reference -> signed PDF link
     today: Callable[[], date] = field(default=lambda: datetime.now(UTC).date())
 
 

@@ -13,9 +13,8 @@ from rasa_sdk.types import DomainDict
 
 from actions import runtime
 from actions.rfq_extract import slot_state
-from sales import inquiries, lead_score
-from sales.rfq import lead, rules
-from sales.rfq.state import DRAFT_SLOTS, summary, to_draft
+from sales.rfq import submission
+from sales.rfq.state import DRAFT_SLOTS, summary
 
 log = logging.getLogger(__name__)
 
@@ -73,27 +72,62 @@ class ActionSubmitRfq(Action):
             )
             return []
         rt = runtime.get()
-        today = rt.today()
-        earliest = rules.earliest_date(state["items"], rt.kb, today) if rt.kb else None
-        score = lead_score.score(
-            lead.facts(state, book=rt.price_book, today=today, earliest=earliest)
-        )
-        draft = to_draft(
-            state,
+        result = await submission.submit(
+            rt.db,
+            slots=state,
             session_id=tracker.sender_id,
             language=tracker.get_slot("language"),
-            lead_score=score.total,
+            idempotency_key=f"rfq:{tracker.sender_id}:{state.get('rfq_id') or 'none'}",
+            today=rt.today(),
+            catalog=rt.kb,
+            book=rt.price_book,
+            pdf_link=rt.pdf_link,
         )
-        key = f"rfq:{tracker.sender_id}:{state.get('rfq_id') or 'none'}"
-        async with rt.db.session() as db:
-            inquiry, created = await inquiries.create(db, draft=draft, idempotency_key=key)
-        log.info("inquiry submitted", extra={"reference": inquiry.reference, "new": created})
-        dispatcher.utter_message(
-            text=f"Thank you! Your request is registered as {inquiry.reference}. Our sales team "
-            f"will send the quotation to {inquiry.email}. Please quote {inquiry.reference} in any "
-            "follow-up."
+        log.info("inquiry submitted", extra={"reference": result.inquiry, "quote": result.quote})
+        for text, buttons in result.messages:
+            dispatcher.utter_message(text=text, buttons=buttons)
+        return [
+            *_reset_draft(),
+            SlotSet("last_inquiry", result.inquiry),
+            SlotSet("last_quote", result.quote),
+        ]
+
+
+class ActionAcceptQuote(Action):
+    def name(self) -> str:
+        return "action_accept_quote"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        reference = tracker.get_slot("last_quote")
+        if not reference:
+            dispatcher.utter_message(text="There is no quotation to accept in this conversation.")
+            return []
+        text = await submission.accept(
+            runtime.get().db, reference=reference, session_id=tracker.sender_id
         )
-        return [*_reset_draft(), SlotSet("last_inquiry", inquiry.reference)]
+        dispatcher.utter_message(text=text)
+        return []
+
+
+class ActionQuotePdf(Action):
+    def name(self) -> str:
+        return "action_quote_pdf"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        reference = tracker.get_slot("last_quote")
+        rt = runtime.get()
+        if not reference or rt.pdf_link is None:
+            dispatcher.utter_message(
+                text="There is no quotation in this conversation yet; once it is ready I'll "
+                "give you its PDF."
+            )
+            return []
+        dispatcher.utter_message(text=f"Here is the PDF of {reference}: {rt.pdf_link(reference)}")
+        return []
 
 
 class ActionResetRfq(Action):

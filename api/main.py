@@ -6,6 +6,8 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
@@ -32,6 +34,7 @@ from api.staff.kb import router as kb_router
 from api.staff.quotes import router as quotes_router
 from api.webhook import build_executor
 from api.webhook import router as webhook_router
+from sales import quote_links
 from sales.db import Database
 from sales.pricing import PriceBook, load_price_book
 
@@ -115,7 +118,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.services = services
         app.state.executor = build_executor()
         actions.runtime.configure(
-            actions.runtime.Runtime(db=db, kb=kb, broker=broker, price_book=services.price_book)
+            actions.runtime.Runtime(
+                db=db,
+                kb=kb,
+                broker=broker,
+                price_book=services.price_book,
+                pdf_link=partial(
+                    quote_links.make_link,
+                    settings.public_base_url,
+                    ttl=timedelta(days=settings.quote_link_ttl_days),
+                    secret=settings.quote_link_secret.get_secret_value(),
+                ),
+            )
         )
         log.info(
             "app started", extra={"engine": settings.engine_url, "redis": bool(settings.redis_url)}

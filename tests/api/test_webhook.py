@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from sales.rfq.state import BUYER_SLOTS, DRAFT_SLOTS
+
 from .conftest import ACTION_TOKEN
 
 
@@ -39,8 +41,9 @@ def test_action_call_runs_the_action(client: TestClient) -> None:
         headers={"Authorization": f"Bearer {ACTION_TOKEN}"},
     )
     assert response.status_code == 200
-    events = response.json()["events"]
-    assert {e["name"] for e in events} == {"product", "quantity", "email"}
+    reset = {e["name"] for e in response.json()["events"] if e["value"] is None}
+    assert set(DRAFT_SLOTS) <= reset  # the draft is cleared
+    assert not reset & set(BUYER_SLOTS)  # the buyer's own details stay for a next RFQ
 
 
 def test_unknown_action_is_404(client: TestClient) -> None:

@@ -1,0 +1,112 @@
+"""What happens when the buyer confirms an RFQ: the inquiry is stored, priced from the price
+book, and the buyer gets the quote at once when it is within policy; otherwise it waits for a
+sales manager, and a target price below our floor brings in a person to negotiate."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sales import handoff, inquiries, lead_score, quotes
+from sales.db import Database
+from sales.models import QuoteStatus
+from sales.pricing import PriceBook
+from sales.quotes_records import describe_for_buyer
+from sales.rfq import lead, rules
+from sales.rfq.products import Catalog
+from sales.rfq.state import to_draft
+
+log = logging.getLogger(__name__)
+
+NEGOTIATION = "price_below_floor"
+
+
+@dataclass
+class Submission:
+    inquiry: str
+    email: str | None
+    quote: str | None = None
+    quote_status: str | None = None
+    messages: list[tuple[str, list[dict[str, str]]]] = field(default_factory=list)
+
+
+async def submit(
+    db: Database,
+    *,
+    slots: Mapping[str, Any],
+    session_id: str,
+    language: str | None,
+    idempotency_key: str,
+    today: date,
+    catalog: Catalog | None,
+    book: PriceBook | None,
+    pdf_link: Callable[[str], str] | None,
+) -> Submission:
+    earliest = rules.earliest_date(slots["items"], catalog, today) if catalog else None
+    score = lead_score.score(lead.facts(slots, book=book, today=today, earliest=earliest))
+    draft = to_draft(slots, session_id=session_id, language=language, lead_score=score.total)
+    async with db.session() as session:
+        inquiry, _ = await inquiries.create(session, draft=draft, idempotency_key=idempotency_key)
+    result = Submission(inquiry=inquiry.reference, email=inquiry.email)
+    result.messages.append(
+        (
+            f"Thank you! Your request is registered as {inquiry.reference}. Please quote "
+            f"{inquiry.reference} in any follow-up.",
+            [],
+        )
+    )
+    if book is None:
+        result.messages.append(("Our sales team will send you the quotation by email.", []))
+        return result
+    try:
+        async with db.session() as session:
+            outcome = await quotes.quote_inquiry(
+                session, reference=inquiry.reference, book=book, today=today
+            )
+    except quotes.QuoteError as exc:
+        log.info(
+            "not quoted automatically", extra={"reference": inquiry.reference, "why": str(exc)}
+        )
+        result.messages.append(
+            ("Our sales team will prepare the quotation and send it to you by email.", [])
+        )
+        return result
+    quote = outcome.quote
+    result.quote, result.quote_status = quote.reference, quote.status
+    text = describe_for_buyer(quote, language=language)
+    buttons: list[dict[str, str]] = []
+    if quote.status == QuoteStatus.SENT.value:
+        if pdf_link is not None:
+            text += f"\nPDF: {pdf_link(quote.reference)}"
+        buttons = [
+            {"title": "Accept the quotation", "payload": "/accept_quote"},
+            {"title": "Talk to a person", "payload": "/request_human"},
+        ]
+    result.messages.append((text, buttons))
+    if outcome.needs_negotiation:
+        async with db.session() as session:
+            await handoff.request_handoff(
+                session,
+                session_id=session_id,
+                reason=NEGOTIATION,
+                summary={"quote": quote.reference, "reasons": list(outcome.reasons)},
+            )
+    return result
+
+
+async def accept(db: Database, *, reference: str, session_id: str) -> str:
+    """The buyer accepts the quote in chat: the inquiry is won and sales hears of it."""
+    async with db.session() as session:
+        try:
+            quote = await quotes.accept(session, reference=reference, by=f"buyer:{session_id}")
+        except quotes.QuoteConflict as exc:
+            return f"I can't accept {reference} now: {exc}"
+        except quotes.QuoteNotFound:
+            return "I can't find that quotation."
+    return (
+        f"Thank you for your order! Quotation {quote.reference} is accepted; our sales team "
+        "will contact you shortly with the proforma invoice."
+    )

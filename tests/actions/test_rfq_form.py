@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.rfq_extract import ActionExtractRfqFacts
+from actions.rfq_form import ValidateRfqForm
+
+from .conftest import tracker
+
+DOMAIN: dict = {"slots": {}, "forms": {"rfq_form": {"required_slots": []}}}  # type: ignore[type-arg]
+
+
+def _slots(events) -> dict:  # type: ignore[no-untyped-def]
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+async def test_extraction_reads_a_message_once(rt) -> None:  # type: ignore[no-untyped-def]
+    action, dispatcher = ActionExtractRfqFacts(), CollectingDispatcher()
+    first = tracker(text="5000 pcs of PNL-6060-40W to Hamburg", form=False)
+    events = await action.run(dispatcher, first, DOMAIN)
+    slots = _slots(events)
+    assert slots["items"][0]["sku"] == "PNL-6060-40W"
+    assert slots["destination"]["place"] == "Hamburg"
+    assert slots["rfq_id"]
+    again = tracker(
+        text="5000 pcs of PNL-6060-40W to Hamburg",
+        form=False,
+        slots={"rfq_extracted_for": slots["rfq_extracted_for"]},
+    )
+    assert await action.run(dispatcher, again, DOMAIN) == []
+
+
+async def test_side_questions_fill_nothing(rt) -> None:  # type: ignore[no-untyped-def]
+    events = await ActionExtractRfqFacts().run(
+        CollectingDispatcher(),
+        tracker(text="is PNL-6060-40W flicker-free?", intent="ask_question"),
+        DOMAIN,
+    )
+    assert events == []
+
+
+async def test_unreadable_answer_gets_its_reason_and_three_failures_offer_a_person(rt) -> None:  # type: ignore[no-untyped-def]
+    form = ValidateRfqForm()
+    failures = None
+    for attempt in range(3):
+        dispatcher = CollectingDispatcher()
+        events = await form.run(
+            dispatcher,
+            tracker(
+                text="lots of them",
+                slots={
+                    "requested_slot": "quantity",
+                    "product": {"description": "x", "sku": "FL-SL-100W", "category": "floodlight"},
+                    "rfq_errors": {"quantity": "I couldn't read that as a quantity."},
+                    "rfq_failures": failures,
+                },
+                events=[{"event": "slot", "name": "rfq_errors", "value": {"quantity": "x"}}],
+            ),
+            DOMAIN,
+        )
+        slots = _slots(events)
+        failures = slots["rfq_failures"]
+        texts = [m["text"] for m in dispatcher.messages]
+        assert texts[0] == "I couldn't read that as a quantity."
+        assert slots["requested_slot"] == "quantity"
+        offered = any(
+            b["payload"] == "/request_human" for m in dispatcher.messages for b in m["buttons"]
+        )
+        assert offered == (attempt == 2)
+    assert failures == {"quantity": 3}
+
+
+async def test_quantity_below_moq_is_refused_with_the_moq(rt) -> None:  # type: ignore[no-untyped-def]
+    item = {
+        "description": "floodlight",
+        "sku": "FL-SL-100W",
+        "category": "floodlight",
+        "quantity": "20",
+        "unit": "pcs",
+        "target_price": None,
+    }
+    dispatcher = CollectingDispatcher()
+    events = await ValidateRfqForm().run(
+        dispatcher,
+        tracker(
+            text="20 pcs",
+            slots={"requested_slot": "quantity", "items": [item]},
+            events=[{"event": "slot", "name": "items", "value": [item]}],
+        ),
+        DOMAIN,
+    )
+    slots = _slots(events)
+    assert slots["items"] == [] and slots["product"]["sku"] == "FL-SL-100W"
+    assert slots["requested_slot"] == "quantity"
+    assert "minimum order quantity" in dispatcher.messages[0]["text"]
+
+
+async def test_a_date_sooner_than_the_lead_time_names_the_earliest(rt) -> None:  # type: ignore[no-untyped-def]
+    item = {
+        "description": "panel",
+        "sku": "PNL-6060-40W",
+        "category": "panel",
+        "quantity": "500",
+        "unit": "pcs",
+        "target_price": None,
+    }
+    dispatcher = CollectingDispatcher()
+    events = await ValidateRfqForm().run(
+        dispatcher,
+        tracker(
+            text="next week",
+            slots={"requested_slot": "required_by", "items": [item], "required_by": "2026-11-28"},
+            events=[{"event": "slot", "name": "required_by", "value": "2026-11-28"}],
+        ),
+        DOMAIN,
+    )
+    assert _slots(events)["required_by"] is None
+    assert "earliest date" in dispatcher.messages[0]["text"]
+    assert "16 December 2026" in dispatcher.messages[0]["text"]  # today + 25 days lead time
