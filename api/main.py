@@ -12,6 +12,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -181,6 +182,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         return response
 
+    if settings.widget_origin_list:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.widget_origin_list,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+            max_age=600,
+        )
     app.add_middleware(
         BodySizeLimit, max_bytes=settings.chat_max_body_bytes, exempt_prefixes=("/webhook",)
     )

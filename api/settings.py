@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     chat_max_body_bytes: int = 64 * 1024
     chat_rate_per_minute: int = 60
     chat_rate_burst: int = 15
+    # Sites (origins) other than this app's own that may embed the widget: CORS for the chat
+    # API and the Origin check of its WebSocket. Comma-separated; empty: same origin only.
+    widget_origins: str = ""
     engine_timeout_s: float = 30.0
     log_level: str = "INFO"
 
@@ -86,6 +89,10 @@ class Settings(BaseSettings):
     def staff_tokens(self) -> frozenset[str]:
         raw = self.staff_api_tokens.get_secret_value()
         return frozenset(t.strip() for t in raw.split(",") if t.strip())
+
+    @property
+    def widget_origin_list(self) -> list[str]:
+        return [o.strip().rstrip("/") for o in self.widget_origins.split(",") if o.strip()]
 
     @property
     def slack_enabled(self) -> bool:

@@ -109,9 +109,16 @@ async def websocket(
     services: Annotated[Services, Depends(get_ws_services)],
     token: str | None = None,
 ) -> None:
+    origin = (websocket.headers.get("origin") or "").rstrip("/")
+    if origin and not _origin_allowed(origin, websocket, services):
+        await websocket.accept()
+        await websocket.close(code=4403, reason="origin not allowed")
+        return
     try:
         session = await _session(services, session_id, token)
     except HTTPException as exc:
+        # accept first so that the browser sees the reason (4401, 4404), not a bare 1006
+        await websocket.accept()
         await websocket.close(code=4000 + exc.status_code, reason=str(exc.detail))
         return
     await websocket.accept()
@@ -132,6 +139,13 @@ async def websocket(
             pusher.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await pusher
+
+
+def _origin_allowed(origin: str, websocket: WebSocket, services: Services) -> bool:
+    """The app's own pages and the configured widget sites may open the socket."""
+    host = websocket.headers.get("host", "")
+    own = {f"http://{host}", f"https://{host}"}
+    return origin in own or origin in services.settings.widget_origin_list
 
 
 async def _ws_message(

@@ -129,3 +129,49 @@ def test_openapi_describes_the_chat_and_staff_api(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert "/api/chat/sessions/{session_id}/messages" in paths
     assert "/api/inquiries/{reference}" in paths
+
+
+def test_websocket_refuses_other_sites_and_wrong_tokens_with_a_reason(
+    client: TestClient,
+    chat,  # type: ignore[no-untyped-def]
+) -> None:
+    from starlette.websockets import WebSocketDisconnect
+
+    session_id, headers = chat
+    token = headers["Authorization"].split()[1]
+    url = f"/api/chat/sessions/{session_id}/ws"
+    cases = [
+        (f"{url}?token=wrong", {}, 4401),
+        (f"/api/chat/sessions/{'0' * 32}/ws?token={token}", {}, 4404),
+        (f"{url}?token={token}", {"origin": "https://evil.example"}, 4403),
+    ]
+    for path, extra, code in cases:
+        with client.websocket_connect(path, headers=extra) as ws:
+            try:
+                ws.receive_json()
+            except WebSocketDisconnect as exc:
+                assert exc.code == code
+            else:
+                raise AssertionError(f"{path} was not closed")
+    with client.websocket_connect(f"{url}?token={token}", headers={"origin": "http://testserver"}):
+        pass
+
+
+def test_cors_only_for_configured_widget_sites(settings) -> None:  # type: ignore[no-untyped-def]
+    from api.main import create_app
+
+    settings.widget_origins = "https://www.lumora-lighting.example"
+    with TestClient(create_app(settings)) as client:
+        allowed = client.options(
+            "/api/chat/sessions",
+            headers={
+                "Origin": "https://www.lumora-lighting.example",
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "authorization,content-type",
+            },
+        )
+        assert allowed.headers["access-control-allow-origin"] == (
+            "https://www.lumora-lighting.example"
+        )
+        other = client.post("/api/chat/sessions", headers={"Origin": "https://evil.example"})
+        assert "access-control-allow-origin" not in other.headers
