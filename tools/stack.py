@@ -161,10 +161,13 @@ class Stack:
             engine_files.engine_env(s),
         )
 
-    def start_app(self) -> None:
+    def start_app(self, *, port: int | None = None, name: str = "app") -> None:
+        """An app instance; more than one (other ports, names) share the engine and stores."""
         s = self.settings
+        env = self.app_env()
+        env["APP_PORT"] = str(port or s.app_port)
         self._spawn(
-            "app",
+            name,
             [
                 sys.executable,
                 "-m",
@@ -174,12 +177,12 @@ class Stack:
                 "--host",
                 s.app_host,
                 "--port",
-                str(s.app_port),
+                env["APP_PORT"],
                 "--no-access-log",
                 "--timeout-graceful-shutdown",
                 "5",
             ],
-            self.app_env(),
+            env,
         )
 
     def start(self) -> None:
@@ -203,14 +206,15 @@ class Stack:
             proc.wait()
 
     def stop(self) -> None:
-        for name in ("app", "engine"):
+        for name in [n for n in self.procs if n != "engine"] + ["engine"]:
             self._stop(name)
 
     def dead(self) -> list[str]:
         return [name for name, proc in self.procs.items() if proc.poll() is not None]
 
-    def wait_healthy(self, timeout: float = 600.0) -> dict[str, object]:
-        url = f"http://{self.settings.app_host_for_engine}:{self.settings.app_port}/health"
+    def wait_healthy(self, timeout: float = 600.0, *, port: int | None = None) -> dict[str, object]:
+        host, port = self.settings.app_host_for_engine, port or self.settings.app_port
+        url = f"http://{host}:{port}/health"
         deadline = time.monotonic() + timeout
         last: object = "no answer"
         while time.monotonic() < deadline:
