@@ -86,3 +86,9 @@ def demo_kb(kb_index: Path):  # type: ignore[no-untyped-def]
     from knowledge.index import KnowledgeBase
 
     return KnowledgeBase.load(kb_index)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests last: Playwright's sync API keeps an event loop running in the main thread
+    for the session, which async tests collected after it could not use."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -69,7 +69,8 @@ def test_a_whole_rfq_typed_and_clicked(
     confirm = chips.filter(has_text=CONFIRM).first
     confirm_title = confirm.inner_text()
     confirm.click()
-    wp.expect_bot(REFERENCE)
+    # the reference, then the quote (with its PDF link and an Accept button)
+    expect(wp.bot_bubbles().filter(has_text=REFERENCE)).to_have_count(1)
     _settled(wp)
     wp.shot(artifacts_dir, "widget-desktop-rfq-done")
 
