@@ -9,8 +9,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 BENCHES = [
     ("chat turn latency, app vs bare Rasa", ["chat_bench.py"]),
+    ("simulated buyers: the RFQ conversation", ["rfq_personas.py"]),
+    ("NLU cross-validation", ["nlu_bench.py"]),
     ("knowledge search quality and speed", ["kb_bench.py"]),
     ("pricing engine", ["pricing_bench.py"]),
+    ("quotes: inquiry to quote", ["quote_e2e_bench.py"]),
 ]
 
 
