@@ -17,7 +17,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import actions.runtime
-from api import logs
+from api import housekeeping, logs
 from api.broker import create_broker
 from api.chat import views as chat_views
 from api.chat.engine import EngineClient
@@ -29,7 +29,6 @@ from api.limits import BodySizeLimit
 from api.quote_pdf_view import router as quote_pdf_router
 from api.settings import Settings, get_settings
 from api.slack.app import build_slack, configure_handoff
-from api.slack.timers import HandoffTimer
 from api.staff.inquiries import router as inquiries_router
 from api.staff.kb import router as kb_router
 from api.staff.quotes import router as quotes_router
@@ -115,7 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         configure_handoff(settings, gateway)
         services.slack = build_slack(settings, db=db, gateway=gateway, kb=lambda: services.kb)
-        timer = HandoffTimer(db, timeout_s=settings.handoff_timeout_s)
+        periodic = housekeeping.jobs(db, handoff_timeout_s=settings.handoff_timeout_s)
         app.state.services = services
         app.state.executor = build_executor()
         actions.runtime.configure(
@@ -137,11 +136,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         if services.slack is not None:
             services.slack.start()
-        timer.start()
+        for job in periodic:
+            job.start()
         try:
             yield
         finally:
-            await timer.stop()
+            for job in periodic:
+                await job.stop()
             if services.slack is not None:
                 await services.slack.stop()
             actions.runtime.reset()

@@ -1,0 +1,69 @@
+"""Periodic jobs of every app instance: handoffs nobody took in time, quotes past their
+validity, old Slack event ids. Each job is safe to run on several instances at once (the
+services use conditional updates), so no leader election is needed."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+from sales import handoff, quotes, slack_threads
+from sales.db import Database
+
+log = logging.getLogger(__name__)
+
+
+class Periodic:
+    """Runs ``job`` every ``interval_s`` seconds until stopped; a failing pass is logged."""
+
+    def __init__(self, name: str, interval_s: float, job: Callable[[], Awaitable[object]]) -> None:
+        self.name = name
+        self.interval_s = interval_s
+        self.job = job
+        self._task: asyncio.Task[None] | None = None
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self.job()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("periodic job failed", extra={"job": self.name})
+            await asyncio.sleep(self.interval_s)
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name=self.name)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+
+def jobs(db: Database, *, handoff_timeout_s: float) -> list[Periodic]:
+    async def expire_handoffs() -> None:
+        async with db.session() as session:
+            await handoff.expire_waiting(session, timeout_s=handoff_timeout_s)
+
+    async def expire_quotes() -> None:
+        async with db.session() as session:
+            expired = await quotes.expire_due(session, today=datetime.now(UTC).date())
+        if expired:
+            log.info("quotes expired", extra={"quotes": expired})
+
+    async def forget_slack_events() -> None:
+        async with db.session() as session:
+            await slack_threads.forget_events_before(session, days=7)
+
+    return [
+        Periodic("handoff-timeouts", max(0.2, min(5.0, handoff_timeout_s / 4)), expire_handoffs),
+        Periodic("quote-expiry", 3600, expire_quotes),
+        Periodic("slack-event-cleanup", 24 * 3600, forget_slack_events),
+    ]

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import asyncio
+
+from api.housekeeping import Periodic, jobs
+from sales.db import Database
+
+
+async def test_periodic_job_runs_again_after_a_failure() -> None:
+    calls: list[int] = []
+
+    async def job() -> None:
+        calls.append(len(calls))
+        if len(calls) == 1:
+            raise RuntimeError("first pass fails")
+
+    periodic = Periodic("test", 0.01, job)
+    periodic.start()
+    for _ in range(100):
+        if len(calls) >= 3:
+            break
+        await asyncio.sleep(0.01)
+    await periodic.stop()
+    assert len(calls) >= 3
+    settled = len(calls)
+    await asyncio.sleep(0.05)
+    assert len(calls) == settled  # stopped
+
+
+async def test_every_job_runs_against_the_order_database(database: Database) -> None:
+    scheduled = jobs(database, handoff_timeout_s=300)
+    assert [j.name for j in scheduled] == [
+        "handoff-timeouts",
+        "quote-expiry",
+        "slack-event-cleanup",
+    ]
+    for job in scheduled:
+        await job.job()
