@@ -25,12 +25,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.stack_fixture import running_stack
 
+# A whole RFQ: the opening states six facts, the bot asks for the rest, the buyer confirms
+# (the last turn stores the inquiry, prices it and answers with the quote).
 SCRIPT = [
     ("text", "Hello"),
-    ("text", "I need a quotation"),
-    ("text", "PNL-6060-40W"),
-    ("text", "5000 pcs"),
-    ("text", "buyer{i}@firm{i}.example"),
+    (
+        "text",
+        "We need 5,000 pcs of 600x600 40W panels for Hamburg, CIF, with CE and RoHS, "
+        "by 15 March 2027",
+    ),
+    ("text", "T/T"),
+    ("text", "no"),
+    ("text", "distributor"),
+    ("text", "Jana Weber, Nordlicht {i} GmbH, buyer{i}@firm{i}.example"),
     ("payload", "/affirm"),
 ]
 
@@ -42,7 +49,9 @@ async def _new_session(client: httpx.AsyncClient) -> tuple[str, str]:
     return body["session_id"], body["token"]
 
 
-async def via_app(client: httpx.AsyncClient, i: int, latencies: list[float]) -> None:
+async def via_app(
+    client: httpx.AsyncClient, i: int, latencies: list[float], confirms: list[float] | None = None
+) -> None:
     session_id, token = await _new_session(client)
     headers = {"Authorization": f"Bearer {token}"}
     for kind, value in SCRIPT:
@@ -53,6 +62,9 @@ async def via_app(client: httpx.AsyncClient, i: int, latencies: list[float]) -> 
         )
         latencies.append(time.perf_counter() - started)
         response.raise_for_status()
+    if confirms is not None:
+        confirms.append(latencies[-1])
+        assert "Q-" in response.text, "the confirmation did not bring the quote"
 
 
 async def via_engine(
@@ -77,6 +89,7 @@ async def measure(
     app_url: str, engine_url: str, buyers: int, rounds: int
 ) -> dict[str, dict[str, float]]:
     limits = httpx.Limits(max_connections=buyers * 2, max_keepalive_connections=buyers * 2)
+    confirms: list[float] = []
     results: dict[str, dict[str, list[float] | float]] = {
         "app": {"lat": [], "secs": 0.0, "turns": 0},
         "rasa": {"lat": [], "secs": 0.0, "turns": 0},
@@ -115,6 +128,12 @@ async def measure(
             "msgs_per_s": data["turns"] / data["secs"],  # type: ignore[operator]
             "turns": data["turns"],
         }
+    summary["confirm"] = {
+        "p50_ms": statistics.median(confirms) * 1000,
+        "p95_ms": _pct(confirms, 95) * 1000,
+        "msgs_per_s": 0.0,
+        "turns": len(confirms),
+    }
     return summary  # type: ignore[return-value]
 
 
@@ -136,6 +155,11 @@ def main() -> None:
         print(
             f"{label:<22}{s['turns']:>7}{s['p50_ms']:>10.1f}{s['p95_ms']:>10.1f}{s['msgs_per_s']:>10.1f}"
         )
+    confirm = summary["confirm"]
+    print(
+        f"confirmation -> quote in chat (app, RFQ stored, priced, quote text): "
+        f"p50 {confirm['p50_ms']:.1f} ms, p95 {confirm['p95_ms']:.1f} ms"
+    )
     app, rasa = summary["app"], summary["rasa"]
     print(
         f"ratio app/Rasa: p50 {app['p50_ms'] / rasa['p50_ms']:.3f}, "
