@@ -25,7 +25,7 @@ FORM = "rfq_form"
 
 
 def slot_state(tracker: Tracker) -> dict[str, Any]:
-    return {name: tracker.get_slot(name) for name in (*DRAFT_SLOTS, *BUYER_SLOTS)}
+    return {name: tracker.get_slot(name) for name in (*DRAFT_SLOTS, *BUYER_SLOTS, "last_inquiry")}
 
 
 def expecting(tracker: Tracker) -> str | None:

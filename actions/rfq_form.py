@@ -16,7 +16,7 @@ from actions import runtime
 from actions.rfq_extract import NOT_FACTS, QUESTION, slot_state
 from sales.normalizers import human_date
 from sales.rfq import rules
-from sales.rfq.state import missing
+from sales.rfq.state import contact_line, missing
 
 MAX_FAILURES = 3
 # In the order a person would give them.
@@ -120,6 +120,24 @@ class ValidateRfqForm(FormValidationAction):
             f"the earliest date we can have the goods ready is {human_date(earliest)}."
         )
         return {"required_by": None}
+
+
+class ActionAskContactConfirmed(Action):
+    def name(self) -> str:
+        return "action_ask_contact_confirmed"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        details = contact_line(slot_state(tracker))
+        dispatcher.utter_message(
+            text=f"Shall I use the same contact details as before: {details}?",
+            buttons=[
+                {"title": "Yes", "payload": "yes"},
+                {"title": "No, new details", "payload": "no"},
+            ],
+        )
+        return []
 
 
 class ActionAskQuantity(Action):

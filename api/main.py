@@ -125,7 +125,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 price_book=services.price_book,
                 pdf_link=partial(
                     quote_links.make_link,
-                    settings.public_base_url,
+                    settings.buyer_base_url,
                     ttl=timedelta(days=settings.quote_link_ttl_days),
                     secret=settings.quote_link_secret.get_secret_value(),
                 ),

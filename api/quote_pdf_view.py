@@ -26,7 +26,7 @@ def buyer_link(services: Services, reference: str, *, now: datetime | None = Non
     """A signed link to the quote's PDF, valid for ``QUOTE_LINK_TTL_DAYS`` from ``now``."""
     settings = services.settings
     return quote_links.make_link(
-        settings.public_base_url,
+        settings.buyer_base_url,
         reference,
         timedelta(days=settings.quote_link_ttl_days),
         secret=settings.quote_link_secret.get_secret_value(),

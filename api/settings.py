@@ -59,7 +59,8 @@ class Settings(BaseSettings):
         default_factory=lambda: SecretStr(secrets.token_urlsafe(32))
     )
     quote_link_ttl_days: int = Field(default=30, ge=1, le=365)
-    public_base_url: str = "http://127.0.0.1:8000"  # where buyers reach this app
+    # Where buyers reach this app (links in chat); unset: this app's own host and port.
+    public_base_url: str | None = None
 
     chat_max_text: int = 2000
     chat_max_body_bytes: int = 64 * 1024
@@ -71,7 +72,9 @@ class Settings(BaseSettings):
     engine_timeout_s: float = 30.0
     log_level: str = "INFO"
 
-    @field_validator("redis_url", "slack_sales_channel", "slack_approver_group", mode="before")
+    @field_validator(
+        "redis_url", "slack_sales_channel", "slack_approver_group", "public_base_url", mode="before"
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value
@@ -79,6 +82,10 @@ class Settings(BaseSettings):
     @property
     def engine_url(self) -> str:
         return f"http://{self.rasa_host}:{self.rasa_port}"
+
+    @property
+    def buyer_base_url(self) -> str:
+        return self.public_base_url or f"http://{self.app_host_for_engine}:{self.app_port}"
 
     @property
     def app_host_for_engine(self) -> str:

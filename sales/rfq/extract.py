@@ -40,6 +40,7 @@ from sales.normalizers._text import clean
 from sales.normalizers.countries import find_places
 from sales.normalizers.result import Parsed
 from sales.rfq.products import CATEGORY_WORDS, Catalog, match_product
+from sales.rfq.state import BUYER_SLOTS
 
 # ---- spans -------------------------------------------------------------------------------
 
@@ -259,6 +260,13 @@ def _direct(
     elif slot == "sample_requested":
         parsed = parse_yes_no(text)
         if out.set("sample_requested", parsed):
+            return
+    elif slot == "contact_confirmed":
+        parsed = parse_yes_no(text)
+        if parsed.ok:
+            out.slots["contact_confirmed"] = parsed.value
+            if not parsed.value:  # new details: ask them again
+                out.slots.update(dict.fromkeys(BUYER_SLOTS))
             return
     elif slot == "business_type":
         parsed = parse_business_type(text)

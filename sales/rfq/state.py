@@ -46,6 +46,7 @@ DRAFT_SLOTS = (
     "sample_requested",
     "notes",
     "rfq_id",
+    "contact_confirmed",
 )
 BUYER_SLOTS = ("business_type", "company", "contact_name", "email", "phone", "phone_declined")
 
@@ -81,8 +82,28 @@ def missing(slots: Mapping[str, Any]) -> list[str]:
     todo: list[str] = []
     if not items_complete(slots):
         todo.append("quantity" if slots.get("product") else "product")
-    todo.extend(f for f in FIELDS if slots.get(f) is None)
+    for name in FIELDS:
+        if name == "business_type" and reuses_contact(slots):
+            todo.append("contact_confirmed")  # a second RFQ: same contact details?
+        if slots.get(name) is None:
+            todo.append(name)
     return todo
+
+
+def reuses_contact(slots: Mapping[str, Any]) -> bool:
+    return bool(
+        slots.get("last_inquiry") and slots.get("email") and slots.get("contact_confirmed") is None
+    )
+
+
+def contact_line(slots: Mapping[str, Any]) -> str:
+    parts = [
+        slots.get("contact_name"),
+        slots.get("company"),
+        slots.get("email"),
+        slots.get("phone"),
+    ]
+    return ", ".join(p for p in parts if p)
 
 
 def quantity_text(item: Mapping[str, Any]) -> str:

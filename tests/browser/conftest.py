@@ -107,11 +107,13 @@ class WidgetPage:
         return self.log.locator(".msg.bot:not(.welcome) .bubble")
 
     def texts(self, bubbles: Locator) -> list[str]:
-        """The bubbles' visible texts (without the screen-reader "You: " prefix)."""
+        """The bubbles' visible texts (without screen-reader-only words such as "You: ")."""
         return bubbles.evaluate_all(
-            """els => els.map(e => [...e.childNodes]
-                .filter(n => !(n.classList && n.classList.contains("sr-only")))
-                .map(n => n.textContent).join(""))"""
+            """els => els.map(e => {
+                const copy = e.cloneNode(true);
+                copy.querySelectorAll(".sr-only").forEach(n => n.remove());
+                return copy.textContent;
+            })"""
         )
 
     def quick_reply(self, title: str) -> Locator:

@@ -64,3 +64,22 @@ def test_to_draft_normalised_record() -> None:
     assert draft.lead_score == 70
     assert "at sight" in draft.notes
     assert to_draft({**FULL, "phone": None}, session_id=None, language=None).buyer.country is None
+
+
+def test_a_second_rfq_asks_before_reusing_the_contact() -> None:
+    second = {**FULL, "last_inquiry": "RFQ-2026-000001", "contact_confirmed": None}
+    assert missing(second) == ["contact_confirmed"]
+    assert missing({**second, "contact_confirmed": True}) == []
+    assert missing(FULL) == []  # a first RFQ has nothing to confirm
+
+
+def test_declining_the_old_contact_asks_for_new_details(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    from sales.rfq.extract import extract
+
+    second = {**FULL, "last_inquiry": "RFQ-2026-000001", "contact_confirmed": None}
+    found = extract(
+        "no", state=second, expecting="contact_confirmed", today=date(2026, 11, 21), catalog=demo_kb
+    )
+    assert found.slots["contact_confirmed"] is False
+    after = {**second, **found.slots}
+    assert missing(after) == ["business_type", "contact_name", "company", "email"]
