@@ -48,7 +48,7 @@ def test_rasa_test_stories_pass(tmp_path: Path) -> None:
     )  # fmt: skip
     failed = tmp_path / "failed_test_stories.yml"
     details = failed.read_text() if failed.exists() else ""
-    assert result.returncode == 0, details[-4000:] + result.stderr[-3000:]
+    assert result.returncode == 0, details[-4000:] + result.stdout[-3000:]
 
 
 @pytest.mark.parametrize("path", sorted((engine_files.BOT / "domain").glob("*.yml")))
