@@ -107,7 +107,7 @@ async def measure(
                 started = time.perf_counter()
                 if name == "app":
                     await asyncio.gather(
-                        *(via_app(client, r * 1000 + i, lat) for i in range(buyers))
+                        *(via_app(client, r * 1000 + i, lat, confirms) for i in range(buyers))
                     )
                 else:
                     await asyncio.gather(
