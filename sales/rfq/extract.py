@@ -449,22 +449,49 @@ def _product_words(text: str) -> str:
     return words[:200]
 
 
+# Where the words about one product end: "T8 glass tubes, 1200 mm 18W. Also ..." -> "T8 ...18W".
+_CLAUSE_END = re.compile(r"[.;!?\n]|\band\b|\bplus\b|\bfor\b|\bto\b|\bby\b|\bwith\b", re.I)
+_SPEC_TAIL_CHARS = 40
+
+
+def _spec_tail(text: str, end: int) -> str:
+    """The words after a product noun that still describe it ("..., 1200 mm 18W")."""
+    tail = text[end : end + _SPEC_TAIL_CHARS]
+    stop = _CLAUSE_END.search(tail)
+    return tail[: stop.start()] if stop else tail
+
+
 def _product_mentions(text: str, catalog: Catalog, context_category: str | None) -> list[_Mention]:
-    mentions: list[_Mention] = []
+    skus: list[_Mention] = []
     for sku in catalog.find_skus(text):
         at = text.upper().find(sku.upper())
         start = at if at >= 0 else 0
         product = catalog.product(sku)
-        mentions.append(
-            _Mention(
-                start, start + len(sku), sku, sku, product.get("category") if product else None
-            )
-        )
+        category = product.get("category") if product else None
+        skus.append(_Mention(start, start + len(sku), sku, sku, category))
+    mentions: list[_Mention] = []
     for match in _MENTION.finditer(text):
-        if any(m.start < match.end() and match.start() < m.end for m in mentions):
+        if any(m.start < match.end() and match.start() < m.end for m in skus):
             continue
         phrase = match.group("phrase")
-        found = match_product(phrase, catalog, context_category=context_category)
+        tail = _spec_tail(text, match.end())
+        # a model number right next to the words names the same product
+        beside = next(
+            (
+                m
+                for m in skus
+                if 0 <= m.start - match.end() <= len(tail) or 0 <= match.start() - m.end <= 2
+            ),
+            None,
+        )
+        if beside is not None:
+            skus.remove(beside)
+            start, end = min(beside.start, match.start()), max(beside.end, match.end())
+            mentions.append(
+                _Mention(start, end, _product_words(phrase), beside.sku, beside.category)
+            )
+            continue
+        found = match_product(f"{phrase} {tail}", catalog, context_category=context_category)
         if found.category is None and not re.search(
             r"(?i)\b(light|lamp|fixture|luminaire)s?\b", phrase
         ):
@@ -472,6 +499,7 @@ def _product_mentions(text: str, catalog: Catalog, context_category: str | None)
         mentions.append(
             _Mention(match.start(), match.end(), _product_words(phrase), found.sku, found.category)
         )
+    mentions.extend(skus)
     if not mentions and context_category:
         # "add 500 pcs of the 60W too": the wattage names a product of the category in hand
         watt = re.search(r"(?i)\b\d{1,4}\s*w\b(?:\s+(?:version|model|one|ones))?", text)
