@@ -223,6 +223,11 @@ def _direct(
     """Read the whole message as the answer to ``slot``; record the reason if unreadable."""
     parsed: Parsed[Any]
     if slot == "destination":
+        named = [m.destination for m in find_places(text)]
+        place = next((d for d in named if d.place), named[0] if named else None)
+        if place is not None and len(text.split()) > 3:  # "They'd go to Auckland, New Zealand"
+            out.slots["destination"] = {"country": place.country, "place": place.place}
+            return
         parsed = parse_destination(text)
         if parsed.ok:
             out.slots["destination"] = {
@@ -336,8 +341,10 @@ def _contact_block(slot: str, text: str, out: Extraction, state: Mapping[str, An
         elif slot == "phone" and _NEGATION.search(part):
             out.slots["phone"] = None
             out.slots["phone_declined"] = True
-        elif _COMPANY.search(part):
-            out.set("company", parse_company_name(part))
+        elif company := _COMPANY.search(part):
+            out.set("company", parse_company_name(company.group(1)))
+            if intro := _NAME_INTRO.search(part[: company.start()]):
+                rest.append(intro.group(1))  # "I'm Aroha Ngata from Kiwi Lighting Ltd"
         else:
             rest.append(part)
     # several parts come in the order asked (name, company); a single one answers the question
