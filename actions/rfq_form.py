@@ -16,11 +16,9 @@ from actions import runtime
 from actions.rfq_extract import NOT_FACTS, QUESTION, slot_state
 from sales.normalizers import human_date
 from sales.rfq import rules
-from sales.rfq.state import contact_line, missing
+from sales.rfq.state import contact_line, missing, still_missing_with
 
 MAX_FAILURES = 3
-# In the order a person would give them.
-CONTACT_LABELS = {"contact_name": "your name", "company": "your company", "email": "your email"}
 
 
 def set_since_user_message(tracker: Tracker) -> dict[str, Any]:
@@ -153,8 +151,42 @@ class ActionAskQuantity(Action):
         return []
 
 
-class _AskContact(Action):
-    """One question for every contact detail still missing; then one at a time."""
+# How each field is named inside a combined question.
+ASKED_AS = {
+    "destination": "where should the goods go (a port or city and the country)",
+    "required_by": "by when do you need them",
+    "incoterm": "which Incoterm (FOB, CIF, DDP...)",
+    "payment_terms": "which payment terms (T/T, L/C...)",
+    "sample_requested": "would you like samples first",
+    "contact_name": "your name",
+    "company": "your company",
+    "email": "your email",
+    "business_type": "what kind of business you are (importer, distributor, contractor...)",
+}
+CONTACT = ("contact_name", "company", "email", "business_type")
+
+
+def _listed(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def grouped_question(slot: str, state: dict[str, Any]) -> str | None:
+    """One question for every missing field of ``slot``'s group, or None for a single one."""
+    fields = still_missing_with(slot, state)
+    if len(fields) < 2:
+        return None
+    if slot in CONTACT:
+        phone = state.get("phone") is None and not state.get("phone_declined")
+        extra = " (and a phone number if you like)" if phone else ""
+        listed = _listed([ASKED_AS[f] for f in fields])
+        return f"Who should we address the quotation to? Please give {listed}{extra}."
+    listed = _listed([ASKED_AS[f] for f in fields])
+    return listed[0].upper() + listed[1:] + "?"
+
+
+class _AskGrouped(Action):
+    """Asks for ``slot`` together with the rest of its group that is still missing; a single
+    missing field gets its own question (with buttons where the choices are few)."""
 
     slot = ""
 
@@ -164,29 +196,45 @@ class _AskContact(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        wanted = [label for s, label in CONTACT_LABELS.items() if tracker.get_slot(s) is None]
-        phone = tracker.get_slot("phone") is None and not tracker.get_slot("phone_declined")
-        if len(wanted) > 1:
-            listed = ", ".join(wanted[:-1]) + " and " + wanted[-1]
-            extra = " (and a phone number if you like)" if phone else ""
-            text = f"Who should we address the quotation to? Please give {listed}{extra}."
+        text = grouped_question(self.slot, slot_state(tracker))
+        if text is None:
+            dispatcher.utter_message(response=f"utter_ask_{self.slot}")
         else:
-            text = {
-                "contact_name": "And your name, please?",
-                "company": "Which company are you with?",
-                "email": "To which email address should we send the quotation?",
-            }[self.slot]
-        dispatcher.utter_message(text=text)
+            dispatcher.utter_message(text=text)
         return []
 
 
-class ActionAskCompany(_AskContact):
+class ActionAskDestination(_AskGrouped):
+    slot = "destination"
+
+
+class ActionAskRequiredBy(_AskGrouped):
+    slot = "required_by"
+
+
+class ActionAskIncoterm(_AskGrouped):
+    slot = "incoterm"
+
+
+class ActionAskPaymentTerms(_AskGrouped):
+    slot = "payment_terms"
+
+
+class ActionAskSampleRequested(_AskGrouped):
+    slot = "sample_requested"
+
+
+class ActionAskCompany(_AskGrouped):
     slot = "company"
 
 
-class ActionAskContactName(_AskContact):
+class ActionAskContactName(_AskGrouped):
     slot = "contact_name"
 
 
-class ActionAskEmail(_AskContact):
+class ActionAskEmail(_AskGrouped):
     slot = "email"
+
+
+class ActionAskBusinessType(_AskGrouped):
+    slot = "business_type"

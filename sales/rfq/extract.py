@@ -341,6 +341,8 @@ def _contact_block(slot: str, text: str, out: Extraction, state: Mapping[str, An
         elif slot == "phone" and _NEGATION.search(part):
             out.slots["phone"] = None
             out.slots["phone_declined"] = True
+        elif _BUSINESS.search(part) and not _COMPANY.search(part):
+            continue  # "we're a distributor": read by the scan
         elif company := _COMPANY.search(part):
             out.set("company", parse_company_name(company.group(1)))
             if intro := _NAME_INTRO.search(part[: company.start()]):

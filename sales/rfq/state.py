@@ -21,16 +21,30 @@ from sales.normalizers import country_name, human_date
 # the contact details and not again.
 FIELDS = (
     "destination",
-    "incoterm",
     "required_by",
-    "certifications",
+    "incoterm",
     "payment_terms",
     "sample_requested",
-    "business_type",
+    "certifications",
     "contact_name",
     "company",
     "email",
+    "business_type",
 )
+# Asked in one question while more than one of a group is missing ("where, and by when?").
+QUESTION_GROUPS = (
+    ("destination", "required_by"),
+    ("incoterm", "payment_terms", "sample_requested"),
+    ("contact_name", "company", "email", "business_type"),
+)
+
+
+def still_missing_with(slot: str, slots: Mapping[str, Any]) -> list[str]:
+    """The missing fields of ``slot``'s question group, ``slot`` first."""
+    group = next((g for g in QUESTION_GROUPS if slot in g), (slot,))
+    return [slot, *(f for f in group if f != slot and slots.get(f) is None)]
+
+
 ITEM_FIELDS = ("product", "quantity")
 # Every slot the RFQ uses (reset after submission, except the buyer's own details).
 DRAFT_SLOTS = (
@@ -83,7 +97,7 @@ def missing(slots: Mapping[str, Any]) -> list[str]:
     if not items_complete(slots):
         todo.append("quantity" if slots.get("product") else "product")
     for name in FIELDS:
-        if name == "business_type" and reuses_contact(slots):
+        if name == "contact_name" and reuses_contact(slots):
             todo.append("contact_confirmed")  # a second RFQ: same contact details?
         if slots.get(name) is None:
             todo.append(name)

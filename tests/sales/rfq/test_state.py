@@ -31,7 +31,7 @@ FULL = {
 
 
 def test_missing_asks_items_first_then_fields_in_order() -> None:
-    assert missing({})[:3] == ["product", "destination", "incoterm"]
+    assert missing({})[:3] == ["product", "destination", "required_by"]
     assert missing({"product": {"description": "x"}})[0] == "quantity"
     assert missing(FULL) == []
     assert missing({**FULL, "email": None}) == ["email"]
@@ -82,4 +82,17 @@ def test_declining_the_old_contact_asks_for_new_details(demo_kb) -> None:  # typ
     )
     assert found.slots["contact_confirmed"] is False
     after = {**second, **found.slots}
-    assert missing(after) == ["business_type", "contact_name", "company", "email"]
+    assert missing(after) == ["contact_name", "company", "email", "business_type"]
+
+
+def test_groups_ask_their_missing_fields_together() -> None:
+    from actions.rfq_form import grouped_question
+    from sales.rfq.state import still_missing_with
+
+    assert still_missing_with("destination", {}) == ["destination", "required_by"]
+    assert still_missing_with("destination", {"required_by": "2027-03-15"}) == ["destination"]
+    terms = grouped_question("incoterm", {})
+    assert terms and "Incoterm" in terms and "payment" in terms and "samples" in terms
+    assert grouped_question("incoterm", {"payment_terms": "TT", "sample_requested": True}) is None
+    contact = grouped_question("contact_name", {})
+    assert contact and "your name" in contact and "kind of business" in contact
