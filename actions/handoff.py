@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -45,6 +46,13 @@ class ActionRequestHuman(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        text = (tracker.latest_message or {}).get("text") or ""
+        if not handoff.wants_a_person(text):
+            # an answer the classifier took for a request for a person: the form reads it
+            if (tracker.active_loop or {}).get("name"):
+                return [FollowupAction(tracker.active_loop["name"])]
+            dispatcher.utter_message(response="utter_default")
+            return []
         try:
             async with runtime.get().db.session() as db:
                 outcome = await handoff.request_handoff(

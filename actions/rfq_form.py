@@ -19,6 +19,9 @@ from sales.rfq import rules
 from sales.rfq.state import contact_line, missing, still_missing_with
 
 MAX_FAILURES = 3
+# Slots the extraction sets on every message; they are not facts of the RFQ.
+BOOKKEEPING = frozenset({"rfq_errors", "rfq_extracted_for", "rfq_id", "requested_slot"})
+NOT_UNDERSTOOD = "Sorry, I didn't catch that."
 
 
 def set_since_user_message(tracker: Tracker) -> dict[str, Any]:
@@ -78,9 +81,9 @@ class ValidateRfqForm(FormValidationAction):
         requested = tracker.get_slot("requested_slot")
         if requested and state.get(requested) is None:
             errors = tracker.get_slot("rfq_errors") or {}
-            if requested in errors or not recent:
-                if requested in errors:
-                    dispatcher.utter_message(text=errors[requested])
+            facts = set(recent) - BOOKKEEPING
+            if requested in errors or not facts:
+                dispatcher.utter_message(text=errors.get(requested) or NOT_UNDERSTOOD)
                 failures = dict(tracker.get_slot("rfq_failures") or {})
                 failures[requested] = failures.get(requested, 0) + 1
                 changes["rfq_failures"] = failures

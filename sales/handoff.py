@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -64,6 +65,21 @@ REASON_TEXT = {
     HandoffReason.LOW_CONFIDENCE: "the assistant could not answer with confidence",
     HandoffReason.REP_INITIATED: "a rep joined on their own",
 }
+
+
+_PERSON = re.compile(
+    r"person|human|agent|someone|somebody|sales ?(?:rep|team|person|manager)|representative|"
+    r"colleague|manager|operator|speak|talk|call me|phone me|contact me|real people|"
+    r"人工|客服|真人|销售|persona|humano|agente|asesor|hablar|llamar|mensch|mitarbeiter|"
+    r"sprechen|berater|anrufen|pessoa|atendente|falar|humain|conseiller|parler|appeler",
+    re.I,
+)
+
+
+def wants_a_person(text: str) -> bool:
+    """Whether a typed message really asks for a person (the classifier can take a long RFQ
+    answer for one); a clicked "Talk to a person" button always does."""
+    return text.startswith("/") or bool(_PERSON.search(text))
 
 
 def reason_text(reason: str) -> str:

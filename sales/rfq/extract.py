@@ -325,6 +325,12 @@ def _set_payment(terms: Any, out: Extraction) -> None:
     out.slots["payment_detail"] = terms.detail if terms else None
 
 
+def _looks_like_a_name(text: str) -> bool:
+    """ "Highveld Electrical Wholesalers" (a name) rather than "we're wholesalers"."""
+    words = [w for w in re.findall(r"[^\W\d_][\w'’&.-]*", text)]
+    return len(words) >= 2 and sum(w[0].isupper() for w in words) >= 2
+
+
 def _contact_block(slot: str, text: str, out: Extraction, state: Mapping[str, Any]) -> None:
     """An answer to "your name, company and email" may carry all three, in any order."""
     parts = [p.strip() for p in re.split(r"[,;\n]|\s+-\s+|\s+/\s+", text) if p.strip()]
@@ -341,7 +347,7 @@ def _contact_block(slot: str, text: str, out: Extraction, state: Mapping[str, An
         elif slot == "phone" and _NEGATION.search(part):
             out.slots["phone"] = None
             out.slots["phone_declined"] = True
-        elif _BUSINESS.search(part) and not _COMPANY.search(part):
+        elif _BUSINESS.search(part) and not _looks_like_a_name(part):
             continue  # "we're a distributor": read by the scan
         elif company := _COMPANY.search(part):
             out.set("company", parse_company_name(company.group(1)))

@@ -199,3 +199,13 @@ def test_office_hours() -> None:
     assert hours.next_opening(saturday_night) == datetime(2026, 11, 23, 0, 30, tzinfo=UTC)
     with pytest.raises(ValueError):
         OfficeHours.parse("weekdays 9-5")
+
+
+def test_only_messages_that_ask_for_a_person_hand_off() -> None:
+    from sales.handoff import wants_a_person
+
+    for text in ("I'd like to talk to a person", "can a sales rep call me?", "人工客服",
+                 "quiero hablar con un agente", "/request_human"):  # fmt: skip
+        assert wants_a_person(text), text
+    for text in ("CIF Dublin, bank transfer, Yes, one sample please", "5000 pcs"):
+        assert not wants_a_person(text), text

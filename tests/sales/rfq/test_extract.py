@@ -158,3 +158,15 @@ def test_markup_is_not_taken_as_a_name(demo_kb) -> None:  # type: ignore[no-unty
     found = run(demo_kb, "<img src=x onerror=alert(1)>", {}, "company")
     assert "company" not in found.slots
     assert "plain text" in found.errors["company"]
+
+
+def test_a_company_named_like_a_business_type_is_still_the_company(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    found = run(
+        demo_kb,
+        "Thabo Nkosi, Highveld Electrical Wholesalers, thabo@highveld.example, wholesaler",
+        {},
+        "contact_name",
+    )
+    assert found.slots["company"] == "Highveld Electrical Wholesalers"
+    assert found.slots["contact_name"] == "Thabo Nkosi"
+    assert found.slots["business_type"] == "wholesaler"
