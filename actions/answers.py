@@ -48,6 +48,34 @@ def with_product_in_hand(question: str, tracker: Tracker, kb: Any) -> str:
     return f"{question} ({sku})" if sku else question
 
 
+async def answer_question(
+    dispatcher: CollectingDispatcher, tracker: Tracker, question: str
+) -> None:
+    """Answer from the knowledge base with its source; record a gap when unsure."""
+    from knowledge.answers import answer
+
+    rt = runtime.get()
+    if rt.kb is None:
+        dispatcher.utter_message(text=NO_KNOWLEDGE)
+        return
+    language = _language(tracker)
+    asked = with_product_in_hand(question, tracker, rt.kb)
+    result = await asyncio.to_thread(answer, rt.kb, asked, language=language)
+    dispatcher.utter_message(text=result.text)
+    if not result.confident and len(question.split()) >= MIN_GAP_WORDS:
+        best = result.hits[0] if result.hits else None
+        async with rt.db.session() as db:
+            await knowledge_gaps.record(
+                db,
+                question=question,
+                session_id=tracker.sender_id,
+                language=language,
+                best_score=best.score if best else None,
+                best_source=best.source if best else None,
+            )
+        log.info("knowledge gap recorded")
+
+
 class ActionAnswerQuestion(Action):
     def name(self) -> str:
         return "action_answer_question"
@@ -55,29 +83,8 @@ class ActionAnswerQuestion(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        from knowledge.answers import answer
-
-        rt = runtime.get()
         question = (tracker.latest_message.get("text") or "").strip()
         if in_form(tracker) and not is_question(question):
             return []  # an answer the classifier took for a question: the form reads it
-        if rt.kb is None:
-            dispatcher.utter_message(text=NO_KNOWLEDGE)
-            return []
-        language = _language(tracker)
-        asked = with_product_in_hand(question, tracker, rt.kb)
-        result = await asyncio.to_thread(answer, rt.kb, asked, language=language)
-        dispatcher.utter_message(text=result.text)
-        if not result.confident and len(question.split()) >= MIN_GAP_WORDS:
-            best = result.hits[0] if result.hits else None
-            async with rt.db.session() as db:
-                await knowledge_gaps.record(
-                    db,
-                    question=question,
-                    session_id=tracker.sender_id,
-                    language=language,
-                    best_score=best.score if best else None,
-                    best_source=best.source if best else None,
-                )
-            log.info("knowledge gap recorded")
+        await answer_question(dispatcher, tracker, question)
         return []

@@ -13,9 +13,11 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
+from actions.answers import answer_question
 from actions.rfq_extract import NOT_FACTS, QUESTION, slot_state
 from sales.normalizers import human_date
 from sales.rfq import rules
+from sales.rfq.extract import is_question
 from sales.rfq.state import contact_line, missing, still_missing_with
 
 MAX_FAILURES = 3
@@ -34,6 +36,15 @@ def set_since_user_message(tracker: Tracker) -> dict[str, Any]:
         if event.get("event") == "slot" and event.get("name") not in recent:
             recent[event["name"]] = event.get("value")
     return recent
+
+
+def answered_since_user_message(tracker: Tracker) -> bool:
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "action" and event.get("name") == "action_answer_question":
+            return True
+    return False
 
 
 def _offer_person(dispatcher: CollectingDispatcher) -> None:
@@ -82,6 +93,13 @@ class ValidateRfqForm(FormValidationAction):
         if requested and state.get(requested) is None:
             errors = tracker.get_slot("rfq_errors") or {}
             facts = set(recent) - BOOKKEEPING
+            text = ((tracker.latest_message or {}).get("text") or "").strip()
+            answered = answered_since_user_message(tracker)  # by a side-question rule
+            if not facts and not answered and is_question(text):
+                # a question the classifier did not recognise: answer it, then ask again
+                await answer_question(dispatcher, tracker, text)
+                todo = missing(state)
+                return [SlotSet("requested_slot", todo[0] if todo else None)]
             if requested in errors or not facts:
                 dispatcher.utter_message(text=errors.get(requested) or NOT_UNDERSTOOD)
                 failures = dict(tracker.get_slot("rfq_failures") or {})
