@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Request, WebSocket, exp
 from api.slack.ids import ActionId
 from tests.browser.conftest import DESKTOP, WidgetPage
 from tests.e2e.test_handoff import SlackStack, slack_stack  # noqa: F401 - the module's stack
-from tests.fakes.slack import Call
+from tests.fakes.slack import Call, FakeSlack
 from tests.slack.conftest import CHANNEL, block_actions_body, event_body, thread_reply
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
@@ -110,7 +110,11 @@ def test_a_reps_slack_reply_is_pushed_into_the_open_widget(
     # the buyer asks for a person: the widget says a colleague is asked and waits for one
     wp.send("I'd like to talk to a person")
     asked = wp.log.locator(".notice").filter(has_text="asked a colleague from Lumora sales")
-    expect(asked).to_have_count(1, timeout=WAIT_MS)
+    try:
+        expect(asked).to_have_count(1, timeout=WAIT_MS)
+    except AssertionError as exc:
+        shown = wp.texts(wp.log.locator(".msg .bubble, .notice"))
+        raise AssertionError(f"no handoff; the widget shows: {shown}") from exc
     expect(wp.log.get_by_text("Waiting for a member of our sales team")).to_be_visible(
         timeout=WAIT_MS
     )
@@ -118,8 +122,7 @@ def test_a_reps_slack_reply_is_pushed_into_the_open_widget(
     _until(wp, lambda: bool(observed.pushed("talk to a person")))
 
     # the handoff reaches the sales channel with a Take over button
-    root = fake.wait_for(lambda: _posted_with(fake.posted(CHANNEL), ActionId.TAKE_OVER), WAIT_S)
-    root_ts = _ts_of(fake.messages, root)
+    root, root_ts = fake.wait_for(lambda: _posted_with(fake, ActionId.TAKE_OVER), WAIT_S)
     take = _button(root, ActionId.TAKE_OVER)
 
     with slack_stack.client() as client:
@@ -171,9 +174,7 @@ def test_a_reps_slack_reply_is_pushed_into_the_open_widget(
         wp.shot(artifacts_dir, "widget-rep-reply")
 
         # the rep hands back: the widget says the assistant is back
-        notice = fake.wait_for(
-            lambda: _posted_with(fake.posted(CHANNEL), ActionId.HAND_BACK), WAIT_S
-        )
+        notice, notice_ts = fake.wait_for(lambda: _posted_with(fake, ActionId.HAND_BACK), WAIT_S)
         hand_back = _button(notice, ActionId.HAND_BACK)
         handed = slack_stack.slack(
             client,
@@ -181,7 +182,7 @@ def test_a_reps_slack_reply_is_pushed_into_the_open_widget(
                 user=REP,
                 action_id=ActionId.HAND_BACK.value,
                 value=hand_back["value"],
-                message_ts=_ts_of(fake.messages, notice),
+                message_ts=notice_ts,
                 message_blocks=notice.args["blocks"],
             ),
             "application/x-www-form-urlencoded",
@@ -200,12 +201,15 @@ def test_a_reps_slack_reply_is_pushed_into_the_open_widget(
 # ---------------------------------------------------------------- helpers
 
 
-def _posted_with(calls: Iterable[Call], action: ActionId) -> Call | None:
-    return next((c for c in calls if action.value in json.dumps(c.args)), None)
-
-
-def _ts_of(messages: dict[tuple[str, str], dict[str, Any]], call: Call) -> str:
-    return next(ts for (_, ts), m in messages.items() if m["blocks"] == call.args["blocks"])
+def _posted_with(fake: FakeSlack, action: ActionId) -> tuple[Call, str] | None:
+    """The sales channel's message with the button, and its ts once the fake has stored it
+    (the fake records a call a moment before it stores the message)."""
+    call = next((c for c in fake.posted(CHANNEL) if action.value in json.dumps(c.args)), None)
+    if call is None:
+        return None
+    stored = list(fake.messages.items())
+    ts = next((ts for (_, ts), m in stored if m["blocks"] == call.args["blocks"]), None)
+    return (call, ts) if ts else None
 
 
 def _button(call: Call, action: ActionId) -> dict[str, Any]:
