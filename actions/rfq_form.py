@@ -15,6 +15,7 @@ from rasa_sdk.types import DomainDict
 from actions import runtime
 from actions.answers import answer_question
 from actions.rfq_extract import NOT_FACTS, QUESTION, slot_state
+from sales import handoff
 from sales.normalizers import human_date
 from sales.rfq import rules
 from sales.rfq.extract import is_question
@@ -24,6 +25,7 @@ MAX_FAILURES = 3
 # Slots the extraction sets on every message; they are not facts of the RFQ.
 BOOKKEEPING = frozenset({"rfq_errors", "rfq_extracted_for", "rfq_id", "requested_slot"})
 NOT_UNDERSTOOD = "Sorry, I didn't catch that."
+PERSON = "request_human"
 
 
 def set_since_user_message(tracker: Tracker) -> dict[str, Any]:
@@ -77,8 +79,15 @@ class ValidateRfqForm(FormValidationAction):
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
         recent = set_since_user_message(tracker)
         state = slot_state(tracker)
-        if (intent in NOT_FACTS or intent == QUESTION) and not recent:
-            # after a side question (answered by its rule): go on with the open question
+        text = ((tracker.latest_message or {}).get("text") or "").strip()
+        elsewhere = (
+            intent in NOT_FACTS
+            or (intent == QUESTION and is_question(text))
+            or (intent == PERSON and handoff.wants_a_person(text))
+        )
+        if elsewhere and not set(recent) - BOOKKEEPING:
+            # a side question, "why?", a person...: its rule answers (the form steps aside
+            # when it reads nothing), then the form goes on with the open question
             todo = missing(state)
             return [SlotSet("requested_slot", todo[0] if todo else None)]
         rt = runtime.get()
@@ -93,7 +102,6 @@ class ValidateRfqForm(FormValidationAction):
         if requested and state.get(requested) is None:
             errors = tracker.get_slot("rfq_errors") or {}
             facts = set(recent) - BOOKKEEPING
-            text = ((tracker.latest_message or {}).get("text") or "").strip()
             answered = answered_since_user_message(tracker)  # by a side-question rule
             if not facts and not answered and is_question(text):
                 # a question the classifier did not recognise: answer it, then ask again

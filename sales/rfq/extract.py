@@ -671,6 +671,15 @@ def extract(
             if not parsed.ok:
                 out.errors["quantity"] = parsed.error or "How many do you need?"
     _scan(text, out, today=today, state=state)
+    if (
+        expecting in ("incoterm", "payment_terms")
+        and expecting not in out.slots
+        and state.get("sample_requested") is None
+        and (yes_no := parse_yes_no(text)).ok
+    ):
+        # "yes" to "which Incoterm ... and would you like samples first?"
+        out.slots["sample_requested"] = yes_no.value
+        out.errors.pop(expecting, None)
     if expecting in out.slots:
         out.errors.pop(expecting, None)
     return out

@@ -17,16 +17,17 @@ pytestmark = pytest.mark.e2e
 REFERENCE = re.compile(r"RFQ-\d{4}-\d{6}")
 
 
-ANSWERS = {
-    "payment": "L/C at sight",
-    "samples": "yes",
-    "kind of business": "distributor",
-    "address the quotation": "Jana Weber, Nordlicht Handels GmbH, jana.weber@nordlicht.example",
-    "certification": "CE and RoHS",
-    "incoterm": "CIF",
-    "by when": "15 March 2027",
-    "where should the goods go": "Hamburg, Germany",
-}
+# (words of the question, the answer), the first match wins: combined questions first
+ANSWERS = [
+    ("address the quotation", "Jana Weber, Nordlicht Handels GmbH, jana.weber@nordlicht.example"),
+    ("incoterm", "CIF, L/C at sight, yes please, samples first"),
+    ("payment", "L/C at sight"),
+    ("samples", "yes"),
+    ("kind of business", "distributor"),
+    ("certification", "CE and RoHS"),
+    ("where should the goods go", "Hamburg, Germany"),
+    ("by when", "15 March 2027"),
+]
 
 
 def _answer_until_summary(buyer: Buyer, reply: str, limit: int = 12) -> str:
@@ -35,7 +36,7 @@ def _answer_until_summary(buyer: Buyer, reply: str, limit: int = 12) -> str:
         if "Shall I send it" in reply:
             return reply
         question = reply.lower()
-        answer = next((a for key, a in ANSWERS.items() if key in question), None)
+        answer = next((a for key, a in ANSWERS if key in question), None)
         assert answer is not None, f"unexpected question: {reply}"
         reply = buyer.reply(answer)
     raise AssertionError(f"no summary after {limit} answers: {reply}")

@@ -170,3 +170,9 @@ def test_a_company_named_like_a_business_type_is_still_the_company(demo_kb) -> N
     assert found.slots["company"] == "Highveld Electrical Wholesalers"
     assert found.slots["contact_name"] == "Thabo Nkosi"
     assert found.slots["business_type"] == "wholesaler"
+
+
+def test_yes_to_the_terms_question_answers_the_samples_part(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    found = run(demo_kb, "yes", {"items": [PANELS]}, "incoterm")
+    assert found.slots == {"sample_requested": True}
+    assert not found.errors
