@@ -13,5 +13,6 @@ if __name__ == "__main__":
     token = os.environ.get("RASA_AUTH_TOKEN")
     if not token:
         sys.exit("RASA_AUTH_TOKEN is not set")
-    sys.argv = ["rasa", "run", *sys.argv[1:], "--enable-api", "--auth-token", token]
+    # one argument ("--auth-token=..."): a token may start with "-"
+    sys.argv = ["rasa", "run", *sys.argv[1:], "--enable-api", f"--auth-token={token}"]
     main()
