@@ -22,6 +22,7 @@ NO_KNOWLEDGE = (
 )
 
 
+PERSON_BUTTON = {"title": "Talk to a person", "payload": "/request_human"}
 # Shorter messages that nobody understood ("asdf", "hmm") are noise, not knowledge gaps.
 MIN_GAP_WORDS = 3
 
@@ -61,8 +62,11 @@ async def answer_question(
     language = _language(tracker)
     asked = with_product_in_hand(question, tracker, rt.kb)
     result = await asyncio.to_thread(answer, rt.kb, asked, language=language)
-    dispatcher.utter_message(text=result.text)
-    if not result.confident and len(question.split()) >= MIN_GAP_WORDS:
+    if result.confident:
+        dispatcher.utter_message(text=result.text)
+        return
+    dispatcher.utter_message(text=result.text, buttons=[PERSON_BUTTON])
+    if len(question.split()) >= MIN_GAP_WORDS:
         best = result.hits[0] if result.hits else None
         async with rt.db.session() as db:
             await knowledge_gaps.record(

@@ -39,6 +39,34 @@ def summary_of(tracker: Tracker) -> dict[str, Any]:
     }
 
 
+async def hand_off(
+    dispatcher: CollectingDispatcher, tracker: Tracker, reason: handoff.HandoffReason
+) -> None:
+    try:
+        async with runtime.get().db.session() as db:
+            outcome = await handoff.request_handoff(
+                db, session_id=tracker.sender_id, reason=reason, summary=summary_of(tracker)
+            )
+    except handoff.SessionGone:  # not a chat of the widget (a test conversation, say)
+        dispatcher.utter_message(text=NO_CHAT)
+        return
+    if not outcome.changed:
+        dispatcher.utter_message(text=ALREADY_ASKED)
+
+
+class ActionNegotiate(Action):
+    """A price objection or a wish to negotiate: a person takes it (the bot never haggles)."""
+
+    def name(self) -> str:
+        return "action_negotiate"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        await hand_off(dispatcher, tracker, handoff.HandoffReason.NEGOTIATION)
+        return []
+
+
 class ActionRequestHuman(Action):
     def name(self) -> str:
         return "action_request_human"
@@ -53,17 +81,5 @@ class ActionRequestHuman(Action):
                 return [FollowupAction(tracker.active_loop["name"])]
             dispatcher.utter_message(response="utter_default")
             return []
-        try:
-            async with runtime.get().db.session() as db:
-                outcome = await handoff.request_handoff(
-                    db,
-                    session_id=tracker.sender_id,
-                    reason=handoff.HandoffReason.BUYER_ASKED,
-                    summary=summary_of(tracker),
-                )
-        except handoff.SessionGone:  # not a chat of the widget (a test conversation, say)
-            dispatcher.utter_message(text=NO_CHAT)
-            return []
-        if not outcome.changed:
-            dispatcher.utter_message(text=ALREADY_ASKED)
+        await hand_off(dispatcher, tracker, handoff.HandoffReason.BUYER_ASKED)
         return []

@@ -54,10 +54,12 @@ class HandoffReason(enum.StrEnum):
     PRICE_BELOW_FLOOR = "price_below_floor"
     OUT_OF_POLICY = "out_of_policy"
     LOW_CONFIDENCE = "low_confidence"
+    NEGOTIATION = "negotiation"
     REP_INITIATED = "rep_initiated"
 
 
 REASON_TEXT = {
+    HandoffReason.NEGOTIATION: "the buyer wants to negotiate the price or terms",
     HandoffReason.BUYER_ASKED: "the buyer asked for a person",
     HandoffReason.VALIDATION_FAILED: "the buyer's answers failed validation three times",
     HandoffReason.PRICE_BELOW_FLOOR: "target price below our floor",

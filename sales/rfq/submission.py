@@ -4,6 +4,7 @@ sales manager, and a target price below our floor brings in a person to negotiat
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -20,8 +21,6 @@ from sales.rfq.products import Catalog
 from sales.rfq.state import to_draft
 
 log = logging.getLogger(__name__)
-
-NEGOTIATION = "price_below_floor"
 
 
 @dataclass
@@ -86,14 +85,21 @@ async def submit(
             {"title": "Talk to a person", "payload": "/request_human"},
         ]
     result.messages.append((text, buttons))
-    if outcome.needs_negotiation:
+    if outcome.needs_negotiation or quote.status == QuoteStatus.PENDING_APPROVAL.value:
+        # below our floor a person negotiates; out of policy a person explains what we can do
+        reason = (
+            handoff.HandoffReason.PRICE_BELOW_FLOOR
+            if outcome.needs_negotiation
+            else handoff.HandoffReason.OUT_OF_POLICY
+        )
         async with db.session() as session:
-            await handoff.request_handoff(
-                session,
-                session_id=session_id,
-                reason=NEGOTIATION,
-                summary={"quote": quote.reference, "reasons": list(outcome.reasons)},
-            )
+            with contextlib.suppress(handoff.SessionGone):
+                await handoff.request_handoff(
+                    session,
+                    session_id=session_id,
+                    reason=reason,
+                    summary={"quote": quote.reference, "reasons": list(outcome.reasons)},
+                )
     return result
 
 
