@@ -373,6 +373,7 @@ def test_no_serious_accessibility_violations(widget_page: Make, artifacts_dir: P
 ANSWERS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"which product|what product", re.I), "PNL-6060-40W"),
     (re.compile(r"how many|quantity", re.I), "5000 pcs"),
+    (re.compile(r"which incoterm .*payment", re.I), "FOB, T/T, no samples needed"),
     (re.compile(r"e-?mail", re.I), "jana.weber@nordlicht.example"),
     (re.compile(r"where should the goods go|destination|which port", re.I), "Hamburg, Germany"),
     (re.compile(r"by when|when do you need|delivery date", re.I), "end of April 2027"),
