@@ -166,19 +166,26 @@ class FakeSlack:
             failure = self._down
             if failure is None and self._failures.get(method):
                 failure = self._failures[method].pop(0)
-            call = Call(method, args, token, ok=failure is None)
-            self.calls.append(call)
+        call = Call(method, args, token, ok=False)
         if failure is not None:
+            self._record(call)
             return self._failure(failure)
         if token != self.token:
-            call.ok = False
+            self._record(call)
             return web.json_response({"ok": False, "error": "invalid_auth"})
         handler = getattr(self, "_m_" + method.replace(".", "_"), None)
         if handler is None:
+            self._record(call)
             return web.json_response({"ok": False, "error": "unknown_method"})
         body = handler(args)
         call.ok = bool(body.get("ok"))
+        # recorded after the handler stored its effects: a test that sees the call sees them
+        self._record(call)
         return web.json_response(body)
+
+    def _record(self, call: Call) -> None:
+        with self._lock:
+            self.calls.append(call)
 
     @staticmethod
     def _failure(failure: Failure) -> web.Response:
