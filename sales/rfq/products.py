@@ -9,7 +9,7 @@ stays unknown (null) and the buyer's words are kept: a made-up match would be wo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -129,10 +129,6 @@ def category_of(text: str) -> str | None:
     return best[1] if best else None
 
 
-def mentions_product(text: str) -> bool:
-    return category_of(text) is not None
-
-
 def _has_word(text: str, word: str) -> bool:
     return re.search(rf"(?<![\w]){re.escape(word)}(?![\w])", text) is not None
 
@@ -195,16 +191,3 @@ def match_product(
     if not ranked or (len(ranked) > 1 and ranked[0][0] == ranked[1][0]):
         return ProductMatch(None, category)  # nothing fits, or two fit equally well
     return ProductMatch(ranked[0][2], category)
-
-
-def describe(product: Product | None, words: str) -> str:
-    """What the inquiry keeps as the item's description: the buyer's words."""
-    return words.strip() or (str(product.get("name")) if product else "")
-
-
-def catalog_names(catalog: Catalog, skus: Iterable[str]) -> list[str]:
-    names = []
-    for sku in skus:
-        product = catalog.product(sku)
-        names.append(f"{sku} ({product.get('name')})" if product else sku)
-    return names
