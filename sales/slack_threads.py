@@ -4,11 +4,13 @@ event ids already acted on."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from sales import outbox
 from sales.models import SlackEvent, SlackPost, SlackThread, utcnow
 
 
@@ -102,3 +104,20 @@ async def forget_events_before(
     result = await db.execute(delete(SlackEvent).where(SlackEvent.received_at < cutoff))
     await db.commit()
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+MESSAGE_UPDATE_TOPIC = "slack.message_update"
+
+
+async def queue_message_update(
+    db: AsyncSession, *, channel: str, ts: str, text: str, blocks: list[dict[str, Any]]
+) -> None:
+    """Edit a Slack message through the outbox (retried like every other Slack call); the
+    edits of one message go out in order."""
+    outbox.enqueue(
+        db,
+        topic=MESSAGE_UPDATE_TOPIC,
+        payload={"channel": channel, "ts": ts, "text": text, "blocks": blocks},
+        ordering_key=f"slack-message:{channel}:{ts}",
+    )
+    await db.commit()

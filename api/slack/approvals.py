@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from api.chat.gateway import ChatGateway
@@ -155,9 +154,7 @@ class QuoteApprovals:
                     note=decision.note,
                 )
                 new_blocks = message.blocks
-            try:
-                await self.client.chat_update(
-                    channel=target_channel, ts=target_ts, text=message.text, blocks=new_blocks
+            async with self.db.session() as db:
+                await slack_threads.queue_message_update(
+                    db, channel=target_channel, ts=target_ts, text=message.text, blocks=new_blocks
                 )
-            except SlackApiError:
-                log.warning("chat.update after a quote decision failed")

@@ -94,6 +94,7 @@ class SlackDelivery:
             QUOTE_PENDING_TOPIC: self._wrap(self.quote_pending),
             QUOTE_SENT_TOPIC: self._wrap(self.quote_event("sent")),
             QUOTE_ACCEPTED_TOPIC: self._wrap(self.quote_event("accepted")),
+            slack_threads.MESSAGE_UPDATE_TOPIC: self._wrap(self.message_update),
         }
 
     def _wrap(self, post: Callable[[Delivery], Awaitable[Posted | None]]) -> Handler:
@@ -154,6 +155,16 @@ class SlackDelivery:
         return Posted(kind, ref, channel, ts)
 
     # -- topics ----------------------------------------------------------------------------
+
+    async def message_update(self, row: Delivery) -> None:
+        """chat.update of a message (a decision or a take-over shown on it)."""
+        payload = row.payload
+        await self.client.chat_update(
+            channel=payload["channel"],
+            ts=payload["ts"],
+            text=payload["text"],
+            blocks=payload["blocks"],
+        )
 
     async def new_inquiry(self, row: Delivery) -> Posted:
         reference = row.payload.get("reference")

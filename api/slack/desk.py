@@ -69,15 +69,14 @@ class Desk:
         drop: set[str],
         note: str,
     ) -> None:
-        try:
-            await self.client.chat_update(
+        async with self.db.session() as db:
+            await slack_threads.queue_message_update(
+                db,
                 channel=channel,
                 ts=ts,
                 text=note,
                 blocks=blocks.after_action(message_blocks, drop=drop, note=note),
             )
-        except SlackApiError:
-            log.warning("chat.update of the clicked message failed")
 
     async def take_over(
         self,
