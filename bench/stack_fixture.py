@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import socket
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,15 +11,9 @@ from pydantic import SecretStr
 
 from api.settings import ROOT, Settings
 from sales.migrate import upgrade
-from tools.stack import Stack, train
+from tools.stack import Stack, free_port, train
 
 BENCH_STAFF_TOKEN = "bench-staff-token-0123456789abcdef"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextlib.contextmanager

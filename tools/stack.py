@@ -13,6 +13,7 @@ import fcntl
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -105,6 +106,13 @@ def prepare(settings: Settings) -> Path:
     migrate(settings)
     ingest_knowledge(settings)
     return train()
+
+
+def free_port() -> int:
+    """A free TCP port on loopback (for tests and benchmarks that start their own stack)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def settings_env(settings: Settings) -> dict[str, str]:

@@ -118,19 +118,24 @@ class ProductMatch:
     category: str | None
 
 
+def _word(word: str) -> re.Pattern[str]:
+    """``word`` as a whole word (or phrase)."""
+    return re.compile(rf"(?<![\w]){re.escape(word)}(?![\w])")
+
+
 def category_of(text: str) -> str | None:
     lowered = text.lower()
     best: tuple[int, str] | None = None
     for category, words in CATEGORY_WORDS.items():
         for word in words:
-            found = re.search(rf"(?<![\w]){re.escape(word)}(?![\w])", lowered)
+            found = _word(word).search(lowered)
             if found and (best is None or found.start() < best[0]):
                 best = (found.start(), category)
     return best[1] if best else None
 
 
 def _has_word(text: str, word: str) -> bool:
-    return re.search(rf"(?<![\w]){re.escape(word)}(?![\w])", text) is not None
+    return _word(word).search(text) is not None
 
 
 def _variants(text: str) -> set[str]:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 
 import pytest
@@ -10,15 +9,10 @@ from pydantic import SecretStr
 from api.main import create_app
 from api.settings import Settings
 from sales.migrate import upgrade
+from tools.stack import free_port
 
 STAFF_TOKEN = "staff-token-for-tests-0123456789"
 ACTION_TOKEN = "action-token-for-tests-0123456789"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ app as separate processes on free loopback ports, with a fresh order database an
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,15 +13,9 @@ from pydantic import SecretStr
 
 from api.settings import Settings
 from sales.migrate import upgrade
-from tools.stack import Stack, train
+from tools.stack import Stack, free_port, train
 
 STAFF_TOKEN = "e2e-staff-token-0123456789abcdef"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass

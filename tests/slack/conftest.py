@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.fakes.slack import FakeSlack
+from tools.stack import free_port
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 BOT_TOKEN = "xoxb-test-0000-secret"
@@ -162,14 +163,6 @@ def command_body(
 # -- the app with Slack pointed at the fake --------------------------------------------------
 
 STAFF_TOKEN = "staff-token-for-tests-0123456789"
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
