@@ -1,8 +1,12 @@
 """Pure normalisers for the RFQ chat form: buyer's raw text in, ``Parsed[T]`` out.
 
 Every function returns a frozen :class:`Parsed`: ``.ok``/``.value`` on success (plus
-``.notes``, sentences worth telling the buyer), ``.error`` (a sentence the bot can say
-as-is) and sometimes ``.suggestions`` on failure. None of them raises on bad input.
+``.notes``, sentences worth telling the buyer), ``.error`` (a sentence the bot can say)
+and sometimes ``.suggestions`` on failure. None of them raises on bad input.
+
+Buyers write in English, Chinese, Spanish, German, Portuguese and French; every normaliser
+reads all six. The sentences are :class:`sales.i18n.Msg` of the catalog's ``validation`` area:
+they read as English and are said in the buyer's language with ``localize(value, language)``.
 """
 
 from sales.normalizers.business_type import BUSINESS_TYPES, parse_business_type

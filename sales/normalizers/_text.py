@@ -31,6 +31,14 @@ def too_long(text: str) -> bool:
     return len(text) > MAX_INPUT_CHARS
 
 
-def quote(text: str, limit: int = 40) -> str:
-    """The buyer's words, shortened for an error message."""
-    return f"“{text}”" if len(text) <= limit else f"“{text[: limit - 1]}…”"
+def clip(text: str, limit: int = 40) -> str:
+    """The buyer's words, shortened for a message (the message puts its own quotation marks)."""
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
+
+
+def fold_chars(text: str) -> str:
+    """:func:`fold` one character at a time, so that offsets in the result are the text's.
+
+    ('ß' becomes 's', not 'ss': good enough for finding words, never shown to anyone.)
+    """
+    return "".join(fold(ch)[:1] or ch for ch in text)

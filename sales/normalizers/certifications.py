@@ -1,8 +1,10 @@
-"""Certifications: "CE and RoHS", "ce/rohs", "UL listed", "DLC premium", "RCM" -> codes.
+"""Certifications: "CE and RoHS", "ce/rohs", "UL listed", "DLC premium", "RCM", "CE y RoHS",
+"CE-Kennzeichnung", "CE和RoHS认证" -> codes.
 
 Returns sorted unique upper-case codes (``data/certifications.yaml``). "No certification
-needed" and the like give ``()``. Unknown words are reported: all unknown -> an error
-with close suggestions; some unknown -> success with a note naming them.
+needed" and the like ("ninguna", "keine", "aucune", "nenhuma", "不需要") give ``()``. Unknown
+words are reported: all unknown -> an error with close suggestions; some unknown -> success
+with a note naming them.
 """
 
 from __future__ import annotations
@@ -12,103 +14,30 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from sales.i18n import Msg
 from sales.normalizers._data import load_table
-from sales.normalizers._text import clean, fold, quote, too_long
+from sales.normalizers._text import clean, fold, too_long
+from sales.normalizers.local_text import list_text, quoted_list
 from sales.normalizers.result import Parsed
 
+# Matched on folded text (lower case, no accents).
 _NONE_NEEDED = re.compile(
     r"^(?:no|none|nope|n/?a|nothing|not needed|no need|not required|no certifications?"
     r"(?: needed| required)?|no certificates?(?: needed| required)?|no certification needed"
     r"|no special (?:certifications?|requirements?)|nothing special|no requirements?|any"
-    r"|not necessary|don't need any|dont need any|we don't need any|ninguna|keine|不需要|无|没有)"
-    r"[.!]*$",
-    re.I,
+    r"|not necessary|don't need any|dont need any|we don't need any"
+    r"|ningun[ao]?|nada|no (?:necesitamos|hace falta|es necesari[ao]|se necesita)"
+    r"|sin certificaci(?:on|ones)|ninguna certificacion|no necesitamos certificaci(?:on|ones)"
+    r"|keine?|keine zertifizierung(?:en)?|keine zertifikate|nicht (?:notig|noetig|erforderlich)"
+    r"|brauchen wir nicht|nichts|keine besonderen"
+    r"|aucune?|aucune certification|pas besoin|pas necessaire|rien|pas de certification"
+    r"|nenhum[ao]?|nenhuma certificacao|nao precisa|nao e necessario|nada|sem certificacao"
+    r"|不需要|无|没有|不用|无需|无需认证|不需要认证|没有要求|无要求)"
+    r"[.!。]*$",
 )
+# Words around certification names that are not certifications ("we need CE and RoHS").
 _FILLER = frozenset(
-    {
-        "and",
-        "or",
-        "y",
-        "und",
-        "et",
-        "e",
-        "with",
-        "plus",
-        "also",
-        "both",
-        "only",
-        "need",
-        "needs",
-        "needed",
-        "we",
-        "require",
-        "required",
-        "requires",
-        "must",
-        "have",
-        "be",
-        "the",
-        "a",
-        "an",
-        "please",
-        "certified",
-        "certification",
-        "certifications",
-        "certificate",
-        "certificates",
-        "cert",
-        "certs",
-        "mark",
-        "marks",
-        "marking",
-        "approval",
-        "approved",
-        "compliant",
-        "compliance",
-        "standard",
-        "standards",
-        "listing",
-        "report",
-        "reports",
-        "test",
-        "tests",
-        "for",
-        "our",
-        "market",
-        "markets",
-        "products",
-        "product",
-        "i",
-        "is",
-        "are",
-        "all",
-        "of",
-        "in",
-        "to",
-        "it",
-        "they",
-        "should",
-        "us",
-        "usa",
-        "eu",
-        "europe",
-        "european",
-        "america",
-        "american",
-        "canada",
-        "australia",
-        "country",
-        "countries",
-        "local",
-        "level",
-        "version",
-        "premium",
-        "和",
-        "或",
-        "及",
-        "认证",
-        "证书",
-    }
+    word for words in load_table("certification_words.yaml").values() for word in words
 )
 _SPLIT = re.compile(r"[\s,;/&+|、，()]+")
 
@@ -125,7 +54,7 @@ def _aliases() -> dict[str, _Cert]:
     index: dict[str, _Cert] = {}
     for key, entry in table.items():
         code = str(entry.get("code", key))
-        note = entry.get("note")
+        note = entry.get("note")  # a message of the catalog's "validation.certifications" area
         for alias in [key, *entry["aliases"]]:  # type: ignore[misc]
             index[fold(str(alias))] = _Cert(code, str(note) if note else None)
     return index
@@ -147,34 +76,40 @@ def parse_certifications(text: str) -> Parsed[tuple[str, ...]]:
     """'CE and RoHS' -> ('CE', 'ROHS'); 'no certification needed' -> (); unknown -> error."""
     raw = clean(text)
     if not raw:
-        return Parsed.failure("Which certifications do you need (for example CE, RoHS, UL)?")
+        return Parsed.failure(Msg("validation.certifications.empty"))
     if too_long(raw):
-        return Parsed.failure("Please list just the certifications, for example: CE, RoHS.")
+        return Parsed.failure(Msg("validation.certifications.too_long"))
     low = fold(raw)
     low = re.sub(r"\b(?:[a-z]\.){2,}", lambda m: m.group(0).replace(".", ""), low)  # C.E.
-    if _NONE_NEEDED.match(low):
+    if _NONE_NEEDED.match(low.strip()):
         return Parsed.success(())
     codes: set[str] = set()
-    notes: list[str] = []
+    notes: list[Msg] = []
     for match in _alias_pattern().finditer(low):
         cert = _aliases()[match.group(0)]
         codes.add(cert.code)
-        if cert.note and cert.note not in notes:
-            notes.append(cert.note)
+        note = Msg(f"validation.certifications.{cert.note}") if cert.note else None
+        if note is not None and note not in notes:
+            notes.append(note)
     leftover = _alias_pattern().sub(" ", low)
-    unknown = [w for w in _SPLIT.split(leftover) if w and w not in _FILLER and re.search(r"\w", w)]
+    words = [w.strip("-.") for w in _SPLIT.split(leftover)]
+    unknown = [w for w in words if w and w not in _FILLER and re.search(r"\w", w)]
     unknown = list(dict.fromkeys(unknown))
     if unknown:
-        names = ", ".join(quote(w.upper()) for w in unknown)
+        names = quoted_list(w.upper() for w in unknown)
         suggestions = _suggest(unknown)
         if not codes:
-            hint = f" Did you mean {' or '.join(suggestions)}?" if suggestions else ""
-            return Parsed.failure(
-                f"I don't know the certification {names}.{hint} We commonly supply CE, RoHS, "
-                "UL, ETL, DLC, SAA, UKCA and ErP.",
-                suggestions,
+            message = (
+                Msg(
+                    "validation.certifications.unknown_suggest",
+                    names=names,
+                    suggestions=list_text(suggestions),
+                )
+                if suggestions
+                else Msg("validation.certifications.unknown", names=names)
             )
-        notes.append(f"I didn't recognise {names}; our sales team will check it.")
+            return Parsed.failure(message, suggestions)
+        notes.append(Msg("validation.certifications.unknown_noted", names=names))
     return Parsed.success(tuple(sorted(codes)), notes)
 
 

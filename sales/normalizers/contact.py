@@ -11,14 +11,17 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from phonenumbers import NumberParseException, PhoneNumberFormat, ValidationResult
 
-from sales.normalizers._text import clean, fold, quote, too_long
+from sales.i18n import Msg
+from sales.normalizers._text import clean, clip, fold, too_long
 from sales.normalizers.result import Parsed
 
 COMPANY_MAX = 120
 PERSON_MAX = 80
 _EMAIL_PREFIX = re.compile(
-    r"^(?:(?:my|our|the)\s+)?(?:e-?mail|mail|address|email address|correo|e-mail-adresse"
-    r"|邮箱)?\s*(?:is|:|es|ist|est|是)?\s*(?=\S+@\S+$)",
+    r"^(?:(?:my|our|the|mi|nuestro|meine|unsere|mon|notre|meu|nosso)\s+)?"
+    r"(?:e-?mail|mail|address|email address|correo(?: electrónico)?|e-mail-adresse|adresse"
+    r"|courriel|adresse e-mail|endereço de e-mail|邮箱|电子邮件|邮件)?"
+    r"\s*(?:is|:|es|ist|est|é|是|[:：])?\s*(?=\S+@\S+$)",
     re.I,
 )
 _URL = re.compile(r"https?://|www\.|\b[\w-]+\.(?:com|net|org|io|cn|de|co)(?:/|\b)(?!\s*\w)", re.I)
@@ -29,45 +32,78 @@ _PLACEHOLDERS = frozenset(
     | {"nobody", "anonymous", "-", "?", "name", "company", "my company", "private", "idk"}
 )
 _NAME_PREFIX = re.compile(
-    r"^(?:my name is|my name's|name:|i am|i'm|im|this is|it's|it is|me llamo|soy"
-    r"|ich bin|ich heiße|je suis|je m'appelle|我是|我叫)\s+",
+    r"^(?:(?:my name is|my name's|name:|i am|i'm|im|this is|it's|it is|me llamo|soy"
+    r"|mi nombre es|nombre:|ich bin|ich heiße|mein name ist|name:|je suis|je m'appelle"
+    r"|mon nom est|nom:|meu nome é|me chamo|sou o|sou a|sou|nome:)\s+"
+    r"|(?:我是|我叫|我的名字是|姓名[:：]?)\s*)",
     re.I,
 )
 _COMPANY_PREFIX = re.compile(
     r"^(?:(?:our |my )?company(?: name)?(?: is|:)|we are|we're|i work (?:for|at)|from"
-    r"|the company is|company:|firma:?|empresa:?|公司[:：]?)\s*",
+    r"|the company is|company:|firma:?|empresa:?|somos|trabajo (?:en|para)|nuestra empresa es"
+    r"|wir sind|ich arbeite (?:bei|für)|unsere firma ist|unternehmen:?|société:?|entreprise:?"
+    r"|nous sommes|je travaille (?:chez|pour)|notre société est|trabalho (?:na|no|em|para)"
+    r"|nossa empresa é|公司[:：]?|公司名称[:：]?|我们是|我们公司是)\s*",
     re.I,
 )
 _PHONE_REASONS = {
-    NumberParseException.INVALID_COUNTRY_CODE: (
-        "Please include the country code, for example +49 40 1234567."
-    ),
-    NumberParseException.NOT_A_NUMBER: "That doesn't look like a phone number.",
-    NumberParseException.TOO_SHORT_AFTER_IDD: "That phone number is too short.",
-    NumberParseException.TOO_SHORT_NSN: "That phone number is too short.",
-    NumberParseException.TOO_LONG: "That phone number is too long.",
+    NumberParseException.INVALID_COUNTRY_CODE: "country_code",
+    NumberParseException.NOT_A_NUMBER: "not_a_number",
+    NumberParseException.TOO_SHORT_AFTER_IDD: "too_short",
+    NumberParseException.TOO_SHORT_NSN: "too_short",
+    NumberParseException.TOO_LONG: "too_long",
 }
 _POSSIBLE_REASONS = {
-    ValidationResult.INVALID_COUNTRY_CODE: "the country code isn't valid",
-    ValidationResult.TOO_SHORT: "it is too short",
-    ValidationResult.TOO_LONG: "it is too long",
-    ValidationResult.INVALID_LENGTH: "it has the wrong number of digits",
+    ValidationResult.INVALID_COUNTRY_CODE: "country_code",
+    ValidationResult.TOO_SHORT: "too_short",
+    ValidationResult.TOO_LONG: "too_long",
+    ValidationResult.INVALID_LENGTH: "length",
 }
+# email-validator's reasons (English sentences) -> the catalog's, with the characters named.
+_EMAIL_REASONS = (
+    (re.compile(r"must have an @-sign|at-sign|at sign", re.I), "no_at"),
+    (re.compile(r"something after the @-sign", re.I), "nothing_after_at"),
+    (re.compile(r"something before the @-sign", re.I), "nothing_before_at"),
+    (
+        re.compile(
+            r"invalid characters? (?:in quotes )?before the @-sign(?:: (?P<chars>.+?))?\.?$"
+        ),
+        "bad_chars_before",
+    ),
+    (
+        re.compile(r"after the @-sign contains invalid characters(?:: (?P<chars>.+?))?\.?$"),
+        "bad_chars_after",
+    ),
+    (re.compile(r"should have a period", re.I), "no_period"),
+    (re.compile(r"top-level domain|special-use or reserved|not valid IDNA", re.I), "bad_domain"),
+    (re.compile(r"too long", re.I), "too_long"),
+    (re.compile(r"two periods in a row|period and a hyphen", re.I), "periods"),
+)  # fmt: skip
+
+
+def _email_reason(text: str) -> Msg:
+    for pattern, name in _EMAIL_REASONS:
+        if match := pattern.search(text):
+            chars = match.groupdict().get("chars")
+            if name.startswith("bad_chars"):
+                key = f"validation.email.reason.{name}" + ("_named" if chars else "")
+                return Msg(key, chars=chars) if chars else Msg(key)
+            return Msg(f"validation.email.reason.{name}")
+    return Msg("validation.email.reason.other")
 
 
 def parse_email(text: str) -> Parsed[str]:
     """'John.Doe@ACME.de' (also inside "my email is …") -> normalised address, or the reason."""
     raw = clean(text)
     if not raw:
-        return Parsed.failure("What's your email address?")
+        return Parsed.failure(Msg("validation.email.empty"))
     if too_long(raw):
-        return Parsed.failure("Please send just your email address.")
+        return Parsed.failure(Msg("validation.email.too_long"))
     address = _EMAIL_PREFIX.sub("", raw).strip("<>()[],;.:\"'")
     try:
         result = validate_email(address, check_deliverability=False)
     except EmailNotValidError as exc:
-        reason = str(exc).replace("The email address is not valid. ", "")
-        return Parsed.failure(f"That email address doesn't look right: {reason}")
+        return Parsed.failure(Msg("validation.email.invalid", reason=_email_reason(str(exc))))
     return Parsed.success(result.normalized)
 
 
@@ -99,59 +135,61 @@ def parse_phone(text: str, *, default_region: str | None = None) -> Parsed[str]:
     """
     raw = clean(text)
     if not raw:
-        return Parsed.failure("What's the best phone number to reach you, with country code?")
+        return Parsed.failure(Msg("validation.phone.empty"))
     if too_long(raw) or len(raw) > 60:
-        return Parsed.failure("Please send just the phone number, for example +49 40 1234567.")
+        return Parsed.failure(Msg("validation.phone.too_long_text"))
     number_text = re.sub(r"^00(?=[1-9])", "+", re.sub(r"^[^\d+(]+", "", raw))
     region = default_region.upper() if default_region else None
     try:
         number = phonenumbers.parse(number_text, region)
     except NumberParseException as exc:
-        return Parsed.failure(_PHONE_REASONS.get(exc.error_type, "That isn't a phone number."))
+        reason = _PHONE_REASONS.get(exc.error_type, "not_a_phone")
+        return Parsed.failure(Msg(f"validation.phone.{reason}"))
     possible = phonenumbers.is_possible_number_with_reason(number)
     if possible != ValidationResult.IS_POSSIBLE and possible in _POSSIBLE_REASONS:
-        return Parsed.failure(
-            f"{quote(raw)} isn't a valid phone number: {_POSSIBLE_REASONS[possible]}."
-        )
+        reason = Msg(f"validation.phone.reason.{_POSSIBLE_REASONS[possible]}")
+        return Parsed.failure(Msg("validation.phone.impossible", text=clip(raw), reason=reason))
     if not phonenumbers.is_valid_number(number):
         where = phonenumbers.region_code_for_number(number)
-        place = f" for +{number.country_code}" + (f" ({where})" if where else "")
-        return Parsed.failure(
-            f"{quote(raw)} isn't a valid phone number{place}. Could you check it, "
-            "including the country code?"
+        code = f"+{number.country_code}"
+        message = (
+            Msg("validation.phone.invalid_in", text=clip(raw), code=code, region=where)
+            if where
+            else Msg("validation.phone.invalid_for", text=clip(raw), code=code)
         )
+        return Parsed.failure(message)
     return Parsed.success(phonenumbers.format_number(number, PhoneNumberFormat.E164))
 
 
 def parse_company_name(text: str) -> Parsed[str]:
     """'we are Acme Lighting GmbH' -> 'Acme Lighting GmbH'; rejects URLs, tags, digits-only."""
-    return _name(text, _COMPANY_PREFIX, COMPANY_MAX, "company name", allow_digits=True)
+    return _name(text, _COMPANY_PREFIX, COMPANY_MAX, "company", allow_digits=True)
 
 
 def parse_person_name(text: str) -> Parsed[str]:
     """'my name is Anna Schmidt' -> 'Anna Schmidt'; rejects digits, URLs, emails, tags."""
-    return _name(text, _NAME_PREFIX, PERSON_MAX, "name", allow_digits=False)
+    return _name(text, _NAME_PREFIX, PERSON_MAX, "person", allow_digits=False)
 
 
 def _name(
     text: str, prefix: re.Pattern[str], limit: int, what: str, *, allow_digits: bool
 ) -> Parsed[str]:
+    """``what`` is "company" or "person": the messages of ``validation.<what>_name``."""
     raw = clean(text)
-    name = prefix.sub("", raw).strip(" ,;:!\"'")
+    name = prefix.sub("", raw).strip(" ,;:!\"'。")
+    area = f"validation.{what}_name"
     if not name:
-        return Parsed.failure(f"What's your {what}?")
+        return Parsed.failure(Msg(f"{area}.empty"))
     if _HTML.search(name):
-        return Parsed.failure(f"Please type your {what} as plain text.")
+        return Parsed.failure(Msg(f"{area}.markup"))
     if "@" in name or _URL.search(name):
-        return Parsed.failure(
-            f"That looks like an email or web address. What's your {what} itself?"
-        )
+        return Parsed.failure(Msg(f"{area}.address"))
     if not _LETTER.search(name) or fold(name) in _PLACEHOLDERS:
-        return Parsed.failure(f"{quote(raw)} doesn't look like a {what}. Could you type it again?")
+        return Parsed.failure(Msg(f"{area}.unreadable", text=clip(raw)))
     if not allow_digits and re.search(r"\d", name):
-        return Parsed.failure(f"A {what} shouldn't contain digits. Could you type it again?")
+        return Parsed.failure(Msg(f"{area}.digits"))
     if len(name) < 2:
-        return Parsed.failure(f"Could you give your full {what}?")
+        return Parsed.failure(Msg(f"{area}.too_short"))
     if len(name) > limit:
-        return Parsed.failure(f"That {what} is too long (at most {limit} characters).")
+        return Parsed.failure(Msg(f"{area}.too_long", limit=limit))
     return Parsed.success(name)

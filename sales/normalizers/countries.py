@@ -1,9 +1,12 @@
-"""Countries and destinations: "Deutschland", "UK", "the States", "Jebel Ali", "Santos, Brazil".
+"""Countries and destinations: "Deutschland", "UK", "the States", "Jebel Ali", "Santos, Brazil",
+"Hamburgo, Alemania", "发往汉堡".
 
 Country names come from pycountry (ISO 3166 names and codes), babel (CLDR territory names
-in the languages below) and ``data/country_aliases.yaml`` (what neither spells, e.g. "UK",
-"Holland", "the States"); ports and cities from ``data/ports.yaml``. Unknown text gets up to
-three close suggestions (difflib over all known names).
+in the languages below, among them all six the buyers write in) and
+``data/country_aliases.yaml`` (what neither spells, e.g. "UK", "Holland", "the States"); ports
+and cities, with their local names ("Hambourg", "Róterdam", "鹿特丹"), from
+``data/ports.yaml``. Unknown text gets up to three close suggestions (difflib over all known
+names). Chinese names are found inside unspaced text ("发往汉堡").
 """
 
 from __future__ import annotations
@@ -16,9 +19,12 @@ from functools import cache
 import pycountry
 from babel import Locale
 
+from sales.i18n import Msg
 from sales.normalizers._data import load_table
-from sales.normalizers._text import clean, fold, quote, too_long
+from sales.normalizers._text import clean, clip, fold, too_long
+from sales.normalizers.local_text import Localized, babel_locale, list_text
 from sales.normalizers.result import Parsed
+from sales.normalizers.word_edges import has_han
 
 NAME_LOCALES = ("en", "es", "de", "fr", "pt", "it", "nl", "pl", "tr", "ru", "ar", "zh", "zh_Hant")
 NAME_LOCALES += ("ja", "ko", "vi", "id", "th")
@@ -28,12 +34,19 @@ _WORD_CODES = frozenset(
     | {"ME", "MY", "NE", "NO", "OR", "PA", "PE", "SO", "TO"}
 )
 _DESTINATION_PREFIX = re.compile(
-    r"^(?:(?:please\s+)?(?:ship|deliver|send)(?:\s+it|\s+them|\s+the goods)?\s+to|to|destination"
-    r"|destination port|port of destination|pod|port of discharge|final destination"
-    r"|port of|the port of|puerto de|hafen|porto de|port de)\s*:?\s+",
+    r"^(?:(?:(?:please\s+)?(?:ship|deliver|send)(?:\s+it|\s+them|\s+the goods)?\s+to|to"
+    r"|destination|destination port|port of destination|pod|port of discharge"
+    r"|final destination|port of|the port of"
+    r"|enviar a|envío a|envio a|entrega en|destino final|destino|puerto de destino"
+    r"|puerto del|puerto de|para|hacia"
+    r"|lieferung nach|liefern nach|versand nach|zielhafen|bestimmungshafen|hafen|nach"
+    r"|à destination de|port de destination|livraison à|livraison a|destination finale"
+    r"|port du|port de|vers|à"
+    r"|entrega em|envio para|porto de destino|porto do|porto de)\s*:?\s+"
+    r"|(?:发往|运往|送到|送往|寄往|目的港|目的地|到)[:：]?\s*)",
     re.I,
 )
-_PORT_SUFFIX = re.compile(r"\s+(?:port|seaport|harbou?r|airport|hafen|city)$", re.I)
+_PORT_SUFFIX = re.compile(r"(?:\s+(?:port|seaport|harbou?r|airport|hafen|city)|港口|港|市)$", re.I)
 _SPLIT = re.compile(r"\s*[,;(/]\s*|\s+-\s+")
 _PLACE_OK = re.compile(r"^[^\W\d_][\w .'’&-]*$")
 
@@ -115,7 +128,7 @@ def _port(text: str) -> _Port | None:
 def _suggestions(text: str, *, ports: bool) -> list[str]:
     names: dict[str, str] = {}
     for key, code in _country_index().items():
-        names.setdefault(key, country_name(code))
+        names.setdefault(key, country_text(code))
     if ports:
         for key, port in _port_index().items():
             names.setdefault(key, port.name)
@@ -123,25 +136,31 @@ def _suggestions(text: str, *, ports: bool) -> list[str]:
     return list(dict.fromkeys(names[key] for key in close))[:3]
 
 
+def country_text(code: str) -> Localized:
+    """A country's name, said in the buyer's language ("Germany", "Alemania", "德国")."""
+    return Localized(country_name(code), lambda lang: country_name(code, babel_locale(lang)))
+
+
 def _unknown(raw: str, *, ports: bool) -> Parsed[Destination]:
     suggestions = _suggestions(raw, ports=ports)
-    what = "a country or port" if ports else "a country"
-    hint = (
-        f" Did you mean {' or '.join(suggestions)}?"
-        if suggestions
-        else " Could you write it like “Hamburg, Germany”?"
-        if ports
-        else " Could you write the country's name in English?"
-    )
-    return Parsed.failure(f"I don't recognise {quote(raw)} as {what}.{hint}", suggestions)
+    what = "destination" if ports else "country"
+    if suggestions:
+        message = Msg(
+            f"validation.{what}.unknown_suggest",
+            text=clip(raw),
+            suggestions=list_text(suggestions),
+        )
+    else:
+        message = Msg(f"validation.{what}.unknown", text=clip(raw))
+    return Parsed.failure(message, suggestions)
 
 
 def parse_country(text: str) -> Parsed[str]:
     """'Deutschland' / 'DE' / 'the States' / '英国' -> ISO alpha-2 code, or an error."""
     raw = clean(text)
     if not raw or too_long(raw):
-        return Parsed.failure("Which country are you in? For example: Germany.")
-    code = _code(raw.rstrip(".!"))
+        return Parsed.failure(Msg("validation.country.empty"))
+    code = _code(raw.rstrip(".!。"))
     if code:
         return Parsed.success(code)
     failed = _unknown(raw, ports=False)
@@ -152,8 +171,8 @@ def parse_destination(text: str) -> Parsed[Destination]:
     """'Hamburg' / 'CIF port: Santos, Brazil' / 'Germany' / 'Houston, TX' -> Destination."""
     raw = clean(text)
     if not raw or too_long(raw):
-        return Parsed.failure("Where should we ship to? For example: Hamburg, Germany.")
-    body = _DESTINATION_PREFIX.sub("", raw.rstrip(".!)")).strip()
+        return Parsed.failure(Msg("validation.destination.empty"))
+    body = _DESTINATION_PREFIX.sub("", raw.rstrip(".!)。")).strip()
     if port := _port(body):  # before countries: Norfolk is the US port, not Norfolk Island
         return Parsed.success(Destination(port.country, port.name))
     if code := _code(body):
@@ -205,8 +224,13 @@ def find_places(text: str) -> list[PlaceMention]:
 
     Two-letter codes are not scanned for ("IN", "CE" and "DE" are too often other words);
     a buyer answering the destination question is read with `parse_destination` instead.
+    Chinese names are found anywhere in the text: Chinese has no spaces between words.
     """
-    words = [(m.start(), m.end(), m.group(0).rstrip(".")) for m in _WORD.finditer(text)]
+    words = [
+        (m.start(), m.end(), m.group(0).rstrip("."))
+        for m in _WORD.finditer(text)
+        if not has_han(m.group(0))
+    ]
     ports, countries = _port_index(), _country_index()
     found: list[PlaceMention] = []
     taken: set[int] = set()
@@ -229,4 +253,27 @@ def find_places(text: str) -> list[PlaceMention]:
             if code and code not in _NOT_DESTINATIONS:
                 found.append(PlaceMention(start, end, Destination(code, None)))
                 taken.update(span)
+    found.extend(_han_places(text))
     return sorted(found, key=lambda m: m.start)
+
+
+@cache
+def _han_names() -> tuple[re.Pattern[str] | None, dict[str, Destination]]:
+    names: dict[str, Destination] = {}
+    for key, port in _port_index().items():
+        if has_han(key):
+            names.setdefault(key, Destination(port.country, port.name))
+    for key, code in _country_index().items():
+        if has_han(key) and code not in _NOT_DESTINATIONS:
+            names.setdefault(key, Destination(code, None))
+    if not names:
+        return None, names
+    ordered = sorted(names, key=len, reverse=True)  # 印度尼西亚 before 印度
+    return re.compile("|".join(re.escape(name) for name in ordered)), names
+
+
+def _han_places(text: str) -> list[PlaceMention]:
+    pattern, names = _han_names()
+    if pattern is None or not has_han(text):
+        return []
+    return [PlaceMention(m.start(), m.end(), names[m.group(0)]) for m in pattern.finditer(text)]

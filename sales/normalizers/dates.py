@@ -24,6 +24,11 @@ Ambiguous numeric dates (03/05/2027) are day-first unless the buyer's country wr
 month-first (the US, the Philippines…: taken from CLDR's short date pattern via babel);
 dotted dates (01.02.2027) are always day-first.
 "ASAP" and its equivalents succeed with ``asap=True`` and no date.
+
+Buyers write in English, Chinese, Spanish, German, Portuguese and French: dateparser reads the
+dates themselves ("15 de marzo de 2027", "15. März 2027", "2027年3月15日"); the qualifiers
+("Ende April", "mi-mai", "meados de maio", "3月中旬", "4月底"), quarters and halves ("2. Quartal",
+"T2 2027", "第二季度", "上半年"), "within N weeks" ("6周内") and ASAP words are read here.
 """
 
 from __future__ import annotations
@@ -36,32 +41,57 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
 from dateparser.date import DateDataParser
 
-from sales.normalizers._text import clean, quote, too_long
+from sales.i18n import Msg
+from sales.normalizers._text import clean, clip, fold, too_long
+from sales.normalizers.local_text import date_text
+from sales.normalizers.local_text import human_date as _human_date
 from sales.normalizers.result import Parsed
 
 DEFAULT_LANGUAGES = ("en", "es", "de", "fr", "pt", "it", "nl", "zh")
 MAX_YEARS_AHEAD = 5
 
+# Matched against the folded text (lower case, no accents).
 _ASAP = re.compile(
     r"^(?:a\.?s\.?a\.?p\.?|as soon as possible|as soon as you can|urgent(?:ly)?|immediately"
-    r"|right away|now|rush|lo antes posible|cuanto antes|urgente|lo más pronto posible"
-    r"|so schnell wie möglich|schnellstmöglich|sofort|dringend|dès que possible|au plus vite"
-    r"|urgence|o mais rápido possível|o quanto antes|imediatamente|尽快|越快越好|马上|急"
-    r")(?:\s+please)?[.!]*$",
-    re.I,
+    r"|right away|now|rush|lo antes posible|cuanto antes|urgente|lo mas pronto posible"
+    r"|lo mas rapido posible|lo antes que se pueda|de inmediato|inmediatamente"
+    r"|so schnell wie moglich|so bald wie moglich|schnellstmoglich|baldmoglichst|sofort"
+    r"|dringend|umgehend|des que possible|au plus vite|au plus tot|le plus tot possible"
+    r"|le plus vite possible|urgence|immediatement|o mais rapido possivel"
+    r"|o mais breve possivel|o quanto antes|assim que possivel|imediatamente"
+    r"|尽快|越快越好|马上|急|加急|尽早|越早越好|立即|立刻"
+    r")(?:\s+(?:please|por favor|bitte|s'il vous plait|merci))?[.!。]*$",
 )
 _PREFIX = re.compile(
     r"^(?:(?:we )?need (?:it|them|the goods)?\s*|required |delivery |deliver |latest )?"
-    r"(?:by|before|no later than|not later than|until|till|latest|on|at|for|bis|hasta|antes de"
-    r"|avant|até)\s+",
+    r"(?:by|before|no later than|not later than|until|till|latest|on|at|for"
+    r"|antes del|antes de|a mas tardar el|a más tardar el|a más tardar|a mas tardar|para el"
+    r"|hasta el|hasta|el(?=\s+\d)|bis zum|bis spätestens|bis spaetestens|spätestens"
+    r"|spaetestens|vor dem|bis|am(?=\s+\d)|avant le|avant|au plus tard le|au plus tard"
+    r"|d'ici le|pour le|le(?=\s+\d)|até o dia|até o|até|no máximo até|antes do dia|antes do"
+    r"|dia(?=\s+\d))\s+",
     re.I,
 )
+# "2027年3月15日前交货": the Chinese "before" and "delivered" come after the date.
+_ZH_SUFFIX = re.compile(r"(?:之前|以前|前)?(?:交货|到货|发货|交付|交期|送到|到)?[。.!]*$")
+# "within 30 days" is "in 30 days": each language's "within" becomes its plain "in".
 _WITHIN = re.compile(
-    r"^(?:within|inside|in less than|en menos de|dentro de|innerhalb von)\s+", re.I
+    r"^(?P<w>within|inside|in less than|en menos de|dentro de|innerhalb von|innerhalb"
+    r"|en moins de|d'ici|sous|em até|em menos de)\s+",
+    re.I,
 )
+_WITHIN_AS = {"en menos de": "en", "dentro de": "en", "innerhalb von": "in", "innerhalb": "in"}
+_WITHIN_AS |= {"en moins de": "dans", "d'ici": "dans", "sous": "dans", "em até": "em"}
+_WITHIN_AS |= {"em menos de": "em"}
+# "6周内", "30天内", "3个月内", "两周后": Chinese periods, rewritten as "in 6 weeks" for dateparser.
+_ZH_WITHIN = re.compile(
+    r"^(?P<n>\d+|[一二两三四五六七八九十]+)\s*(?:个)?\s*"
+    r"(?P<unit>天|日|周|星期|礼拜|月)(?:之内|以内|内|后|之后|以后)?$"
+)
+_ZH_UNITS = {"天": "days", "日": "days", "周": "weeks", "星期": "weeks", "礼拜": "weeks"}
+_ZH_UNITS["月"] = "months"
 _QUARTER = re.compile(
     r"^(?:(?:by|before|in|during)\s+)?(?:(?:the\s+)?end\s+of\s+)?"
     r"(?:q(?P<q>[1-4])|(?P<qword>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter"
@@ -75,31 +105,62 @@ _QUALIFIER_EN = re.compile(
     re.I,
 )
 _QUALIFIER_OTHER = re.compile(
-    r"^(?P<q>principios de|inicios de|comienzos de|mediados de|finales de|fin de|fines de"
-    r"|anfang|mitte|ende|début|debut|mi|fin|início de|inicio de|meados de|final de)"
-    r"(?:\s*-\s*|\s+)(?P<rest>.+)$",
+    r"^(?P<q>principios de|principio de|inicios de|inicio de|comienzos de|comienzo de"
+    r"|mediados de|finales de|final de|fines de|fin de|anfang|mitte|ende|début d'|début de"
+    r"|début|debut|mi|fin d'|fin de|fin|início de|inicio de|começo de|meados de|final de"
+    r"|finais de|fim de)(?:\s*-\s*|\s+|(?<=')\s*)(?P<rest>.+)$",
     re.I,
 )
 _QUALIFIER_ZH = re.compile(r"^(?P<rest>.+?月)(?P<q>初|上旬|中旬|中|下旬|底|末)$")
+_QUALIFIER_ZH_YEAR = re.compile(r"^(?P<year>\d{4})\s*年(?P<q>初|中|底|末)$")
 _QUALIFIER_DAY = {
-    "start": 1, "beginning": 1, "principios de": 1, "inicios de": 1, "comienzos de": 1,
-    "anfang": 1, "début": 1, "debut": 1, "início de": 1, "inicio de": 1, "初": 1,
+    "start": 1, "beginning": 1, "principios de": 1, "principio de": 1, "inicios de": 1,
+    "inicio de": 1, "comienzos de": 1, "comienzo de": 1, "anfang": 1, "début": 1, "debut": 1,
+    "début de": 1, "début d'": 1, "início de": 1, "começo de": 1, "初": 1,
     "early": 10, "上旬": 10,
     "mid": 15, "middle": 15, "mediados de": 15, "mitte": 15, "mi": 15, "meados de": 15,
     "中": 15, "中旬": 15,
     "end": 31, "late": 31, "finales de": 31, "fin de": 31, "fines de": 31, "ende": 31,
-    "fin": 31, "final de": 31, "下旬": 31, "底": 31, "末": 31,
+    "fin": 31, "fin d'": 31, "final de": 31, "finais de": 31, "fim de": 31, "下旬": 31,
+    "底": 31, "末": 31,
 }  # fmt: skip
+# Quarters and halves in the other languages: "2. Quartal 2027", "segundo trimestre de 2027",
+# "T2 2027", "deuxième semestre", "erstes Halbjahr".
+_ORDINALS = {
+    "1": 1, "primer": 1, "primero": 1, "erstes": 1, "erste": 1, "ersten": 1, "premier": 1,
+    "1er": 1, "primeiro": 1, "1º": 1, "1°": 1, "1o": 1, "1.": 1, "1e": 1,
+    "2": 2, "segundo": 2, "zweites": 2, "zweite": 2, "zweiten": 2, "deuxième": 2,
+    "deuxieme": 2, "second": 2, "2º": 2, "2°": 2, "2o": 2, "2.": 2, "2e": 2,
+    "3": 3, "tercer": 3, "tercero": 3, "drittes": 3, "dritte": 3, "dritten": 3,
+    "troisième": 3, "troisieme": 3, "terceiro": 3, "3º": 3, "3°": 3, "3o": 3, "3.": 3, "3e": 3,
+    "4": 4, "cuarto": 4, "viertes": 4, "vierte": 4, "vierten": 4, "quatrième": 4,
+    "quatrieme": 4, "quarto": 4, "4º": 4, "4°": 4, "4o": 4, "4.": 4, "4e": 4,
+}  # fmt: skip
+_ORDINAL_WORDS = "|".join(re.escape(w) for w in sorted(_ORDINALS, key=len, reverse=True))
+_QUARTER_OTHER = re.compile(
+    rf"^(?:(?:(?:el|le|im|no|em|au|en|del|des|do|du)\s+)?(?P<ord>{_ORDINAL_WORDS})\s*"
+    r"(?P<kind>trimestre|quartal|semestre|halbjahr)|t(?P<t>[1-4])|s(?P<s>[12]))"
+    r"(?:\s*(?:de|del|des|du|do|of)?\s*(?P<year>\d{4}))?$",
+    re.I,
+)
+_QUARTER_ZH = re.compile(
+    r"^(?:(?P<year>\d{4})\s*年)?(?:(?:第)?(?P<q>[一二三四1-4])\s*季度|(?P<h>上|下)半年)(?:末|底)?$"
+)
+_ZH_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8}
+_ZH_DIGITS |= {"九": 9, "十": 10}
 _QUARTER_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2}
 _QUARTER_WORDS |= {"3rd": 3, "4th": 4}
 _THIS_NEXT = re.compile(r"^(?:this|next|coming)\s+(?P<unit>week|month|year)$", re.I)
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _ZH_MONTH_DAY = re.compile(r"^(\d{1,2})月(\d{1,2})?[日号]?")
 _DOTTED = re.compile(r"^\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}$")
-_CHRISTMAS = re.compile(r"\b(?:christmas|xmas|navidad|weihnachten|noël|noel|natal)\b", re.I)
+_CHRISTMAS = re.compile(r"\b(?:christmas|xmas|navidad|weihnachten|noël|noel|natal)\b|圣诞节?", re.I)
 _NOT_A_DATE = re.compile(r"\d\s*e\s*[+-]?\d|^\d{1,2}\s*(?:am|pm|h|uhr)$|^\d{1,2}:\d{2}", re.I)
 _RELATIVE_WORD = re.compile(
-    r"\d|\b(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b", re.I
+    r"\d|\b(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+    r"|un|una|uno|dos|tres|cuatro|seis|ein|einem|einer|einen|zwei|drei|vier|sechs|une|deux"
+    r"|trois|quatre|um|uma|dois|duas|três)\b",
+    re.I,
 )
 
 
@@ -124,9 +185,9 @@ def date_order_for(country: str | None) -> str:
     return "DMY"
 
 
-def human_date(value: date) -> str:
-    """'15 March 2027': unambiguous in every market."""
-    return format_date(value, "d MMMM y", locale="en")
+def human_date(value: date, language: str | None = "en") -> str:
+    """'15 March 2027': unambiguous in every market ("15. März 2027" in German...)."""
+    return _human_date(value, language)
 
 
 def parse_required_by(
@@ -144,40 +205,97 @@ def parse_required_by(
     """
     raw = clean(text)
     if not raw:
-        return Parsed.failure("By when do you need the goods? For example: 15 March 2027.")
+        return Parsed.failure(Msg("validation.date.empty"))
     if too_long(raw):
-        return Parsed.failure("Please give just the date, for example: 15 March 2027.")
-    if _ASAP.match(raw):
-        notes = [f"The earliest we can deliver is {human_date(earliest)}."] if earliest else []
+        return Parsed.failure(Msg("validation.date.too_long"))
+    if _ASAP.match(fold(raw)):
+        notes = [Msg("validation.date.asap", earliest=date_text(earliest))] if earliest else []
         return Parsed.success(RequiredBy(None, asap=True), notes)
     resolved = _resolve(raw, today, date_order_for(country), tuple(languages))
     if resolved is None:
-        return Parsed.failure(
-            f"I couldn't read {quote(raw)} as a date. Could you write it like 15 March 2027?"
-        )
+        return Parsed.failure(Msg("validation.date.unreadable", text=clip(raw)))
     value, approximate = resolved
-    notes = [f"I've taken {quote(raw)} as {human_date(value)}."] if approximate else []
+    notes = (
+        [Msg("validation.date.taken_as", text=clip(raw), date=date_text(value))]
+        if approximate
+        else []
+    )
     if value < today:
-        return Parsed.failure(
-            f"{human_date(value)} is already in the past. By when do you need the goods?"
-        )
+        return Parsed.failure(Msg("validation.date.past", date=date_text(value)))
     if value > _add_years(today, MAX_YEARS_AHEAD):
         return Parsed.failure(
-            f"{human_date(value)} is more than {MAX_YEARS_AHEAD} years away. Is the year right?"
+            Msg("validation.date.too_far", date=date_text(value), years=MAX_YEARS_AHEAD)
         )
     if earliest and value < earliest:
         return Parsed.failure(
-            f"{human_date(value)} is sooner than we can deliver: the earliest possible date is "
-            f"{human_date(earliest)}. Would that work for you?"
+            Msg("validation.date.too_soon", date=date_text(value), earliest=date_text(earliest))
         )
     return Parsed.success(RequiredBy(value, approximate=approximate), notes)
+
+
+def _zh_within(body: str) -> str:
+    """'6周内' -> 'in 6 weeks'; other text unchanged."""
+    match = _ZH_WITHIN.match(body)
+    if match is None:
+        return body
+    n = match["n"]
+    count = int(n) if n.isdigit() else _zh_small(n)
+    if count is None:
+        return body
+    return f"in {count} {_ZH_UNITS[match['unit']]}"
+
+
+def _zh_small(text: str) -> int | None:
+    """一..九十九 written in Chinese (for "两周内", "十五天内")."""
+    if len(text) == 1:
+        return _ZH_DIGITS.get(text)
+    if text.startswith("十"):
+        rest = _ZH_DIGITS.get(text[1:], 0) if len(text) == 2 else None
+        return None if rest is None else 10 + rest
+    tens, ten, units = text[0], text[1], text[2:]
+    if ten != "十" or tens not in _ZH_DIGITS:
+        return None
+    return _ZH_DIGITS[tens] * 10 + (_ZH_DIGITS.get(units, 0) if units else 0)
+
+
+def _other_quarter(match: re.Match[str], today: date) -> date:
+    kind = (match["kind"] or "").casefold()
+    if match["t"] or kind in ("trimestre", "quartal"):
+        number = int(match["t"]) if match["t"] else _ORDINALS[match["ord"].casefold()]
+        if not 1 <= number <= 4:
+            raise ValueError(number)
+        last_month = 3 * number
+    else:
+        number = int(match["s"]) if match["s"] else _ORDINALS[match["ord"].casefold()]
+        if not 1 <= number <= 2:
+            raise ValueError(number)
+        last_month = 6 * number
+    return _period_end(last_month, match["year"], today)
+
+
+def _zh_quarter(match: re.Match[str], today: date) -> date:
+    if match["q"]:
+        q = match["q"]
+        last_month = 3 * (int(q) if q.isdigit() else _ZH_DIGITS[q])
+    else:
+        last_month = 6 if match["h"] == "上" else 12
+    return _period_end(last_month, match["year"], today)
+
+
+def _period_end(last_month: int, year: str | None, today: date) -> date:
+    if year:
+        return _last_day(int(year), last_month)
+    value = _last_day(today.year, last_month)
+    return value if value >= today else _last_day(today.year + 1, last_month)
 
 
 def _resolve(
     raw: str, today: date, order: str, languages: tuple[str, ...]
 ) -> tuple[date, bool] | None:
-    body = _PREFIX.sub("", raw).strip().rstrip(".!?")
-    body = _WITHIN.sub("in ", body)
+    body = _PREFIX.sub("", raw).strip().rstrip(".!?。")
+    body = _ZH_SUFFIX.sub("", body).strip() or body
+    body = _WITHIN.sub(lambda m: _WITHIN_AS.get(m["w"].casefold(), "in") + " ", body)
+    body = _zh_within(body)
     body = _CHRISTMAS.sub("24 December", body)
     if _NOT_A_DATE.search(body):
         return None
@@ -185,6 +303,18 @@ def _resolve(
 
     if match := _QUARTER.match(body):
         return _quarter_end(match, today), True
+    try:
+        if match := _QUARTER_OTHER.match(body):
+            return _other_quarter(match, today), True
+    except (KeyError, ValueError):
+        return None
+    if match := _QUARTER_ZH.match(body):
+        return _zh_quarter(match, today), True
+    if match := _QUALIFIER_ZH_YEAR.match(body):
+        anchor = date(int(match["year"]), 1, 1)
+        return _qualified(anchor, "year", _QUALIFIER_DAY[match["q"]]), True
+    if re.fullmatch(r"\d{4}\s*年", body):  # "2027年": dateparser misreads a bare Chinese year
+        body = body.rstrip("年 ")
 
     if match := _THIS_NEXT.match(body):
         found = _dateparse(body, today, order, languages, "current")

@@ -1,6 +1,10 @@
-"""Incoterms: "FOB Ningbo", "CIF Hamburg", "free on board", "ex works" -> (code, place or None).
+"""Incoterms: "FOB Ningbo", "CIF Hamburg", "free on board", "ex works", "CIF Hamburgo",
+"FOB 深圳", "ab Werk", "franco a bordo", "到岸价" -> (code, place or None).
 
-Only the 11 Incoterms 2020 are valid. Terms from older editions are mapped where the
+Only the 11 Incoterms 2020 are valid. Besides the codes, their English names and the usual
+translations of those names in Spanish, German, French, Portuguese and Chinese are read
+(matching ignores case and accents); a place after the term is read as a destination in any
+language ("CIF Hamburgo" -> Hamburg). Terms from older editions are mapped where the
 successor is clear (DAT -> DPU, DDU -> DAP) with a note the bot should pass on.
 "No preference" answers succeed with ``value=None`` (the contract's null incoterm).
 """
@@ -11,47 +15,104 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from sales.normalizers._text import clean, quote, too_long
+from sales.i18n import Msg
+from sales.normalizers._text import clean, clip, fold, fold_chars, too_long
 from sales.normalizers.countries import parse_destination
 from sales.normalizers.result import Parsed
+from sales.normalizers.word_edges import END, START
 
 INCOTERMS_2020 = ("EXW", "FCA", "CPT", "CIP", "DAP", "DPU", "DDP", "FAS", "FOB", "CFR", "CIF")
+# Names of each term; matching is on folded text (lower case, no accents), so they are
+# written that way.
 _NAMES = {
-    "EXW": ["ex works", "ex-works", "exworks", "ex factory", "ex-factory", "ex warehouse"],
-    "FCA": ["free carrier"],
-    "CPT": ["carriage paid to"],
-    "CIP": ["carriage and insurance paid to", "carriage insurance paid to"],
-    "DAP": ["delivered at place", "delivered at the place"],
-    "DPU": ["delivered at place unloaded", "delivered place unloaded"],
-    "DDP": ["delivered duty paid"],
-    "FAS": ["free alongside ship", "free alongside"],
-    "FOB": ["free on board"],
-    "CFR": ["cost and freight", "cost & freight", "c&f", "c+f", "cnf", "c and f"],
-    "CIF": ["cost insurance and freight", "cost, insurance and freight", "cost insurance freight"],
-}
+    "EXW": [
+        "ex works", "ex-works", "exworks", "ex factory", "ex-factory", "ex warehouse",
+        "en fabrica", "franco fabrica", "ex fabrica", "ab werk", "a l'usine", "depart usine",
+        "ex usine", "na fabrica", "ex-fabrica", "na origem", "工厂交货", "出厂价", "工厂价",
+    ],
+    "FCA": [
+        "free carrier", "franco transportista", "libre transportista", "frei frachtfuhrer",
+        "franco transporteur", "livre no transportador", "franco transportador", "货交承运人",
+    ],
+    "CPT": [
+        "carriage paid to", "transporte pagado hasta", "frachtfrei", "port paye jusqu'a",
+        "transporte pago ate", "运费付至",
+    ],
+    "CIP": [
+        "carriage and insurance paid to", "carriage insurance paid to",
+        "transporte y seguro pagados hasta", "frachtfrei versichert",
+        "port paye assurance comprise", "port paye, assurance comprise",
+        "transporte e seguro pagos ate", "运费和保险费付至", "运保费付至",
+    ],
+    "DAP": [
+        "delivered at place", "delivered at the place", "entregada en lugar",
+        "entregado en lugar", "geliefert benannter ort", "rendu au lieu de destination",
+        "entregue no local", "目的地交货",
+    ],
+    "DPU": [
+        "delivered at place unloaded", "delivered place unloaded",
+        "entregada en lugar descargada", "geliefert benannter ort entladen",
+        "rendu au lieu de destination decharge", "rendu au lieu decharge",
+        "entregue no local desembarcado", "卸货地交货",
+    ],
+    "DDP": [
+        "delivered duty paid", "entregada derechos pagados", "entregado derechos pagados",
+        "entregado con derechos pagados", "geliefert verzollt", "rendu droits acquittes",
+        "entregue com direitos pagos", "完税后交货", "完税交货", "双清包税",
+    ],
+    "FAS": [
+        "free alongside ship", "free alongside", "franco al costado del buque",
+        "libre al costado del buque", "frei langsseite schiff", "franco le long du navire",
+        "livre no costado do navio", "船边交货",
+    ],
+    "FOB": [
+        "free on board", "franco a bordo", "libre a bordo", "frei an bord", "franco a bord",
+        "franco bord", "livre a bordo", "船上交货", "离岸价",
+    ],
+    "CFR": [
+        "cost and freight", "cost & freight", "c&f", "c+f", "cnf", "c and f", "coste y flete",
+        "costo y flete", "kosten und fracht", "cout et fret", "custo e frete", "成本加运费",
+    ],
+    "CIF": [
+        "cost insurance and freight", "cost, insurance and freight", "cost insurance freight",
+        "coste, seguro y flete", "costo, seguro y flete", "coste seguro y flete",
+        "costo seguro y flete", "kosten, versicherung und fracht",
+        "kosten versicherung und fracht", "cout, assurance et fret", "cout assurance et fret",
+        "custo, seguro e frete", "custo seguro e frete", "成本加保险费加运费", "成本保险加运费",
+        "到岸价",
+    ],
+}  # fmt: skip
+# Terms of older editions: the successor and the note that says so.
 _OLD = {
-    "DAT": ("DPU", "DAT (Incoterms 2010) is called DPU in Incoterms 2020; I've used DPU."),
-    "DELIVERED AT TERMINAL": (
-        "DPU",
-        "Delivered at Terminal (DAT) is called DPU in Incoterms 2020; I've used DPU.",
-    ),
-    "DDU": ("DAP", "DDU is no longer an Incoterm; its successor is DAP, which I've used."),
-    "DELIVERED DUTY UNPAID": (
-        "DAP",
-        "Delivered Duty Unpaid (DDU) is no longer an Incoterm; I've used its successor, DAP.",
-    ),
+    "DAT": ("DPU", "dat"),
+    "DELIVERED AT TERMINAL": ("DPU", "delivered_at_terminal"),
+    "DDU": ("DAP", "ddu"),
+    "DELIVERED DUTY UNPAID": ("DAP", "delivered_duty_unpaid"),
 }
 _NO_PREFERENCE = re.compile(
     r"^(?:no preference|not sure|don't know|dont know|do not know|no idea|any|anything"
     r"|whatever|you decide|you choose|up to you|what do you suggest|whatever you suggest"
-    r"|your suggestion|no sé|egal|keine ahnung|都可以|随便)[.!]*$",
+    r"|your suggestion|no se|no lo se|sin preferencia|me da igual|da igual|como prefieran"
+    r"|lo que recomienden|ustedes deciden|lo que sea|egal|ist mir egal|keine ahnung"
+    r"|keine praferenz|weiss nicht|wie sie mochten|sie entscheiden|was sie empfehlen"
+    r"|peu importe|pas de preference|je ne sais pas|comme vous voulez|a vous de voir"
+    r"|ce que vous proposez|sem preferencia|tanto faz|nao sei|voces decidem|como preferirem"
+    r"|o que voces sugerirem|都可以|随便|无所谓|不知道|你们定|你们决定|你们推荐|听你们的)[.!。]*$",
+)
+_DOOR_TO_DOOR = re.compile(
+    r"\bdoor[\s-]*to[\s-]*door\b|puerta a puerta|tur zu tur|porte a porte|porta a porta|门到门",
+)
+_NOISE = re.compile(
+    r"\b(?:incoterms?(?:\s*20[12]0)?|terms?|basis|price|prices|please|condiciones|condicion"
+    r"|termino|precio|por favor|lieferbedingungen?|bedingung|preis|bitte|conditions?|prix"
+    r"|condicoes|condicao|preco|termo)\b\s*:?|条款|价格|贸易术语",
     re.I,
 )
-_DOOR_TO_DOOR = re.compile(r"\bdoor[\s-]*to[\s-]*door\b", re.I)
-_NOISE = re.compile(
-    r"\b(?:incoterms?(?:\s*20[12]0)?|terms?|basis|price|prices|please)\b\s*:?", re.I
+_PLACE_PREFIX = re.compile(
+    r"^(?:[,:\-]\s*)?(?:(?:to|at|in|from|port of|the port of|en|hasta|puerto de|nach|ab|bis"
+    r"|hafen|à|a|au|port de|para|em|ate|até|porto de)\s+|(?:到|至)\s*)?",
+    re.I,
 )
-_PLACE_PREFIX = re.compile(r"^(?:[,:\-]\s*)?(?:to|at|in|from|port of|the port of)?\s*", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,16 +126,17 @@ def _valid_choices() -> str:
 
 
 def _pattern() -> re.Pattern[str]:
-    names: list[tuple[str, str]] = [(code, code) for code in INCOTERMS_2020]
-    names += [(name, code) for code, variants in _NAMES.items() for name in variants]
-    names += [(old, old) for old in _OLD]
-    names.sort(key=lambda item: len(item[0]), reverse=True)  # longest first: DPU before DAP
-    alternatives = "|".join(f"(?:{re.escape(name)})" for name, _ in names)
-    return re.compile(rf"(?<![\w&+])(?P<term>{alternatives})(?![\w&+])", re.I)
+    names: list[str] = [code.casefold() for code in INCOTERMS_2020]
+    names += [name for variants in _NAMES.values() for name in variants]
+    names += [old.casefold() for old in _OLD]
+    names.sort(key=len, reverse=True)  # longest first: DPU before DAP
+    alternatives = "|".join(re.escape(name) for name in names)
+    return re.compile(rf"(?<![&+]){START}(?P<term>{alternatives}){END}(?![&+])")
 
 
-_TERM = _pattern()
-_LOOKUP = {name.casefold(): code for code in INCOTERMS_2020 for name in [code, *_NAMES[code]]}
+TERM_PATTERN = _pattern()
+"""Any Incoterm (code or name, any of the six languages) in folded text (``fold_chars``)."""
+_LOOKUP = {name: code for code in INCOTERMS_2020 for name in [code.casefold(), *_NAMES[code]]}
 _LOOKUP |= {old.casefold(): old for old in _OLD}
 
 
@@ -85,31 +147,33 @@ def parse_incoterm(text: str) -> Parsed[IncotermChoice]:
     """
     raw = clean(text)
     if not raw:
-        return Parsed.failure(f"Which Incoterm would you like? Valid ones are {_valid_choices()}.")
+        return Parsed.failure(Msg("validation.incoterm.empty", choices=_valid_choices()))
     if too_long(raw):
-        return Parsed.failure("Please give just the Incoterm and place, for example: FOB Ningbo.")
-    if _NO_PREFERENCE.match(raw):
-        return Parsed.success(None, ["No problem: we'll suggest the Incoterm in our quotation."])
-    match = _TERM.search(raw)
+        return Parsed.failure(Msg("validation.incoterm.too_long"))
+    folded = fold_chars(raw)
+    if _NO_PREFERENCE.match(fold(raw).strip()):
+        return Parsed.success(None, [Msg("validation.incoterm.no_preference")])
+    match = TERM_PATTERN.search(folded)
     if match is None:
-        if _DOOR_TO_DOOR.search(raw):
-            return Parsed.failure(
-                "Door-to-door can be DAP (you pay the import duties and taxes) or DDP "
-                "(we pay them). Which one would you like?",
-                ["DAP", "DDP"],
-            )
+        if _DOOR_TO_DOOR.search(folded):
+            return Parsed.failure(Msg("validation.incoterm.door_to_door"), ["DAP", "DDP"])
         close = difflib.get_close_matches(raw.upper(), INCOTERMS_2020, n=1, cutoff=0.6)
-        hint = f" Did you mean {close[0]}?" if close else ""
-        return Parsed.failure(
-            f"I don't know the Incoterm {quote(raw)}.{hint} Valid Incoterms 2020 are: "
-            f"{_valid_choices()}.",
-            [*close, *(c for c in INCOTERMS_2020 if c not in close)],
+        message = (
+            Msg(
+                "validation.incoterm.unknown_suggest",
+                text=clip(raw),
+                suggestion=close[0],
+                choices=_valid_choices(),
+            )
+            if close
+            else Msg("validation.incoterm.unknown", text=clip(raw), choices=_valid_choices())
         )
-    code = _LOOKUP[match["term"].casefold().replace("  ", " ")]
-    notes: list[str] = []
+        return Parsed.failure(message, [*close, *(c for c in INCOTERMS_2020 if c not in close)])
+    code = _LOOKUP[re.sub(r"\s+", " ", match["term"])]
+    notes: list[Msg] = []
     if code in _OLD:
         code, note = _OLD[code]
-        notes.append(note)
+        notes.append(Msg(f"validation.incoterm.{note}"))
     rest = (raw[: match.start()] + " " + raw[match.end() :]).strip()
     return Parsed.success(IncotermChoice(code, _place(rest)), notes)
 

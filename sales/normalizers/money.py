@@ -20,11 +20,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
-from babel.numbers import get_currency_name, get_territory_currencies, list_currencies
+from babel.numbers import (
+    get_currency_name,
+    get_decimal_symbol,
+    get_territory_currencies,
+    list_currencies,
+)
 from price_parser import Price
 
+from sales.i18n import Msg
 from sales.normalizers._data import load_table
-from sales.normalizers._text import clean, fold, quote, too_long
+from sales.normalizers._text import clean, clip, fold, too_long
+from sales.normalizers.local_text import Localized, babel_locale
 from sales.normalizers.quantity import UNIT_SYNONYMS
 from sales.normalizers.result import Parsed
 
@@ -32,8 +39,10 @@ MAX_PRICE = Decimal(10_000_000)
 _NEGATIVE = re.compile(r"(?:^|[\s$€£¥:(])[-−]\s*\d|^\(\s*\d")
 _RANGE = re.compile(r"\d\s*(?:-|–|to|~|bis|a)\s*[$€£¥]?\s*\d", re.I)
 _PER_UNIT = re.compile(
-    r"\s*(?:/|\bper\b|\bpor\b|\bpro\b|\bje\b|\bthe\b|\ba\b|每)\s*(?P<unit>[^\W\d][\w.]*)\s*$|"
-    r"\s+(?P<each>each|ea|apiece|a piece|c/u|cada uno|pro stück|每个)\s*$",
+    r"\s*(?:/|\bper\b|\bpor\b|\bpro\b|\bje\b|\bthe\b|\ba\b|\bpar\b|\bla\b|\bl'"
+    r"|\bcada\b|每|一)\s*(?P<unit>[^\W\d][\w.]*)\s*$|"
+    r"\s+(?P<each>each|ea|apiece|a piece|c/u|cada uno|cada una|pro stück|l'unité|l'unite"
+    r"|la pièce|la piece|cada|每个|每件|每只)\s*$",
     re.I,
 )
 _EXPONENT = re.compile(r"\d[eE][+-]?\d")
@@ -68,6 +77,28 @@ def _currency_name(code: str) -> str:
     return str(get_currency_name(code, locale="en"))
 
 
+def currency_text(code: str) -> Localized:
+    """A currency's name in the buyer's language ("US dollars" is "dólares estadounidenses")."""
+
+    def render(lang: str) -> str:
+        if lang == "en":
+            return _currency_name(code)
+        count = 1 if lang == "fr" else 2  # "le yuan renminbi chinois"; "dólares australianos"
+        return str(get_currency_name(code, count=count, locale=babel_locale(lang)))
+
+    return Localized(_currency_name(code), render)
+
+
+def amount_text(amount: Decimal) -> Localized:
+    """The amount as the buyer wrote it, with the language's decimal mark ("12,50")."""
+    english = f"{amount}"
+
+    def render(lang: str) -> str:
+        return english.replace(".", get_decimal_symbol(babel_locale(lang)))
+
+    return Localized(english, render)
+
+
 def _home_currency(country: str | None) -> str | None:
     if not country:
         return None
@@ -78,13 +109,13 @@ def _home_currency(country: str | None) -> str | None:
     return currencies[0] if currencies else None
 
 
-def _find_currencies(text: str, buyer_country: str | None) -> tuple[list[str], list[str]]:
+def _find_currencies(text: str, buyer_country: str | None) -> tuple[list[str], list[Msg]]:
     """ISO codes found in ``text`` (in order, unique) and notes about how they were read."""
     tokens, ambiguous = _tokens()
     iso = set(list_currencies())
     home = _home_currency(buyer_country)
     found: list[str] = []
-    notes: list[str] = []
+    notes: list[Msg] = []
     for match in _token_pattern().finditer(fold(text)):
         token = match.group(0)
         raw_token = token.upper()
@@ -96,15 +127,19 @@ def _find_currencies(text: str, buyer_country: str | None) -> tuple[list[str], l
             code = "JPY" if home == "JPY" else "CNY"
             other = "CNY" if code == "JPY" else "JPY"
             notes.append(
-                f"I've read ¥ as {_currency_name(code)} ({code}); if you meant "
-                f"{_currency_name(other)}, please write {other}."
+                Msg(
+                    "validation.money.yen",
+                    name=currency_text(code),
+                    code=code,
+                    other_name=currency_text(other),
+                    other=other,
+                )
             )
             found.append(code)
         elif token in ("$", "dollar", "dollars", "bucks", "dolares"):
             if home and home != "USD" and "dollar" in _currency_name(home).casefold():
                 notes.append(
-                    f"I've read $ as US dollars (USD); if you meant {_currency_name(home)}, "
-                    f"please write {home}."
+                    Msg("validation.money.dollar", home_name=currency_text(home), home=home)
                 )
             found.append("USD")
         elif token in tokens:
@@ -135,36 +170,32 @@ def parse_money(
     """
     raw = clean(text)
     if not raw:
-        return Parsed.failure("What target price do you have in mind? For example: 12.50 USD.")
+        return Parsed.failure(Msg("validation.money.empty"))
     if too_long(raw):
-        return Parsed.failure("Please give just the price, for example: 12.50 USD per piece.")
+        return Parsed.failure(Msg("validation.money.too_long"))
     if _NEGATIVE.search(raw):
-        return Parsed.failure(f"{quote(raw)} is not a price we can work with: it must be above 0.")
+        return Parsed.failure(Msg("validation.money.not_positive", text=clip(raw)))
     if _EXPONENT.search(raw):
-        return Parsed.failure(f"I couldn't read {quote(raw)} as a price, e.g. 12.50 USD.")
+        return Parsed.failure(Msg("validation.money.unreadable", text=clip(raw)))
     body, per_unit = _strip_per_unit(raw)
     if _RANGE.search(body):
-        return Parsed.failure(
-            f"Please give one target price rather than a range ({quote(raw)}), e.g. 12.50 USD."
-        )
+        return Parsed.failure(Msg("validation.money.range", text=clip(raw)))
     currencies, notes = _find_currencies(body, buyer_country)
     if len(currencies) > 1:
-        return Parsed.failure("Please give one price in one currency, for example: 12.50 USD.")
+        return Parsed.failure(Msg("validation.money.one_currency"))
     if currencies and currencies[0].startswith("?"):
         options = currencies[0][1:].replace("/", ", ")
-        return Parsed.failure(f"Which currency do you mean: {options}? Please write the code.")
+        return Parsed.failure(Msg("validation.money.which_currency", options=options))
     currency = currencies[0] if currencies else (default_currency or "").upper() or None
     amount = Price.fromstring(body).amount
     if amount is None:
-        return Parsed.failure(f"I couldn't find a price in {quote(raw)}. For example: 12.50 USD.")
+        return Parsed.failure(Msg("validation.money.no_price", text=clip(raw)))
     if currency is None:
-        return Parsed.failure(f"Which currency is {amount} in? For example: {amount} USD.")
+        return Parsed.failure(Msg("validation.money.no_currency", amount=amount_text(amount)))
     if amount <= 0:
-        return Parsed.failure(f"{quote(raw)} is not a price we can work with: it must be above 0.")
+        return Parsed.failure(Msg("validation.money.not_positive", text=clip(raw)))
     if amount > MAX_PRICE:
-        return Parsed.failure(
-            f"{quote(raw)} looks too high for a target price. Could you check it?"
-        )
+        return Parsed.failure(Msg("validation.money.too_high", text=clip(raw)))
     return Parsed.success(Money(amount, currency, per_unit), notes)
 
 

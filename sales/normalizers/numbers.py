@@ -1,20 +1,27 @@
-"""Numbers as buyers type them: digits with any thousands style, and English number words.
+"""Numbers as buyers type them: digits with any thousands style, and number words.
 
 Digits go through price-parser's ``parse_number``, which reads ``5,000``, ``5.000``,
-``5 000`` and ``1.234,56`` alike. No English number-words library is installed in this
-project, so :func:`parse_number_words` is a small, table-driven reader for the forms
-buyers actually write ("five thousand", "two hundred and fifty", "a dozen",
-"one and a half thousand"); number words in other languages are not handled yet.
+``5 000`` and ``1.234,56`` alike. Number words: English by :func:`parse_number_words`, a small,
+table-driven reader for the forms buyers actually write ("five thousand", "two hundred and
+fifty", "a dozen", "one and a half thousand"); Spanish, German, French and Portuguese by
+text2num ("cinco mil", "fünftausend", "cinq mille", "dois mil e quinhentos"); Chinese numerals
+by cn2an ("五千", "一万", "5千", "1.2万"). :func:`words_to_number` tries them all.
 """
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 from price_parser.parser import parse_number as _price_parser_number
+from text_to_num import text2num
 
-_DIGITS = re.compile(r"^\d{1,3}(?:[ ,.'’]\d{3})*(?:[.,]\d+)?$|^\d+(?:[.,]\d+)?$")
+from sales.normalizers._data import load_table
+from sales.normalizers._text import fold_chars
+from sales.normalizers.word_edges import END, START
+
+_DIGITS = re.compile(r"^\d{1,3}(?:[ \u00a0\u202f,.'’]\d{3})*(?:[.,]\d+)?$|^\d+(?:[.,]\d+)?$")
 
 _SMALL = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -37,7 +44,8 @@ def parse_digits(text: str) -> Decimal | None:
     text = text.strip()
     if not _DIGITS.match(text):
         return None
-    value = _price_parser_number(text.replace("'", "").replace("’", ""))
+    text = re.sub(r"[\u00a0\u202f]", " ", re.sub(r"['’]", "", text))  # French: 5 000
+    value = _price_parser_number(text)
     if value is None:
         return None
     try:
@@ -119,3 +127,79 @@ def _words_to_int(words: list[str]) -> int | None:
     if last in ("start", "and", "article") and total + current <= 1 and len(words) == 1:
         return None
     return total + current
+
+
+WORD_LANGUAGES = ("es", "de", "fr", "pt")
+# Chinese numerals, optionally after digits: "五千", "两万", "5千", "1.2万", "一千二百五十".
+CHINESE_NUMERALS = "〇零一二两三四五六七八九十百千万亿"
+MAX_CHINESE_CHARS = 24  # longer than any quantity anyone writes ("九千九百九十九万…")
+_CHINESE = re.compile(rf"^(?:\d+(?:\.\d+)?)?[{CHINESE_NUMERALS}]+$")
+
+
+@cache
+def _articles() -> frozenset[str]:
+    return frozenset(load_table("number_words.yaml")["articles"])
+
+
+def parse_foreign_number_words(text: str) -> Decimal | None:
+    """Spanish, German, French or Portuguese number words -> Decimal (text2num), else None.
+
+    A lone article ("un", "eine", "uma") is not a number.
+    """
+    words = re.sub(r"\s+", " ", text.casefold().strip())
+    if not words or words in _articles() or not re.fullmatch(r"[^\W\d_]+(?:[ -][^\W\d_]+)*", words):
+        return None
+    for language in WORD_LANGUAGES:
+        try:
+            value = text2num(words, language)
+        except ValueError:
+            continue
+        return Decimal(value)
+    return None
+
+
+def chinese_number(text: str) -> Decimal | None:
+    """'五千' / '一万' / '5千' / '1.2万' / '两千五百' / '一' -> Decimal (cn2an), else None."""
+    text = text.strip()
+    if len(text) > MAX_CHINESE_CHARS or not _CHINESE.match(text):
+        return None
+    if text in ("百", "千", "万", "亿"):
+        return None  # a multiplier alone is no number ("十" is ten)
+    import cn2an  # imported here: it takes a while to load and only Chinese needs it
+
+    try:
+        value = cn2an.cn2an(text, "smart")
+    except (ValueError, KeyError, IndexError):
+        return None
+    try:
+        result = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return Decimal(int(result)) if result == result.to_integral_value() else result
+
+
+def words_to_number(text: str) -> Decimal | None:
+    """A number written in words in any supported language, or None."""
+    for reader in (parse_number_words, parse_foreign_number_words, chinese_number):
+        value = reader(text)
+        if value is not None:
+            return value
+    return None
+
+
+@cache
+def number_words_pattern() -> str:
+    """Regex source for a run of Spanish/German/French/Portuguese number words in free text
+    folded with ``fold_chars`` (lower case, no accents: "funftausend").
+
+    Finding only: the run is read by :func:`parse_foreign_number_words`, which rejects what
+    is not a number.
+    """
+    table = load_table("number_words.yaml")
+    # folded one character at a time, as the text it is searched in (``fold_chars``)
+    pieces = {fold_chars(w) for lang in WORD_LANGUAGES for w in table[lang]}
+    pieces = sorted(pieces, key=len, reverse=True)
+    piece = "(?:" + "|".join(re.escape(p) for p in pieces) + ")"
+    token = rf"{piece}(?:(?:und)?{piece})*"
+    joiners = "|".join(re.escape(j) for j in table["joiners"])
+    return rf"{START}{token}(?:[\s-]+(?:(?:{joiners})[\s-]+)?{token})*{END}"

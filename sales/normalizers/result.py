@@ -1,8 +1,9 @@
 """The one result type every normaliser returns.
 
 A normaliser never raises for bad buyer input: it returns ``Parsed.failure(reason)``
-with a sentence the bot can say to the buyer as-is. ``notes`` are extra sentences worth
-telling the buyer on success (an assumption made, an old term mapped to a new one).
+with a sentence the bot can say to the buyer (a ``Msg``: English as a string, any language
+through ``localize``). ``notes`` are extra sentences worth telling the buyer on success (an
+assumption made, an old term mapped to a new one).
 """
 
 from __future__ import annotations

@@ -166,7 +166,7 @@ def test_destinations(text: str, country: str, place: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("text", "suggestion"),
-    [("Hamburgh", "Hamburg"), ("Sidney", "Sydney"), ("Roterdam", "Rotterdam")],
+    [("Hamburgh", "Hamburg"), ("Sydnee", "Sydney"), ("Rotterdamm", "Rotterdam")],
 )
 def test_unknown_destination_suggests(text: str, suggestion: str) -> None:
     result = parse_destination(text)

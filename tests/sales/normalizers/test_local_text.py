@@ -1,0 +1,86 @@
+"""Values inside messages written the buyer's way, and word edges that work for Chinese."""
+
+import re
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from sales.i18n import Msg, localize
+from sales.normalizers.countries import country_text
+from sales.normalizers.local_text import (
+    date_text,
+    human_date,
+    list_text,
+    number_text,
+    quoted_list,
+)
+from sales.normalizers.word_edges import alternatives, has_han, whole
+
+
+@pytest.mark.parametrize(
+    ("language", "written"),
+    [
+        ("en", "15 March 2027"),
+        ("de", "15. März 2027"),
+        ("es", "15 de marzo de 2027"),
+        ("fr", "15 mars 2027"),
+        ("pt", "15 de março de 2027"),
+        ("zh", "2027年3月15日"),
+    ],
+)
+def test_dates(language: str, written: str) -> None:
+    assert human_date(date(2027, 3, 15), language) == written
+    assert localize(date_text(date(2027, 3, 15)), language) == written
+
+
+def test_first_of_the_month_in_french() -> None:
+    assert human_date(date(2027, 3, 1), "fr") == "1er mars 2027"
+
+
+@pytest.mark.parametrize(
+    ("language", "written"),
+    [("en", "5,000"), ("de", "5.000"), ("fr", "5\u202f000"), ("zh", "5,000"), ("pt", "5.000")],
+)
+def test_numbers(language: str, written: str) -> None:
+    assert localize(number_text(Decimal(5000)), language) == written
+
+
+def test_values_read_as_english_and_render_inside_a_message() -> None:
+    message = Msg("validation.date.past", date=date_text(date(2020, 3, 15)))
+    assert message == "15 March 2020 is already in the past. By when do you need the goods?"
+    assert localize(message, "de").startswith("Der 15. März 2020 liegt")
+
+
+def test_lists_and_countries() -> None:
+    options = list_text([country_text("DE"), "Hamburg"])
+    assert options == "Germany or Hamburg"
+    assert localize(options, "es") == "Alemania o Hamburg"
+    assert localize(options, "zh") == "德国或Hamburg"
+
+
+def test_quoted_lists_use_each_languages_quotation_marks() -> None:
+    names = quoted_list(["XYZ", "ABC"])
+    assert names == "“XYZ”, “ABC”"
+    assert localize(names, "de") == "„XYZ“, „ABC“"
+    assert localize(names, "zh") == "“XYZ”、“ABC”"
+
+
+@pytest.mark.parametrize(
+    ("word", "text", "found"),
+    [
+        ("CE", "需要CE和RoHS认证", True),
+        ("CE", "CERTIFIED", False),
+        ("面板灯", "600x600 40W面板灯，发往汉堡", True),
+        ("panel", "panels", False),
+        ("panel", "LED-panel 40W", True),
+    ],
+)
+def test_whole_words_with_and_without_spaces(word: str, text: str, found: bool) -> None:
+    assert bool(re.search(whole(word), text)) is found
+
+
+def test_alternatives_prefer_the_longest_word() -> None:
+    match = re.search(alternatives(["印度", "印度尼西亚"]), "运往印度尼西亚")
+    assert match is not None and match.group(0) == "印度尼西亚"
+    assert has_han("Hamburg 汉堡") and not has_han("Hamburg")
