@@ -6,8 +6,12 @@ command line, keeps it out of `ps` listings.
 
 import os
 import sys
+from pathlib import Path
 
-from rasa.__main__ import main
+# The project root: the engine imports bot.catalog_nlg and the message catalog in sales/i18n.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from rasa.__main__ import main  # noqa: E402
 
 if __name__ == "__main__":
     token = os.environ.get("RASA_AUTH_TOKEN")
