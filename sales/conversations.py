@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from sales.i18n import language_of
+from sales.i18n.session_language import Choice, Source
 from sales.models import ChatMessage, ChatMode, ChatSession, Role
 
 
@@ -35,7 +37,8 @@ async def create_session(
         id=uuid.uuid4().hex,
         token_hash=_hash(token),
         locale=locale,
-        language=(locale or "").split("-")[0].lower() or None,
+        language=language_of(locale) if locale else None,
+        language_source=Source.LOCALE.value if locale else None,
         page_url=page_url,
         mode=ChatMode.BOT.value,
         last_seq=0,
@@ -43,6 +46,12 @@ async def create_session(
     db.add(session)
     await db.commit()
     return session, token
+
+
+def set_language(session: ChatSession, choice: Choice) -> None:
+    """The session speaks ``choice.language`` from now on (the caller commits)."""
+    session.language = choice.language
+    session.language_source = choice.source.value
 
 
 async def authenticate(db: AsyncSession, session_id: str, token: str | None) -> ChatSession:

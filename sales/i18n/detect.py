@@ -1,0 +1,143 @@
+"""Which supported language a buyer writes in (lingua, offline), and explicit language requests."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from lingua import Language, LanguageDetector, LanguageDetectorBuilder
+
+from sales.i18n.catalog import LANGUAGES
+
+_LINGUA = {
+    "en": Language.ENGLISH,
+    "zh": Language.CHINESE,
+    "es": Language.SPANISH,
+    "de": Language.GERMAN,
+    "pt": Language.PORTUGUESE,
+    "fr": Language.FRENCH,
+}
+_CODES = {lang: code for code, lang in _LINGUA.items()}
+# Han characters: Chinese is the only supported language written with them.
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LETTERS = re.compile(r"[^\W\d_]+")
+# Below this many letters (outside Chinese) a message says too little: "ok", "CIF", "5000 pcs".
+MIN_LETTERS = 12
+MIN_CONFIDENCE = 0.6
+
+
+@cache
+def _detector() -> LanguageDetector:
+    languages = [_LINGUA[code] for code in LANGUAGES]
+    return (
+        LanguageDetectorBuilder.from_languages(*languages).with_preloaded_language_models().build()
+    )
+
+
+def warm() -> None:
+    """Load the detector's language models now (once per process)."""
+    _detector()
+
+
+def detect(text: str) -> str | None:
+    """The language of a buyer message, or None when the message is too short to tell."""
+    if len(_HAN.findall(text)) >= 2:
+        return "zh"
+    words = [w for w in _LETTERS.findall(text) if not _HAN.search(w)]
+    if sum(len(w) for w in words) < MIN_LETTERS or len(words) < 2:
+        return None
+    values = _detector().compute_language_confidence_values(" ".join(words))
+    if not values or values[0].value < MIN_CONFIDENCE:
+        return None
+    return _CODES.get(values[0].language)
+
+
+# "Can we speak English?", "¿podemos hablar en español?", "auf Deutsch bitte", "请说中文".
+_LANGUAGE_NAMES: dict[str, tuple[str, ...]] = {
+    "en": ("english", "inglés", "ingles", "englisch", "inglês", "anglais", "英文", "英语"),
+    "zh": (
+        "chinese",
+        "mandarin",
+        "chino",
+        "chinesisch",
+        "chinês",
+        "chinois",
+        "中文",
+        "汉语",
+        "普通话",
+    ),
+    "es": (
+        "spanish",
+        "español",
+        "espanol",
+        "castellano",
+        "spanisch",
+        "espanhol",
+        "espagnol",
+        "西班牙语",
+    ),
+    "de": ("german", "alemán", "aleman", "deutsch", "alemão", "allemand", "德语"),
+    "pt": (
+        "portuguese",
+        "portugués",
+        "portugues",
+        "portugiesisch",
+        "português",
+        "portugais",
+        "葡萄牙语",
+    ),
+    "fr": (
+        "french",
+        "francés",
+        "frances",
+        "französisch",
+        "francês",
+        "français",
+        "francais",
+        "法语",
+    ),
+}
+_SPEAK = re.compile(
+    r"\b(speak|talk|write|switch|change|reply|answer|continue|chat|hablar|hablas|habla|hablamos|"
+    r"escribir|cambiar|sprechen|sprichst|schreiben|wechseln|falar|fala|falamos|escrever|mudar|"
+    r"parler|parlez|parles|parlons|écrire|ecrire|changer)\b|说|讲|交流|切换|换成",
+    re.IGNORECASE,
+)
+# Words that may stand around a bare language name: "English please", "auf Deutsch bitte".
+_FILLER = re.compile(
+    r"\b(in|en|auf|em|na|please|pls|por|favor|bitte|s'il|vous|plaît|plait|merci|thanks|the|"
+    r"language|idioma|sprache|língua|lingua|langue)\b|请|用|吧|可以|吗|[\s\W\d_]",
+    re.IGNORECASE,
+)
+
+
+def _names_in(lowered: str) -> set[str]:
+    return {
+        code
+        for code, names in _LANGUAGE_NAMES.items()
+        for name in names
+        if (
+            name in lowered
+            if _HAN.search(name)
+            else re.search(rf"(?<!\w){re.escape(name)}(?!\w)", lowered)
+        )
+    }
+
+
+def _strip_names(lowered: str) -> str:
+    for names in _LANGUAGE_NAMES.values():
+        for name in names:
+            lowered = lowered.replace(name, " ")
+    return lowered
+
+
+def requested_language(text: str) -> str | None:
+    """The language a buyer explicitly asks for ("can we speak English?"), if any."""
+    lowered = text.casefold().strip()
+    if len(lowered) > 80:
+        return None
+    hits = _names_in(lowered)
+    if len(hits) != 1:
+        return None
+    bare = not _FILLER.sub("", _strip_names(lowered))
+    return hits.pop() if bare or _SPEAK.search(lowered) else None
