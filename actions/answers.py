@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -11,24 +12,32 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
+from actions.language import language as language_of_session
 from sales import knowledge_gaps
+from sales.i18n import DEFAULT_LANGUAGE, t
 from sales.rfq.extract import is_question
 
 log = logging.getLogger(__name__)
 
-NO_KNOWLEDGE = (
-    "I'm sorry, I can't answer that reliably right now. Our sales team will be glad to help: "
-    "leave your question with a quotation request or write to us by email."
-)
-
-
-PERSON_BUTTON = {"title": "Talk to a person", "payload": "/request_human"}
-# Shorter messages that nobody understood ("asdf", "hmm") are noise, not knowledge gaps.
+PERSON_PAYLOAD = "/request_human"
+# Shorter messages that nobody understood ("asdf", "hmm") are noise, not knowledge gaps;
+# Chinese is written without spaces, so there it is characters.
 MIN_GAP_WORDS = 3
+MIN_GAP_HAN = 4
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
-def _language(tracker: Tracker) -> str:
-    return (tracker.slots.get("language") or "en") if tracker.slots else "en"
+def worth_recording(question: str) -> bool:
+    """Whether an unanswered question says enough to be a knowledge gap."""
+    return len(question.split()) >= MIN_GAP_WORDS or len(_HAN.findall(question)) >= MIN_GAP_HAN
+
+
+def person_button(language: str) -> dict[str, str]:
+    """ "Talk to a person" in the buyer's language; the payload stays the intent."""
+    return {"title": t("handoff.person_button", language), "payload": PERSON_PAYLOAD}
+
+
+PERSON_BUTTON = person_button(DEFAULT_LANGUAGE)
 
 
 def in_form(tracker: Tracker) -> bool:
@@ -52,21 +61,22 @@ def with_product_in_hand(question: str, tracker: Tracker, kb: Any) -> str:
 async def answer_question(
     dispatcher: CollectingDispatcher, tracker: Tracker, question: str
 ) -> None:
-    """Answer from the knowledge base with its source; record a gap when unsure."""
+    """Answer from the knowledge base with its source, in the buyer's language; when unsure,
+    say so, offer a person and record the gap."""
     from knowledge.answers import answer
 
     rt = runtime.get()
+    language = language_of_session(tracker)
     if rt.kb is None:
-        dispatcher.utter_message(text=NO_KNOWLEDGE)
+        dispatcher.utter_message(text=t("answers.no_knowledge", language))
         return
-    language = _language(tracker)
     asked = with_product_in_hand(question, tracker, rt.kb)
     result = await asyncio.to_thread(answer, rt.kb, asked, language=language)
     if result.confident:
         dispatcher.utter_message(text=result.text)
         return
-    dispatcher.utter_message(text=result.text, buttons=[PERSON_BUTTON])
-    if len(question.split()) >= MIN_GAP_WORDS:
+    dispatcher.utter_message(text=result.text, buttons=[person_button(language)])
+    if worth_recording(question):
         best = result.hits[0] if result.hits else None
         async with rt.db.session() as db:
             await knowledge_gaps.record(

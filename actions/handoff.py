@@ -1,5 +1,5 @@
 """The buyer asks for a person (intent ``request_human``): the handoff goes through
-sales.handoff, which tells the buyer and the sales channel."""
+sales.handoff, which tells the buyer (in the chat session's language) and the sales channel."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
+from actions.language import language
 from sales import handoff
+from sales.i18n import t
 
 # What the form knows, for the rep's summary (slots that are not set are left out).
 SUMMARY_SLOTS = (
@@ -19,8 +21,6 @@ SUMMARY_SLOTS = (
     "destination_country", "destination_place", "incoterm", "required_by", "target_price",
     "requested_slot",
 )  # fmt: skip
-NO_CHAT = "Please write to our sales team by email; a colleague will answer you personally."
-ALREADY_ASKED = "A colleague from sales has already been asked to join; they will be with you soon."
 
 
 def summary_of(tracker: Tracker) -> dict[str, Any]:
@@ -48,10 +48,10 @@ async def hand_off(
                 db, session_id=tracker.sender_id, reason=reason, summary=summary_of(tracker)
             )
     except handoff.SessionGone:  # not a chat of the widget (a test conversation, say)
-        dispatcher.utter_message(text=NO_CHAT)
+        dispatcher.utter_message(text=t("handoff.no_chat", language(tracker)))
         return
     if not outcome.changed:
-        dispatcher.utter_message(text=ALREADY_ASKED)
+        dispatcher.utter_message(text=t("handoff.already_asked", language(tracker)))
 
 
 class ActionNegotiate(Action):

@@ -12,6 +12,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
+from actions.language import SLOT as LANGUAGE_SLOT
+from actions.language import language as session_language
+from sales.i18n import language_of, localize
+from sales.rfq.entities import fill_gaps
 from sales.rfq.extract import extract, is_question
 from sales.rfq.state import BUYER_SLOTS, DRAFT_SLOTS
 
@@ -32,6 +36,16 @@ def expecting(tracker: Tracker) -> str | None:
     return tracker.get_slot("requested_slot")
 
 
+def _language_events(tracker: Tracker, message: dict[str, Any]) -> list[dict[str, Any]]:
+    """The session language the app sent with the message, copied to the `language` slot."""
+    metadata = message.get("metadata") or {}
+    wanted = metadata.get("language") if isinstance(metadata, dict) else None
+    if not wanted:
+        return []
+    wanted = language_of(wanted)
+    return [] if tracker.get_slot(LANGUAGE_SLOT) == wanted else [SlotSet(LANGUAGE_SLOT, wanted)]
+
+
 class ActionExtractRfqFacts(Action):
     def name(self) -> str:
         return "action_extract_rfq_facts"
@@ -40,6 +54,18 @@ class ActionExtractRfqFacts(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         message = tracker.latest_message or {}
+        language = _language_events(tracker, message)
+        # this message's language: the one just set, else the session's
+        lang = language[0]["value"] if language else session_language(tracker)
+        return language + await self._facts(dispatcher, tracker, message, lang)
+
+    async def _facts(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        message: dict[str, Any],
+        lang: str,
+    ) -> list[dict[str, Any]]:
         intent = (message.get("intent") or {}).get("name")
         text = message.get("text") or ""
         if intent in NOT_FACTS or not text or text.startswith("/"):
@@ -62,13 +88,25 @@ class ActionExtractRfqFacts(Action):
             today=rt.today(),
             catalog=rt.kb,
         )
+        # the NLU's entities fill what the text reading did not find
+        await asyncio.to_thread(
+            fill_gaps,
+            found,
+            message.get("entities") or [],
+            text=text,
+            state=state,
+            expecting=expecting(tracker),
+            today=rt.today(),
+            catalog=rt.kb,
+        )
         events = [
             SlotSet(name, value) for name, value in found.slots.items() if state.get(name) != value
         ]
-        events.append(SlotSet("rfq_errors", found.errors or None))
+        # slots travel as JSON: the reasons are stored already in the buyer's language
+        events.append(SlotSet("rfq_errors", localize(found.errors, lang) or None))
         events.append(SlotSet("rfq_extracted_for", message_id))
         if found.slots and not state.get("rfq_id"):
             events.append(SlotSet("rfq_id", uuid.uuid4().hex))
         for note in found.notes:
-            dispatcher.utter_message(text=note)
+            dispatcher.utter_message(text=localize(note, lang))
         return events

@@ -14,17 +14,18 @@ from rasa_sdk.types import DomainDict
 
 from actions import runtime
 from actions.answers import answer_question
+from actions.language import language
 from actions.rfq_extract import NOT_FACTS, QUESTION, slot_state
 from sales import handoff
-from sales.normalizers import human_date
+from sales.i18n import localize, t
 from sales.rfq import rules
 from sales.rfq.extract import is_question
+from sales.rfq.formats import date_text, listed, number_text
 from sales.rfq.state import contact_line, missing, still_missing_with
 
 MAX_FAILURES = 3
 # Slots the extraction sets on every message; they are not facts of the RFQ.
 BOOKKEEPING = frozenset({"rfq_errors", "rfq_extracted_for", "rfq_id", "requested_slot"})
-NOT_UNDERSTOOD = "Sorry, I didn't catch that."
 PERSON = "request_human"
 
 
@@ -49,13 +50,12 @@ def answered_since_user_message(tracker: Tracker) -> bool:
     return False
 
 
-def _offer_person(dispatcher: CollectingDispatcher) -> None:
+def _offer_person(dispatcher: CollectingDispatcher, lang: str) -> None:
     dispatcher.utter_message(
-        text="This doesn't seem to work well in chat. Would you like a colleague from our sales "
-        "team to help you?",
+        text=t("rfq.offer_person", lang),
         buttons=[
-            {"title": "Talk to a person", "payload": "/request_human"},
-            {"title": "No, let's go on", "payload": "/deny"},
+            {"title": t("rfq.button.talk_to_person", lang), "payload": "/request_human"},
+            {"title": t("rfq.button.go_on", lang), "payload": "/deny"},
         ],
     )
 
@@ -91,11 +91,12 @@ class ValidateRfqForm(FormValidationAction):
             todo = missing(state)
             return [SlotSet("requested_slot", todo[0] if todo else None)]
         rt = runtime.get()
+        lang = language(tracker)
         changes: dict[str, Any] = {}
         if "items" in recent and rt.kb is not None:
-            changes.update(self._check_moq(state, dispatcher, rt.kb))
+            changes.update(self._check_moq(state, dispatcher, rt.kb, lang))
         if "required_by" in recent and state.get("required_by") and rt.kb is not None:
-            changes.update(self._check_date(state, dispatcher, rt.kb, rt.today()))
+            changes.update(self._check_date(state, dispatcher, rt.kb, rt.today(), lang))
         state.update(changes)
 
         requested = tracker.get_slot("requested_slot")
@@ -109,25 +110,28 @@ class ValidateRfqForm(FormValidationAction):
                 todo = missing(state)
                 return [SlotSet("requested_slot", todo[0] if todo else None)]
             if requested in errors or not facts:
-                dispatcher.utter_message(text=errors.get(requested) or NOT_UNDERSTOOD)
+                # the extraction stored its reasons already in the buyer's language
+                dispatcher.utter_message(
+                    text=errors.get(requested) or t("rfq.not_understood", lang)
+                )
                 failures = dict(tracker.get_slot("rfq_failures") or {})
                 failures[requested] = failures.get(requested, 0) + 1
                 changes["rfq_failures"] = failures
                 if failures[requested] == MAX_FAILURES:
-                    _offer_person(dispatcher)
+                    _offer_person(dispatcher, lang)
         todo = missing(state)
         events = [SlotSet(name, value) for name, value in changes.items()]
         return [*events, SlotSet("requested_slot", todo[0] if todo else None)]
 
     @staticmethod
     def _check_moq(
-        state: dict[str, Any], dispatcher: CollectingDispatcher, catalog: Any
+        state: dict[str, Any], dispatcher: CollectingDispatcher, catalog: Any, lang: str
     ) -> dict[str, Any]:
         items = list(state.get("items") or [])
         for item in items:
             reason = rules.below_moq(item, catalog)
             if reason:
-                dispatcher.utter_message(text=reason)
+                dispatcher.utter_message(text=localize(reason, lang))
                 items.remove(item)
                 pending = {k: item.get(k) for k in ("description", "sku", "category")}
                 return {"items": items, "product": pending}
@@ -135,7 +139,11 @@ class ValidateRfqForm(FormValidationAction):
 
     @staticmethod
     def _check_date(
-        state: dict[str, Any], dispatcher: CollectingDispatcher, catalog: Any, today: date
+        state: dict[str, Any],
+        dispatcher: CollectingDispatcher,
+        catalog: Any,
+        today: date,
+        lang: str,
     ) -> dict[str, Any]:
         wanted = date.fromisoformat(state["required_by"])
         earliest = rules.earliest_date(state.get("items") or [], catalog, today)
@@ -143,8 +151,13 @@ class ValidateRfqForm(FormValidationAction):
             return {}
         days = rules.lead_time_days(state.get("items") or [], catalog)
         dispatcher.utter_message(
-            text=f"{human_date(wanted)} is too soon: our production lead time is {days} days, so "
-            f"the earliest date we can have the goods ready is {human_date(earliest)}."
+            text=t(
+                "rfq.too_soon",
+                lang,
+                date=date_text(wanted, lang),
+                days=number_text(days, lang),
+                earliest=date_text(earliest, lang),
+            )
         )
         return {"required_by": None}
 
@@ -156,12 +169,13 @@ class ActionAskContactConfirmed(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        details = contact_line(slot_state(tracker))
+        lang = language(tracker)
+        details = contact_line(slot_state(tracker), lang)
         dispatcher.utter_message(
-            text=f"Shall I use the same contact details as before: {details}?",
+            text=t("rfq.reuse_contact", lang, details=details),
             buttons=[
-                {"title": "Yes", "payload": "yes"},
-                {"title": "No, new details", "payload": "no"},
+                {"title": t("rfq.button.same_contact", lang), "payload": "yes"},
+                {"title": t("rfq.button.new_contact", lang), "payload": "no"},
             ],
         )
         return []
@@ -174,43 +188,32 @@ class ActionAskQuantity(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        lang = language(tracker)
         product = tracker.get_slot("product") or {}
-        what = product.get("sku") or product.get("description") or "them"
-        dispatcher.utter_message(text=f"How many {what} do you need? (for example 5,000 pcs)")
+        what = product.get("sku") or product.get("description")
+        text = t("rfq.ask_quantity_of", lang, product=what) if what else t("rfq.ask_quantity", lang)
+        dispatcher.utter_message(text=text)
         return []
 
 
-# How each field is named inside a combined question.
-ASKED_AS = {
-    "destination": "where should the goods go (a port or city and the country)",
-    "required_by": "by when do you need them",
-    "incoterm": "which Incoterm (FOB, CIF, DDP...)",
-    "payment_terms": "which payment terms (T/T, L/C...)",
-    "sample_requested": "would you like samples first",
-    "contact_name": "your name",
-    "company": "your company",
-    "email": "your email",
-    "business_type": "what kind of business you are (importer, distributor, contractor...)",
-}
 CONTACT = ("contact_name", "company", "email", "business_type")
 
 
-def _listed(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
-def grouped_question(slot: str, state: dict[str, Any]) -> str | None:
+def grouped_question(slot: str, state: dict[str, Any], lang: str = "en") -> str | None:
     """One question for every missing field of ``slot``'s group, or None for a single one."""
     fields = still_missing_with(slot, state)
     if len(fields) < 2:
         return None
+    listed_fields = listed([t(f"rfq.asked_as.{f}", lang) for f in fields], lang)
     if slot in CONTACT:
         phone = state.get("phone") is None and not state.get("phone_declined")
-        extra = " (and a phone number if you like)" if phone else ""
-        listed = _listed([ASKED_AS[f] for f in fields])
-        return f"Who should we address the quotation to? Please give {listed}{extra}."
-    listed = _listed([ASKED_AS[f] for f in fields])
-    return listed[0].upper() + listed[1:] + "?"
+        key = "rfq.ask_contact_with_phone" if phone else "rfq.ask_contact"
+        return t(key, lang, fields=listed_fields)
+    return t("rfq.ask_group", lang, fields=_capitalised(listed_fields))
 
 
 class _AskGrouped(Action):
@@ -225,7 +228,7 @@ class _AskGrouped(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        text = grouped_question(self.slot, slot_state(tracker))
+        text = grouped_question(self.slot, slot_state(tracker), language(tracker))
         if text is None:
             dispatcher.utter_message(response=f"utter_ask_{self.slot}")
         else:

@@ -12,31 +12,20 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
+from actions.language import language
 from actions.rfq_extract import slot_state
+from sales.i18n import DEFAULT_LANGUAGE, catalog, localize, t
 from sales.rfq import submission
 from sales.rfq.state import DRAFT_SLOTS, summary
 
 log = logging.getLogger(__name__)
 
-SUMMARY_BUTTONS = [
-    {"title": "Confirm and send", "payload": "/affirm"},
-    {"title": "Change something", "payload": "/rfq_edit"},
-    {"title": "Cancel", "payload": "/stop"},
-]
-WHY = {
-    "product": "we want to quote the right model (a description is fine if you don't know it)",
-    "quantity": "prices depend on quantity tiers, and each product has a minimum order quantity",
-    "destination": "freight, duties and the certifications you need depend on the destination",
-    "incoterm": "it decides which costs and risks the quotation includes (FOB, CIF, DDP...)",
-    "required_by": "we check it against our production lead time before we promise anything",
-    "certifications": "each market needs its own marks (CE, UKCA, UL...)",
-    "payment_terms": "the payment terms are part of the offer and can change the price",
-    "sample_requested": "samples are made and shipped separately, before the order",
-    "business_type": "distributors, contractors and end users get different terms and support",
-    "company": "the quotation is addressed to your company",
-    "contact_name": "our sales engineer needs to know whom to contact",
-    "email": "we send the quotation there; we never share your address",
-}
+# Button titles by catalog key; the payloads are what the engine receives.
+SUMMARY_BUTTONS = (
+    ("rfq.button.confirm_and_send", "/affirm"),
+    ("rfq.button.change_something", "/rfq_edit"),
+    ("rfq.button.cancel", "/stop"),
+)
 
 
 def _reset_draft() -> list[dict[str, Any]]:
@@ -50,10 +39,10 @@ class ActionRfqSummary(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        dispatcher.utter_message(
-            text=summary(slot_state(tracker)) + "\n\nShall I send it to our sales team?",
-            buttons=SUMMARY_BUTTONS,
-        )
+        lang = language(tracker)
+        text = summary(slot_state(tracker), lang) + "\n\n" + t("rfq.summary.confirm", lang)
+        buttons = [{"title": t(key, lang), "payload": payload} for key, payload in SUMMARY_BUTTONS]
+        dispatcher.utter_message(text=text, buttons=buttons)
         return []
 
 
@@ -66,10 +55,7 @@ class ActionSubmitRfq(Action):
     ) -> list[dict[str, Any]]:
         state = slot_state(tracker)
         if not state.get("items") or not state.get("email"):
-            dispatcher.utter_message(
-                text="There is no complete request to send yet. Tell me what you need and I'll "
-                "prepare it."
-            )
+            dispatcher.utter_message(text=t("rfq.nothing_to_submit", language(tracker)))
             return []
         rt = runtime.get()
         result = await submission.submit(
@@ -100,14 +86,15 @@ class ActionAcceptQuote(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        lang = language(tracker)
         reference = tracker.get_slot("last_quote")
         if not reference:
-            dispatcher.utter_message(text="There is no quotation to accept in this conversation.")
+            dispatcher.utter_message(text=t("rfq.no_quote_to_accept", lang))
             return []
-        text = await submission.accept(
+        reply = await submission.accept(
             runtime.get().db, reference=reference, session_id=tracker.sender_id
         )
-        dispatcher.utter_message(text=text)
+        dispatcher.utter_message(text=localize(reply, lang))
         return []
 
 
@@ -118,15 +105,15 @@ class ActionQuotePdf(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        lang = language(tracker)
         reference = tracker.get_slot("last_quote")
         rt = runtime.get()
         if not reference or rt.pdf_link is None:
-            dispatcher.utter_message(
-                text="There is no quotation in this conversation yet; once it is ready I'll "
-                "give you its PDF."
-            )
+            dispatcher.utter_message(text=t("rfq.no_quote_yet", lang))
             return []
-        dispatcher.utter_message(text=f"Here is the PDF of {reference}: {rt.pdf_link(reference)}")
+        dispatcher.utter_message(
+            text=t("rfq.quote_pdf", lang, reference=reference, link=rt.pdf_link(reference))
+        )
         return []
 
 
@@ -147,8 +134,9 @@ class ActionExplainWhy(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        reason = WHY.get(tracker.get_slot("requested_slot") or "")
-        dispatcher.utter_message(
-            text=f"I ask because {reason}." if reason else "I only ask for what a quotation needs."
-        )
+        # rfq.why.<field> for the field being asked; no field or none we explain: the default
+        key = f"rfq.why.{tracker.get_slot('requested_slot')}"
+        if key not in catalog(DEFAULT_LANGUAGE):
+            key = "rfq.why_default"
+        dispatcher.utter_message(text=t(key, language(tracker)))
         return []

@@ -16,13 +16,15 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from babel import Locale
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sales import conversations, outbox
+from sales.i18n import DEFAULT_LANGUAGE, language_of, t
 from sales.models import (
     ChatMessage,
     ChatMode,
@@ -143,39 +145,97 @@ class Outcome:
 
 
 # -- texts ---------------------------------------------------------------------------------
+# The notes to the buyer are written into the transcript in the chat session's language
+# (messages in the catalog's ``handoff`` area; weekday names from babel).
+
+BABEL_LOCALES = {"zh": "zh_Hans_CN", "pt": "pt_BR"}
+# A person negotiates: the note says so before asking for a colleague.
+NEGOTIATING = frozenset({HandoffReason.NEGOTIATION, HandoffReason.PRICE_BELOW_FLOOR})
 
 
-def asked_text(hours: OfficeHours, now: datetime) -> str:
-    if hours.is_open(now):
-        return (
-            f"I've asked a colleague from {COMPANY} sales to join this chat; they will be with "
-            "you shortly. Your messages here will reach them."
-        )
-    return (
-        f"I've asked a colleague from {COMPANY} sales to join. Our sales team works "
-        f"{hours.spec} ({hours.tz.key} time), so they will answer "
-        f"{hours.describe_next_opening(now)}. You can leave your message here, and your phone "
-        "number if you'd like a call."
+def _days(language: str, width: str) -> Mapping[int, str]:
+    locale = Locale.parse(BABEL_LOCALES.get(language, language))
+    return locale.days["format"][width]
+
+
+def _day_runs(days: frozenset[int], language: str) -> str:
+    names = _days(language, "abbreviated")
+    runs: list[list[int]] = []
+    for day in sorted(days):
+        if runs and runs[-1][-1] == day - 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return "/".join(
+        names[run[0]]
+        if len(run) == 1
+        else t("handoff.day_range", language, first=names[run[0]], last=names[run[-1]])
+        for run in runs
     )
 
 
-def joined_text(rep_name: str) -> str:
-    return f"{rep_name} from {COMPANY} sales has joined the chat."
+def describe_hours(hours: OfficeHours, language: str | None) -> str:
+    """The office hours in the buyer's language: "Mon-Fri 08:30-17:30" (en),
+    "Mo.–Fr. 08:30–17:30 Uhr" (de)."""
+    lang = language_of(language)
+    return ", ".join(
+        t(
+            "handoff.hours_span",
+            lang,
+            days=_day_runs(span.days, lang),
+            start=f"{span.start:%H:%M}",
+            end=f"{span.end:%H:%M}",
+        )
+        for span in hours.spans
+    )
 
 
-BACK_TEXT = (
-    "The assistant is back. Thank you for talking with our sales team; let's carry on where we "
-    "left off."
-)
-TIMEOUT_TEXT = (
-    "I'm sorry, no colleague from sales is free right now. When and how may we call you back? "
-    "Please write your phone number (or email) and a convenient time, e.g. "
-    '"+49 40 1234567, tomorrow 10-12 CET".'
-)
-CALLBACK_TEXT = (
-    "Thank you! Our sales team will contact you as you asked. Meanwhile the assistant is back "
-    "and happy to help."
-)
+def describe_opening(hours: OfficeHours, now: datetime, language: str | None) -> str:
+    """When sales opens next, in the buyer's language: "tomorrow at 08:30 (Asia/Shanghai time;
+    00:30 UTC)", "morgen um 08:30 Uhr (Ortszeit Asia/Shanghai; 00:30 Uhr UTC)"."""
+    lang = language_of(language)
+    opening = hours.next_opening(now).astimezone(hours.tz)
+    local_now = now.astimezone(hours.tz)
+    time = f"{opening:%H:%M}"
+    if opening.date() == local_now.date():
+        when = t("handoff.today_at", lang, time=time)
+    elif opening.date() == (local_now + timedelta(days=1)).date():
+        when = t("handoff.tomorrow_at", lang, time=time)
+    else:
+        day = _days(lang, "wide")[opening.weekday()]
+        when = t("handoff.weekday_at", lang, day=day, time=time)
+    utc = opening.astimezone(UTC)
+    return t("handoff.opening", lang, when=when, zone=hours.tz.key, utc=f"{utc:%H:%M}")
+
+
+def asked_text(
+    hours: OfficeHours,
+    now: datetime,
+    language: str | None = DEFAULT_LANGUAGE,
+    reason: str | None = None,
+) -> str:
+    """The note that a colleague is asked to join (and, outside office hours, when sales
+    answers); a buyer who wants to negotiate hears first that a person agrees prices."""
+    if hours.is_open(now):
+        text = t("handoff.asked", language, company=COMPANY)
+    else:
+        text = t(
+            "handoff.asked_outside_hours",
+            language,
+            company=COMPANY,
+            hours=describe_hours(hours, language),
+            zone=hours.tz.key,
+            opening=describe_opening(hours, now, language),
+        )
+    if reason in NEGOTIATING:
+        text = t("handoff.negotiation", language, asked=text)
+    return text
+
+
+def joined_text(rep_name: str | None, language: str | None = DEFAULT_LANGUAGE) -> str:
+    if rep_name and rep_name.strip():
+        return t("handoff.joined", language, rep=rep_name.strip(), company=COMPANY)
+    return t("handoff.joined_unnamed", language, company=COMPANY)
 
 
 # -- helpers -------------------------------------------------------------------------------
@@ -320,7 +380,7 @@ async def request_handoff(
         ordering_key=f"chat:{session_id}",
         dedupe_key=f"{HANDOFF_TOPIC}:{handoff.id}",
     )
-    text = asked_text(hours, now)
+    text = asked_text(hours, now, session.language, str(reason))
     if not inside:
         handoff.summary = {**handoff.summary, "told_buyer": hours.describe_next_opening(now)}
     messages = await conversations.append(
@@ -375,7 +435,10 @@ async def take_over(
     handoff.rep_name = rep_name
     handoff.taken_at = now
     messages = await conversations.append(
-        db, session_id=session_id, role=Role.SYSTEM, texts=[(joined_text(rep_name), [])]
+        db,
+        session_id=session_id,
+        role=Role.SYSTEM,
+        texts=[(joined_text(rep_name, session.language), [])],
     )
     outcome = Outcome(session_id, ChatMode.AGENT.value, True, messages, handoff)
     log.info("handoff taken over")
@@ -389,7 +452,7 @@ async def hand_back(
     """Back to the bot: mode ``bot`` and a note to the buyer. The caller then lets the engine
     resume (it re-asks the open form question)."""
     now = now or utcnow()
-    await _session(db, session_id)
+    session = await _session(db, session_id)
     if not await _switch_mode(
         db, session_id, from_modes=[ChatMode.AGENT, ChatMode.WAITING_FOR_AGENT], to=ChatMode.BOT
     ):
@@ -400,7 +463,10 @@ async def hand_back(
         handoff.status = HandoffStatus.CLOSED.value
         handoff.closed_at = now
     messages = await conversations.append(
-        db, session_id=session_id, role=Role.SYSTEM, texts=[(BACK_TEXT, [])]
+        db,
+        session_id=session_id,
+        role=Role.SYSTEM,
+        texts=[(t("handoff.back", session.language), [])],
     )
     outcome = Outcome(session_id, ChatMode.BOT.value, True, messages, handoff)
     log.info("handoff handed back")
@@ -461,7 +527,10 @@ async def buyer_wrote(db: AsyncSession, *, session_id: str, text: str) -> Outcom
         )
         await _switch_mode(db, session_id, from_modes=[ChatMode.WAITING_FOR_AGENT], to=ChatMode.BOT)
         messages = await conversations.append(
-            db, session_id=session_id, role=Role.BOT, texts=[(CALLBACK_TEXT, [])]
+            db,
+            session_id=session_id,
+            role=Role.BOT,
+            texts=[(t("handoff.callback", session.language), [])],
         )
         outcome = Outcome(session_id, ChatMode.BOT.value, True, messages, handoff)
         await publish(outcome)
@@ -500,10 +569,13 @@ async def expire_waiting(
             ordering_key=f"chat:{session_id}",
             dedupe_key=f"{HANDOFF_UPDATE_TOPIC}:{handoff_id}:timed_out",
         )
-        messages = await conversations.append(
-            db, session_id=session_id, role=Role.BOT, texts=[(TIMEOUT_TEXT, [])]
-        )
         session = await _session(db, session_id)
+        messages = await conversations.append(
+            db,
+            session_id=session_id,
+            role=Role.BOT,
+            texts=[(t("handoff.timeout", session.language), [])],
+        )
         outcome = Outcome(session_id, session.mode, True, messages)
         outcomes.append(outcome)
         await publish(outcome)

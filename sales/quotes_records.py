@@ -11,9 +11,16 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from babel.dates import format_date
+from babel.numbers import format_currency
+
+from sales.i18n import DEFAULT_LANGUAGE, language_of, t
 from sales.models import Quote, QuoteStatus
 from sales.pricing.models import Charge, PricedQuote
 from sales.pricing.money import format_money, round_money
+
+# babel's locale for a supported language where the bare code is not the one we mean.
+BABEL_LOCALES = {"zh": "zh_Hans_CN", "pt": "pt_BR"}
 
 
 def amount_str(amount: Decimal, currency: str) -> str:
@@ -147,69 +154,6 @@ def to_record(quote: Quote) -> dict[str, Any]:
     }
 
 
-_TEXTS: dict[str, dict[str, str]] = {
-    "en": {
-        "offer": "Here is your quotation {ref}: {total} {terms}{estimate}, valid until {valid}.",
-        "lead": " Production lead time is about {lead} days.",
-        "estimate": " (duties and taxes estimated)",
-        "pending": (
-            "Thank you! Your quotation {ref} is being reviewed by our sales team, you'll hear "
-            "from us within one business day."
-        ),
-        "accepted": (
-            "Thank you for accepting quotation {ref} ({total} {terms}). Our sales team will "
-            "send you the proforma invoice shortly."
-        ),
-        "rejected": "Our sales team will get back to you personally about {inquiry}.",
-        "expired": "Quotation {ref} expired on {valid}; just ask and we'll send an updated one.",
-    },
-    "de": {
-        "offer": "Ihr Angebot {ref}: {total} {terms}{estimate}, gültig bis {valid}.",
-        "lead": " Die Produktionszeit beträgt ca. {lead} Tage.",
-        "estimate": " (Zölle und Steuern geschätzt)",
-        "pending": (
-            "Vielen Dank! Ihr Angebot {ref} wird von unserem Vertriebsteam geprüft, Sie hören "
-            "innerhalb eines Werktags von uns."
-        ),
-        "accepted": (
-            "Vielen Dank für die Annahme von Angebot {ref} ({total} {terms}). Unser "
-            "Vertriebsteam sendet Ihnen in Kürze die Proformarechnung."
-        ),
-        "rejected": "Unser Vertriebsteam meldet sich persönlich bei Ihnen zu {inquiry}.",
-        "expired": (
-            "Angebot {ref} ist am {valid} abgelaufen; gern senden wir Ihnen ein aktuelles Angebot."
-        ),
-    },
-    "es": {
-        "offer": "Su cotización {ref}: {total} {terms}{estimate}, válida hasta el {valid}.",
-        "lead": " El plazo de producción es de unos {lead} días.",
-        "estimate": " (aranceles e impuestos estimados)",
-        "pending": (
-            "¡Gracias! Nuestro equipo de ventas está revisando su cotización {ref}; tendrá "
-            "noticias nuestras en un día hábil."
-        ),
-        "accepted": (
-            "Gracias por aceptar la cotización {ref} ({total} {terms}). Nuestro equipo de "
-            "ventas le enviará la factura proforma en breve."
-        ),
-        "rejected": "Nuestro equipo de ventas le contactará personalmente sobre {inquiry}.",
-        "expired": "La cotización {ref} venció el {valid}; pídanos una cotización actualizada.",
-    },
-    "zh": {
-        "offer": "您的报价单 {ref}：{total}，{terms}{estimate}，有效期至 {valid}。",
-        "lead": "生产周期约 {lead} 天。",
-        "estimate": "（含预估关税和税费）",
-        "pending": (
-            "谢谢！您的报价单 {ref} 正在由我们的销售团队审核，我们将在一个工作日内回复您。"
-        ),
-        "accepted": (
-            "感谢您接受报价单 {ref}（{total}，{terms}）。我们的销售团队将尽快发送形式发票。"
-        ),
-        "rejected": "我们的销售团队将就 {inquiry} 与您单独联系。",
-        "expired": "报价单 {ref} 已于 {valid} 过期，请联系我们获取最新报价。",
-    },
-}
-
 _KIND_OF_STATUS = {
     QuoteStatus.DRAFT: "pending",
     QuoteStatus.PENDING_APPROVAL: "pending",
@@ -221,26 +165,49 @@ _KIND_OF_STATUS = {
 }
 
 
-def describe_for_buyer(quote: Quote, *, language: str | None = "en") -> str:
-    """A short chat text about ``quote`` in the buyer's language (en, de, es, zh; else en).
+def _money_text(amount: Decimal, currency: str, language: str) -> str:
+    """'USD 62,500.00' (en), 'USD 62.500,00' (de), 'USD 62 500,00' (fr): the ISO code first, as
+    B2B buyers read it, with the language's separators and the currency's minor unit."""
+    rounded = round_money(Decimal(amount), currency)
+    if language == DEFAULT_LANGUAGE:
+        return format_money(rounded, currency)
+    return format_currency(
+        rounded,
+        currency,
+        format="¤¤ #,##0.00",
+        locale=BABEL_LOCALES.get(language, language),
+        currency_digits=True,
+    )
+
+
+def _date_text(value: date, language: str) -> str:
+    """ISO in English (unambiguous in every market), else the language's long form:
+    '21. Dezember 2026', '2026年12月21日', '21 de diciembre de 2026'."""
+    if language == DEFAULT_LANGUAGE:
+        return value.isoformat()
+    return format_date(value, "long", locale=BABEL_LOCALES.get(language, language))
+
+
+def describe_for_buyer(quote: Quote, *, language: str | None = DEFAULT_LANGUAGE) -> str:
+    """A short chat text about ``quote`` in the buyer's language (the ``quotes`` area of the
+    message catalog; amounts and dates written the language's way).
 
     Needs ``quote.lines`` and ``charges`` loaded (and ``inquiry`` for a rejected quote).
     """
-    primary = (language or "en").replace("_", "-").split("-", 1)[0].lower()
-    texts = _TEXTS.get(primary, _TEXTS["en"])
+    lang = language_of(language)
     kind = _KIND_OF_STATUS[QuoteStatus(quote.status)]
     terms = " ".join(filter(None, (quote.incoterm, quote.place)))
     values = {
         "ref": quote.reference,
         # only the rejected text names the inquiry (the relationship may not be loaded)
         "inquiry": quote.inquiry.reference if kind == "rejected" else "",
-        "total": format_money(round_money(Decimal(quote.total), quote.currency), quote.currency),
+        "total": _money_text(quote.total, quote.currency, lang),
         "terms": terms,
-        "valid": quote.valid_until.isoformat(),
-        "estimate": texts["estimate"] if any(c.estimate for c in quote.charges) else "",
+        "valid": _date_text(quote.valid_until, lang),
+        "estimate": t("quotes.estimate", lang) if any(c.estimate for c in quote.charges) else "",
     }
-    text = texts[kind].format(**values)
+    text = t(f"quotes.{kind}", lang, **values)
     lead = max((line.lead_time_days or 0 for line in quote.lines), default=0)
     if kind == "offer" and lead:
-        text += texts["lead"].format(lead=lead)
+        text += t("quotes.lead", lang, lead=lead)
     return text

@@ -47,13 +47,15 @@ class EngineClient:
             limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
         )
 
-    async def send(self, sender: str, message: str) -> list[BotMessage]:
-        """One bot turn through Rasa's REST channel."""
+    async def send(
+        self, sender: str, message: str, *, language: str | None = None
+    ) -> list[BotMessage]:
+        """One bot turn through Rasa's REST channel; the session language goes as metadata."""
+        body: dict[str, Any] = {"sender": sender, "message": message}
+        if language:
+            body["metadata"] = {"language": language}
         try:
-            response = await self._client.post(
-                f"{self.base_url}/webhooks/rest/webhook",
-                json={"sender": sender, "message": message},
-            )
+            response = await self._client.post(f"{self.base_url}/webhooks/rest/webhook", json=body)
         except httpx.HTTPError as exc:
             raise EngineUnavailable(type(exc).__name__) from exc
         if response.status_code != 200:

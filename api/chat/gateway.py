@@ -14,14 +14,13 @@ from api.chat.engine import BotMessage, EngineClient, EngineUnavailable
 from api.chat.ratelimit import RateLimiter
 from sales import conversations, handoff
 from sales.db import Database
+from sales.i18n import session_language, t
 from sales.models import ChatMessage, ChatMode, ChatSession, Role
 
 log = logging.getLogger(__name__)
 
-ENGINE_DOWN_REPLY = (
-    "Sorry, our assistant is unavailable at the moment. Your message is saved and a person "
-    "from our sales team will follow up."
-)
+# The engine's intent for "can we speak English?": the new language goes with it as metadata.
+SWITCH_LANGUAGE = "/switch_language"
 
 
 class InvalidMessage(ValueError):
@@ -132,6 +131,18 @@ class ChatGateway:
                 current = await db.get(ChatSession, session.id, populate_existing=True)
                 mode = current.mode if current else session.mode
                 bot_has_it = mode == ChatMode.BOT.value
+                language = current.language if current else session.language
+                # only typed text says which language the buyer writes (payloads are canonical)
+                choice = (
+                    session_language.choose(language, current.language_source, shown)
+                    if current is not None and payload is None
+                    else None
+                )
+                if choice is not None:
+                    conversations.set_language(current, choice)
+                    language = choice.language
+                    if choice.requested:
+                        to_engine = SWITCH_LANGUAGE
                 if not bot_has_it:  # a person is asked for or has it: to the Slack thread
                     handoff.forward_buyer_message(db, session_id=session.id, text=shown)
                 (buyer_message,) = await conversations.append(
@@ -148,10 +159,10 @@ class ChatGateway:
                     outcome = await handoff.buyer_wrote(db, session_id=session.id, text=shown)
                 return Turn(messages=outcome.messages, mode=outcome.mode)
             try:
-                replies = await self.engine.send(session.id, to_engine)
+                replies = await self.engine.send(session.id, to_engine, language=language)
             except EngineUnavailable as exc:
                 log.warning("engine unavailable", extra={"reason": str(exc)})
-                raise EngineDown(ENGINE_DOWN_REPLY) from exc
+                raise EngineDown(t("core.engine_down", language)) from exc
             async with self.db.session() as db:
                 stored = await conversations.append(
                     db,

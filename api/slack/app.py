@@ -6,6 +6,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from fastapi import Request, Response
@@ -22,6 +24,7 @@ from api.slack.delivery import SlackDelivery
 from api.slack.desk import Desk
 from api.slack.engine import EngineIntents
 from api.slack.listeners import Context, register
+from sales import quote_links
 from sales.db import Database
 from sales.outbox_worker import OutboxWorker, RetryPolicy
 
@@ -84,6 +87,12 @@ def build_slack(
         gateway=gateway,
         approvers=Approvers(
             client, user_ids=settings.slack_approver_ids, group=settings.slack_approver_group
+        ),
+        pdf_link=partial(
+            quote_links.make_link,
+            settings.buyer_base_url,
+            ttl=timedelta(days=settings.quote_link_ttl_days),
+            secret=settings.quote_link_secret.get_secret_value(),
         ),
     )
     register(bolt, Context(db=db, desk=desk, approvals=approvals, kb=kb))

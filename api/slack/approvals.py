@@ -5,9 +5,11 @@ widget, and the Slack message is redrawn with who decided and when."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.chat.gateway import ChatGateway
 from api.slack import blocks
@@ -16,17 +18,17 @@ from api.slack.delivery import load_quote, quote_summary
 from api.slack.records import QuoteSummary
 from sales import conversations, inquiries, slack_threads
 from sales.db import Database
-from sales.models import Role, utcnow
+from sales.i18n import t
+from sales.models import ChatSession, Inquiry, Role, utcnow
+from sales.quotes_records import describe_for_buyer
 
 log = logging.getLogger(__name__)
 
-REJECTED_TEXT = (
-    "Our sales team has reviewed the quotation for your request {inquiry}. A colleague will "
-    "contact you shortly with an updated offer."
-)
-APPROVED_TEXT = (
-    "Good news: your quotation {quote} for request {inquiry} is approved and on its way."
-)
+
+async def buyer_language(db: AsyncSession, inquiry: Inquiry) -> str | None:
+    """The language of the buyer's chat (it may have changed since the inquiry was sent)."""
+    session = await db.get(ChatSession, inquiry.session_id) if inquiry.session_id else None
+    return (session.language if session else None) or inquiry.language
 
 
 class NotAllowed(PermissionError):
@@ -57,11 +59,13 @@ class QuoteApprovals:
         client: AsyncWebClient,
         gateway: ChatGateway,
         approvers: Approvers,
+        pdf_link: Callable[[str], str] | None = None,
     ) -> None:
         self.db = db
         self.client = client
         self.gateway = gateway
         self.approvers = approvers
+        self.pdf_link = pdf_link  # a signed link to a quote's PDF for the buyer
 
     async def check(self, user_id: str) -> None:
         if not await self.approvers.allowed(user_id):
@@ -92,30 +96,42 @@ class QuoteApprovals:
         return result
 
     async def _tell_buyer(self, decision: Decision) -> None:
+        """The buyer hears of the decision in the chat, in the chat session's language."""
         async with self.db.session() as db:
             inquiry = await inquiries.get(db, decision.quote.inquiry)
             if inquiry is None or inquiry.session_id is None:
                 return
+            language = await buyer_language(db, inquiry)
             if decision.decision == "approved":
-                text = APPROVED_TEXT.format(
-                    quote=decision.quote.reference, inquiry=inquiry.reference
-                )
-                loaded = await load_quote(db, decision.quote.reference)
-                try:
-                    from sales.quotes_records import describe_for_buyer
-
-                    if loaded is not None:
-                        text = describe_for_buyer(loaded[0], language=inquiry.language)
-                except Exception:
-                    log.exception("quote description for the buyer failed; a short note instead")
+                text = await self._approved_text(db, decision, inquiry, language)
                 role = Role.BOT
             else:
-                text = REJECTED_TEXT.format(inquiry=inquiry.reference)
+                text = t("quotes.rejected_by_rep", language, inquiry=inquiry.reference)
                 role = Role.SYSTEM
             messages = await conversations.append(
                 db, session_id=inquiry.session_id, role=role, texts=[(text, [])]
             )
         await self.gateway.publish(inquiry.session_id, messages)
+
+    async def _approved_text(
+        self, db: AsyncSession, decision: Decision, inquiry: Inquiry, language: str | None
+    ) -> str:
+        """The approved quote as the buyer's offer (total, terms, validity) and its PDF link."""
+        reference = decision.quote.reference
+        short = t("quotes.approved_short", language, quote=reference, inquiry=inquiry.reference)
+        loaded = await load_quote(db, reference)
+        if loaded is None:
+            return short
+        try:
+            offer = describe_for_buyer(loaded[0], language=language)
+            link = self.pdf_link(reference) if self.pdf_link is not None else None
+        except Exception:
+            log.exception("quote description for the buyer failed; a short note instead")
+            return short
+        text = f"{t('quotes.approved', language)}\n{offer}"
+        if link:
+            text += "\n" + t("quotes.pdf_line", language, link=link)
+        return text
 
     async def redraw(self, decision: Decision, *, channel: str, ts: str) -> None:
         """chat.update the message the decision was made on (and the quote's own message)."""

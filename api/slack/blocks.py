@@ -13,6 +13,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from babel import Locale
+
 from api.slack.ids import (
     REJECT_NOTE_ACTION,
     ActionId,
@@ -90,6 +92,15 @@ def money(amount: Decimal | None, currency: str | None) -> str:
     if amount is None or not currency:
         return "–"
     return f"{currency} {amount:,.2f}"
+
+
+def language_label(code: str | None) -> str:
+    """The buyer's language for the rep: "Spanish (es)", "Chinese (zh)"; "–" when unknown."""
+    if not code:
+        return "–"
+    primary = code.replace("_", "-").split("-")[0].lower()
+    name = Locale.parse("en").languages.get(primary)
+    return f"{name} ({escape(primary)})" if name else escape(code)
 
 
 def _qty(value: Any) -> str:
@@ -182,6 +193,7 @@ def inquiry_message(record: dict[str, Any], quote: QuoteSummary | None = None) -
                 ("Country", escape(buyer.get("country")) or "–"),
                 ("Value", value_text),
                 ("Lead score", f"{score}/100" if score is not None else "–"),
+                ("Language", language_label(record.get("language"))),
                 (
                     "Destination",
                     escape(
@@ -380,7 +392,12 @@ def reject_modal(ref: QuoteRef) -> Block:
 
 
 def handoff_message(
-    *, session_id: str, reason: str, summary: dict[str, Any], outside_hours: str | None = None
+    *,
+    session_id: str,
+    reason: str,
+    summary: dict[str, Any],
+    outside_hours: str | None = None,
+    language: str | None = None,
 ) -> Message:
     who = escape(summary.get("who")) or "A buyer"
     wants = escape(summary.get("wants")) or "–"
@@ -395,7 +412,9 @@ def handoff_message(
     )
     blocks: list[Block] = [
         _section(f":raising_hand: *{who} would like to talk to a person*"),
-        _fields([("Why", escape(reason)), ("Wants", wants)]),
+        _fields(
+            [("Why", escape(reason)), ("Wants", wants), ("Language", language_label(language))]
+        ),
         _section(f"*Known so far*\n{known}"),
         _section(f"*Last turns*\n{turns}"),
     ]

@@ -23,7 +23,7 @@ from api.slack.records import QuoteSummary
 from sales import handoff as handoffs
 from sales import inquiries, slack_threads
 from sales.db import Database
-from sales.models import Handoff, Inquiry, Quote
+from sales.models import ChatSession, Handoff, Inquiry, Quote
 from sales.outbox_worker import Delivery, Handler, Permanent
 
 log = logging.getLogger(__name__)
@@ -180,6 +180,7 @@ class SlackDelivery:
     async def handoff(self, row: Delivery) -> Posted:
         async with self.db.session() as db:
             handoff = await db.get(Handoff, int(row.payload.get("handoff_id") or 0))
+            session = await db.get(ChatSession, handoff.session_id) if handoff else None
         if handoff is None:
             raise Permanent("no such handoff")
         summary = dict(handoff.summary or {})
@@ -188,6 +189,7 @@ class SlackDelivery:
             reason=handoffs.reason_text(handoff.reason),
             summary=summary,
             outside_hours=summary.get("told_buyer"),
+            language=session.language if session else None,
         )
         return await self._in_session_thread(
             handoff.session_id, message, kind="handoff", ref=str(handoff.id), broadcast=True

@@ -80,8 +80,6 @@
       agent: "{name}, sales team",
       teamMember: "A member of our sales team",
       notice: "Notice",
-      joined: "{name} has joined the chat.",
-      left: "{name} has left the chat. The assistant will continue.",
       waiting: "Waiting for a member of our sales team to join…",
       online: "Online",
       withAgent: "You are chatting with {name}",
@@ -117,8 +115,6 @@
       agent: "{name}（销售团队）",
       teamMember: "销售团队成员",
       notice: "通知",
-      joined: "{name} 已加入对话。",
-      left: "{name} 已离开对话，将由助手继续为您服务。",
       waiting: "正在等待销售人员加入…",
       online: "在线",
       withAgent: "正在与 {name} 对话",
@@ -155,8 +151,6 @@
       agent: "{name}, equipo de ventas",
       teamMember: "Un miembro de nuestro equipo de ventas",
       notice: "Aviso",
-      joined: "{name} se ha unido al chat.",
-      left: "{name} ha salido del chat. El asistente continuará.",
       waiting: "Esperando a que se una alguien de nuestro equipo de ventas…",
       online: "En línea",
       withAgent: "Está hablando con {name}",
@@ -193,8 +187,6 @@
       agent: "{name}, Vertriebsteam",
       teamMember: "Ein Mitglied unseres Vertriebsteams",
       notice: "Hinweis",
-      joined: "{name} ist dem Chat beigetreten.",
-      left: "{name} hat den Chat verlassen. Der Assistent übernimmt wieder.",
       waiting: "Wir warten auf ein Mitglied unseres Vertriebsteams…",
       online: "Online",
       withAgent: "Sie chatten mit {name}",
@@ -231,8 +223,6 @@
       agent: "{name}, equipe de vendas",
       teamMember: "Um membro da nossa equipe de vendas",
       notice: "Aviso",
-      joined: "{name} entrou no chat.",
-      left: "{name} saiu do chat. O assistente continuará.",
       waiting: "Aguardando um membro da nossa equipe de vendas…",
       online: "Online",
       withAgent: "Você está conversando com {name}",
@@ -269,8 +259,6 @@
       agent: "{name}, équipe commerciale",
       teamMember: "Un membre de notre équipe commerciale",
       notice: "Information",
-      joined: "{name} a rejoint la conversation.",
-      left: "{name} a quitté la conversation. L’assistant prend le relais.",
       waiting: "En attente d’un membre de notre équipe commerciale…",
       online: "En ligne",
       withAgent: "Vous discutez avec {name}",
@@ -1012,15 +1000,11 @@ textarea:focus-visible { outline: 2px solid var(--accent); outline-offset: 0; bo
     );
   }
 
-  function setMode(mode, { live = true } = {}) {
+  function setMode(mode) {
     if (!["bot", "waiting_for_agent", "agent"].includes(mode) || mode === state.mode) return;
-    const previous = state.mode;
     state.mode = mode;
-    if (live) {
-      if (mode === "waiting_for_agent") notice(t("waiting"));
-      else if (mode === "agent") notice(t("joined", { name: state.agentName || t("teamMember") }));
-      else if (previous === "agent") notice(t("left", { name: state.agentName || t("teamMember") }));
-    }
+    // the server's own message says who joined or left, in the buyer's language: the mode
+    // shows in the subtitle only (a notice here would say it twice)
     updateSubtitle();
     updateTyping();
   }
@@ -1189,7 +1173,7 @@ textarea:focus-visible { outline: 2px solid var(--accent); outline-offset: 0; bo
           addMessage(message, { live });
           if (message.seq > state.syncedSeq) state.syncedSeq = message.seq;
         }
-        if (body.mode) setMode(body.mode, { live });
+        if (body.mode) setMode(body.mode);
         state.loaded = true;
       } catch (error) {
         if (error instanceof ApiError && (error.status === 401 || error.status === 404)) {

@@ -8,6 +8,13 @@ certifications, payment terms, prices, contact details) and hands each to the no
 
 When the bot has just asked for one field (``expecting``), the whole message is first read as
 that field's answer ("Hamburg", "yes", "end of April").
+
+Buyers write in English, Chinese, Spanish, German, Portuguese and French: "Necesitamos 5.000
+paneles 600x600 40W para Hamburgo, CIF, con CE y RoHS, antes del 15 de marzo de 2027" and
+"我们需要5000个600x600 40W面板灯，发往汉堡，CIF，需要CE和RoHS认证，2027年3月15日前交货" fill the
+same facts. Chinese has no spaces, so words are found with the edges of
+`sales.normalizers.word_edges` rather than ``\b``. Sentences for the buyer are ``Msg`` of the
+catalog's ``validation`` area.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from typing import Any
 
 import phonenumbers
 
+from sales.i18n import Msg
 from sales.normalizers import (
     parse_business_type,
     parse_certifications,
@@ -36,9 +44,12 @@ from sales.normalizers import (
     parse_required_by,
     parse_yes_no,
 )
-from sales.normalizers._text import clean
+from sales.normalizers._text import clean, fold, fold_chars
 from sales.normalizers.countries import find_places
+from sales.normalizers.incoterms import TERM_PATTERN
+from sales.normalizers.numbers import CHINESE_NUMERALS, number_words_pattern
 from sales.normalizers.result import Parsed
+from sales.normalizers.word_edges import END, HAN, START, alternatives, has_han
 from sales.rfq.products import CATEGORY_WORDS, Catalog, match_product
 from sales.rfq.state import BUYER_SLOTS
 
@@ -51,136 +62,235 @@ _NUMBER_WORD = (
     r"forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand)"
 )
 _NUMBER_WORDS = rf"\b(?:a\s+)?{_NUMBER_WORD}(?:[\s-]+(?:and\s+)?{_NUMBER_WORD})*\b"
-_UNIT_WORDS = (
-    r"pcs|pc|pieces|piece|units|unit|nos|ea|sets|set|kits|kit|pairs|pair|meters|metres|meter|"
-    r"metre|m|kgs|kg|kilos|tons|tonnes|t|cartons|carton|ctns|boxes|pallets|pallet|"
-    r"containers|container|x\s*40\s*hq|x\s*40\s*gp|x\s*20\s*gp|x\s*[24]0\s*(?:ft|'|’)(?:\s*containers?)?|"
-    r"40hq|40gp|20gp|fcl|"
-    r"piezas|unidades|stück|stk|个|件|套|只|台"
+# "五千", "两万", "1.2万", "二十": Chinese numerals (with a multiplier, or two numerals at least:
+# "一个报价" is "a quotation"), read by the quantity normaliser. Possessive and bounded, so that
+# a long run of numerals costs no backtracking.
+_CHINESE_NUMBER = (
+    rf"(?:\d+(?:\.\d+)?)?(?=[{CHINESE_NUMERALS}]{{2}}|[十百千万亿])[{CHINESE_NUMERALS}]{{1,16}}+"
 )
+_LATIN_UNITS = tuple(fold(u) for u in (
+    "pcs", "pc", "pieces", "piece", "units", "unit", "nos", "ea", "sets", "set", "kits", "kit",
+    "pairs", "pair", "meters", "metres", "meter", "metre", "m", "kgs", "kg", "kilos", "tons",
+    "tonnes", "t", "cartons", "carton", "ctns", "boxes", "pallets", "pallet", "containers",
+    "container", "40hq", "40gp", "20gp", "fcl",
+    "piezas", "pieza", "unidades", "juegos", "juego", "cajas", "palés", "palets",
+    "contenedores", "stück", "stücke", "stk", "stk.", "einheiten", "sätze", "satz", "kartons",
+    "paletten", "pièces", "pièce", "unités", "lots", "paires", "palettes", "conteneurs",
+    "peças", "peça", "pçs", "conjuntos", "jogos", "pares", "caixas", "paletes", "contêineres",
+))  # fmt: skip
+_HAN_UNITS = ("个", "件", "套", "只", "支", "片", "盏", "台", "对", "箱", "托", "柜", "米")
+_CONTAINER_UNITS = r"x\s*40\s*hq|x\s*40\s*gp|x\s*20\s*gp|x\s*[24]0\s*(?:ft|'|’)(?:\s*containers?)?"
+_UNIT_WORDS = rf"{_CONTAINER_UNITS}|{alternatives(_LATIN_UNITS)}|{'|'.join(_HAN_UNITS)}"
+_GENERIC_NOUNS = (
+    "lights", "light", "lamps", "lamp", "fixtures", "fixture", "luminaires", "luminaire",
+    "luces", "lamparas", "luminarias", "leuchten", "lampen", "lampes", "luminarias",
+    "lampadas", "灯具",
+)  # fmt: skip
+# Folded as the text they are searched in (``fold_chars``: "straßenleuchte" -> "strasenleuchte").
 _PRODUCT_NOUNS = sorted(
-    {w for words in CATEGORY_WORDS.values() for w in words}
-    | {
-        "lights",
-        "light",
-        "lamps",
-        "lamp",
-        "fixtures",
-        "fixture",
-        "luminaires",
-        "luminaire",
-    },
+    {fold_chars(w) for words in CATEGORY_WORDS.values() for w in words} | set(_GENERIC_NOUNS),
     key=len,
     reverse=True,
 )
-_NOUN_ALT = "|".join(re.escape(w) for w in _PRODUCT_NOUNS)
+_LATIN_NOUNS = [w for w in _PRODUCT_NOUNS if not has_han(w)]
+_HAN_NOUNS = [w for w in _PRODUCT_NOUNS if has_han(w)]
+_NOUN_ALT = "|".join(re.escape(w) for w in _LATIN_NOUNS)
 _MENTION_NOUNS = "|".join(
-    re.escape(w) for w in _PRODUCT_NOUNS if w not in ("t8", "t5", "spot", "spots")
+    re.escape(w) for w in _LATIN_NOUNS if w not in ("t8", "t5", "spot", "spots")
 )
+_HAN_NOUN_ALT = "|".join(re.escape(w) for w in _HAN_NOUNS)
 # A number that is a specification, not a count: 40W, 1200mm, 4000K, 230V, 600x600, 90%.
 _SPEC_AFTER_NUMBER = (
     r"(?!\s*(?:w|watts?|mm|cm|v|vac|lm|lumens?|°|%|ma|k\s*(?:\d|cct)"
     r"|x\s*\d+(?!\d)(?!\s*(?:hq|gp|ft|'|’)))(?![a-z]))"
 )
+# Quantities are found in folded text (no accents), so "Stück", "pièces" and "peças" are found
+# as "stuck", "pieces" and "pecas"; the words are taken from the original text by position.
 _QUANTITY = re.compile(
-    rf"(?<![\w.,<>=≤≥])(?P<num>(?:{_NUMBER})(?![\d])(?:\s*(?:k|K|千|万)(?![a-z]))?|{_NUMBER_WORDS})"
+    rf"(?<![.,<>=≤≥]){START}(?P<num>(?:{_NUMBER})(?![\d])"
+    rf"(?:\s*(?:k|tsd\.?|mil|mille|tausend)(?![a-z])|\s*[千万])?"
+    rf"|{_NUMBER_WORDS}|{number_words_pattern()}|{_CHINESE_NUMBER})"
     rf"{_SPEC_AFTER_NUMBER}\s*"
-    rf"(?:x\s*)?(?P<unit>(?:{_UNIT_WORDS})(?![\w])|(?:[\w-]+\s+){{0,5}}?(?:{_MENTION_NOUNS})(?![\w]))",
+    rf"(?:x\s*)?(?P<unit>(?:{_UNIT_WORDS})"
+    rf"|(?:[\w-]+\s+){{0,5}}?(?:{_MENTION_NOUNS}){END}|(?:{_HAN_NOUN_ALT}))",
     re.I,
 )
-# Words that are not part of a product's name ("we'd like 2000 T8 tubes").
+# Words that are not part of a product's name ("we'd like 2000 T8 tubes"), in folded form.
 _NOT_PRODUCT_WORDS = (
     r"of|for|and|with|the|a|an|to|by|in|at|our|your|we|i|you|like|need|want|would|looking|please|"
     r"quote|buy|order|get|require|some|any|pcs|pieces|units|also|add|too|more|about|around|price|"
-    r"prices|best|send|me|us|is|are|it|them|these|those|remove|delete|drop|cancel|without|change"
+    r"prices|best|send|me|us|is|are|it|them|these|those|remove|delete|drop|cancel|without|change|"
+    r"de|del|la|las|el|los|un|una|unos|unas|y|con|para|por|necesitamos|necesito|queremos|"
+    r"quisieramos|cotizar|cotizacion|comprar|piezas|unidades|tambien|sin|"
+    r"der|die|das|den|dem|ein|eine|einen|und|mit|fur|wir|ich|benotigen|brauchen|mochten|suchen|"
+    r"angebot|stuck|stk|einheiten|auch|ohne|nach|"
+    r"le|les|des|du|une|et|avec|pour|nous|avons|besoin|voudrions|souhaitons|cherchons|devis|"
+    r"pieces|unites|aussi|sans|"
+    r"o|os|as|um|uma|e|com|precisamos|preciso|gostariamos|cotacao|orcamento|pecas|tambem|sem"
+)
+_NOT_PRODUCT_START = (
+    rf"(?!(?:{_NOT_PRODUCT_WORDS})\b)(?!{_NUMBER_WORDS})(?!{number_words_pattern()})"
 )
 _MENTION = re.compile(
-    rf"\b(?P<phrase>(?:(?!(?:{_NOT_PRODUCT_WORDS})\b)(?=[\w×*/.+-]*[^\W\d_])[\w×*/.+-]+\s+){{0,5}}"
+    rf"\b(?P<phrase>(?:{_NOT_PRODUCT_START}(?=[\w×*/.+-]*[^\W\d_])[\w×*/.+-]+\s+){{0,5}}"
     rf"(?:{_MENTION_NOUNS}))(?![\w])",
     re.I,
 )
-_INCOTERM = re.compile(
-    r"\b(EXW|FCA|CPT|CIP|DAP|DPU|DDP|FAS|FOB|CFR|CIF|CNF|C&F|DAT|DDU)\b"
-    r"|\b(ex[- ]?works|free on board|free carrier|cost,? insurance and freight|cost and freight"
-    r"|delivered duty paid|delivered at place|carriage paid to|carriage and insurance paid to)\b",
-    re.I,
+# Chinese product words: the spec tokens written right before them ("600x600 40W面板灯").
+_HAN_MENTION = re.compile(
+    rf"(?P<phrase>(?:(?<![A-Za-z0-9×*/.+-])(?=[A-Za-z0-9×*/.+-]*[A-Za-z])[A-Za-z0-9×*/.+-]+\s*)"
+    rf"{{0,4}}(?:{_HAN_NOUN_ALT}))"
 )
 _ORIGIN_TERMS = frozenset({"EXW", "FCA", "FAS", "FOB"})
+# Where the place after an Incoterm ends: "CIF Hamburgo con CE", "FOB 深圳 需要".
+_INCOTERM_WINDOW_END = re.compile(
+    rf"{START}(?:with|by|and|for|payment|please|con|y|antes|hasta|pago|mit|und|bis|zahlung"
+    rf"|avec|et|avant|paiement|com|e|ate|pagamento){END}|需要|和|付款|交货",
+    re.I,
+)
 _MONTHS = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+# Month names in Spanish, German, French and Portuguese (folded: "marz", "fevrier", "marco").
+_OTHER_MONTHS = (
+    r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre"
+    r"|diciembre|januar|februar|marz|april|mai|juni|juli|august|september|oktober|november"
+    r"|dezember|janvier|fevrier|mars|avril|juin|juillet|aout|septembre|octobre|novembre"
+    r"|decembre|janeiro|fevereiro|marco|maio|junho|julho|setembro|outubro|dezembro"
+)
+_OTHER_QUALIFIERS = (
+    r"principios de|inicios de|comienzos de|mediados de|finales de|fines de|fin de|anfang"
+    r"|mitte|ende|debut|fin|mi-|fin d'|inicio de|meados de|final de|fim de|comeco de"
 )
 _DATE = re.compile(
     rf"\b(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}"
     rf"|(?:(?:the\s+)?(?:end|beginning|start|mid|middle|early|late)[ -](?:of\s+)?)?"
     rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?)?(?:{_MONTHS})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?"
     rf"(?:,?\s+\d{{4}})?"
-    rf"|q[1-4]\s*\d{{4}}|h[12]\s*\d{{4}}"
+    rf"|(?:(?:{_OTHER_QUALIFIERS})\s*)?(?:\d{{1,2}}(?:\.|er|º|°)?\s+(?:de\s+)?)?"
+    rf"(?:{_OTHER_MONTHS})(?:\s+(?:de\s+|del\s+)?\d{{4}})?"
+    rf"|q[1-4]\s*\d{{4}}|h[12]\s*\d{{4}}|t[1-4]\s+\d{{4}}|[1-4]\.\s*quartal(?:\s+\d{{4}})?"
+    rf"|(?:primer|segundo|tercer|cuarto|premier|deuxieme|troisieme|quatrieme|primeiro"
+    rf"|terceiro|quarto)\s+(?:trimestre|semestre)(?:\s+(?:de\s+)?\d{{4}})?"
     rf"|(?:with)?in\s+\d+\s+(?:days|weeks|months)"
-    rf"|asap|as soon as possible)\b",
+    rf"|(?:en|dentro de|in|innerhalb von|dans|em|em ate)\s+\d+\s+"
+    rf"(?:dias|semanas|meses|tagen|wochen|monaten|jours|semaines|mois)"
+    rf"|asap|as soon as possible)\b"
+    rf"|(?:\d{{4}}\s*年\s*)?\d{{1,2}}\s*月(?:\s*\d{{1,2}}\s*[日号])?(?:初|上旬|中旬|下旬|底|末|中)?"
+    rf"|\d{{4}}\s*年(?:初|中|底|末)|(?:\d{{4}}\s*年)?第?[一二三四1-4]季度|[上下]半年"
+    rf"|\d+\s*(?:个)?\s*(?:天|周|星期|月)(?:之内|以内|内)",
     re.I,
 )
 _CERT = re.compile(
-    r"\b(CE|RoHS|REACH|UKCA|FCC|UL|cUL|ETL|cETL|DLC|DLC\s*premium|SAA|RCM|ERP|ErP|CB|ENEC|TUV|TÜV|"
-    r"SASO|INMETRO|PSE)\b",
+    rf"{START}(CE|RoHS|REACH|UKCA|FCC|UL|cUL|ETL|cETL|DLC|DLC\s*premium|SAA|RCM|ERP|ErP|CB|ENEC"
+    rf"|TUV|TÜV|SASO|INMETRO|PSE){END}",
     re.I,
 )
 _NO_CERTS = re.compile(
-    r"\b(no|none|not needed|no certifications?|don'?t need|not required)\b", re.I
+    rf"{START}(?:no|none|not needed|no certifications?|don'?t need|not required|ninguna|ninguno"
+    rf"|no necesitamos|no hace falta|sin certificacion|keine|nicht notig|nicht erforderlich"
+    rf"|aucune|aucun|pas besoin|pas necessaire|nenhuma|nenhum|nao precisa|sem certificacao)"
+    rf"{END}|不需要|无需|不用|没有要求",
+    re.I,
 )
 _PAYMENT = re.compile(
-    r"\b(L/?C|letter of credit|T/?T|telegraphic transfer|wire transfer|bank transfer|D/?P|D/?A"
-    r"|documents against (?:payment|acceptance)|open account|O/?A|net\s*\d+|escrow"
-    r"|trade assurance|paypal|deposit|in advance|prepayment)\b",
+    rf"{START}(?:L/?C|letter of credit|T/?T|telegraphic transfer|wire transfer|bank transfer"
+    rf"|D/?P|D/?A|documents against (?:payment|acceptance)|open account|O/?A|net\s*\d+|escrow"
+    rf"|trade assurance|paypal|deposit|in advance|prepayment|carta de credito|transferencia"
+    rf"|anticipo|pago anticipado|akkreditiv|uberweisung|anzahlung|vorkasse|vorauszahlung"
+    rf"|lettre de credit|credit documentaire|virement|acompte|paiement d'avance"
+    rf"|pagamento antecipado|adiantamento){END}|信用证|电汇|定金|订金|预付|付款交单|承兑交单",
     re.I,
 )
 _MONEY = re.compile(
-    r"(?:(?:US\$|USD|EUR|GBP|AUD|CAD|CNY|RMB|JPY|AED|\$|€|£|¥)\s?\d+(?:[.,]\d+)?"
-    r"|\d+(?:[.,]\d+)?\s?(?:USD|EUR|GBP|AUD|CAD|CNY|RMB|JPY|AED|dollars?|euros?|pounds?|\$|€|£))"
-    r"(?:\s*(?:/|per)\s*(?:pc|pcs|piece|unit|set))?",
+    r"(?:(?:US\$|USD|EUR|GBP|AUD|CAD|CNY|RMB|JPY|AED|BRL|R\$|\$|€|£|¥)\s?\d+(?:[.,]\d+)?"
+    r"|\d+(?:[.,]\d+)?\s?(?:USD|EUR|GBP|AUD|CAD|CNY|RMB|JPY|AED|BRL|dollars?|euros?|pounds?"
+    r"|d[oó]lares|reais|美元|欧元|元|人民币|\$|€|£))"
+    r"(?:\s*(?:/|per|por|pro|je|par|la|每)\s*(?:pc|pcs|piece|unit|set|pieza|unidad|st[uü]ck"
+    r"|stk|pi[eè]ce|unit[eé]|pe[cç]a|unidade|个|件|只|套))?",
     re.I,
 )
-_SAMPLE = re.compile(r"\bsamples?\b|\bmuestras?\b|\bmuster\b|样品", re.I)
-_NEGATION = re.compile(r"\b(no|not|don'?t|do not|without|skip|none)\b", re.I)
+_SAMPLE = re.compile(
+    rf"{START}(?:samples?|muestras?|muster|echantillons?|amostras?){END}|样品|样板",
+    re.I,
+)
+_NEGATION = re.compile(
+    rf"{START}(?:no|not|don'?t|do not|without|skip|none|sin|ohne|kein|keine|keinen|nicht|sans"
+    rf"|pas de|sem|nao){END}|{START}pas d'|不|无需|免",
+    re.I,
+)
 _BUSINESS = re.compile(
-    r"\b(importers?|distributors?|wholesalers?|wholesale|retailers?|retail|contractors?|installers?"
-    r"|integrators?|end[- ]users?|for our own (?:use|warehouse|factory|building)|own use)\b",
+    rf"{START}(?:importers?|distributors?|wholesalers?|wholesale|retailers?|retail|contractors?"
+    rf"|installers?|integrators?|end[- ]users?|for our own (?:use|warehouse|factory|building)"
+    rf"|own use|importador(?:es|a|as)?|distribuidor(?:es|a|as)?|mayoristas?|minoristas?"
+    rf"|contratistas?|instalador(?:es|a|as)?|usuarios? finale?s?|importeur(?:e)?|gros{{1,2}}handler"
+    rf"|einzelhandler|handler|installateur(?:e|s)?|elektroinstallateur(?:e)?|endkunden?"
+    rf"|importateurs?|distributeurs?|grossistes?|detaillants?|utilisateurs? finale?s?"
+    rf"|atacadistas?|varejistas?|empreiteir(?:o|a|os|as)|revendedor(?:es|a|as)?"
+    rf"|usuarios? finais|consumidor final){END}"
+    r"|进口商|经销商|分销商|代理商|批发商|零售商|承包商|工程商|集成商|终端用户|自用",
     re.I,
 )
 _COMPANY = re.compile(
     r"\b((?:[A-Z][\w&'.-]*\s+){0,5}[A-Z][\w&'.-]*\s+(?:GmbH(?: & Co\.? KG)?|AG|KG|Ltd\.?|Limited"
     r"|LLC|L\.L\.C\.|Inc\.?|Corp\.?|Corporation|S\.?A\.?|S\.?L\.?|S\.?r\.?l\.?|S\.?p\.?A\.?"
     r"|B\.?V\.?|N\.?V\.?|Pty\.? Ltd\.?|Co\.,? Ltd\.?|SARL|SAS|Oy|AB|A/S|ApS|PLC|LLP|Lda\.?"
-    r"|Ltda\.?|SpA|Sp\. z o\.o\.))(?![\w])"
+    r"|Ltda\.?|SpA|Sp\. z o\.o\.|S\.A\. de C\.V\.|S\.?A\.?S\.?|e\.K\.|UG|EIRELI|S\.?L\.?U\.?"
+    r"|Cía\.?))(?![\w])"
+    rf"|((?<![{HAN}])[{HAN}A-Za-z0-9（）()]{{2,30}}?(?:股份有限公司|有限责任公司|有限公司|集团))"
 )
 _NAME_INTRO = re.compile(
-    r"\b(?:[Mm]y name is|[Nn]ame:|[Tt]his is|I am|I'm|I’m)\s+"
+    r"\b(?:[Mm]y name is|[Nn]ame:|[Tt]his is|I am|I'm|I’m|[Mm]e llamo|[Mm]i nombre es|[Ss]oy"
+    r"|[Ii]ch bin|[Mm]ein Name ist|[Ii]ch heiße|[Jj]e m'appelle|[Jj]e m’appelle|[Mm]on nom est"
+    r"|[Mm]eu nome é|[Mm]e chamo|[Ss]ou o|[Ss]ou a)\s+"
     r"([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})"
+    rf"|(?:我叫|我的名字是|我名字叫)([{HAN}]{{2,4}}|[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){{0,2}})"
 )
 _ADD = re.compile(
-    r"\b(add|also|too|as well|plus|another|additionally|in addition|and also)\b", re.I
+    rf"{START}(?:add|also|too|as well|plus|another|additionally|in addition|and also|anadir"
+    rf"|agregar|anada|agregue|tambien|ademas|hinzufugen|zusatzlich|auch|noch|ajouter|ajoutez"
+    rf"|aussi|egalement|en plus|adicionar|adicione|acrescentar|tambem|alem disso){END}"
+    r"|再加|加上|另外|还要|也要|增加|追加",
+    re.I,
 )
 _REMOVE = re.compile(
-    r"\b(remove|delete|drop|take out|cancel the|no longer need|don'?t need the|do not need the"
-    r"|without the|forget the)\b",
+    rf"{START}(?:remove|delete|drop|take out|cancel the|no longer need|don'?t need the"
+    rf"|do not need the|without the|forget the|quitar|quite|quitad|eliminar|elimine|borrar"
+    rf"|ya no necesitamos|entfernen|entfernen sie|streichen|loschen|brauchen keine"
+    rf"|supprimer|supprimez|retirer|retirez|enlever|enlevez|remover|remova|tirar|tire"
+    rf"|excluir|exclua|nao precisamos mais){END}|删除|删掉|去掉|不要了|取消",
     re.I,
 )
 _CORRECTION = re.compile(
-    r"\b(actually|instead|change|rather|sorry|i meant|make it|correction|update)\b", re.I
+    rf"{START}(?:actually|instead|change|rather|sorry|i meant|make it|correction|update"
+    rf"|en realidad|mejor|cambiar|cambie|perdon|corrijo|mas bien|eigentlich|doch|lieber"
+    rf"|andern|korrektur|stattdessen|vielmehr|en fait|plutot|changer|changez|pardon|finalement"
+    rf"|corriger|na verdade|alias|mudar|mude|alterar|altere|corrigindo|desculpe){END}"
+    r"|改成|改为|其实|更正|修改|换成",
+    re.I,
 )
 
 
 _QUESTION_START = re.compile(
     r"^\s*(what|which|how|is|are|do|does|did|can|could|will|would|where|when|why|who|whose|"
-    r"tell me|explain|qu[eé]|cu[aá]l|c[oó]mo|d[oó]nde|cu[aá]ndo|tienen|hay|was|welche|wie|gibt|"
-    r"haben|ist|sind|kann|quel|quelle|est-ce|o que|qual|como|voc[eê]s)\b",
+    r"tell me|explain|qu[eé]|cu[aá]l|c[oó]mo|d[oó]nde|cu[aá]ndo|cu[aá]nto|tienen|hay|puede|"
+    r"pueden|was|welche|welcher|wie|gibt|haben|ist|sind|kann|k[oö]nnen|wo|wann|warum|quel|"
+    r"quelle|quels|est-ce|combien|pouvez|avez|o que|qual|quais|quanto|quando|onde|como|"
+    r"voc[eê]s|podem|t[eê]m)\b",
     re.I,
 )
+_HAN_QUESTION = re.compile(r"吗|呢|什么|多少|是否|能否|有没有|怎么|哪些|哪个|几")
 
 
 def is_question(text: str) -> bool:
     """A question rather than an answer ("is it flicker-free?" vs "lots of them")."""
-    return "?" in text or "？" in text or "吗" in text or bool(_QUESTION_START.match(text))
+    return (
+        "?" in text
+        or "？" in text
+        or bool(_HAN_QUESTION.search(text))
+        or bool(_QUESTION_START.match(text))
+    )
 
 
 @dataclass
@@ -247,10 +357,10 @@ def _direct(
             return
         if parsed.ok and parsed.value.asap:
             out.slots["required_by"] = _asap(state, today, catalog).isoformat()
-            out.notes.append("I've noted it as urgent: the earliest date we can make.")
+            out.notes.append(Msg("validation.reader.urgent"))
             return
     elif slot == "certifications":
-        if _NO_CERTS.search(text) and not _CERT.search(text):
+        if _NO_CERTS.search(fold_chars(text)) and not _CERT.search(text):
             out.slots["certifications"] = []
             return
         parsed = parse_certifications(text)
@@ -261,6 +371,7 @@ def _direct(
         parsed = parse_payment_terms(text)
         if parsed.ok:
             _set_payment(parsed.value, out)
+            out.notes.extend(parsed.notes)
             return
     elif slot == "sample_requested":
         parsed = parse_yes_no(text)
@@ -290,9 +401,7 @@ def _direct(
         if match.sku or match.category or len(text.split()) <= 8:
             out.slots["product"] = {"description": _product_words(text), "sku": match.sku}
             return
-        parsed = Parsed.failure(
-            "Which product do you mean? A model number or a short description is fine."
-        )
+        parsed = Parsed.failure(Msg("validation.reader.product_unclear"))
     else:
         return
     if parsed.error:
@@ -338,21 +447,23 @@ def _contact_block(slot: str, text: str, out: Extraction, state: Mapping[str, An
     for part in parts:
         if "@" in part:
             if not out.set("email", parse_email(_EMAIL.search(part).group(0))):  # type: ignore[union-attr]
-                out.errors["email"] = parse_email(part).error or "That email address looks wrong."
+                out.errors["email"] = parse_email(part).error or Msg(
+                    "validation.reader.email_wrong"
+                )
         elif sum(ch.isdigit() for ch in part) >= 6:
             region = (state.get("destination") or {}).get("country")
             phone = parse_phone(part, default_region=region)
             if not out.set("phone", phone) and slot == "phone":
-                out.errors["phone"] = phone.error or "That phone number looks wrong."
-        elif slot == "phone" and _NEGATION.search(part):
+                out.errors["phone"] = phone.error or Msg("validation.reader.phone_wrong")
+        elif slot == "phone" and _NEGATION.search(fold_chars(part)):
             out.slots["phone"] = None
             out.slots["phone_declined"] = True
-        elif _BUSINESS.search(part) and not _looks_like_a_name(part):
+        elif _BUSINESS.search(fold_chars(part)) and not _looks_like_a_name(part):
             continue  # "we're a distributor": read by the scan
         elif company := _COMPANY.search(part):
-            out.set("company", parse_company_name(company.group(1)))
+            out.set("company", parse_company_name(company.group(1) or company.group(2)))
             if intro := _NAME_INTRO.search(part[: company.start()]):
-                rest.append(intro.group(1))  # "I'm Aroha Ngata from Kiwi Lighting Ltd"
+                rest.append(intro.group(1) or intro.group(2))  # "I'm Aroha Ngata from Kiwi..."
         else:
             rest.append(part)
     # several parts come in the order asked (name, company); a single one answers the question
@@ -362,15 +473,16 @@ def _contact_block(slot: str, text: str, out: Extraction, state: Mapping[str, An
     for part, target in zip(rest, wanted, strict=False):
         parsed = parse_person_name(part) if target == "contact_name" else parse_company_name(part)
         if not out.set(target, parsed) and target == slot:
-            out.errors[slot] = parsed.error or "Sorry, I didn't get that."
+            out.errors[slot] = parsed.error or Msg("validation.reader.not_understood")
     if slot == "email" and "email" not in out.slots and "email" not in out.errors:
-        out.errors["email"] = parse_email(text).error or "That email address looks wrong."
+        out.errors["email"] = parse_email(text).error or Msg("validation.reader.email_wrong")
 
 
 # ---- facts anywhere in the message --------------------------------------------------------
 
 
 def _scan(text: str, out: Extraction, *, today: date, state: Mapping[str, Any]) -> None:
+    folded = fold_chars(text)  # same positions as text; lower case, no accents
     if "email" not in out.slots:
         for match in _EMAIL.finditer(text):
             if "." in match.group(0).split("@", 1)[1]:
@@ -381,9 +493,10 @@ def _scan(text: str, out: Extraction, *, today: date, state: Mapping[str, Any]) 
             out.set("phone", parse_phone(number.raw_string, default_region=region))
             break
     if "incoterm" not in out.slots:
-        for match in _INCOTERM.finditer(text):
+        for match in TERM_PATTERN.finditer(folded):
             window = text[match.start() : match.end() + 40].split(",")[0]
-            window = re.split(r"\b(with|by|and|for|payment|please)\b", window)[0]
+            if stop := _INCOTERM_WINDOW_END.search(fold_chars(window), match.end() - match.start()):
+                window = window[: stop.start()]
             parsed = parse_incoterm(window.strip())
             if parsed.ok and parsed.value:
                 _set_incoterm(parsed.value, out, state)
@@ -391,11 +504,15 @@ def _scan(text: str, out: Extraction, *, today: date, state: Mapping[str, Any]) 
     if "destination" not in out.slots:
         origin_place = None
         if out.slots.get("incoterm") in _ORIGIN_TERMS:
-            origin = _INCOTERM.search(text)
+            origin = TERM_PATTERN.search(folded)
             origin_place = origin.end() if origin else None
+        # "深圳光明照明有限公司": a Chinese company's name begins with its city
+        han_companies = [m.span(2) for m in _COMPANY.finditer(text) if m.group(2)]
         for mention in find_places(text):
             if origin_place is not None and 0 <= mention.start - origin_place <= 2:
                 continue  # "FOB Ningbo": the port of loading, not the destination
+            if any(start <= mention.start < end for start, end in han_companies):
+                continue
             out.slots["destination"] = {
                 "country": mention.destination.country,
                 "place": mention.destination.place,
@@ -403,8 +520,8 @@ def _scan(text: str, out: Extraction, *, today: date, state: Mapping[str, Any]) 
             if mention.destination.place:
                 break
     if "required_by" not in out.slots:
-        for match in _DATE.finditer(text):
-            phrase = match.group(0)
+        for match in _DATE.finditer(folded):
+            phrase = text[match.start() : match.end()]
             if re.fullmatch(r"(?i)may", phrase) and not re.search(
                 r"(?i)\b(by|in|until|before|end of|mid)\s+may\b", text
             ):
@@ -414,7 +531,7 @@ def _scan(text: str, out: Extraction, *, today: date, state: Mapping[str, Any]) 
                 out.set("required_by", parsed, parsed.value.date.isoformat())
                 break
     if "certifications" not in out.slots:
-        codes = [m.group(0) for m in _CERT.finditer(text) if not (m.group(0) == "ce" and False)]
+        codes = [m.group(0) for m in _CERT.finditer(text)]
         codes = [
             c for c in codes if c.upper() != "GS" or "TUV" in text.upper() or "TÜV" in text.upper()
         ]
@@ -422,29 +539,54 @@ def _scan(text: str, out: Extraction, *, today: date, state: Mapping[str, Any]) 
             parsed = parse_certifications(" ".join(codes))
             if parsed.ok:
                 out.set("certifications", parsed, list(parsed.value or ()))
-    if "payment_terms" not in out.slots and (match := _PAYMENT.search(text)):
-        clause = _clause(text, match.start(), match.end())
+    if "payment_terms" not in out.slots and (match := _PAYMENT.search(folded)):
+        clause = _payment_clause(text, match.start(), match.end())
         parsed = parse_payment_terms(clause)
         if not parsed.ok:
-            parsed = parse_payment_terms(match.group(0))
+            parsed = parse_payment_terms(text[match.start() : match.end()])
         if parsed.ok and parsed.value:
             _set_payment(parsed.value, out)
-    if "sample_requested" not in out.slots and (match := _SAMPLE.search(text)):
-        clause = _clause(text, match.start(), match.end())
+            out.notes.extend(parsed.notes)
+    if "sample_requested" not in out.slots and (match := _SAMPLE.search(folded)):
+        clause = _clause(folded, match.start(), match.end())
         out.slots["sample_requested"] = not _NEGATION.search(clause)
-    if "business_type" not in out.slots and (match := _BUSINESS.search(text)):
-        out.set("business_type", parse_business_type(match.group(0)))
+    if "business_type" not in out.slots and (match := _BUSINESS.search(folded)):
+        out.set("business_type", parse_business_type(text[match.start() : match.end()]))
     if "company" not in out.slots and (match := _COMPANY.search(text)):
-        out.set("company", parse_company_name(match.group(1)))
+        out.set("company", parse_company_name(match.group(1) or match.group(2)))
     if "contact_name" not in out.slots and (match := _NAME_INTRO.search(text)):
-        out.set("contact_name", parse_person_name(match.group(1)))
+        out.set("contact_name", parse_person_name(match.group(1) or match.group(2)))
+
+
+# A clause that goes on with the payment terms: "…, 70% against B/L copy", "…, balance before…".
+_PAYMENT_GOES_ON = re.compile(
+    rf"\d\s*%|{START}(?:balance|rest|remaining|saldo|resto|restbetrag|solde|reste){END}"
+    r"|余款|尾款|余额",
+    re.I,
+)
+
+
+def _payment_clause(text: str, start: int, end: int) -> str:
+    """The clause naming the payment terms and the clauses that continue the split."""
+    left, right = _clause_bounds(text, start, end)
+    while right < len(text) and text[right] in ",;":
+        _, after = _clause_bounds(text, right + 1, right + 1)
+        following = text[right + 1 : after]
+        if not following.strip() or not _PAYMENT_GOES_ON.search(fold_chars(following)):
+            break
+        right = after
+    return text[left:right].strip()
+
+
+def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    left = max(text.rfind(sep, 0, start) for sep in (",", ";", ".", "\n"))
+    rights = [i for sep in (",", ";", "\n") if (i := text.find(sep, end)) >= 0]
+    return left + 1, min(rights) if rights else len(text)
 
 
 def _clause(text: str, start: int, end: int) -> str:
-    left = max(text.rfind(sep, 0, start) for sep in (",", ";", ".", "\n"))
-    rights = [i for sep in (",", ";", "\n") if (i := text.find(sep, end)) >= 0]
-    right = min(rights) if rights else len(text)
-    return text[left + 1 : right].strip()
+    left, right = _clause_bounds(text, start, end)
+    return text[left:right].strip()
 
 
 # ---- items ---------------------------------------------------------------------------------
@@ -459,13 +601,26 @@ class _Mention:
     category: str | None
 
 
+# Leading words that are not the product's name: articles and "of" in the six languages.
+_LEADING = re.compile(
+    r"(?i)^(?:the|a|an|some|our|your|of|los|las|el|la|unos|unas|de|del|die|der|das|den|einige"
+    r"|les|le|des|du|os|as|o|uns|umas|dos|das)\s+"
+)
+
+
 def _product_words(text: str) -> str:
-    words = re.sub(r"(?i)^(the|a|an|some|our|your|of)\s+", "", text.strip(" .,!?"))
+    words = text.strip(" .,!?。")
+    while (stripped := _LEADING.sub("", words)) != words:
+        words = stripped
     return words[:200]
 
 
 # Where the words about one product end: "T8 glass tubes, 1200 mm 18W. Also ..." -> "T8 ...18W".
-_CLAUSE_END = re.compile(r"[.;!?\n]|\band\b|\bplus\b|\bfor\b|\bto\b|\bby\b|\bwith\b", re.I)
+_CLAUSE_END = re.compile(
+    rf"[.;!?\n。]|{START}(?:and|plus|for|to|by|with|y|con|para|hasta|antes|und|mit|nach|bis"
+    rf"|et|avec|pour|avant|e|com|ate){END}|[和与]|发往|运往|需要",
+    re.I,
+)
 _SPEC_TAIL_CHARS = 40
 
 
@@ -485,10 +640,14 @@ def _product_mentions(text: str, catalog: Catalog, context_category: str | None)
         category = product.get("category") if product else None
         skus.append(_Mention(start, start + len(sku), sku, sku, category))
     mentions: list[_Mention] = []
-    for match in _MENTION.finditer(text):
+    folded = fold_chars(text)  # the nouns are listed folded ("paineis" for "painéis")
+    found_nouns = [*_MENTION.finditer(folded), *_HAN_MENTION.finditer(text)]
+    for match in sorted(found_nouns, key=lambda m: m.start()):
         if any(m.start < match.end() and match.start() < m.end for m in skus):
             continue
-        phrase = match.group("phrase")
+        if any(m.start < match.end() and match.start() < m.end for m in mentions):
+            continue
+        phrase = text[match.start("phrase") : match.end("phrase")]
         tail = _spec_tail(text, match.end())
         # a model number right next to the words names the same product
         beside = next(
@@ -507,9 +666,7 @@ def _product_mentions(text: str, catalog: Catalog, context_category: str | None)
             )
             continue
         found = match_product(f"{phrase} {tail}", catalog, context_category=context_category)
-        if found.category is None and not re.search(
-            r"(?i)\b(light|lamp|fixture|luminaire)s?\b", phrase
-        ):
+        if found.category is None and not _GENERIC.search(fold(phrase)):
             continue
         mentions.append(
             _Mention(match.start(), match.end(), _product_words(phrase), found.sku, found.category)
@@ -517,7 +674,11 @@ def _product_mentions(text: str, catalog: Catalog, context_category: str | None)
     mentions.extend(skus)
     if not mentions and context_category:
         # "add 500 pcs of the 60W too": the wattage names a product of the category in hand
-        watt = re.search(r"(?i)\b\d{1,4}\s*w\b(?:\s+(?:version|model|one|ones))?", text)
+        watt = re.search(
+            rf"(?i){START}\d{{1,4}}\s*w{END}(?:\s+(?:version|model|one|ones|modelo|versión"
+            rf"|versao|version|modell|variante))?",
+            text,
+        )
         if watt:
             found = match_product(watt.group(0), catalog, context_category=context_category)
             mentions.append(
@@ -528,19 +689,24 @@ def _product_mentions(text: str, catalog: Catalog, context_category: str | None)
 
 def _quantities(text: str) -> list[tuple[int, int, dict[str, str | None]]]:
     found = []
-    for match in _QUANTITY.finditer(text):
-        if re.fullmatch(r"(?i)\d{4,5}\s*k", match.group("num").strip()):
+    for match in _QUANTITY.finditer(fold_chars(text)):
+        num = text[match.start("num") : match.end("num")]
+        if re.fullmatch(r"(?i)\d{4,5}\s*k", num.strip()):
             continue  # 4000K: a colour temperature
         unit = match.group("unit")
         words = (
-            match.group("num")
-            + " "
-            + (unit if re.fullmatch(rf"(?i)(?:{_UNIT_WORDS})", unit.strip()) else "pcs")
+            num + " " + (unit if re.fullmatch(rf"(?i)(?:{_UNIT_WORDS})", unit.strip()) else "pcs")
         )
         parsed = parse_quantity(words)
         if parsed.ok:
             found.append((match.start(), match.end(), _quantity_dict(parsed.value)))
     return found
+
+
+# "and" between two items: "2000 tubes and 300 floodlights", "2000支灯管和300个投光灯".
+_AND = re.compile(rf"{START}(?:and|y|und|et|e){END}|[和与及]|以及", re.I)
+_BETWEEN_ITEMS = re.compile(rf"[;.。]|{_AND.pattern}", re.I)
+_GENERIC = re.compile(alternatives(_GENERIC_NOUNS))
 
 
 def _same(item: Mapping[str, Any], mention: _Mention) -> bool:
@@ -559,28 +725,29 @@ def _items(
     quantities = _quantities(text)
     changed = False
 
-    if _REMOVE.search(text) and mentions:
+    folded = fold_chars(text)
+    if _REMOVE.search(folded) and mentions:
         kept = [i for i in items if not any(_same(i, m) for m in mentions)]
         if len(kept) != len(items):
-            out.notes.append(f"I've removed {len(items) - len(kept)} item(s) from the request.")
+            out.notes.append(Msg("validation.reader.removed_items", count=len(items) - len(kept)))
             out.slots["items"] = kept
             return
 
     used: set[int] = set()
-    adding = bool(_ADD.search(text))
-    correcting = bool(_CORRECTION.search(text))
+    adding = bool(_ADD.search(folded))
+    correcting = bool(_CORRECTION.search(folded))
     for mention in mentions:
         quantity = None
         for i, (qs, qe, q) in enumerate(quantities):
             if i in used:
                 continue
-            near_before = qe <= mention.start and not re.search(
-                r"[;.]|\band\b", text[qe : mention.start]
+            near_before = qe <= mention.start and not _BETWEEN_ITEMS.search(
+                text[qe : mention.start]
             )
             near_after = (
                 qs >= mention.end
                 and qs - mention.end <= 25
-                and not re.search(r"\band\b", text[mention.end : qs])
+                and not _AND.search(text[mention.end : qs])
             )
             overlapping = qs < mention.end and mention.start < qe
             if near_before or near_after or overlapping:
@@ -669,7 +836,7 @@ def extract(
         elif expecting == "quantity" and "quantity" not in out.slots:
             parsed = parse_quantity(text)
             if not parsed.ok:
-                out.errors["quantity"] = parsed.error or "How many do you need?"
+                out.errors["quantity"] = parsed.error or Msg("validation.reader.how_many")
     _scan(text, out, today=today, state=state)
     if (
         expecting in ("incoterm", "payment_terms")

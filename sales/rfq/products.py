@@ -4,6 +4,10 @@ Deterministic: an exact model number wins; otherwise the category named (panel, 
 the wattage and size tokens narrow the catalog, and variant words (emergency, economy, UGR,
 North America...) pick among what is left. When that does not single out one product the SKU
 stays unknown (null) and the buyer's words are kept: a made-up match would be worse.
+
+Buyers name products in English, Chinese, Spanish, German, Portuguese and French ("paneles",
+"Einbaustrahler", "面板灯", "projecteurs"); matching ignores case and accents, and Chinese words
+are found without spaces around them ("40W面板灯").
 """
 
 from __future__ import annotations
@@ -11,7 +15,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Protocol
+
+from sales.normalizers._text import fold
+from sales.normalizers.word_edges import END, whole
 
 Product = Mapping[str, Any]
 
@@ -25,90 +33,110 @@ class Catalog(Protocol):
     def products(self) -> Sequence[Product]: ...
 
 
+# Category words in the six languages, in lower case and mostly without accents; matching
+# folds both sides (case, accents, ß), so "Painéis" finds "paineis" and "Straßenleuchten"
+# finds "straßenleuchten".
 CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
     "panel": (
-        "panel",
-        "panels",
-        "flat panel",
-        "troffer",
-        "面板灯",
-        "平板灯",
-        "panel led",
-        "paneles",
+        "panel", "panels", "flat panel", "troffer", "panel led", "led panel", "led panels",
+        "paneles", "paneles led", "led-panel", "led-panels", "einbaupanel", "panneau",
+        "panneaux", "panneau led", "panneaux led", "dalle led", "dalles led", "painel",
+        "paineis", "painel led", "paineis led", "面板灯", "平板灯",
     ),
-    "downlight": ("downlight", "downlights", "down light", "down lights", "筒灯", "spot", "spots"),
-    "tube": ("tube", "tubes", "t8", "t5", "灯管", "tubo", "tubos", "röhre", "röhren"),
-    "high_bay": ("high bay", "high bays", "highbay", "highbays", "ufo", "工矿灯", "campana"),
+    "downlight": (
+        "downlight", "downlights", "down light", "down lights", "spot", "spots",
+        "foco empotrable", "focos empotrables", "einbaustrahler", "einbauleuchte",
+        "einbauleuchten", "spot encastrable", "spots encastrables", "筒灯",
+    ),
+    "tube": (
+        "tube", "tubes", "t8", "t5", "tubo", "tubos", "tubo led", "tubos led", "rohre", "rohren",
+        "led-rohre", "led-rohren", "leuchtstoffrohre", "tube led", "tubes led",
+        "lampada tubular", "lampadas tubulares", "灯管", "日光灯管",
+    ),
+    "high_bay": (
+        "high bay", "high bays", "highbay", "highbays", "ufo", "campana", "campanas",
+        "campana high bay", "campanas high bay", "campanas industriales", "hallenstrahler",
+        "hallenleuchte", "hallenleuchten", "hallentiefstrahler", "cloche", "cloches",
+        "cloche industrielle", "cloches industrielles", "luminaria industrial",
+        "luminarias industriales", "luminaria high bay", "luminarias high bay", "工矿灯",
+        "天棚灯",
+    ),
     "floodlight": (
-        "floodlight",
-        "floodlights",
-        "flood light",
-        "flood lights",
-        "投光灯",
-        "reflector",
-        "proyector",
-        "fluter",
+        "floodlight", "floodlights", "flood light", "flood lights", "reflector", "reflectores",
+        "proyector", "proyectores", "fluter", "flutlicht", "flutlichtstrahler", "led-fluter",
+        "projecteur", "projecteurs", "refletor", "refletores", "projetor", "projetores",
+        "投光灯", "泛光灯",
     ),
     "street_light": (
-        "street light",
-        "street lights",
-        "streetlight",
-        "streetlights",
-        "road light",
-        "roadway",
-        "cobra",
-        "路灯",
-        "farola",
-        "farolas",
-        "straßenleuchte",
+        "street light", "street lights", "streetlight", "streetlights", "road light", "roadway",
+        "cobra", "farola", "farolas", "luminaria vial", "luminarias viales",
+        "alumbrado publico", "straßenleuchte", "straßenleuchten", "strassenleuchte",
+        "strassenleuchten", "straßenlampe", "straßenlampen", "lampadaire", "lampadaires",
+        "eclairage public", "luminaire routier", "luminaires routiers", "luminaria publica",
+        "luminarias publicas", "iluminacao publica", "路灯",
     ),
     "driver": (
-        "driver",
-        "drivers",
-        "power supply",
-        "电源",
-        "驱动",
-        "fuente",
-        "treiber",
-        "netzteil",
+        "driver", "drivers", "power supply", "fuente de alimentacion",
+        "fuentes de alimentacion", "controlador", "controladores", "treiber", "led-treiber",
+        "netzteil", "netzteile", "betriebsgerat", "betriebsgerate", "alimentation",
+        "alimentations", "alimentation led", "fonte de alimentacao", "fontes de alimentacao",
+        "驱动电源", "电源", "驱动",
     ),
-}
+}  # fmt: skip
 # Words that select a variant; a plain request prefers the plain product.
 VARIANT_WORDS: dict[str, tuple[str, ...]] = {
-    "emergency": ("emergency", "应急"),
-    "economy": ("economy", "cheap", "budget", "eco"),
-    "ugr": ("ugr", "office", "low glare", "anti-glare", "anti glare"),
-    "north america": (
-        "north america",
-        "usa",
-        "us market",
-        "canada",
-        "2x4",
-        "2x2",
-        "ft",
-        "ul",
-        "etl",
-        "dlc",
-        "cobra",
-        "canless",
-        "type a+b",
+    "emergency": (
+        "emergency", "emergencia", "notlicht", "notbeleuchtung", "secours", "应急",
     ),
-    "high temperature": ("high temperature", "high-temp", "70°c", "ta 70"),
-    "fire-rated": ("fire rated", "fire-rated", "firerated"),
-    "edge-lit": ("edge-lit", "edge lit"),
+    "economy": (
+        "economy", "cheap", "budget", "eco", "economico", "economica", "barato", "barata",
+        "gunstig", "economique", "economicos", "经济型", "经济款",
+    ),
+    "ugr": (
+        "ugr", "office", "low glare", "anti-glare", "anti glare", "oficina", "antideslumbrante",
+        "buro", "blendfrei", "entblendet", "bureau", "anti-eblouissement", "escritorio",
+        "antiofuscamento", "防眩", "办公室",
+    ),
+    "north america": (
+        "north america", "usa", "us market", "canada", "2x4", "2x2", "ft", "ul", "etl", "dlc",
+        "cobra", "canless", "type a+b", "norteamerica", "estados unidos", "nordamerika",
+        "amerique du nord", "america do norte", "北美",
+    ),
+    "high temperature": (
+        "high temperature", "high-temp", "70°c", "ta 70", "alta temperatura", "hochtemperatur",
+        "haute temperature", "高温",
+    ),
+    "fire-rated": (
+        "fire rated", "fire-rated", "firerated", "ignifugo", "cortafuegos", "brandschutz",
+        "coupe-feu", "corta-fogo", "防火",
+    ),
+    "edge-lit": ("edge-lit", "edge lit", "iluminacion lateral", "seitlich", "侧发光"),
     "dali": ("dali",),
-    "sports": ("sports", "stadium", "modular"),
-    "linear": ("linear",),
+    "sports": (
+        "sports", "stadium", "modular", "deportes", "deportivo", "estadio", "sport", "stadion",
+        "stade", "esportes", "esportivo", "estadio", "体育", "球场", "体育场",
+    ),
+    "linear": ("linear", "lineal", "lineaire", "线性", "条形"),
     "cob": ("cob",),
-    "glass": ("glass",),
-    "aluminium-pc": ("aluminium", "aluminum", "shatter", "pc tube"),
-    "high efficiency": ("high efficiency", "160 lm/w", "high-efficiency"),
-    "surface": ("surface",),
-    "slim": ("slim",),
-}
-_WATTS = re.compile(r"(\d{1,4})\s*(?:w\b|watts?\b|瓦)", re.I)
+    "glass": ("glass", "vidrio", "glas", "verre", "vidro", "玻璃"),
+    "aluminium-pc": (
+        "aluminium", "aluminum", "shatter", "pc tube", "aluminio", "aluminio-pc", "铝",
+    ),
+    "high efficiency": (
+        "high efficiency", "160 lm/w", "high-efficiency", "alta eficiencia", "hocheffizient",
+        "haute efficacite", "高光效",
+    ),
+    "surface": (
+        "surface", "superficie", "adosado", "aufbau", "aufputz", "en saillie", "sobrepor",
+        "明装",
+    ),
+    "slim": ("slim", "extraplano", "flach", "extra-plat", "extra plat", "fino", "超薄"),
+}  # fmt: skip
+_WATTS = re.compile(rf"(\d{{1,4}})\s*(?:w{END}|watts?{END}|vatios?{END}|瓦)", re.I)
 _SIZE = re.compile(
-    r"\b(\d{3,4})\s*[x×*]\s*(\d{3,4})\b|\b(\d{3,4})\s*mm\b|\b(\d)\s*(?:ft|feet|foot)\b", re.I
+    r"(?<![\d.])(\d{3,4})\s*[x×*]\s*(\d{3,4})(?!\d)|(?<![\d.])(\d{3,4})\s*mm(?![a-z])"
+    r"|(?<![\d.])(\d)\s*(?:ft|feet|foot|pies|fuß|pieds|pés)(?![a-z])",
+    re.I,
 )
 
 
@@ -118,17 +146,18 @@ class ProductMatch:
     category: str | None
 
 
+@cache
 def _word(word: str) -> re.Pattern[str]:
-    """``word`` as a whole word (or phrase)."""
-    return re.compile(rf"(?<![\w]){re.escape(word)}(?![\w])")
+    """``word`` as a whole word (or phrase); a Chinese word needs no spaces around it."""
+    return re.compile(whole(word))
 
 
 def category_of(text: str) -> str | None:
-    lowered = text.lower()
+    lowered = fold(text)
     best: tuple[int, str] | None = None
     for category, words in CATEGORY_WORDS.items():
         for word in words:
-            found = _word(word).search(lowered)
+            found = _word(fold(word)).search(lowered)
             if found and (best is None or found.start() < best[0]):
                 best = (found.start(), category)
     return best[1] if best else None
@@ -139,9 +168,11 @@ def _has_word(text: str, word: str) -> bool:
 
 
 def _variants(text: str) -> set[str]:
-    lowered = text.lower()
+    lowered = fold(text)
     return {
-        name for name, words in VARIANT_WORDS.items() if any(_has_word(lowered, w) for w in words)
+        name
+        for name, words in VARIANT_WORDS.items()
+        if any(_has_word(lowered, fold(w)) for w in words)
     }
 
 

@@ -7,6 +7,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from sales.i18n import Msg
+from sales.rfq.formats import QuantityText
 from sales.rfq.products import Catalog
 
 # Without a known product, the longest standard lead time of the catalog applies.
@@ -30,7 +32,7 @@ def earliest_date(items: Sequence[Mapping[str, Any]], catalog: Catalog, today: d
     return today + timedelta(days=lead_time_days(items, catalog))
 
 
-def below_moq(item: Mapping[str, Any], catalog: Catalog) -> str | None:
+def below_moq(item: Mapping[str, Any], catalog: Catalog) -> Msg | None:
     """The buyer-facing reason when an item's quantity is under its product's MOQ."""
     product = catalog.product(item["sku"]) if item.get("sku") else None
     if not product or not product.get("moq"):
@@ -41,4 +43,4 @@ def below_moq(item: Mapping[str, Any], catalog: Catalog) -> str | None:
         return None
     if Decimal(str(item["quantity"])) >= Decimal(str(product["moq"])):
         return None
-    return f"The minimum order quantity for {product['sku']} is {int(product['moq']):,} {moq_unit}."
+    return Msg("rfq.below_moq", sku=product["sku"], quantity=QuantityText(product["moq"], moq_unit))

@@ -14,8 +14,10 @@ from typing import Any
 
 import phonenumbers
 
+from sales.i18n import DEFAULT_LANGUAGE, catalog, t
 from sales.inquiries import BuyerDraft, InquiryDraft, ItemDraft
-from sales.normalizers import country_name, human_date
+from sales.normalizers import country_name
+from sales.rfq.formats import QuantityText, babel_locale, date_text, money_amount_text
 
 # Asked in this order, one at a time, only when missing. Phone is optional: it is asked with
 # the contact details and not again.
@@ -64,28 +66,6 @@ DRAFT_SLOTS = (
 )
 BUYER_SLOTS = ("business_type", "company", "contact_name", "email", "phone", "phone_declined")
 
-INCOTERM_NAMES = {
-    "EXW": "Ex Works",
-    "FCA": "Free Carrier",
-    "CPT": "Carriage Paid To",
-    "CIP": "Carriage and Insurance Paid To",
-    "DAP": "Delivered at Place",
-    "DPU": "Delivered at Place Unloaded",
-    "DDP": "Delivered Duty Paid",
-    "FAS": "Free Alongside Ship",
-    "FOB": "Free on Board",
-    "CFR": "Cost and Freight",
-    "CIF": "Cost, Insurance and Freight",
-}
-PAYMENT_NAMES = {
-    "TT": "bank transfer (T/T)",
-    "LC": "letter of credit (L/C)",
-    "DP": "documents against payment (D/P)",
-    "DA": "documents against acceptance (D/A)",
-    "OA": "open account",
-    "ESCROW": "escrow",
-}
-
 
 def items_complete(slots: Mapping[str, Any]) -> bool:
     return bool(slots.get("items")) and not slots.get("product")
@@ -110,66 +90,151 @@ def reuses_contact(slots: Mapping[str, Any]) -> bool:
     )
 
 
-def contact_line(slots: Mapping[str, Any]) -> str:
+def contact_line(slots: Mapping[str, Any], language: str | None = "en") -> str:
     parts = [
         slots.get("contact_name"),
         slots.get("company"),
         slots.get("email"),
         slots.get("phone"),
     ]
-    return ", ".join(p for p in parts if p)
+    return t("rfq.list_separator", language).join(p for p in parts if p)
 
 
-def quantity_text(item: Mapping[str, Any]) -> str:
-    amount = Decimal(str(item["quantity"]))
-    number = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,}"
-    return f"{number} {item.get('unit') or 'pcs'}"
+def quantity_text(item: Mapping[str, Any]) -> QuantityText:
+    return QuantityText(item["quantity"], item.get("unit"))
 
 
-def item_line(item: Mapping[str, Any]) -> str:
+def _named(group: str, code: str, language: str | None) -> str | None:
+    """The catalog's name of a code ("rfq.incoterm.CIF"), or None for a code it does not know."""
+    key = f"rfq.{group}.{code}"
+    return t(key, language) if key in catalog(DEFAULT_LANGUAGE) else None
+
+
+def item_line(item: Mapping[str, Any], language: str | None = "en") -> str:
     what = item.get("sku") or item.get("description") or "?"
     if item.get("sku") and item.get("description") and item["description"] != item["sku"]:
-        what = f"{item['sku']} ({item['description']})"
-    line = f"{quantity_text(item)} x {what}"
+        what = t(
+            "rfq.summary.product_described",
+            language,
+            sku=item["sku"],
+            description=item["description"],
+        )
+    quantity = quantity_text(item).render(language)
     price = item.get("target_price")
-    if price:
-        line += f", target {price['amount']} {price['currency']}"
-    return line
+    if not price:
+        return t("rfq.summary.item", language, quantity=quantity, product=what)
+    return t(
+        "rfq.summary.item_with_target",
+        language,
+        quantity=quantity,
+        product=what,
+        amount=money_amount_text(price["amount"], language),
+        currency=price["currency"],
+    )
 
 
-def destination_text(destination: Mapping[str, Any] | None) -> str:
+def destination_text(destination: Mapping[str, Any] | None, language: str | None = "en") -> str:
     if not destination:
         return "-"
-    country = country_name(destination["country"]) if destination.get("country") else ""
+    code = destination.get("country")
+    country = country_name(code, babel_locale(language)) if code else ""
     place = destination.get("place")
-    return f"{place}, {country}" if place else country
+    if not place:
+        return country
+    return t("rfq.summary.place_in_country", language, place=place, country=country)
 
 
-def summary(slots: Mapping[str, Any]) -> str:
-    lines = ["Here is your request for quotation:"]
-    for i, item in enumerate(slots.get("items") or [], start=1):
-        lines.append(f"{i}. {item_line(item)}")
-    certs = slots.get("certifications")
-    incoterm = slots.get("incoterm")
-    required = slots.get("required_by")
+def _incoterm_text(incoterm: str | None, language: str | None) -> str:
+    if not incoterm:
+        return t("rfq.summary.no_preference", language)
+    name = _named("incoterm", incoterm, language)
+    if name is None:
+        return incoterm
+    return t("rfq.summary.incoterm_named", language, code=incoterm, name=name)
+
+
+def _payment_line(slots: Mapping[str, Any], language: str | None) -> str:
     payment = slots.get("payment_terms")
-    sample = slots.get("sample_requested")
+    terms = (
+        (_named("payment", payment, language) or payment)
+        if payment
+        else t("rfq.summary.no_preference", language)
+    )
+    if slots.get("payment_detail"):
+        return t(
+            "rfq.summary.payment_with_detail",
+            language,
+            terms=terms,
+            detail=slots["payment_detail"],
+        )
+    return t("rfq.summary.payment", language, value=terms)
+
+
+def _buyer_line(slots: Mapping[str, Any], language: str | None) -> str:
+    name, company = slots.get("contact_name") or "-", slots.get("company") or "-"
+    kind = slots.get("business_type")
+    if not kind:
+        return t("rfq.summary.buyer", language, name=name, company=company)
+    described = _named("business_type", kind, language) or kind.replace("_", " ")
+    return t(
+        "rfq.summary.buyer_with_type",
+        language,
+        name=name,
+        company=company,
+        business_type=described,
+    )
+
+
+def _email_line(slots: Mapping[str, Any], language: str | None) -> str:
+    email = slots.get("email") or "-"
+    if slots.get("phone"):
+        return t("rfq.summary.email_with_phone", language, email=email, phone=slots["phone"])
+    return t("rfq.summary.email", language, email=email)
+
+
+def summary(slots: Mapping[str, Any], language: str | None = "en") -> str:
+    """The whole request as the buyer confirms it, in ``language`` (labels, names of terms,
+    countries, dates and numbers)."""
+    lines = [t("rfq.summary.title", language)]
+    for i, item in enumerate(slots.get("items") or [], start=1):
+        lines.append(f"{i}. {item_line(item, language)}")
+    certs = slots.get("certifications")
+    required = slots.get("required_by")
     lines += [
-        f"- Certifications: {', '.join(certs) if certs else 'none required'}",
-        f"- Destination: {destination_text(slots.get('destination'))}",
-        "- Incoterm: "
-        + (f"{incoterm} ({INCOTERM_NAMES[incoterm]})" if incoterm else "no preference"),
-        f"- Required by: {human_date(date.fromisoformat(required)) if required else '-'}",
-        f"- Payment: {PAYMENT_NAMES.get(payment, payment) if payment else 'no preference'}"
-        + (f", {slots['payment_detail']}" if slots.get("payment_detail") else ""),
-        f"- Samples: {'yes' if sample else 'no'}",
-        f"- Buyer: {slots.get('contact_name') or '-'}, {slots.get('company') or '-'}"
-        + (f" ({slots['business_type'].replace('_', ' ')})" if slots.get("business_type") else ""),
-        f"- Email: {slots.get('email') or '-'}"
-        + (f", phone {slots['phone']}" if slots.get("phone") else ""),
+        t(
+            "rfq.summary.certifications",
+            language,
+            value=t("rfq.list_separator", language).join(certs)
+            if certs
+            else t("rfq.summary.no_certifications", language),
+        ),
+        t(
+            "rfq.summary.destination",
+            language,
+            value=destination_text(slots.get("destination"), language),
+        ),
+        t("rfq.summary.incoterm", language, value=_incoterm_text(slots.get("incoterm"), language)),
+        t(
+            "rfq.summary.required_by",
+            language,
+            value=date_text(date.fromisoformat(required), language) if required else "-",
+        ),
+        _payment_line(slots, language),
+        t(
+            "rfq.summary.samples",
+            language,
+            value=t(
+                "rfq.summary.samples_wanted"
+                if slots.get("sample_requested")
+                else "rfq.summary.samples_not_wanted",
+                language,
+            ),
+        ),
+        _buyer_line(slots, language),
+        _email_line(slots, language),
     ]
     if slots.get("notes"):
-        lines.append(f"- Notes: {slots['notes']}")
+        lines.append(t("rfq.summary.notes", language, notes=slots["notes"]))
     return "\n".join(lines)
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from sales import handoff, inquiries, lead_score, quotes
 from sales.db import Database
+from sales.i18n import Msg, t
 from sales.models import QuoteStatus
 from sales.pricing import PriceBook
 from sales.quotes_records import describe_for_buyer
@@ -22,6 +23,12 @@ from sales.rfq.state import to_draft
 
 log = logging.getLogger(__name__)
 
+# Why a quote cannot be accepted, by the state it is in (any other state: not open to the buyer).
+_CONFLICT_KEYS = {
+    QuoteStatus.EXPIRED.value: "rfq.accept_expired",
+    QuoteStatus.ACCEPTED.value: "rfq.accept_already",
+}
+
 
 @dataclass
 class Submission:
@@ -29,6 +36,7 @@ class Submission:
     email: str | None
     quote: str | None = None
     quote_status: str | None = None
+    # what to tell the buyer, already in the submission's language: (text, buttons)
     messages: list[tuple[str, list[dict[str, str]]]] = field(default_factory=list)
 
 
@@ -50,15 +58,9 @@ async def submit(
     async with db.session() as session:
         inquiry, _ = await inquiries.create(session, draft=draft, idempotency_key=idempotency_key)
     result = Submission(inquiry=inquiry.reference, email=inquiry.email)
-    result.messages.append(
-        (
-            f"Thank you! Your request is registered as {inquiry.reference}. Please quote "
-            f"{inquiry.reference} in any follow-up.",
-            [],
-        )
-    )
+    result.messages.append((t("rfq.registered", language, reference=inquiry.reference), []))
     if book is None:
-        result.messages.append(("Our sales team will send you the quotation by email.", []))
+        result.messages.append((t("rfq.quote_by_email", language), []))
         return result
     try:
         async with db.session() as session:
@@ -69,9 +71,7 @@ async def submit(
         log.info(
             "not quoted automatically", extra={"reference": inquiry.reference, "why": str(exc)}
         )
-        result.messages.append(
-            ("Our sales team will prepare the quotation and send it to you by email.", [])
-        )
+        result.messages.append((t("rfq.quote_prepared_by_sales", language), []))
         return result
     quote = outcome.quote
     result.quote, result.quote_status = quote.reference, quote.status
@@ -79,10 +79,10 @@ async def submit(
     buttons: list[dict[str, str]] = []
     if quote.status == QuoteStatus.SENT.value:
         if pdf_link is not None:
-            text += f"\nPDF: {pdf_link(quote.reference)}"
+            text += "\n" + t("rfq.quote_pdf_line", language, link=pdf_link(quote.reference))
         buttons = [
-            {"title": "Accept the quotation", "payload": "/accept_quote"},
-            {"title": "Talk to a person", "payload": "/request_human"},
+            {"title": t("rfq.button.accept_quote", language), "payload": "/accept_quote"},
+            {"title": t("rfq.button.talk_to_person", language), "payload": "/request_human"},
         ]
     result.messages.append((text, buttons))
     if outcome.needs_negotiation or quote.status == QuoteStatus.PENDING_APPROVAL.value:
@@ -103,16 +103,15 @@ async def submit(
     return result
 
 
-async def accept(db: Database, *, reference: str, session_id: str) -> str:
+async def accept(db: Database, *, reference: str, session_id: str) -> Msg:
     """The buyer accepts the quote in chat: the inquiry is won and sales hears of it."""
     async with db.session() as session:
         try:
             quote = await quotes.accept(session, reference=reference, by=f"buyer:{session_id}")
         except quotes.QuoteConflict as exc:
-            return f"I can't accept {reference} now: {exc}"
+            return Msg(
+                _CONFLICT_KEYS.get(str(exc.status), "rfq.accept_unavailable"), reference=reference
+            )
         except quotes.QuoteNotFound:
-            return "I can't find that quotation."
-    return (
-        f"Thank you for your order! Quotation {quote.reference} is accepted; our sales team "
-        "will contact you shortly with the proforma invoice."
-    )
+            return Msg("rfq.quote_not_found")
+    return Msg("rfq.quote_accepted", reference=quote.reference)

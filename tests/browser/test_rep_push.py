@@ -115,7 +115,8 @@ def test_a_reps_slack_reply_is_pushed_into_the_open_widget(
     except AssertionError as exc:
         shown = wp.texts(wp.log.locator(".msg .bubble, .notice"))
         raise AssertionError(f"no handoff; the widget shows: {shown}") from exc
-    expect(wp.log.get_by_text("Waiting for a member of our sales team")).to_be_visible(
+    # the waiting state shows in the header's subtitle, not as a line in the log
+    expect(wp.panel.get_by_text("Waiting for a member of our sales team")).to_be_visible(
         timeout=WAIT_MS
     )
     # the widget's WebSocket is up: the buyer's own message came back over it

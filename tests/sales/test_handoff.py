@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from sales import conversations, handoff
 from sales.db import Database
+from sales.i18n import t
 from sales.models import ChatMessage, ChatSession, Handoff, OutboxMessage, Role
 from sales.office_hours import OfficeHours
 
@@ -37,9 +38,9 @@ async def pushed() -> AsyncIterator[list[tuple[str, str | None, list[str]]]]:
     handoff.reset()
 
 
-async def _session(database: Database) -> str:
+async def _session(database: Database, locale: str = "en") -> str:
     async with database.session() as db:
-        session, _ = await conversations.create_session(db, locale="en")
+        session, _ = await conversations.create_session(db, locale=locale)
         await conversations.append(
             db, session_id=session.id, role=Role.BUYER, texts=[("I need 600x600 panels", [])]
         )
@@ -114,6 +115,93 @@ async def test_outside_office_hours_the_buyer_hears_when_sales_answers(
         )
     text = asked.messages[0].text
     assert "Mon-Fri 08:30-17:30" in text and "tomorrow at 08:30" in text and "Asia/Shanghai" in text
+
+
+async def test_a_portuguese_buyer_hears_every_handoff_note_in_portuguese(
+    database: Database, pushed: list
+) -> None:
+    session_id = await _session(database, locale="pt-BR")
+    async with database.session() as db:
+        asked = await handoff.request_handoff(
+            db, session_id=session_id, reason="buyer_asked", now=MONDAY_NOON_SHANGHAI
+        )
+    async with database.session() as db:
+        taken = await handoff.take_over(db, session_id=session_id, rep_id="U1", rep_name="Mei")
+    async with database.session() as db:
+        back = await handoff.hand_back(db, session_id=session_id, rep_id="U1")
+    assert asked.messages[0].text.startswith("Pedi a um colega da equipe de vendas da Lumora")
+    assert taken.messages[0].text == "Mei, da equipe de vendas da Lumora, entrou no chat."
+    assert back.messages[0].text == t("handoff.back", "pt")
+    # what the widget receives is what the transcript holds
+    assert [texts for _, _, texts in pushed if texts] == [
+        [asked.messages[0].text],
+        [taken.messages[0].text],
+        [back.messages[0].text],
+    ]
+
+
+async def test_outside_office_hours_in_german(database: Database, pushed: list) -> None:
+    session_id = await _session(database, locale="de-DE")
+    async with database.session() as db:
+        asked = await handoff.request_handoff(
+            db, session_id=session_id, reason="buyer_asked", now=SUNDAY_SHANGHAI
+        )
+    text = asked.messages[0].text
+    assert "Unser Vertrieb ist Mo.–Fr. 08:30–17:30 Uhr erreichbar (Ortszeit Asia/Shanghai)" in text
+    assert "morgen um 08:30 Uhr (Ortszeit Asia/Shanghai; 00:30 Uhr UTC)" in text
+    assert asked.handoff is not None  # the rep in Slack reads English
+    assert asked.handoff.summary["told_buyer"].startswith("tomorrow at 08:30")
+
+
+def test_office_hours_and_next_opening_in_the_buyers_language() -> None:
+    hours = OfficeHours.parse("Mon-Fri 08:30-17:30; Sat 09:00-12:00", "Asia/Shanghai")
+    friday_night = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)  # 20:00 in Shanghai
+    assert handoff.describe_hours(hours, "zh") == "周一至周五 08:30-17:30, 周六 09:00-12:00"
+    assert handoff.describe_hours(hours, "en") == "Mon-Fri 08:30-17:30, Sat 09:00-12:00"
+    assert handoff.describe_opening(hours, friday_night, "es") == (
+        "mañana a las 09:00 (hora de Asia/Shanghai; 01:00 UTC)"
+    )
+    weekdays = OfficeHours.parse("Mon-Fri 08:30-17:30", "Asia/Shanghai")
+    assert handoff.describe_opening(weekdays, friday_night, "fr") == (
+        "lundi à 08:30 (heure de Asia/Shanghai ; 00:30 UTC)"
+    )
+    assert handoff.describe_opening(weekdays, friday_night, "en") == (
+        weekdays.describe_next_opening(friday_night)
+    )
+
+
+async def test_a_negotiation_is_handed_to_a_person_with_a_word_on_why(
+    database: Database, pushed: list
+) -> None:
+    english, french = await _session(database), await _session(database, locale="fr")
+    async with database.session() as db:
+        first = await handoff.request_handoff(
+            db, session_id=english, reason="negotiation", now=MONDAY_NOON_SHANGHAI
+        )
+    async with database.session() as db:
+        second = await handoff.request_handoff(
+            db, session_id=french, reason="negotiation", now=MONDAY_NOON_SHANGHAI
+        )
+    assert first.messages[0].text.startswith(
+        "Our sales team discusses prices and terms with you personally. I've asked a colleague"
+    )
+    assert second.messages[0].text == (
+        t("handoff.negotiation", "fr", asked=t("handoff.asked", "fr", company="Lumora"))
+    )
+
+
+async def test_timeout_and_call_back_in_chinese(database: Database, pushed: list) -> None:
+    session_id = await _session(database, locale="zh-CN")
+    async with database.session() as db:
+        await handoff.request_handoff(
+            db, session_id=session_id, reason="buyer_asked", now=MONDAY_NOON_SHANGHAI
+        )
+    async with database.session() as db:
+        (due,) = await handoff.expire_waiting(db, now=MONDAY_NOON_SHANGHAI + timedelta(seconds=121))
+    assert due.messages[0].text.startswith("非常抱歉，目前没有空闲的销售同事。")
+    async with database.session() as db:
+        answer = await handoff.buyer_wrote(db, session_id=session_id, text="13812345678，明天上午")
+    assert answer.messages[0].text == t("handoff.callback", "zh")
 
 
 async def test_two_reps_race_to_take_over_one_wins(database: Database, pushed: list) -> None:

@@ -104,11 +104,20 @@ async def test_describe_for_buyer(database: Database, book: PriceBook) -> None:
     text = quotes.describe_for_buyer(sent)
     for part in (sent.reference, total, "CIF Hamburg", "valid until 2026-12-21", "25 days"):
         assert part in text, part
-    assert quotes.describe_for_buyer(sent, language="fr") == text  # unknown: English
+    assert quotes.describe_for_buyer(sent, language="ja") == text  # unsupported: English
+    amount = f"{Decimal(quotes.to_record(sent)['total']):,.2f}"
     german = quotes.describe_for_buyer(sent, language="de-DE")
-    assert "gültig bis 2026-12-21" in german and total in german
-    assert "有效期至 2026-12-21" in quotes.describe_for_buyer(sent, language="zh")
-    assert "válida hasta" in quotes.describe_for_buyer(sent, language="es")
+    german_total = "USD " + amount.replace(",", " ").replace(".", ",").replace(" ", ".")
+    assert "gültig bis 21. Dezember 2026" in german and german_total in german
+    assert "Produktionszeit beträgt ca. 25 Tage" in german
+    assert "有效期至 2026年12月21日" in quotes.describe_for_buyer(sent, language="zh")
+    assert "válida hasta el 21 de diciembre de 2026" in quotes.describe_for_buyer(
+        sent, language="es"
+    )
+    assert "válida até 21 de dezembro de 2026" in quotes.describe_for_buyer(sent, language="pt-BR")
+    french = quotes.describe_for_buyer(sent, language="fr")
+    assert french.startswith(f"Voici votre devis {sent.reference}")
+    assert "valable jusqu'au 21 décembre 2026" in french and "CIF Hamburg" in french
 
     pending = (await new_quote(database, book, rfq(**BELOW_FLOOR))).quote
     waiting = quotes.describe_for_buyer(pending)
@@ -171,4 +180,8 @@ async def test_describe_decided_and_expired_quotes(database: Database, book: Pri
     text = quotes.describe_for_buyer(yes)
     assert "Thank you for accepting" in text and yes.reference in text
     text = quotes.describe_for_buyer(old, language="de")
-    assert f"am {old.valid_until.isoformat()} abgelaufen" in text
+    assert f"am {old.valid_until.day}. " in text and "abgelaufen" in text
+    waiting = quotes.describe_for_buyer(rejected.quote, language="pt")
+    assert "um dia útil" in waiting and rejected.reference in waiting
+    text = quotes.describe_for_buyer(yes, language="fr")
+    assert "Merci d'avoir accepté le devis" in text and "facture pro forma" in text

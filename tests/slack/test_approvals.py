@@ -21,9 +21,9 @@ from tests.fakes.slack import FakeSlack
 from .conftest import SlackPoster, block_actions_body, view_submission_body
 
 
-def _pending_quote(client: TestClient) -> tuple[str, str, str, dict[str, str]]:
+def _pending_quote(client: TestClient, locale: str = "en") -> tuple[str, str, str, dict[str, str]]:
     """A chat, its inquiry, and a quote waiting for approval (as sales.quotes writes one)."""
-    body = client.post("/api/chat/sessions", json={"locale": "en"}).json()
+    body = client.post("/api/chat/sessions", json={"locale": locale}).json()
     session_id, headers = body["session_id"], {"Authorization": f"Bearer {body['token']}"}
     db = client.app.state.services.db  # type: ignore[attr-defined]
 

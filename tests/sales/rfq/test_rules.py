@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from sales.i18n import localize
 from sales.rfq.rules import DEFAULT_LEAD_TIME_DAYS, below_moq, earliest_date
 
 
@@ -21,3 +22,23 @@ def test_earliest_date_is_the_longest_lead_time(demo_kb) -> None:  # type: ignor
     assert earliest_date(items, demo_kb, today) == today + timedelta(days=longest)
     unknown = earliest_date([{"sku": None}], demo_kb, today)
     assert unknown == today + timedelta(days=DEFAULT_LEAD_TIME_DAYS)
+
+
+class _OneProduct:
+    """A catalog with one product (the demo catalog's MOQs are too small to show grouping)."""
+
+    def __init__(self, product: dict[str, object]) -> None:
+        self._product = product
+
+    def product(self, sku: str) -> dict[str, object] | None:
+        return self._product if sku == self._product["sku"] else None
+
+
+def test_moq_reason_in_the_buyer_language() -> None:
+    catalog = _OneProduct({"sku": "HB-UFO-100W", "moq": 1000, "moq_unit": "pcs"})
+    reason = below_moq({"sku": "HB-UFO-100W", "quantity": "20", "unit": "pcs"}, catalog)  # type: ignore[arg-type]
+    assert reason == "The minimum order quantity for HB-UFO-100W is 1,000 pcs."
+    assert (
+        localize(reason, "es") == "La cantidad mínima de pedido de HB-UFO-100W es de 1.000 piezas."
+    )
+    assert localize(reason, "zh") == "HB-UFO-100W的最小起订量为1,000个。"

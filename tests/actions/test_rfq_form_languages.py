@@ -1,0 +1,152 @@
+"""The RFQ form speaks the session's language; button payloads stay canonical."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import rfq_extract
+from actions.rfq_form import (
+    ActionAskContactConfirmed,
+    ActionAskDestination,
+    ActionAskQuantity,
+    ValidateRfqForm,
+)
+from sales.i18n import Msg
+from sales.rfq.extract import Extraction
+
+from .conftest import tracker
+from .test_rfq_form import DOMAIN, _slots
+
+PANEL = {
+    "description": "panel",
+    "sku": "PNL-6060-40W",
+    "category": "panel",
+    "quantity": "500",
+    "unit": "pcs",
+    "target_price": None,
+}
+
+
+async def test_form_questions_in_french(rt) -> None:  # type: ignore[no-untyped-def]
+    dispatcher = CollectingDispatcher()
+    slots = {"language": "fr", "product": {"sku": "FL-SL-100W"}}
+    await ActionAskQuantity().run(dispatcher, tracker(slots=slots), DOMAIN)
+    await ActionAskQuantity().run(dispatcher, tracker(slots={"language": "fr"}), DOMAIN)
+    await ActionAskDestination().run(dispatcher, tracker(slots={"language": "fr"}), DOMAIN)
+    texts = [m["text"] for m in dispatcher.messages]
+    assert texts[0] == "De combien de FL-SL-100W avez-vous besoin ? (par exemple 5\u202f000 pièces)"
+    assert texts[1].startswith("De quelle quantité avez-vous besoin ?")
+    assert texts[2] == (
+        "Où faut-il livrer la marchandise (un port ou une ville et le pays) et pour quand en "
+        "avez-vous besoin ?"
+    )
+
+
+async def test_english_quantity_question_without_a_product(rt) -> None:  # type: ignore[no-untyped-def]
+    dispatcher = CollectingDispatcher()
+    await ActionAskQuantity().run(dispatcher, tracker(slots={}), DOMAIN)
+    assert dispatcher.messages[0]["text"] == "How many do you need? (for example 5,000 pcs)"
+
+
+async def test_reuse_contact_question_in_german_keeps_canonical_payloads(rt) -> None:  # type: ignore[no-untyped-def]
+    dispatcher = CollectingDispatcher()
+    slots = {"language": "de", "contact_name": "Jana Weber", "email": "jana@example.de"}
+    await ActionAskContactConfirmed().run(dispatcher, tracker(slots=slots), DOMAIN)
+    (message,) = dispatcher.messages
+    assert message["text"] == (
+        "Soll ich dieselben Kontaktdaten wie beim letzten Mal verwenden: "
+        "Jana Weber, jana@example.de?"
+    )
+    assert [(b["title"], b["payload"]) for b in message["buttons"]] == [
+        ("Ja", "yes"),
+        ("Nein, neue Daten", "no"),
+    ]
+
+
+async def test_quantity_below_moq_reason_in_spanish(rt) -> None:  # type: ignore[no-untyped-def]
+    item = {**PANEL, "sku": "FL-SL-100W", "category": "floodlight", "quantity": "20"}
+    dispatcher = CollectingDispatcher()
+    await ValidateRfqForm().run(
+        dispatcher,
+        tracker(
+            text="20 piezas",
+            slots={"requested_slot": "quantity", "items": [item], "language": "es"},
+            events=[{"event": "slot", "name": "items", "value": [item]}],
+        ),
+        DOMAIN,
+    )
+    assert dispatcher.messages[0]["text"] == (
+        "La cantidad mínima de pedido de FL-SL-100W es de 200 piezas."
+    )
+
+
+async def test_too_soon_names_the_earliest_date_in_german(rt) -> None:  # type: ignore[no-untyped-def]
+    dispatcher = CollectingDispatcher()
+    events = await ValidateRfqForm().run(
+        dispatcher,
+        tracker(
+            text="nächste Woche",
+            slots={
+                "requested_slot": "required_by",
+                "items": [PANEL],
+                "required_by": "2026-11-28",
+                "language": "de",
+            },
+            events=[{"event": "slot", "name": "required_by", "value": "2026-11-28"}],
+        ),
+        DOMAIN,
+    )
+    assert _slots(events)["required_by"] is None
+    assert dispatcher.messages[0]["text"] == (
+        "Der 28. November 2026 ist zu früh: Unsere Produktionszeit beträgt 25 Tage, daher kann "
+        "die Ware frühestens am 16. Dezember 2026 bereitstehen."
+    )
+
+
+async def test_unreadable_answer_and_offer_of_a_person_in_chinese(rt) -> None:  # type: ignore[no-untyped-def]
+    failures = {"quantity": 2}
+    dispatcher = CollectingDispatcher()
+    await ValidateRfqForm().run(
+        dispatcher,
+        tracker(
+            text="很多",
+            slots={
+                "requested_slot": "quantity",
+                "product": {"description": "x", "sku": "FL-SL-100W", "category": "floodlight"},
+                "rfq_failures": failures,
+                "language": "zh",
+            },
+        ),
+        DOMAIN,
+    )
+    texts = [m["text"] for m in dispatcher.messages]
+    assert texts[0] == "抱歉，我没有理解您的意思。"
+    assert texts[1] == "看来在聊天中不太好处理。需要我们销售团队的同事来协助您吗？"
+    assert [(b["title"], b["payload"]) for b in dispatcher.messages[1]["buttons"]] == [
+        ("联系销售人员", "/request_human"),
+        ("不用，继续", "/deny"),
+    ]
+
+
+async def test_extraction_says_notes_and_stores_reasons_in_the_message_language(
+    rt, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    def extract(text: str, **_: Any) -> Extraction:
+        return Extraction(
+            notes=[Msg("rfq.not_understood")],
+            errors={"quantity": Msg("rfq.below_moq", sku="FL-SL-100W", quantity="200 pcs")},
+        )
+
+    monkeypatch.setattr(rfq_extract, "extract", extract)
+    message = tracker(text="muchas", slots={"requested_slot": "quantity", "language": "en"})
+    message.latest_message["metadata"] = {"language": "es"}  # the app detected Spanish
+    dispatcher = CollectingDispatcher()
+    slots = _slots(await rfq_extract.ActionExtractRfqFacts().run(dispatcher, message, DOMAIN))
+    assert slots["language"] == "es"
+    assert dispatcher.messages[0]["text"] == "Disculpe, no lo he entendido."
+    reason = slots["rfq_errors"]["quantity"]
+    assert reason == "La cantidad mínima de pedido de FL-SL-100W es de 200 pcs."
+    assert type(reason) is str  # slots travel as JSON: stored already rendered
