@@ -239,15 +239,21 @@ def evaluate_scale(sizes: list[int], queries: list[str], repeat: int, work: Path
     catalog = {"products": sources.products, "markets": sources.markets}
     print("\n== Scale (perturbed copies of the demo chunks) ==")
     print(
-        f"{'chunks':>7} {'index':>5} {'ingest s':>9} {'chunks/s':>9} {'search p50':>10} "
-        f"{'p99 ms':>7} {'index MB':>9} {'RSS +MB':>8}"
+        "(ingest = embedding + faiss + BM25 + writing, from scratch; 'CPU s' counts every thread "
+        "of this process, 'load' is the 1-minute load average of the machine after the ingest)"
+    )
+    print(
+        f"{'chunks':>7} {'index':>5} {'ingest s':>9} {'chunks/s':>9} {'CPU s':>7} {'load':>5} "
+        f"{'search p50':>10} {'p99 ms':>7} {'index MB':>9} {'RSS +MB':>8}"
     )
     for size in sizes:
         chunks = perturbed_chunks(base, size)
         index_dir = work / f"scale-{size}"
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         built = build_index(chunks, index_dir, DEFAULT_MODEL, catalog=catalog)
         seconds = time.perf_counter() - started
+        cpu_seconds = time.process_time() - cpu_started
+        load = os.getloadavg()[0]
         gc.collect()
         before = rss_mb()
         kb = KnowledgeBase.load(index_dir)
@@ -256,7 +262,8 @@ def evaluate_scale(sizes: list[int], queries: list[str], repeat: int, work: Path
         on_disk = sum(f.stat().st_size for f in index_dir.rglob("*") if f.is_file()) / 2**20
         print(
             f"{size:>7} {built.index_kind:>5} {seconds:>9.1f} {size / seconds:>9.0f} "
-            f"{p50:>10.1f} {p99:>7.1f} {on_disk:>9.0f} {loaded:>8.0f}",
+            f"{cpu_seconds:>7.1f} {load:>5.1f} {p50:>10.1f} {p99:>7.1f} {on_disk:>9.0f} "
+            f"{loaded:>8.0f}",
             flush=True,
         )
         if size == max(sizes) and size >= 20_000:
@@ -329,7 +336,10 @@ def main() -> int:
         if args.quick
         else [1_000, 10_000, 100_000]
     )
-    print(f"machine: {os.cpu_count()} cores; model {DEFAULT_MODEL}")
+    print(
+        f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; "
+        f"model {DEFAULT_MODEL}"
+    )
     questions_file = DEMO / "questions.yaml"
     questions = (
         yaml.safe_load(questions_file.read_text(encoding="utf-8"))["questions"]

@@ -66,6 +66,8 @@ BUSINESS_TYPES = (
     "other",
 )
 _RELATIVE_DATE = re.compile(r"^today\+(?P<n>\d+)(?P<unit>[dw])$|^end_of_month\+(?P<months>\d+)$")
+# A day or month without a year ("15 March", "end of April"): the next one not yet past.
+_NEXT_DATE = re.compile(r"^next:(?P<month>\d{1,2})-(?P<day>\d{1,2})$|^end_of:(?P<end>\d{1,2})$")
 _PATH = re.compile(r"^(?:items\[(?P<index>\d+)\]\.(?P<item_fact>\w+)|(?P<fact>\w+))$")
 
 
@@ -92,8 +94,14 @@ def fold(text: str) -> str:
     return " ".join(text.split())
 
 
-def _starts_with_words(text: str, prefix: str) -> bool:
-    return bool(prefix) and (text == prefix or text.startswith(prefix + " "))
+def _starts_with_words(text: str, prefix: str, spaced: bool = True) -> bool:
+    """``text`` starts with the words of ``prefix`` (with ``spaced`` False, for a language
+    written without spaces, simply with its characters)."""
+    if not prefix:
+        return False
+    if not spaced:
+        return text.startswith(prefix)
+    return text == prefix or text.startswith(prefix + " ")
 
 
 def sentences(text: str) -> list[str]:
@@ -155,6 +163,8 @@ class Phrasebook:
     no_titles: tuple[str, ...]
     button_aliases: dict[str, dict[str, tuple[str, ...]]]
     phrases: dict[str, str]
+    word_boundaries: bool = True  # False: a language written without spaces between words
+    separator: str = ", "  # between the answers to a combined question
 
     def classify(self, text: str, expecting: str | None = None) -> str | None:
         """The question kind a bot message asks (a fact, "summary", "add_item"), or None.
@@ -192,21 +202,33 @@ class Phrasebook:
     def is_confirm(self, title: str) -> bool:
         folded = fold(title)
         return any(
-            re.search(rf"(?<!\w){re.escape(fold(t))}(?!\w)", folded) for t in self.confirm_titles
+            _keyword_pattern(fold(t), self.word_boundaries).search(folded)
+            for t in self.confirm_titles
         )
 
     def phrase(self, key: str) -> str:
         return self.phrases[key]
 
 
+# A letter or digit of the Latin script: a word edge in text written without spaces ("需要CE认证").
+_LATIN = "A-Za-z0-9\u00c0-\u024f"
+
+
 def _keyword_pattern(keyword: str, word_boundaries: bool) -> re.Pattern[str]:
+    """A keyword's regular expression: whole words ("port" not in "important"), a trailing *
+    for a word prefix, "re:<regex>" as it is. Without word boundaries (Chinese), a keyword
+    matches inside a run of characters, except at its Latin ends: "ce" still needs a word edge,
+    so it does not match inside "price"."""
     if keyword.startswith("re:"):
         return re.compile(keyword[3:], re.I)
     prefix = keyword.endswith("*")
-    body = re.escape(keyword.rstrip("*")).replace(r"\ ", r"\s+")
-    if not word_boundaries:
-        return re.compile(body, re.I)
-    return re.compile(rf"(?<!\w){body}" + ("" if prefix else r"(?!\w)"), re.I)
+    word = keyword.rstrip("*")
+    body = re.escape(word).replace(r"\ ", r"\s+")
+    if word_boundaries:
+        return re.compile(rf"(?<!\w){body}" + ("" if prefix else r"(?!\w)"), re.I)
+    head = rf"(?<![{_LATIN}])" if re.match(rf"[{_LATIN}]", word[:1]) else ""
+    tail = rf"(?![{_LATIN}])" if re.match(rf"[{_LATIN}]", word[-1:]) and not prefix else ""
+    return re.compile(head + body + tail, re.I)
 
 
 def phrasebook_from_dict(data: dict[str, Any]) -> Phrasebook:
@@ -248,6 +270,8 @@ def phrasebook_from_dict(data: dict[str, Any]) -> Phrasebook:
         no_titles=tuple(data.get("no_titles") or ()),
         button_aliases=aliases,
         phrases=phrases,
+        word_boundaries=bounded,
+        separator=str(data.get("separator", ", ")),
     )
 
 
@@ -497,10 +521,25 @@ def _decimal(value: Any) -> Decimal | None:
 
 def resolve_date(value: Any, today: date) -> date:
     """An expected required-by date: an ISO date, "today+70d", "today+10w", "end_of_month+1"
-    (the last day of the month one month after today's)."""
+    (the last day of the month one month after today's), "end_of:4" (the next 30 April not
+    yet past: "end of April" said without a year), "next:6-15" (the next 15 June not yet
+    past)."""
     if isinstance(value, date):
         return value
     text = str(value).strip()
+    following = _NEXT_DATE.match(text)
+    if following:
+        month = int(following["month"] or following["end"])
+        if not 1 <= month <= 12:
+            raise PersonaError(f"required_by {value!r}: no month {month}")
+        for year in (today.year, today.year + 1):
+            last = calendar.monthrange(year, month)[1]
+            day = int(following["day"]) if following["day"] else last
+            if day > last:
+                raise PersonaError(f"required_by {value!r}: no day {day} in month {month}")
+            candidate = date(year, month, day)
+            if candidate >= today:
+                return candidate
     match = _RELATIVE_DATE.match(text)
     if match and match["n"]:
         days = int(match["n"]) * (7 if match["unit"] == "w" else 1)
@@ -698,7 +737,7 @@ class SimulatedBuyer:
                 self.in_a_row = 1
         self.last_asked = kind
         if kind is None:
-            button = match_button(buttons, self.book.start_titles)
+            button = match_button(buttons, self.book.start_titles, self.book.word_boundaries)
             if button is not None:  # "didn't understand" with a "Request a quotation" button
                 conv.nudges += 1
                 return button["title"], button["payload"], "nudge: clicked the RFQ button"
@@ -747,7 +786,7 @@ class SimulatedBuyer:
             covered |= {other_path, *other_fact.also_states}
             self._state(other_path)
         note = path if len(says) == 1 else f"{path} + {len(says) - 1} more asked with it"
-        return ", ".join(says), None, note
+        return self.book.separator.join(says), None, note
 
     def _path_for(self, kind: str, question: str) -> str:
         if kind not in ITEM_FACTS:
@@ -762,7 +801,7 @@ class SimulatedBuyer:
 
     def _yes_no(self, value: bool, buttons: list[dict[str, Any]]) -> tuple[str, str | None]:
         titles = self.book.yes_titles if value else self.book.no_titles
-        button = match_button(buttons, titles)
+        button = match_button(buttons, titles, self.book.word_boundaries)
         if button is not None:
             return button["title"], button["payload"]
         return self.book.phrase("yes" if value else "no"), None
@@ -770,7 +809,7 @@ class SimulatedBuyer:
     def _no_more(
         self, buttons: list[dict[str, Any]], phrase: str = "no_more_items"
     ) -> tuple[str, str | None]:
-        button = match_button(buttons, self.book.no_titles)
+        button = match_button(buttons, self.book.no_titles, self.book.word_boundaries)
         if button is not None:
             return button["title"], button["payload"]
         return self.book.phrase(phrase), None
@@ -804,13 +843,16 @@ class SimulatedBuyer:
             if kind in ("incoterm", "payment_terms", "business_type"):
                 candidates.append(value.replace("_", " "))
         candidates.append(fact.say)
-        return match_button(buttons, candidates)
+        return match_button(buttons, candidates, self.book.word_boundaries)
 
 
-def match_button(buttons: list[dict[str, Any]], candidates: Iterable[str]) -> dict[str, Any] | None:
+def match_button(
+    buttons: list[dict[str, Any]], candidates: Iterable[str], spaced: bool = True
+) -> dict[str, Any] | None:
     """The first candidate that names a button: the same words, or the title starting with the
     candidate's words ("CIF" -> "CIF (cost, insurance, freight)"), or the candidate starting with
-    the title's ("Distributor, mostly retail chains" -> "Distributor")."""
+    the title's ("Distributor, mostly retail chains" -> "Distributor"). ``spaced`` False: the
+    language has no spaces between words ("T/T电汇" starts with "T/T")."""
     titled = [(fold(b.get("title") or ""), b) for b in buttons]
     folded = [fold(c) for c in candidates if c]
     for candidate in folded:
@@ -819,11 +861,11 @@ def match_button(buttons: list[dict[str, Any]], candidates: Iterable[str]) -> di
                 return button
     for candidate in folded:
         for title, button in titled:
-            if _starts_with_words(title, candidate):
+            if _starts_with_words(title, candidate, spaced):
                 return button
     for candidate in folded:
         for title, button in titled:
-            if len(title) >= 2 and _starts_with_words(candidate, title):
+            if len(title) >= 2 and _starts_with_words(candidate, title, spaced):
                 return button
     return None
 

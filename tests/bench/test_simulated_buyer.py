@@ -694,3 +694,71 @@ def test_certification_buttons_match_the_set_of_codes() -> None:
     assert buyer.choose_button("certifications", certs, buttons[1:]) is None  # type: ignore[arg-type]
     more = Fact(say="CE, RoHS and ENEC", expect=["CE", "ROHS", "ENEC"])
     assert buyer.choose_button("certifications", more, buttons) is None  # a subset: typed
+
+
+# --------------------------------------------------------------------------- other languages
+
+
+def test_chinese_keywords_match_inside_a_run_of_characters() -> None:
+    zh = load_phrasebook("zh")
+    assert zh.classify("请问您需要多少个？") == "quantity"
+    assert zh.classify("货物发往哪里？") == "destination"
+    # a Latin keyword keeps its word edges, also next to Chinese characters
+    assert zh.mentions("certifications", "需要CE认证吗？")
+    assert zh.mentions("incoterm", "按FOB报价")
+    assert not zh.mentions("incoterm", "请按FOBX报价")
+    # a question without a question mark, asked with 请
+    assert zh.classify("请告诉我们货物发往哪里以及最晚何时需要交货。") == "required_by"
+
+
+def test_chinese_buttons_are_matched_by_their_characters() -> None:
+    zh = load_phrasebook("zh")
+    assert zh.is_confirm("确认并发送")
+    assert not zh.is_confirm("修改内容")
+    buttons = _buttons("T/T电汇", "即期信用证", "赊账（O/A）")
+    assert match_button(buttons, ["T/T"], spaced=False)["title"] == "T/T电汇"  # type: ignore[index]
+    assert match_button(buttons, ["T/T"]) is None  # "T/T" is not a word of "T/T电汇"
+    assert match_button(buttons, ["赊账"], spaced=False)["title"] == "赊账（O/A）"  # type: ignore[index]
+    assert match_button(_buttons("需要", "不需要"), ["不需要"], spaced=False)["title"] == "不需要"  # type: ignore[index]
+
+
+def test_a_combined_question_is_answered_with_the_languages_separator() -> None:
+    raw = _persona_raw()
+    raw["language"] = "zh"
+    raw["facts"]["contact_name"] = {"say": "陈志明", "expect": "陈志明"}
+    raw["facts"]["company"] = {"say": "高雄光源贸易有限公司", "expect": "高雄光源贸易有限公司"}
+    raw["facts"]["email"] = {"say": "chen@kaoguang.example", "expect": "chen@kaoguang.example"}
+    question = (
+        "报价单应发给哪位？请提供您的姓名、公司名称以及电子邮箱（如方便，也可留下电话号码）。"
+    )
+    bot = FakeBot([(question, [])])
+    SimulatedBuyer(persona_from_dict(raw), bot).run()
+    assert bot.received[1] == (
+        "陈志明，高雄光源贸易有限公司，chen@kaoguang.example，+49 40 1234567",
+        None,
+    )
+
+
+def test_accented_keywords_and_buttons() -> None:
+    fr, es = load_phrasebook("fr"), load_phrasebook("es")
+    assert fr.classify("Où faut-il livrer la marchandise ?") == "destination"
+    # "ou" (or) is not "où" (where)
+    assert fr.classify("Faut-il le marquage CE ou UL ?") == "certifications"
+    assert es.classify("¿Para cuándo necesita la mercancía?") == "required_by"
+    assert es.is_confirm("Confirmar y enviar")
+    assert not es.is_confirm("Sí")
+    buttons = _buttons("T/T (transferencia)", "Carta de crédito a la vista", "Cuenta abierta")
+    assert match_button(buttons, ["carta de crédito"])["title"].startswith("Carta")  # type: ignore[index]
+
+
+def test_dates_said_without_a_year_resolve_to_the_next_one() -> None:
+    today = date(2026, 11, 22)
+    assert resolve_date("end_of:4", today) == date(2027, 4, 30)
+    assert resolve_date("end_of:11", today) == date(2026, 11, 30)
+    assert resolve_date("end_of:2", date(2027, 3, 1)) == date(2028, 2, 29)
+    assert resolve_date("next:6-15", today) == date(2027, 6, 15)
+    assert resolve_date("next:11-22", today) == date(2026, 11, 22)
+    assert resolve_date("next:11-21", today) == date(2027, 11, 21)
+    for bad in ("end_of:13", "next:2-30", "next:0-1"):
+        with pytest.raises(PersonaError):
+            resolve_date(bad, today)
