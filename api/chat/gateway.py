@@ -43,6 +43,13 @@ class EngineDown(RuntimeError):
 class Turn:
     messages: list[ChatMessage]
     mode: str
+    language: str | None = None  # the session's language after the turn
+
+
+def state_event(mode: str, language: str | None) -> dict[str, Any]:
+    """The session's state as pushed to its sockets: sent when the mode or the language changes
+    (a client that only knows "mode" frames reads the mode and ignores the rest)."""
+    return {"type": "mode", "mode": mode, "language": language}
 
 
 def message_event(message: ChatMessage) -> dict[str, Any]:
@@ -95,6 +102,20 @@ class ChatGateway:
         for message in messages:
             await self.broker.publish(session_id, message_event(message))
 
+    async def publish_state(self, session_id: str, mode: str | None = None) -> None:
+        """Push the session's mode and language (``mode`` overrides the stored one)."""
+        async with self.db.session() as db:
+            current = await db.get(ChatSession, session_id, populate_existing=True)
+        if current is None and mode is None:
+            return
+        await self.broker.publish(
+            session_id,
+            state_event(
+                mode or (current.mode if current else ChatMode.BOT.value),
+                current.language if current else None,
+            ),
+        )
+
     async def _resolve_payload(self, session_id: str, payload: str) -> str:
         """The title of the offered button with this payload (buttons are the only way in)."""
         async with self.db.session() as db:
@@ -132,6 +153,7 @@ class ChatGateway:
                 mode = current.mode if current else session.mode
                 bot_has_it = mode == ChatMode.BOT.value
                 language = current.language if current else session.language
+                before = language
                 # only typed text says which language the buyer writes (payloads are canonical)
                 choice = (
                     session_language.choose(language, current.language_source, shown)
@@ -154,10 +176,12 @@ class ChatGateway:
                     handled=not bot_has_it,
                 )
             await self.publish(session.id, [buyer_message])
+            if language != before:  # the widget switches its own texts at once
+                await self.broker.publish(session.id, state_event(mode, language))
             if not bot_has_it:
                 async with self.db.session() as db:
                     outcome = await handoff.buyer_wrote(db, session_id=session.id, text=shown)
-                return Turn(messages=outcome.messages, mode=outcome.mode)
+                return Turn(messages=outcome.messages, mode=outcome.mode, language=language)
             try:
                 replies = await self.engine.send(session.id, to_engine, language=language)
             except EngineUnavailable as exc:
@@ -173,10 +197,11 @@ class ChatGateway:
                 await conversations.mark_handled(db, [buyer_message.id])
                 current = await db.get(ChatSession, session.id, populate_existing=True)
                 mode = current.mode if current else mode
+                language = current.language if current else language
                 # with the notes actions wrote during the turn (a handoff's, say)
                 answered = await conversations.messages_after(db, session.id, buyer_message.seq)
             await self.publish(session.id, stored)
-            return Turn(messages=answered or stored, mode=mode)
+            return Turn(messages=answered or stored, mode=mode, language=language)
 
     async def bot_turn(
         self, session_id: str, produce: Callable[[], Awaitable[list[BotMessage]]]

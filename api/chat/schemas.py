@@ -54,3 +54,6 @@ class MessageOut(BaseModel):
 class TurnOut(BaseModel):
     messages: list[MessageOut]
     mode: Mode
+    # the session's language after the turn (en, zh, es, de, pt, fr): the widget shows its own
+    # texts in it; null while none is known (no locale given, no message long enough to tell)
+    language: str | None = None

@@ -90,7 +90,9 @@ async def post_message(body: MessageIn, session: SessionDep, services: ServicesD
         raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, str(exc)) from None
     except EngineDown as exc:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc)) from None
-    return TurnOut(messages=[_out(m) for m in turn.messages], mode=turn.mode)
+    return TurnOut(
+        messages=[_out(m) for m in turn.messages], mode=turn.mode, language=turn.language
+    )
 
 
 @router.get("/sessions/{session_id}/messages", response_model=TurnOut)
@@ -99,7 +101,9 @@ async def transcript(
 ) -> TurnOut:
     async with services.db.session() as db:
         messages = await conversations.messages_after(db, session.id, after)
-    return TurnOut(messages=[_out(m) for m in messages], mode=session.mode)
+    return TurnOut(
+        messages=[_out(m) for m in messages], mode=session.mode, language=session.language
+    )
 
 
 @router.websocket("/sessions/{session_id}/ws")

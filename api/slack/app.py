@@ -130,8 +130,8 @@ def configure_handoff(settings: Settings, gateway: ChatGateway) -> None:
     from sales.office_hours import OfficeHours
 
     async def push(session_id: str, mode: str | None, messages: Sequence[ChatMessage]) -> None:
-        if mode is not None:
-            await gateway.broker.publish(session_id, {"type": "mode", "mode": mode})
+        if mode is not None:  # with the session's language (the widget's texts follow it)
+            await gateway.publish_state(session_id, mode)
         await gateway.publish(session_id, list(messages))
 
     handoff.configure(

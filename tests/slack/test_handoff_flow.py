@@ -50,7 +50,7 @@ def test_handoff_both_ways_through_slack(
                 )
 
         slack_app.portal.call(ask)  # type: ignore[union-attr]
-        assert ws.receive_json() == {"type": "mode", "mode": "waiting_for_agent"}
+        assert ws.receive_json() == {"type": "mode", "mode": "waiting_for_agent", "language": "en"}
         assert ws.receive_json()["role"] == "system"
 
         # the handoff summary reaches the sales channel, with a Take over button
@@ -77,7 +77,7 @@ def test_handoff_both_ways_through_slack(
             )
         )
         assert response.status_code == 200
-        assert ws.receive_json() == {"type": "mode", "mode": "agent"}
+        assert ws.receive_json() == {"type": "mode", "mode": "agent", "language": "en"}
         joined = ws.receive_json()
         assert joined["text"] == "Mei from Lumora sales has joined the chat."
         notice = fake_slack.wait_for(
@@ -158,7 +158,7 @@ def test_handoff_both_ways_through_slack(
         )
         seen = [ws.receive_json() for _ in range(4)]
         kinds = [e["type"] for e in seen]
-        assert {"type": "mode", "mode": "bot"} in seen
+        assert {"type": "mode", "mode": "bot", "language": "en"} in seen
         assert any("assistant is back" in e.get("text", "") for e in seen)
         assert kinds.count("message") >= 2
 
