@@ -11,7 +11,9 @@
  *   data-subtitle    the line under the title
  *   data-color       accent colour (header, launcher, buyer bubbles)
  *   data-text-color  text colour on the accent (default: black or white, whichever contrasts)
- *   data-lang        UI language: en, zh, es, de, pt, fr (default: navigator.language)
+ *   data-lang        UI language: en, zh, es, de, pt, fr (default: navigator.language); the
+ *                    chat then follows the session's language as the server reports it (a buyer
+ *                    who writes Spanish, or asks for German, gets these texts in it too)
  *   data-position    "right" (default) or "left"
  *
  * Security: every text from the server is rendered with textContent (links are <a> elements
@@ -278,13 +280,20 @@
   };
 
   const LOCALE_RE = /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/;
+
+  /** One of the UI languages for a language tag ("es-MX" -> "es"), or null. */
+  function uiLanguage(value) {
+    const primary = String(value || "").trim().toLowerCase().split(/[-_]/)[0];
+    return Object.prototype.hasOwnProperty.call(STRINGS, primary) ? primary : null;
+  }
+
   const requested = String(data.lang || navigator.language || "en").trim();
-  const LANG = (() => {
-    const primary = requested.toLowerCase().split(/[-_]/)[0];
-    return Object.prototype.hasOwnProperty.call(STRINGS, primary) ? primary : "en";
-  })();
-  const LOCALE = LOCALE_RE.test(requested) && requested.length <= 16 ? requested : LANG;
-  const T = STRINGS[LANG];
+  const PAGE_LANG = uiLanguage(requested) || "en";
+  const LOCALE = LOCALE_RE.test(requested) && requested.length <= 16 ? requested : PAGE_LANG;
+  // the page's language first, then the chat session's (setLanguage)
+  let LANG = PAGE_LANG;
+  let T = STRINGS[LANG];
+  const langTag = (lang) => (lang === "zh" ? "zh-Hans" : lang);
 
   function t(key, vars) {
     let text = T[key] !== undefined ? T[key] : STRINGS.en[key];
@@ -294,8 +303,11 @@
     return text;
   }
 
-  const TITLE = (data.title || "").trim().slice(0, 80) || T.title;
-  const SUBTITLE = (data.subtitle || "").trim().slice(0, 120) || T.subtitle;
+  // the page's own title and subtitle are kept as they are; the defaults follow the language
+  const PAGE_TITLE = (data.title || "").trim().slice(0, 80);
+  const PAGE_SUBTITLE = (data.subtitle || "").trim().slice(0, 120);
+  const title = () => PAGE_TITLE || T.title;
+  const subtitle = () => PAGE_SUBTITLE || T.subtitle;
   const POSITION = data.position === "left" ? "left" : "right";
 
   // ---------------------------------------------------------------- colours
@@ -583,7 +595,8 @@ textarea:focus-visible { outline: 2px solid var(--accent); outline-offset: 0; bo
     const date = iso ? new Date(iso) : new Date();
     if (Number.isNaN(date.getTime())) return "";
     try {
-      return date.toLocaleTimeString(LOCALE.replace("_", "-"), { hour: "2-digit", minute: "2-digit" });
+      const locale = LANG === PAGE_LANG ? LOCALE.replace("_", "-") : langTag(LANG);
+      return date.toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" });
     } catch (_) {
       return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
     }
@@ -601,10 +614,14 @@ textarea:focus-visible { outline: 2px solid var(--accent); outline-offset: 0; bo
     return null;
   }
 
-  function store(sessionId, token) {
+  /** The session (id, token and its language, shown at once after a reload), or nothing. */
+  function store(sessionId, token, language) {
     try {
-      if (sessionId) localStorage.setItem(STORE_KEY, JSON.stringify({ session_id: sessionId, token }));
-      else localStorage.removeItem(STORE_KEY);
+      if (sessionId) {
+        const value = { session_id: sessionId, token };
+        if (language) value.language = language;
+        localStorage.setItem(STORE_KEY, JSON.stringify(value));
+      } else localStorage.removeItem(STORE_KEY);
     } catch (_) {
       /* storage blocked: the chat still works for this page view */
     }
@@ -632,20 +649,21 @@ textarea:focus-visible { outline: 2px solid var(--accent); outline-offset: 0; bo
       type: "button",
       "aria-expanded": "false",
       "aria-controls": ids.panel,
-      "aria-label": t("open", { title: TITLE }),
+      "aria-label": t("open", { title: title() }),
     },
     [icon("chat", "icon-chat"), icon("down", "icon-close"), badge]
   );
 
   const presence = el("span", { class: "presence", "aria-hidden": "true" });
-  const subtitleText = el("span", { text: SUBTITLE });
+  const subtitleText = el("span", { text: subtitle() });
   const closeButton = el("button", { class: "icon-button", type: "button", "aria-label": t("close") }, [
     icon("close"),
   ]);
+  const titleText = el("h2", { class: "title", id: ids.title, text: title() });
   const header = el("div", { class: "header" }, [
     el("div", { class: "avatar", "aria-hidden": "true" }, [icon("bulb")]),
     el("div", { class: "heading" }, [
-      el("h2", { class: "title", id: ids.title, text: TITLE }),
+      titleText,
       el("p", { class: "subtitle" }, [presence, subtitleText]),
     ]),
     closeButton,
@@ -661,13 +679,14 @@ textarea:focus-visible { outline: 2px solid var(--accent); outline-offset: 0; bo
     "aria-label": t("log"),
     tabindex: "0",
   });
+  const typingText = el("span", { text: t("typing") });
   const typing = el("div", { class: "typing", hidden: true }, [
     el("span", { class: "dots", "aria-hidden": "true" }, [
       el("span", { class: "dot" }),
       el("span", { class: "dot" }),
       el("span", { class: "dot" }),
     ]),
-    el("span", { text: t("typing") }),
+    typingText,
   ]);
   const typingStatus = el("div", { class: "sr-only", role: "status" });
   const quick = el("div", { class: "quick", role: "group", "aria-label": t("suggestions"), hidden: true });
@@ -699,11 +718,11 @@ textarea:focus-visible { outline: 2px solid var(--accent); outline-offset: 0; bo
       "aria-modal": "false",
       "aria-labelledby": ids.title,
       hidden: true,
-      lang: LANG === "zh" ? "zh-Hans" : LANG,
+      lang: langTag(LANG),
     },
     [header, banner, log, typing, typingStatus, quick, form]
   );
-  const root = el("div", { class: "root", lang: LANG === "zh" ? "zh-Hans" : LANG }, [panel, launcher]);
+  const root = el("div", { class: "root", lang: langTag(LANG) }, [panel, launcher]);
   shadow.append(root);
 
   // ---------------------------------------------------------------- state
@@ -712,6 +731,11 @@ textarea:focus-visible { outline: 2px solid var(--accent); outline-offset: 0; bo
   const state = {
     sessionId: stored ? stored.session_id : null,
     token: stored ? stored.token : null,
+    language: stored ? uiLanguage(stored.language) : null, // the session's, as last reported
+    // language reports counted so that an older one cannot undo a newer one: a transcript
+    // fetched while a message was answered or a push came may have read the session before
+    languageReports: 0,
+    languagePushes: 0,
     mode: "bot",
     agentName: null,
     syncedSeq: 0,
@@ -782,16 +806,19 @@ textarea:focus-visible { outline: 2px solid var(--accent); outline-offset: 0; bo
     if (!state.creating) {
       state.creating = (async () => {
         const pageUrl = (location.origin + location.pathname).slice(0, 2048);
+        // after an expired session the new one goes on in the language the chat had reached
+        const locale = LANG === PAGE_LANG ? LOCALE : LANG;
         const body = await api("/api/chat/sessions", {
           method: "POST",
-          body: { locale: LOCALE, page_url: pageUrl },
+          body: { locale, page_url: pageUrl },
           auth: false,
         });
         state.sessionId = body.session_id;
         state.token = body.token;
+        state.language = LANG;
         state.syncedSeq = 0;
         state.loaded = true;
-        store(state.sessionId, state.token);
+        store(state.sessionId, state.token, state.language);
         connect();
       })().finally(() => {
         state.creating = null;
@@ -805,6 +832,7 @@ textarea:focus-visible { outline: 2px solid var(--accent); outline-offset: 0; bo
     state.generation += 1;
     state.sessionId = null;
     state.token = null;
+    state.language = null;
     state.syncedSeq = 0;
     state.wsLive = false;
     store(null);
@@ -871,6 +899,14 @@ textarea:focus-visible { outline: 2px solid var(--accent); outline-offset: 0; bo
     return t("assistant");
   }
 
+  const messageOf = new WeakMap(); // node -> the message it shows (to relabel it)
+
+  function metaText(message) {
+    const speaker = speakerOf(message);
+    const time = clock(message.created_at);
+    return time ? speaker + " · " + time : speaker;
+  }
+
   function messageNode(message, key) {
     if (message.role === "system") {
       return el("div", { class: "notice important", "data-key": key, "data-speaker": "system" }, [
@@ -879,16 +915,16 @@ textarea:focus-visible { outline: 2px solid var(--accent); outline-offset: 0; bo
       ]);
     }
     const speaker = speakerOf(message);
-    const time = clock(message.created_at);
     const node = el("div", {
       class: "msg " + (message.role === "buyer" ? "buyer" : message.role === "agent" ? "agent" : "bot"),
       "data-key": key,
       "data-speaker": message.role + ":" + (message.author || ""),
     });
     node.append(
-      el("div", { class: "meta", "aria-hidden": "true", text: time ? speaker + " · " + time : speaker }),
+      el("div", { class: "meta", "aria-hidden": "true", text: metaText(message) }),
       el("div", { class: "bubble" }, [el("span", { class: "sr-only", text: speaker + ": " }), richText(message.text)])
     );
+    messageOf.set(node, message);
     return node;
   }
 
@@ -986,7 +1022,7 @@ textarea:focus-visible { outline: 2px solid var(--accent); outline-offset: 0; bo
   function updateSubtitle() {
     if (state.mode === "agent") subtitleText.textContent = t("withAgent", { name: state.agentName || t("teamMember") });
     else if (state.mode === "waiting_for_agent") subtitleText.textContent = t("waiting");
-    else subtitleText.textContent = SUBTITLE;
+    else subtitleText.textContent = subtitle();
     presence.classList.toggle("off", !state.online);
   }
 
@@ -996,7 +1032,11 @@ textarea:focus-visible { outline: 2px solid var(--accent); outline-offset: 0; bo
     badge.textContent = state.unread > 9 ? "9+" : String(state.unread);
     launcher.setAttribute(
       "aria-label",
-      state.open ? t("minimize") : state.unread ? t("openUnread", { title: TITLE, n: state.unread }) : t("open", { title: TITLE })
+      state.open
+        ? t("minimize")
+        : state.unread
+          ? t("openUnread", { title: title(), n: state.unread })
+          : t("open", { title: title() })
     );
   }
 
@@ -1007,6 +1047,46 @@ textarea:focus-visible { outline: 2px solid var(--accent); outline-offset: 0; bo
     // shows in the subtitle only (a notice here would say it twice)
     updateSubtitle();
     updateTyping();
+  }
+
+  /**
+   * The session's language as the server reports it (answers, transcript, "mode" pushes): the
+   * widget's own texts follow it, and it is stored with the session for the next page view.
+   */
+  function setLanguage(value) {
+    const lang = uiLanguage(value);
+    if (!lang) return;
+    if (state.sessionId && state.language !== lang) {
+      state.language = lang;
+      store(state.sessionId, state.token, lang);
+    }
+    if (lang === LANG) return;
+    LANG = lang;
+    T = STRINGS[lang];
+    root.setAttribute("lang", langTag(lang));
+    panel.setAttribute("lang", langTag(lang));
+    titleText.textContent = title();
+    closeButton.setAttribute("aria-label", t("close"));
+    log.setAttribute("aria-label", t("log"));
+    typingText.textContent = t("typing");
+    if (typingStatus.textContent) typingStatus.textContent = t("typing");
+    quick.setAttribute("aria-label", t("suggestions"));
+    input.setAttribute("aria-label", t("input"));
+    input.setAttribute("placeholder", t("placeholder"));
+    sendButton.setAttribute("aria-label", t("send"));
+    if (!banner.hidden) {
+      banner.textContent = state.online ? t("back") : navigator.onLine === false ? t("offline") : t("reconnecting");
+    }
+    for (const item of state.pending) if (item.status !== "sent") pendingState(item, item.status);
+    // the visible speaker names (hidden from screen readers, which heard each message once)
+    for (const node of log.children) {
+      const message = messageOf.get(node);
+      const meta = node.querySelector(".meta");
+      if (message && meta) meta.textContent = metaText(message);
+    }
+    updateCounter();
+    updateSubtitle();
+    updateLauncher();
   }
 
   let bannerTimer = null;
@@ -1094,9 +1174,14 @@ textarea:focus-visible { outline: 2px solid var(--accent); outline-offset: 0; bo
     try {
       await ensureSession();
       const generation = state.generation;
+      const pushes = state.languagePushes;
       const turn = await api(sessionPath() + "/messages", { method: "POST", body: item.body });
       if (generation !== state.generation) return;
       pendingState(item, "sent");
+      if (turn.language) {
+        if (pushes === state.languagePushes) setLanguage(turn.language);
+        state.languageReports += 1;
+      }
       for (const message of turn.messages || []) addMessage(message);
       if (turn.mode) setMode(turn.mode);
       // our own message (with its seq) comes over the WebSocket; if that is down, fetch it
@@ -1164,6 +1249,7 @@ textarea:focus-visible { outline: 2px solid var(--accent); outline-offset: 0; bo
     if (!state.sessionId) return;
     if (syncing) return syncing;
     const generation = state.generation;
+    const reports = state.languageReports;
     syncing = (async () => {
       try {
         const body = await api(sessionPath() + "/messages?after=" + state.syncedSeq);
@@ -1174,6 +1260,7 @@ textarea:focus-visible { outline: 2px solid var(--accent); outline-offset: 0; bo
           if (message.seq > state.syncedSeq) state.syncedSeq = message.seq;
         }
         if (body.mode) setMode(body.mode);
+        if (body.language && reports === state.languageReports) setLanguage(body.language);
         state.loaded = true;
       } catch (error) {
         if (error instanceof ApiError && (error.status === 401 || error.status === 404)) {
@@ -1236,6 +1323,11 @@ textarea:focus-visible { outline: 2px solid var(--accent); outline-offset: 0; bo
         if (state.wsLive && msg.seq > state.syncedSeq) state.syncedSeq = msg.seq;
       } else if (msg.type === "mode") {
         setMode(msg.mode);
+        if (typeof msg.language === "string") {
+          state.languagePushes += 1;
+          state.languageReports += 1;
+          setLanguage(msg.language);
+        }
       } else if (msg.type === "error" && typeof msg.detail === "string") {
         notice(msg.detail, true);
       }
@@ -1403,6 +1495,7 @@ textarea:focus-visible { outline: 2px solid var(--accent); outline-offset: 0; bo
   // ---------------------------------------------------------------- start
 
   function mount() {
+    if (state.language) setLanguage(state.language); // as the session last was, until the sync
     document.body.append(host);
     if (state.sessionId) {
       state.loaded = false;

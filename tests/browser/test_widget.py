@@ -254,6 +254,68 @@ def test_ui_language_follows_data_lang(widget_page: Make, running_stack: Running
     assert created and '"locale":"de"' in created[0]
 
 
+def test_ui_language_follows_the_session_language(widget_page: Make) -> None:
+    """On an English page a buyer writes Spanish: the server's session language (in the answer,
+    the transcript and the WebSocket's pushes) turns the widget's own texts Spanish, also after a
+    reload; asking for German turns them German."""
+    sockets: list[Any] = []
+
+    def through(ws: Any) -> None:
+        ws.connect_to_server()  # everything passes through; the test may push a frame too
+        sockets.append(ws)
+
+    wp = widget_page()
+    wp.page.route_web_socket(re.compile(r".*/ws\?token=.*"), through)
+    wp.goto().open()
+    root = wp.page.locator("#exportdesk-chat .root")
+    box = wp.page.locator("#exportdesk-chat textarea")
+    subtitle = wp.panel.locator(".subtitle")
+    expect(root).to_have_attribute("lang", "en")
+    expect(box).to_have_attribute("placeholder", "Type your message…")
+    expect(subtitle).to_have_text("Products, prices, lead times")
+
+    wp.send("Hola, necesitamos información sobre sus paneles LED y los plazos de entrega")
+    expect(wp.bot_bubbles().last).to_be_visible()
+    _settled(wp)
+    expect(root).to_have_attribute("lang", "es")
+    expect(box).to_have_attribute("placeholder", "Escriba su mensaje…")
+    expect(wp.page.get_by_role("textbox", name="Escriba su mensaje")).to_be_focused()
+    expect(subtitle).to_have_text("Productos, precios y plazos")
+    expect(wp.panel.get_by_text("0 de 2000 caracteres")).to_be_visible()
+    expect(wp.panel.get_by_role("button", name="Cerrar el chat")).to_be_visible()
+    expect(wp.log.locator(".msg.buyer .meta").last).to_contain_text("Usted")
+    stored = wp.page.evaluate(
+        "base => JSON.parse(localStorage.getItem('exportdesk.chat:' + base))", wp.base_url
+    )
+    assert stored["language"] == "es"
+
+    # a reload shows the widget in Spanish from the start (before the transcript arrives)
+    opened = len(sockets)
+    wp.page.reload()
+    launcher = wp.page.get_by_role("button", name="Abrir el chat con Lumora sales")
+    expect(launcher).to_be_visible()
+    expect(root).to_have_attribute("lang", "es")
+    launcher.click()
+    expect(box).to_be_focused()
+    expect(box).to_have_attribute("placeholder", "Escriba su mensaje…")
+    expect(wp.buyer_bubbles().first).to_contain_text("Hola, necesitamos")
+
+    # an explicit request switches the session, and the widget with it
+    before = wp.bot_bubbles().count()
+    box.fill("¿podemos hablar en alemán?")
+    box.press("Enter")
+    expect(wp.bot_bubbles()).not_to_have_count(before)
+    expect(root).to_have_attribute("lang", "de")
+    expect(box).to_have_attribute("placeholder", "Ihre Nachricht…")
+    expect(subtitle).to_have_text("Produkte, Preise, Lieferzeiten")
+
+    # the subtitle's states are in the session's language too
+    _wait_until(wp, lambda: len(sockets) > opened)
+    sockets[-1].send(json.dumps({"type": "mode", "mode": "waiting_for_agent", "language": "de"}))
+    expect(subtitle).to_have_text("Wir warten auf ein Mitglied unseres Vertriebsteams…")
+    assert not wp.console_errors, wp.console_errors
+
+
 def test_a_rep_message_reaches_the_page_by_polling_when_websockets_fail(
     widget_page: Make, running_stack: RunningStack
 ) -> None:
