@@ -105,12 +105,36 @@ _QUALIFIER_EN = re.compile(
     re.I,
 )
 _QUALIFIER_OTHER = re.compile(
-    r"^(?P<q>principios de|principio de|inicios de|inicio de|comienzos de|comienzo de"
-    r"|mediados de|finales de|final de|fines de|fin de|anfang|mitte|ende|début d'|début de"
+    r"^(?P<q>principios del?|principio del?|inicios del?|inicio del?|comienzos del?"
+    r"|comienzo del?|mediados del?|finales del?|final del?|fines del?|fin del?|fin du"
+    r"|début du|fim do|final do|meados do|início do|inicio do|começo do|finais do"
+    r"|anfang|mitte|ende|début d'|début de"
     r"|début|debut|mi|fin d'|fin de|fin|início de|inicio de|começo de|meados de|final de"
     r"|finais de|fim de)(?:\s*-\s*|\s+|(?<=')\s*)(?P<rest>.+)$",
     re.I,
 )
+# "next month" in the other languages, with the article or case a qualifier puts before it
+# ("fin du mois prochain", "finales del próximo mes", "Ende nächsten Monats", "fim do próximo
+# mês"): rewritten in English, which dateparser and `_THIS_NEXT` read.
+_PERIOD_WORDS = {
+    "week": r"semaine|semana|woche|wochen?s?",
+    "month": r"mois|mes|m[eê]s|monat|monats",
+    "year": r"ann[ée]e|an|año|ano|jahr|jahres",
+}
+_NEXT_WORDS = (
+    r"prochaine?|pr[oó]xim[oa]|n[äa]chste[nrs]?|kommende[nrs]?|siguiente|que viene|que vem"
+    r"|seguinte|suivante?"
+)
+_THIS_WORDS = r"ce|cette|este|esta|diese[nrs]?|en cours|actual|atual|corriente"
+_LOCAL_PERIOD = re.compile(
+    r"^(?:(?:du|de la|de l'|del|de|do|da|des|le|la|el|o|a|im|am)\s+|l')?"
+    r"(?:(?P<pre_next>" + _NEXT_WORDS + r")|(?P<pre_this>" + _THIS_WORDS + r"))?\s*"
+    r"(?P<unit>" + "|".join(f"(?P<{k}>{v})" for k, v in _PERIOD_WORDS.items()) + r")"
+    r"(?:\s+(?:(?P<post_next>" + _NEXT_WORDS + r")|(?P<post_this>en cours|actuel|atual)))?$",
+    re.I,
+)
+# "1º de agosto" (NFKC makes "º" an "o"), "1ª", "1°": the ordinal mark dateparser does not read.
+_ORDINAL_DAY = re.compile(r"(?<![\d.])([0-3]?\d)\s?(?:o|º|ª|°)(?=\s)", re.I)
 _QUALIFIER_ZH = re.compile(r"^(?P<rest>.+?月)(?P<q>初|上旬|中旬|中|下旬|底|末)$")
 _QUALIFIER_ZH_YEAR = re.compile(r"^(?P<year>\d{4})\s*年(?P<q>初|中|底|末)$")
 _QUALIFIER_DAY = {
@@ -233,6 +257,19 @@ def parse_required_by(
     return Parsed.success(RequiredBy(value, approximate=approximate), notes)
 
 
+def _local_period(text: str) -> str:
+    """'du mois prochain' -> 'next month', 'nächsten Monats' -> 'next month'; else unchanged."""
+    match = _LOCAL_PERIOD.match(text.strip())
+    if match is None:
+        return text
+    unit = next(k for k in _PERIOD_WORDS if match[k])
+    if match["pre_next"] or match["post_next"]:
+        return f"next {unit}"
+    if match["pre_this"] or match["post_this"]:
+        return f"this {unit}"
+    return text
+
+
 def _zh_within(body: str) -> str:
     """'6周内' -> 'in 6 weeks'; other text unchanged."""
     match = _ZH_WITHIN.match(body)
@@ -297,6 +334,7 @@ def _resolve(
     body = _WITHIN.sub(lambda m: _WITHIN_AS.get(m["w"].casefold(), "in") + " ", body)
     body = _zh_within(body)
     body = _CHRISTMAS.sub("24 December", body)
+    body = _ORDINAL_DAY.sub(r"\1", body)
     if _NOT_A_DATE.search(body):
         return None
     explicit_year = bool(_YEAR.search(body))
@@ -316,6 +354,7 @@ def _resolve(
     if re.fullmatch(r"\d{4}\s*年", body):  # "2027年": dateparser misreads a bare Chinese year
         body = body.rstrip("年 ")
 
+    body = _local_period(body)
     if match := _THIS_NEXT.match(body):
         found = _dateparse(body, today, order, languages, "current")
         if found is None:
@@ -325,12 +364,16 @@ def _resolve(
     qualifier = _QUALIFIER_EN.match(body) or _QUALIFIER_OTHER.match(body)
     qualifier = qualifier or _QUALIFIER_ZH.match(body)
     if qualifier:
-        found = _dateparse(_zh_month(qualifier["rest"], today), today, order, languages, "first")
+        rest = _local_period(qualifier["rest"])
+        found = _dateparse(_zh_month(rest, today), today, order, languages, "first")
         if found is None or found[1] not in ("month", "year"):
             return None
         anchor, period = found
-        value = _qualified(anchor, period, _QUALIFIER_DAY[qualifier["q"].casefold()])
-        return _bump_year(value, today, explicit_year), True
+        # "fin del" / "fim do" / "fin du" are "fin de" / "fim de" with the article
+        q = re.sub(r"\s+(?:del|do|du)$", " de", qualifier["q"].casefold())
+        value = _qualified(anchor, period, _QUALIFIER_DAY[q])
+        relative = bool(_THIS_NEXT.match(rest))  # "end of next year": no other year to pick
+        return _bump_year(value, today, explicit_year or relative), True
 
     zh_body = _zh_month(body, today)
     if zh_body != body:  # the year was ours, not the buyer's

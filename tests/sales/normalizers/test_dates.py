@@ -73,6 +73,44 @@ def test_dates(text: str, expected: date, approximate: bool) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected", "approximate"),
+    [
+        ("fin du mois prochain", date(2026, 12, 31), True),
+        ("fin de mois prochain", date(2026, 12, 31), True),
+        ("début du mois prochain", date(2026, 12, 1), True),
+        ("le mois prochain", date(2026, 12, 31), True),
+        ("finales del próximo mes", date(2026, 12, 31), True),
+        ("fin del mes que viene", date(2026, 12, 31), True),
+        ("mediados del próximo mes", date(2026, 12, 15), True),
+        ("Ende nächsten Monats", date(2026, 12, 31), True),
+        ("Ende des nächsten Monats", date(2026, 12, 31), True),
+        ("Ende dieses Monats", date(2026, 11, 30), True),
+        ("fim do próximo mês", date(2026, 12, 31), True),
+        ("fim do mês que vem", date(2026, 12, 31), True),
+        ("fin de l'année prochaine", date(2027, 12, 31), True),
+        ("end of next year", date(2027, 12, 31), True),
+    ],
+)
+def test_next_and_this_period_in_every_language(
+    text: str, expected: date, approximate: bool
+) -> None:
+    result = parse_required_by(text, today=TODAY)
+    assert result.ok, result.error
+    assert result.value is not None
+    assert (result.value.date, result.value.approximate) == (expected, approximate)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1º de agosto de 2027", "1o de agosto de 2027", "1ª de agosto", "1° de agosto de 2027"],
+)
+def test_a_day_written_as_an_ordinal_is_that_day(text: str) -> None:
+    result = parse_required_by(text, today=TODAY)
+    assert result.value is not None
+    assert (result.value.date, result.value.approximate) == (date(2027, 8, 1), False)
+
+
+@pytest.mark.parametrize(
     "text", ["ASAP", "asap please", "as soon as possible", "urgent", "尽快", "lo antes posible"]
 )
 def test_asap_is_flagged_without_a_date(text: str) -> None:
