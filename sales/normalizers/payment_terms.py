@@ -34,27 +34,35 @@ _CODES: dict[str, re.Pattern[str]] = {
     ),
     "DP": re.compile(
         rf"{S}d\s*/\s*p{E}|{S}dp{E}|documents? against payment|cash against documents?"
+        r"|remise documentaire(?! contre acceptation)|cobranza documentaria(?! contra acep)"
+        r"|dokumenteninkasso(?! gegen akzept)|cobranca documentaria(?! contra aceite)"
         rf"|{S}cad{E}|documentos contra pago|dokumente gegen zahlung|kasse gegen dokumente"
         r"|documents contre paiement|documentos contra pagamento|付款交单"
     ),
     "DA": re.compile(
-        rf"{S}d\s*/\s*a{E}|{S}da{E}|documents? against acceptance|documentos contra aceptacion"
+        rf"{S}d\s*/\s*a{E}|documents? against acceptance|documentos contra aceptacion"
+        r"|remise documentaire contre acceptation"
         r"|dokumente gegen akzept|documents contre acceptation|documentos contra aceite|承兑交单"
     ),
     "OA": re.compile(
         rf"{S}o\s*/\s*a{E}|{S}oa{E}|open account|{S}net\s*\d+|credit terms?|on credit"
+        rf"|{S}netto\s*\d+|\d+\s*(?:days?|dias|tage|tagen|jours)\s*(?:net|netto|netos|nets|liquidos){E}"
         r"|cuenta abierta|offene rechnung|zahlungsziel|compte ouvert|conta aberta"
         r"|赊销|账期|月结"
     ),
     "TT": re.compile(
         rf"{S}t\s*/\s*t{E}|{S}tt{E}|telegraphic transfer|wire|bank transfer|swift|transferencia"
         r"|uberweisung|virement|电汇|advance payment|prepayment|pre-payment|in advance|deposit"
-        r"|down payment|anticipo|adelanto|pago anticipado|vorkasse|vorauszahlung|anzahlung"
+        r"|down payment|anticipo|adelanto|pago anticipado|vorkasse|vorauskasse|vorauszahlung"
+        r"|anzahlung"
         r"|acompte|paiement d'avance|paiement anticipe|pagamento antecipado|adiantamento"
         r"|定金|订金|预付|全款|款到发货"
         rf"|\d+\s*%|{S}\d{{1,2}}\s*/\s*\d{{1,2}}{E}"
     ),
 }
+# "DA" without the slash in capitals, or "da 90 days" as the whole answer: "da" is a word in
+# Portuguese and Spanish ("da Casa Lumière", "antes da entrega").
+_BARE_DA = re.compile(rf"{S}DA{E}|^[Dd][Aa]\s*\d")
 _UNSUPPORTED = re.compile(
     rf"(?P<name>paypal|credit card|debit card|{S}cards?{E}|visa|mastercard|amex"
     rf"|american express|western union|moneygram|bitcoin|crypto\w*|usdt|tether"
@@ -83,7 +91,8 @@ _SIGHT = re.compile(rf"{S}sight{E}|a la vista|a vue|a vista|即期|{S}sicht")
 _USANCE = re.compile(rf"{S}usance{E}|远期|a plazo|a terme|a prazo")
 _ADVANCE = re.compile(
     rf"{S}in advance{E}|{S}advance{E}|prepayment|pre-payment|upfront|up front|por adelantado"
-    r"|anticipado|im voraus|vorkasse|vorauszahlung|d'avance|anticipe|antecipado|adiantado"
+    r"|anticipado|im voraus|vorkasse|vorauskasse|vorauszahlung|d'avance|anticipe|antecipado"
+    r"|adiantado"
     r"|全款|款到发货|预付"
 )
 _RATIO = re.compile(r"(?<![\d%])(\d{1,2})\s*/\s*(\d{1,2})(?![\d%])")
@@ -131,6 +140,8 @@ def parse_payment_terms(text: str) -> Parsed[PaymentTerms]:
     if _NO_PREFERENCE.match(fold(raw).strip()):
         return Parsed.success(None, [Msg("validation.payment.no_preference")])
     hits = {code: m.start() for code, pattern in _CODES.items() if (m := pattern.search(low))}
+    if (bare := _BARE_DA.search(raw)) and bare.start() < hits.get("DA", len(raw)):
+        hits["DA"] = bare.start()
     unsupported = _UNSUPPORTED.search(low)
     if unsupported and (not hits or unsupported.start() < min(hits.values())):
         name = raw[unsupported.start() : unsupported.end()]

@@ -52,6 +52,40 @@ def test_payment_terms(text: str, code: str, detail: str | None) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "code", "detail"),
+    [
+        ("Vorauskasse", "TT", "100% in advance"),
+        ("30 Tage netto", "OA", "30 days"),
+        ("30 Tage netto nach Lieferung", "OA", "30 days"),
+        ("netto 30 Tage", "OA", "30 days"),
+        ("60 days net", "OA", "60 days"),
+        ("remise documentaire (D/P)", "DP", None),
+        ("remise documentaire", "DP", None),
+        ("remise documentaire contre acceptation", "DA", None),
+        ("DA 60 days", "DA", "60 days"),
+        ("da 60 days", "DA", "60 days"),
+    ],
+)
+def test_payment_terms_as_written_at_home(text: str, code: str, detail: str | None) -> None:
+    result = parse_payment_terms(text)
+    assert result.ok, result.error
+    assert result.value == PaymentTerms(code, detail)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Sou a Beatriz Lima, da Casa Lumière Comércio Ltda.", "La empresa da servicio técnico"],
+)
+def test_the_portuguese_and_spanish_word_da_is_not_d_a(text: str) -> None:
+    assert not parse_payment_terms(text).ok
+
+
+def test_documents_against_acceptance_is_not_read_in_a_portuguese_da() -> None:
+    result = parse_payment_terms("30% de entrada e 70% antes da entrega")
+    assert result.value == PaymentTerms("TT", "30% deposit, 70% before shipment")
+
+
+@pytest.mark.parametrize(
     ("text", "name"),
     [
         ("PayPal", "PayPal"),
