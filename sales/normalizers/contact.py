@@ -17,11 +17,14 @@ from sales.normalizers.result import Parsed
 
 COMPANY_MAX = 120
 PERSON_MAX = 80
+# The words before an address ("my email is ..."): each ends at a space or a colon, so that the
+# address itself keeps its first letters ("isabelle.gagnon@...", "mailroom@...").
 _EMAIL_PREFIX = re.compile(
-    r"^(?:(?:my|our|the|mi|nuestro|meine|unsere|mon|notre|meu|nosso)\s+)?"
-    r"(?:e-?mail|mail|address|email address|correo(?: electrónico)?|e-mail-adresse|adresse"
-    r"|courriel|adresse e-mail|endereço de e-mail|邮箱|电子邮件|邮件)?"
-    r"\s*(?:is|:|es|ist|est|é|是|[:：])?\s*(?=\S+@\S+$)",
+    r"^(?:(?:my|our|the|mi|nuestro|nuestra|mein|meine|unsere|mon|ma|notre|meu|minha|nosso"
+    r"|nossa)\s+)?"
+    r"(?:(?:email address|e-?mail|mail|address|correo(?: electrónico)?|e-mail-adresse"
+    r"|adresse e-mail|adresse|courriel|endereço de e-mail)(?=[\s:：])|邮箱|电子邮件|邮件)?"
+    r"\s*(?:(?:is|es|ist|est|é)\s+|是|[:：])?\s*(?=\S+@\S+$)",
     re.I,
 )
 _URL = re.compile(r"https?://|www\.|\b[\w-]+\.(?:com|net|org|io|cn|de|co)(?:/|\b)(?!\s*\w)", re.I)

@@ -46,6 +46,10 @@ _PER_UNIT = re.compile(
     re.I,
 )
 _EXPONENT = re.compile(r"\d[eE][+-]?\d")
+# "8,50 $ CA", "12 $ US", "$AU 9": the dollar sign with its country after it, as written in
+# French-speaking Canada and elsewhere; rewritten "CA$" for the token table.
+_DOLLAR_COUNTRY = re.compile(r"\$\s?(CAN|CA|US|AUS|AU|NZ|HK|SG|MX|NT)(?![A-Za-z])")
+_DOLLAR_PREFIX = {"CAN": "CA", "AUS": "AU"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +182,7 @@ def parse_money(
     if _EXPONENT.search(raw):
         return Parsed.failure(Msg("validation.money.unreadable", text=clip(raw)))
     body, per_unit = _strip_per_unit(raw)
+    body = _DOLLAR_COUNTRY.sub(lambda m: f" {_DOLLAR_PREFIX.get(m[1], m[1])}$", body).strip()
     if _RANGE.search(body):
         return Parsed.failure(Msg("validation.money.range", text=clip(raw)))
     currencies, notes = _find_currencies(body, buyer_country)

@@ -21,6 +21,16 @@ from sales.normalizers.contact import (
         ("email: anna@lux-import.com", "anna@lux-import.com"),
         ("<anna@lux-import.com>", "anna@lux-import.com"),
         ("jöhn@acme.de", "jöhn@acme.de"),
+        # an address starting like an introduction word ("is", "es", "est", "mail") keeps it
+        ("isabelle.gagnon@eclairage-boreal.example", "isabelle.gagnon@eclairage-boreal.example"),
+        ("estelle.roy@lumiere.example", "estelle.roy@lumiere.example"),
+        ("esther@luz.example", "esther@luz.example"),
+        ("mailroom@acme.de", "mailroom@acme.de"),
+        ("address.book@acme.de", "address.book@acme.de"),
+        ("my email is isabelle@acme.de", "isabelle@acme.de"),
+        ("Mein E-Mail ist jan.hoffmann@rheinlicht.example", "jan.hoffmann@rheinlicht.example"),
+        ("courriel : isabelle@boreal.example", "isabelle@boreal.example"),
+        ("邮箱是wang@guangming.example", "wang@guangming.example"),
     ],
 )
 def test_emails(text: str, email: str) -> None:

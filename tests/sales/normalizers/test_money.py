@@ -32,6 +32,14 @@ from sales.normalizers.money import Money, parse_money
         ("Rs 500", "500", "INR", None),
         ("R$ 20", "20", "BRL", None),
         ("2500 AED", "2500", "AED", None),
+        # the dollar sign with its country after it (Quebec, and French usage elsewhere)
+        ("8,50 $ CA", "8.50", "CAD", None),
+        ("8,50 $ CA l'unité", "8.50", "CAD", "pcs"),
+        ("8,50 $CA", "8.50", "CAD", None),
+        ("10 $ CAN", "10", "CAD", None),
+        ("$ CA 8,50", "8.50", "CAD", None),
+        ("12 $ AU", "12", "AUD", None),
+        ("3,20 $ US", "3.20", "USD", None),
     ],
 )
 def test_prices(text: str, amount: str, currency: str, per_unit: str | None) -> None:
