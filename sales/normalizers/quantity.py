@@ -62,11 +62,14 @@ _CHINESE_NUMBER = re.compile(
     rf"^(?P<num>[\d.]*[{CHINESE_NUMERALS}][{CHINESE_NUMERALS}\d.]*)(?P<rest>.*)$"
 )
 _RANGE = re.compile(r"^\d[\d.,]*\s*(?:-|–|to|~|a|bis|à|até|到|至)\s*\d")
+# "2 x 40HQ", "2 x 40ft containers", "两个40尺高柜" (two 40-foot high cubes: 个 is the measure
+# word, 高柜/高箱 a high cube, 平柜/普柜 a standard one).
 _CONTAINER_EXPR = re.compile(
-    r"^(?P<num>.*?)\s*(?:\s[x×*]|(?<=\d)[x×*])?\s*"
-    r"(?:(?P<ctype>(?:20|40|45)\s*(?:(?:'|’|ft|feet|foot|pies|fuß|fuss|pieds|pés|尺)\s*"
-    r"(?:gp|dc|hq|hc|std)?|gp|dc|hq|hc|std))"
-    r"\s*(?:containers?|cntrs?|fcl|contenedor(?:es)?|container|conteneurs?|contêiner(?:es)?|柜|货柜)?"
+    r"^(?P<num>.*?)\s*(?:\s[x×*]|(?<=\d)[x×*]|个)?\s*"
+    r"(?:(?P<ctype>(?:20|40|45)\s*(?:(?:'|’|ft|feet|foot|pies|fuß|fuss|pieds|pés|尺|英尺)\s*"
+    r"(?:gp|dc|hq|hc|std|高(?=柜|箱)|[平普](?=柜|箱))?|gp|dc|hq|hc|std|高(?=柜|箱)|[平普](?=柜|箱)))"
+    r"\s*(?:containers?|cntrs?|fcl|contenedor(?:es)?|container|conteneurs?|contêiner(?:es)?|柜|箱"
+    r"|货柜|集装箱)?"
     r"|(?P<bare>(?:20|40|45))\s*(?:containers?|cntrs?|fcl|contenedor(?:es)?|conteneurs?"
     r"|contêiner(?:es)?|柜|货柜))$",
     re.I,
@@ -159,8 +162,8 @@ def _container_quantity(body: str) -> Quantity | None:
     if amount is None:
         return None
     ctype_text = match["ctype"] or match["bare"]
-    ctype = re.sub(r"[\s'’尺]|ft|feet|foot|pies|fuß|fuss|pieds|pés", "", ctype_text, flags=re.I)
-    ctype = ctype.upper()
+    ctype = re.sub(r"[\s'’尺英]|ft|feet|foot|pies|fuß|fuss|pieds|pés", "", ctype_text, flags=re.I)
+    ctype = ctype.upper().replace("高", "HQ").replace("平", "GP").replace("普", "GP")
     if ctype in ("20", "40", "45"):
         ctype += "GP" if ctype != "45" else "HQ"
     ctype = ctype.replace("HC", "HQ").replace("DC", "GP").replace("STD", "GP")

@@ -78,6 +78,10 @@ def test_quantities(text: str, amount: str, unit: str | None) -> None:
         ("two 40HC", "2", "40HQ"),
         ("40HQ", "1", "40HQ"),
         ("5 40 containers", "5", "40GP"),
+        ("两个40尺高柜", "2", "40HQ"),  # two 40-foot high cubes (个 is the measure word)
+        ("2个40尺高柜", "2", "40HQ"),
+        ("三个20尺平柜", "3", "20GP"),
+        ("一个40尺柜", "1", "40GP"),
     ],
 )
 def test_container_quantities(text: str, amount: str, ctype: str) -> None:
