@@ -253,8 +253,74 @@ def find_places(text: str) -> list[PlaceMention]:
             if code and code not in _NOT_DESTINATIONS:
                 found.append(PlaceMention(start, end, Destination(code, None)))
                 taken.update(span)
+    found = [_with_city_before(text, m, found) for m in found]
     found.extend(_han_places(text))
     return sorted(found, key=lambda m: m.start)
+
+
+# The capitalised words right before a country ("Recife, Brasil", "Frankfurt am Main,
+# Deutschland", "DAP Linz, Austria"): a city we do not list, kept as the place. Small
+# lower-case words may join a name's parts ("Rio de Janeiro", "Frankfurt am Main").
+_CAPITALISED = r"[A-ZÀ-ÖØ-Þ][\w'’.-]*"
+_JOINERS = r"am|an|de|do|da|dos|das|del|di|du|des|sur|upon|on|im|la|le|les|los|las|el"
+_CITY_BEFORE = re.compile(
+    rf"(?P<city>{_CAPITALISED}(?:[ -](?:(?:{_JOINERS})[ -])*{_CAPITALISED}){{0,3}})"
+    r"(?:\s*,\s*|\s+)$"
+)
+_CODE_WORD = re.compile(r"^[A-Z]{2,4}$")  # "DAP Linz": an Incoterm or other code before it
+_JOINED_NAME = re.compile(
+    rf"{_CAPITALISED}(?:[ -](?:{_JOINERS})[ -]{_CAPITALISED})*$"
+)  # the last name with its joined parts: "Main" -> "Frankfurt am Main"
+# "ship to Porto Alegre, Brazil": after these, the capitalised words are all the city's.
+_TO_WORD = re.compile(
+    r"(?i)(?:^|\s)(?:to|in|at|nach|para|a|à|em|en|vers|hacia|pour|für|bis|para o|para a)$"
+)
+# Company names are not cities ("Casa Lumière Comércio Ltda, Brasil").
+_COMPANY_WORDS = frozenset(
+    {"ltd", "ltda", "lda", "gmbh", "ag", "kg", "sa", "sas", "sarl", "sl", "srl", "inc", "llc"}
+    | {"bv", "nv", "plc", "spa", "co", "corp", "limited", "eireli", "me", "sprl"}
+)
+# Greetings and courtesy words that may stand before a country ("Bonjour, Maroc").
+_NOT_CITIES = frozenset(
+    {"hello", "hi", "dear", "thanks", "yes", "no", "hola", "gracias", "si", "buenas", "buenos"}
+    | {"hallo", "danke", "ja", "nein", "bonjour", "salut", "merci", "oui", "non", "ola", "oi"}
+    | {"obrigado", "obrigada", "sim", "nao", "salam", "bom", "boa", "grüezi", "servus", "moin"}
+)
+
+
+def _with_city_before(text: str, mention: PlaceMention, found: list[PlaceMention]) -> PlaceMention:
+    """A country named right after an unknown city ("Recife, Brasil") gets that city."""
+    if mention.destination.place is not None:
+        return mention
+    before = text[max(0, mention.start - 60) : mention.start]
+    match = _CITY_BEFORE.search(before)
+    if match is None:
+        return mention
+    start = mention.start - len(before) + match.start("city")
+    city_text = match["city"]
+    lead = before[: match.start("city")].rstrip()
+    if lead and lead[-1] not in ",;:.()" and not _TO_WORD.search(lead):
+        # inside a sentence: only the name just before the country ("Lieferung Linz, Österreich")
+        joined = _JOINED_NAME.search(city_text)
+        if joined is None:
+            return mention
+        start += joined.start()
+        city_text = joined.group(0)
+    if any(other.start < mention.start and other.end > start for other in found):
+        return mention  # a port or country we know ("Hamburg, Germany" is found as such)
+    words = city_text.split(" ")
+    while words and _CODE_WORD.match(words[0]):
+        start += len(words[0]) + 1
+        words = words[1:]
+    city = " ".join(words)
+    if not city or _code(city) is not None or fold(words[0]) in _NOT_CITIES:
+        return mention
+    if any(fold(w).replace(".", "") in _COMPANY_WORDS for w in words):
+        return mention
+    found_here = _place_and_country(city, text[mention.start : mention.end])
+    if found_here is None or found_here.country != mention.destination.country:
+        return mention
+    return PlaceMention(start, mention.end, found_here)
 
 
 @cache

@@ -6,6 +6,7 @@ from sales.normalizers._data import load_table
 from sales.normalizers.countries import (
     Destination,
     country_name,
+    find_places,
     parse_country,
     parse_destination,
 )
@@ -199,3 +200,29 @@ def test_country_name() -> None:
 def test_garbage_never_raises(text: str) -> None:
     for result in (parse_country(text), parse_destination(text)):
         assert result.ok or result.error
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "place"),
+    [
+        ("Recife, Brasil, DAP Recife", "BR", "Recife"),
+        ("Linz, Österreich, 31. Juli 2027", "AT", "Linz"),
+        ("Basel, Schweiz, Ende Februar 2027", "CH", "Basel"),
+        ("DAP Linz, Austria", "AT", "Linz"),
+        ("Please ship to Porto Alegre, Brazil", "BR", "Porto Alegre"),
+        ("für unsere Halle in Linz, Österreich", "AT", "Linz"),
+    ],
+)
+def test_a_city_we_do_not_list_is_kept_before_its_country(
+    text: str, country: str, place: str
+) -> None:
+    mentions = find_places(text)
+    assert mentions, text
+    assert mentions[0].destination == Destination(country, place)
+
+
+@pytest.mark.parametrize(
+    "text", ["Bonjour, Maroc", "Casa Lumière Comércio Ltda, Brasil", "Hello, Germany"]
+)
+def test_greetings_and_companies_before_a_country_are_not_cities(text: str) -> None:
+    assert [m.destination.place for m in find_places(text)] == [None]
