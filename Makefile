@@ -48,11 +48,13 @@ model: env
 	$(APP_PY) -m tools.stack train
 
 run: env
+	$(APP_PY) -m tools.fonts ensure
 	$(APP_PY) -m tools.stack run
 
 test: env
 	$(APP_PY) -m tools.stack train
 	$(APP_PY) -m tools.browser ensure
+	$(APP_PY) -m tools.fonts ensure
 	$(APP_PY) -m pytest $(PYTEST_ARGS)
 
 bench: env

@@ -5,26 +5,41 @@ Japanese and Korean names need a CJK font: the first one found among ``CJK_FONT_
 (Noto Sans CJK, WenQuanYi, Droid Sans Fallback; e.g. Debian's ``fonts-noto-cjk`` or
 ``fonts-wqy-microhei``) is used as a fallback font. Without one, characters no font on the
 machine can draw are replaced by "?" rather than silently vanishing, and
-``cjk_font_available()`` says so. A quote that is not in policy is marked DRAFT.
+``cjk_font_available()`` says so (``python -m tools.fonts ensure`` installs one). A quote
+that is not in policy is marked DRAFT.
+
+The document is written in ``QuotePdfData.language`` (en, zh, es, de, pt, fr): every fixed text
+comes from the ``pdf`` area of the message catalog (``sales/i18n/messages/<lang>/pdf.yaml``),
+dates, amounts and quantities are written the language's way (babel/CLDR: "21.11.2026" and
+"62.500,00" in German), country names are CLDR's, and the pricing engine's charge labels
+(English, stored with the quote) are said again in the language from their known forms (a label
+of an unknown form stays as stored). English output keeps ISO dates and "62,500.00".
+Buyer-supplied texts, product descriptions, payment terms and the price book's standard terms
+are printed as given.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import TableCellFillMode, XPos, YPos
 from fpdf.fonts import FontFace
 
-from sales.pricing.models import PricedQuote
+from sales.i18n import DEFAULT_LANGUAGE, catalog, language_of, t
+from sales.pricing.models import Charge, PricedLine, PricedQuote, ShipmentSummary
 from sales.pricing.money import format_money, minor_units
 from sales.pricing.pricebook import Exporter
 
@@ -48,7 +63,8 @@ MUTED = (95, 99, 104)
 RULE = (200, 205, 210)
 ZEBRA = (243, 246, 247)
 DRAFT_RED = (176, 32, 32)
-EN = Locale("en")
+# babel's locale for each supported language (simplified Chinese, Brazilian Portuguese).
+BABEL_LOCALES = {"en": "en", "zh": "zh_Hans_CN", "es": "es", "de": "de", "pt": "pt_BR", "fr": "fr"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +86,7 @@ class QuotePdfData:
     terms: tuple[str, ...] = ()  # standard terms, e.g. the price book's ``standard_terms``
     prepared_by: str | None = None
     inquiry_reference: str | None = None  # the buyer's RFQ, e.g. "RFQ-2026-000123"
+    language: str = DEFAULT_LANGUAGE  # the buyer's: en, zh, es, de, pt, fr (others: English)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +97,8 @@ class _Fonts:
     cjk: bool
 
 
-def _find(relative: str) -> Path | None:
+def find_font(relative: str) -> Path | None:
+    """A font file by its path under the system font directories, if installed."""
     for base in FONT_DIRS:
         path = base / relative
         if path.is_file():
@@ -97,7 +115,7 @@ def _codepoints(path: Path, number: int) -> frozenset[int]:
 @lru_cache(maxsize=1)
 def _cjk_font() -> tuple[Path, int] | None:
     for relative, number in CJK_FONT_CANDIDATES:
-        path = _find(relative)
+        path = find_font(relative)
         if path is not None:
             return path, number
     return None
@@ -109,8 +127,8 @@ def cjk_font_available() -> bool:
 
 
 def _setup_fonts(pdf: FPDF) -> _Fonts:
-    regular = _find(LATIN_FONTS[""][0])
-    bold = _find(LATIN_FONTS["B"][0])
+    regular = find_font(LATIN_FONTS[""][0])
+    bold = find_font(LATIN_FONTS["B"][0])
     if regular is None or bold is None:
         log.warning("DejaVu Sans not found: quote PDF falls back to Helvetica (Latin-1 only)")
         return _Fonts("helvetica", False, frozenset(), False)
@@ -127,16 +145,195 @@ def _setup_fonts(pdf: FPDF) -> _Fonts:
     return _Fonts("DejaVu", True, codepoints, cjk is not None)
 
 
+_NUMBER = r"\d+(?:\.\d+)?"
+# The pricing engine's charge labels (sales/pricing/charges.py), stored in English with the
+# quote: their known forms, to say them again in the buyer's language.
+_CHARGE_FORMS: dict[str, re.Pattern[str]] = {
+    kind: re.compile(pattern)
+    for kind, pattern in {
+        "export_clearance": r"Export customs clearance and documents",
+        "origin_haulage": r"Inland haulage, factory to (?P<port>.+)",
+        "origin_terminal": r"Terminal handling at (?P<port>.+)",
+        "courier": rf"Express courier to (?P<place>.+) \((?P<weight>{_NUMBER}) kg chargeable\)",
+        "sea_freight": (
+            rf"Ocean freight (?P<port>.+?) to (?P<place>.+) "
+            rf"\((?:LCL, (?P<wm>{_NUMBER}) W/M|(?P<fcl>FCL .+))\)"
+        ),
+        "destination_delivery": r"Destination handling and delivery to (?P<place>.+)",
+        "unloading": r"Unloading at destination",
+        "insurance": (
+            rf"Cargo insurance, (?P<clause>.+), (?P<cover>{_NUMBER})% of CIF value "
+            rf"at (?P<rate>{_NUMBER})%"
+        ),
+        "import_clearance": r"Import customs clearance \(broker\)",
+        "import_duty": (
+            r"Import duty, estimate \((?P<source>[^:]+): (?P<rates>.*); (?P<basis>\w+) basis\)"
+        ),
+        "import_vat": rf"Import (?P<tax>.+) (?P<rate>{_NUMBER})%, estimate",
+    }.items()
+}
+_HS_RATE = re.compile(rf"HS (?P<code>\S+) (?P<rate>{_NUMBER})%")
+_TIER = re.compile(r"(?P<quantity>\d[\d,]*)\+")
+_BELOW_MOQ = re.compile(r"below MOQ \((?P<tier>.+)\)")
+
+
+class Words:
+    """The PDF's fixed texts, dates, amounts, quantities and names in one language.
+
+    English keeps the document's original forms: ISO dates and "62,500.00".
+    """
+
+    def __init__(self, language: str | None) -> None:
+        self.language = language_of(language)
+        self.locale = BABEL_LOCALES[self.language]
+        self.english = self.language == DEFAULT_LANGUAGE
+
+    def __call__(self, key: str, /, **params: object) -> str:
+        return t(f"pdf.{key}", self.language, **params)
+
+    def optional(self, key: str, fallback: Callable[[], str], /, **params: object) -> str:
+        """The message ``pdf.<key>`` if the catalog has it, else ``fallback()``."""
+        if f"pdf.{key}" not in catalog(DEFAULT_LANGUAGE):
+            return fallback()
+        return self(key, **params)
+
+    def date(self, value: date) -> str:
+        if self.english:
+            return value.isoformat()
+        return format_date(value, "medium", locale=self.locale)  # 21.11.2026, 2026年11月21日
+
+    def amount(self, amount: Decimal, currency: str) -> str:
+        """'62,500.00' (en), '62.500,00' (de), '62 500,00' (fr): the currency's minor unit."""
+        if self.english:
+            return f"{amount:,.{minor_units(currency)}f}"
+        return format_currency(
+            amount, currency, format="#,##0.00", locale=self.locale, currency_digits=True
+        )
+
+    def money(self, amount: Decimal, currency: str) -> str:
+        """'EUR 62,500.00' (en), 'EUR 62.500,00' (de): the ISO code first, as B2B buyers read it."""
+        if self.english:
+            return format_money(amount, currency)
+        return format_currency(
+            amount, currency, format="¤¤ #,##0.00", locale=self.locale, currency_digits=True
+        )
+
+    def number(self, value: Decimal | int | str, pattern: str | None = None) -> str:
+        """A quantity or rate as given ('2,000', '4.7'; '2.000', '4,7' in German)."""
+        return format_decimal(
+            Decimal(value), pattern, locale=self.locale, decimal_quantization=pattern is not None
+        )
+
+    def country(self, code: str | None) -> str:
+        if not code:
+            return ""
+        code = code.strip()
+        name = Locale.parse(self.locale).territories.get(code.upper()) if len(code) == 2 else None
+        return name or code
+
+    def unit(self, unit: str) -> str:
+        key = re.sub(r"\W+", "_", unit.strip().lower())
+        return self.optional(f"units.{key}", lambda: unit) if key else unit
+
+    def tier(self, tier: str) -> str:
+        """A price break as the engine wrote it: '5,000+', 'sample', 'below MOQ (200+)'."""
+        if self.english:
+            return tier
+        if tier == "sample":
+            return self("sample")
+        below = _BELOW_MOQ.fullmatch(tier)
+        if below:
+            return self("below_moq", tier=self.tier(below["tier"]))
+        found = _TIER.fullmatch(tier)
+        if found:
+            return self.number(found["quantity"].replace(",", "")) + "+"
+        return tier
+
+    def shipment(self, shipment: ShipmentSummary) -> str:
+        if self.english:
+            return shipment.describe()
+        load = self(
+            "load",
+            cartons=self.number(shipment.cartons),
+            cbm=self.number(shipment.cbm, "#,##0.00"),
+            weight=self.number(shipment.gross_kg, "#,##0"),
+        )
+        if shipment.mode == "FCL":
+            boxes = " + ".join(f"{count} x {kind}" for kind, count in shipment.containers)
+            return f"{load}, FCL {boxes}"
+        mode = self("courier") if shipment.mode == "courier" else shipment.mode
+        return f"{load}, {mode}"
+
+    def charge(self, charge: Charge) -> str:
+        """The charge's label in the language (the stored English label when of unknown form)."""
+        form = _CHARGE_FORMS.get(charge.kind)
+        found = form.fullmatch(charge.label) if form is not None and not self.english else None
+        if found is None:
+            return charge.label
+        params = found.groupdict()
+        kind = charge.kind
+        if kind == "courier":
+            params["weight"] = self.number(params["weight"], "#,##0.0")
+        elif kind == "sea_freight":
+            wm, fcl = params.pop("wm"), params.pop("fcl")
+            params["detail"] = self("charges.lcl", wm=self.number(wm, "#,##0.00")) if wm else fcl
+        elif kind == "insurance":
+            if params["clause"] == "all risks":
+                params["clause"] = self("charges.all_risks")
+            params["cover"] = self.number(params["cover"])
+            params["rate"] = self.number(params["rate"])
+        elif kind == "import_duty":
+            rates = [_HS_RATE.fullmatch(item) for item in params["rates"].split(", ")]
+            if params["rates"] == "no rate":
+                params["rates"] = self("charges.no_rate")
+            elif all(rates):
+                params["rates"] = ", ".join(self._hs_rate(m) for m in rates if m)
+        elif kind == "import_vat":
+            kind = "import_tax"
+            tax = params["tax"]
+            key = "taxes." + re.sub(r"\W+", "_", tax.strip().lower()).strip("_")
+            params["tax"] = self.optional(key, lambda: self("taxes.other", tax=tax))
+            params["rate"] = self.number(params["rate"])
+        return self(f"charges.{kind}", **params)
+
+    def _hs_rate(self, found: re.Match[str]) -> str:
+        rate = self.number(found["rate"])
+        if found["code"] == "default":  # the book's rate for HS codes it does not list
+            return self("charges.hs_default", rate=rate)
+        return self("charges.hs_rate", code=found["code"], rate=rate)
+
+    def line_description(self, line: PricedLine) -> str:
+        notes = []
+        if line.tier:
+            notes.append(self("price_break", tier=self.tier(line.tier)))
+        if line.rush:
+            notes.append(self("rush"))
+        if not notes:
+            return line.description
+        return f"{line.description} ({', '.join(notes)})"
+
+
 class _QuotePdf(FPDF):
     def __init__(self, data: QuotePdfData) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.data = data
+        self.words = Words(data.language)
         self.set_margins(16, 14, 16)
         self.set_auto_page_break(auto=True, margin=20)
         self.fonts_in_use = _setup_fonts(self)
-        self.set_title(f"Quotation {data.reference}")
+        self.set_title(self.words("document", ref=data.reference))
+        self.set_lang(self.words.locale.replace("_", "-"))
         self.set_author(data.exporter.name)
         self.set_creator("exportdesk")
+
+    def _render_styled_text_line(self, *args: Any, **kwargs: Any) -> bool:
+        # fpdf2 (2.8.x) with a fallback font: a line whose last fragment was set in the
+        # fallback font leaves that font active in the content stream while fpdf2 believes
+        # the main font is, so the next line in the same font is drawn with the wrong font's
+        # glyphs (garbage). Selecting the font again for every line avoids it.
+        if self.fonts_in_use.cjk:
+            self.current_font_is_set_on_page = False
+        return bool(super()._render_styled_text_line(*args, **kwargs))
 
     # -- text helpers -------------------------------------------------------------------
     def safe(self, text: str) -> str:
@@ -159,10 +356,17 @@ class _QuotePdf(FPDF):
         self.set_draw_color(*RULE)
         self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
         self.font(7.5, color=MUTED)
-        left = f"{self.data.exporter.name} | Quotation {self.data.reference}"
-        self.cell(0, 6, self.safe(left), align="L")
+        document = self.words("document", ref=self.data.reference)
+        self.cell(0, 6, self.safe(f"{self.data.exporter.name} | {document}"), align="L")
         self.set_x(self.l_margin)
-        self.cell(0, 6, f"Page {self.page_no()} of {{nb}}", align="R")
+        page = self.words("page", page=self.page_no(), pages="{nb}")
+        self.cell(0, 6, self.safe(page), align="R")
+
+    def fit_size(self, text: str, width: float, size: float, style: str = "") -> float:
+        """``size``, or smaller (down to 60 %) so that ``text`` fits ``width`` on one line."""
+        self.set_font(self.fonts_in_use.family, style, size)
+        needed = self.get_string_width(text) + 2 * self.c_margin
+        return size if needed <= width else max(size * 0.6, size * width / needed)
 
 
 def render_quote_pdf(data: QuotePdfData) -> bytes:
@@ -177,19 +381,8 @@ def render_quote_pdf(data: QuotePdfData) -> bytes:
     return bytes(pdf.output())
 
 
-def _country_name(code: str | None) -> str:
-    if not code:
-        return ""
-    name = EN.territories.get(code.strip().upper()) if len(code.strip()) == 2 else None
-    return name or code
-
-
-def _money(amount: Decimal, currency: str) -> str:
-    return f"{amount:,.{minor_units(currency)}f}"
-
-
 def _header(pdf: _QuotePdf) -> None:
-    data, exporter = pdf.data, pdf.data.exporter
+    data, exporter, words = pdf.data, pdf.data.exporter, pdf.words
     top = pdf.get_y()
     pdf.font(15, "B", ACCENT)
     pdf.line_text(exporter.name, 7.5)
@@ -200,36 +393,45 @@ def _header(pdf: _QuotePdf) -> None:
     rows = [
         *exporter.address_lines,
         " | ".join(
-            filter(None, (f"Tel {exporter.phone}" if exporter.phone else None, exporter.email))
+            filter(
+                None,
+                (words("phone", phone=exporter.phone) if exporter.phone else None, exporter.email),
+            )
         ),
         exporter.website or "",
-        f"Tax ID {exporter.tax_id}" if exporter.tax_id else "",
+        words("tax_id", tax_id=exporter.tax_id) if exporter.tax_id else "",
     ]
     for row in filter(None, rows):
         pdf.multi_cell(left_w, 4.2, pdf.safe(row), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     left_bottom = pdf.get_y()
 
     pdf.set_xy(right_x, top)
-    pdf.font(20, "B", DRAFT_RED if not data.quote.in_policy else ACCENT)
-    title = "QUOTATION" if data.quote.in_policy else "DRAFT QUOTATION"
+    title = pdf.safe(words("title") if data.quote.in_policy else words("title_draft"))
+    pdf.font(
+        pdf.fit_size(title, right_w, 20, "B"),
+        "B",
+        DRAFT_RED if not data.quote.in_policy else ACCENT,
+    )
     pdf.cell(right_w, 9, title, align="R", new_x=XPos.LEFT, new_y=YPos.NEXT)
     facts = [
-        ("Reference", data.reference),
-        ("Date", data.issued_on.isoformat()),
-        ("Valid until", data.quote.valid_until.isoformat()),
+        (words("reference"), data.reference),
+        (words("date"), words.date(data.issued_on)),
+        (words("valid_until"), words.date(data.quote.valid_until)),
     ]
     if data.inquiry_reference:
-        facts.append(("Your inquiry", data.inquiry_reference))
+        facts.append((words("your_inquiry"), data.inquiry_reference))
+    pdf.font(8.5)
+    label_w = max(28, *(pdf.get_string_width(pdf.safe(label)) + 3 for label, _ in facts))
     for label, value in facts:
         pdf.set_x(right_x)
         pdf.font(8.5, color=MUTED)
-        pdf.cell(28, 5, label, align="L")
+        pdf.cell(label_w, 5, pdf.safe(label), align="L")
         pdf.font(9, "B")
-        pdf.cell(right_w - 28, 5, pdf.safe(value), align="R", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        pdf.cell(right_w - label_w, 5, pdf.safe(value), align="R", new_x=XPos.LEFT, new_y=YPos.NEXT)
     if not data.quote.in_policy:
         pdf.set_x(right_x)
         pdf.font(7.5, color=DRAFT_RED)
-        pdf.cell(right_w, 4.5, "Not approved: needs sales manager review", align="R")
+        pdf.multi_cell(right_w, 3.6, pdf.safe(words("not_approved")), align="R")
     pdf.set_y(max(left_bottom, pdf.get_y()) + 4)
     pdf.set_draw_color(*ACCENT)
     pdf.set_line_width(0.6)
@@ -250,37 +452,40 @@ def _box(pdf: _QuotePdf, x: float, y: float, width: float, title: str, rows: lis
 
 
 def _parties(pdf: _QuotePdf) -> None:
-    data, quote = pdf.data, pdf.data.quote
+    data, quote, words = pdf.data, pdf.data.quote, pdf.words
     buyer = data.buyer
     y = pdf.get_y()
     half = (pdf.w - pdf.l_margin - pdf.r_margin - 8) / 2
     buyer_rows = [buyer.company]
     if buyer.contact:
-        buyer_rows.append(f"Attn: {buyer.contact}")
+        buyer_rows.append(words("attention", contact=buyer.contact))
     buyer_rows.extend(buyer.address_lines)
     if buyer.country:
-        buyer_rows.append(_country_name(buyer.country))
+        buyer_rows.append(words.country(buyer.country))
     if buyer.email:
         buyer_rows.append(buyer.email)
-    place = quote.incoterm_place
+    destination = ", ".join(
+        filter(None, (words.country(quote.destination_country), quote.destination_place))
+    )
+    ready = words.date(quote.ready_date)
     delivery = [
-        f"{quote.incoterm.value} {place} (Incoterms® 2020)",
-        f"Destination: {_country_name(quote.destination_country)}"
-        + (f", {quote.destination_place}" if quote.destination_place else ""),
-        f"Payment: {quote.payment_terms}",
-        f"Currency: {quote.currency}",
-        f"Ready at origin: about {quote.ready_date.isoformat()}"
-        + (f", arrival about {quote.arrival_date.isoformat()}" if quote.arrival_date else ""),
+        words("incoterm", rule=quote.incoterm.value, place=quote.incoterm_place),
+        words("destination", destination=destination),
+        words("payment", terms=quote.payment_terms),
+        words("currency", currency=quote.currency),
+        words("ready_arrival", ready=ready, arrival=words.date(quote.arrival_date))
+        if quote.arrival_date
+        else words("ready", ready=ready),
     ]
     if quote.shipment.mode != "none":
-        delivery.append(f"Shipment: {quote.shipment.describe()}")
-    end_left = _box(pdf, pdf.l_margin, y, half, "Prepared for", buyer_rows)
-    end_right = _box(pdf, pdf.l_margin + half + 8, y, half, "Delivery and terms", delivery)
+        delivery.append(words("shipment", shipment=words.shipment(quote.shipment)))
+    end_left = _box(pdf, pdf.l_margin, y, half, words("prepared_for"), buyer_rows)
+    end_right = _box(pdf, pdf.l_margin + half + 8, y, half, words("delivery_and_terms"), delivery)
     pdf.set_xy(pdf.l_margin, max(end_left, end_right) + 5)
 
 
 def _lines_table(pdf: _QuotePdf) -> None:
-    quote = pdf.data.quote
+    quote, words = pdf.data.quote, pdf.words
     currency = quote.currency
     family = pdf.fonts_in_use.family
     head = FontFace(
@@ -299,38 +504,33 @@ def _lines_table(pdf: _QuotePdf) -> None:
         cell_fill_mode=TableCellFillMode.ROWS,
         first_row_as_headings=True,
     ) as table:
-        table.row(
-            (
-                "#",
-                "Model",
-                "Description",
-                "Qty",
-                f"Unit price {currency}",
-                f"Amount {currency}",
-                "Lead time",
-            )
+        headings = (
+            "#",
+            words("columns.model"),
+            words("columns.description"),
+            words("columns.quantity"),
+            words("columns.unit_price", currency=currency),
+            words("columns.amount", currency=currency),
+            words("columns.lead_time"),
         )
+        table.row(tuple(pdf.safe(heading) for heading in headings))
         for line in quote.lines:
-            description = line.description
-            notes = []
-            if line.tier:
-                notes.append(f"price break {line.tier}")
-            if line.rush:
-                notes.append("rush production")
-            if notes:
-                description += f" ({', '.join(notes)})"
-            priced = line.priced
-            table.row(
-                (
-                    str(line.line_no),
-                    pdf.safe(line.sku or "-"),
-                    pdf.safe(description),
-                    f"{line.quantity:,f} {line.unit}",
-                    _money(line.unit_price, currency) if priced else "on request",
-                    _money(line.amount, currency) if priced else "-",
-                    f"{line.lead_time_days} days" if line.lead_time_days else "-",
-                )
+            quantity = (
+                f"{line.quantity:,f} {line.unit}"
+                if words.english
+                else f"{words.number(line.quantity)} {words.unit(line.unit)}"
             )
+            priced = line.priced
+            cells = (
+                str(line.line_no),
+                line.sku or "-",
+                words.line_description(line),
+                quantity,
+                words.amount(line.unit_price, currency) if priced else words("on_request"),
+                words.amount(line.amount, currency) if priced else "-",
+                words("days", days=line.lead_time_days) if line.lead_time_days else "-",
+            )
+            table.row(tuple(pdf.safe(cell) for cell in cells))
     pdf.ln(3)
 
 
@@ -346,12 +546,12 @@ def _amount_row(
 
 
 def _totals(pdf: _QuotePdf) -> None:
-    quote = pdf.data.quote
+    quote, words = pdf.data.quote, pdf.words
     currency = quote.currency
-    _amount_row(pdf, "Goods subtotal", _money(quote.subtotal, currency))
+    _amount_row(pdf, words("subtotal"), words.amount(quote.subtotal, currency))
     for charge in quote.charges:
         mark = " *" if charge.is_estimate else ""
-        _amount_row(pdf, charge.label + mark, _money(charge.amount, currency))
+        _amount_row(pdf, words.charge(charge) + mark, words.amount(charge.amount, currency))
     pdf.ln(1)
     y = pdf.get_y()
     x = pdf.w - pdf.r_margin - 90
@@ -359,27 +559,21 @@ def _totals(pdf: _QuotePdf) -> None:
     pdf.rect(x, y, 90, 8.5, style="F")
     pdf.set_xy(x + 2, y + 0.6)
     pdf.font(10.5, "B", (255, 255, 255))
-    pdf.cell(40, 7.3, f"TOTAL {quote.incoterm.value}")
-    pdf.cell(46, 7.3, format_money(quote.total, currency), align="R")
+    pdf.cell(40, 7.3, pdf.safe(words("total", rule=quote.incoterm.value)))
+    pdf.cell(46, 7.3, pdf.safe(words.money(quote.total, currency)), align="R")
     pdf.set_xy(pdf.l_margin, y + 11)
     pdf.set_text_color(0, 0, 0)
     notes = []
     if any(charge.is_estimate for charge in quote.charges):
-        notes.append(
-            "* Estimate: import duties and taxes are estimated from published rates and are "
-            "settled at cost by our customs broker."
-        )
+        notes.append(words("estimate_note"))
     if quote.buyer_estimates:
         items = "; ".join(
-            f"{estimate.label}: {format_money(estimate.amount, currency)}"
+            f"{words.charge(estimate)}: {words.money(estimate.amount, currency)}"
             for estimate in quote.buyer_estimates
         )
-        notes.append(f"For information, payable by the buyer on import (estimates): {items}.")
+        notes.append(words("buyer_estimates_note", items=items))
     if quote.currency != "USD":
-        notes.append(
-            f"Prices converted from USD at the rates of {quote.fx_as_of.isoformat()}; "
-            "the exchange rate is fixed for the validity of this quotation."
-        )
+        notes.append(words("fx_note", date=words.date(quote.fx_as_of)))
     pdf.font(7.8, color=MUTED)
     for note in notes:
         pdf.multi_cell(0, 4, pdf.safe(note), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -394,7 +588,7 @@ def _terms(pdf: _QuotePdf) -> None:
     if pdf.get_y() > pdf.h - 60:
         pdf.add_page()
     pdf.font(8, "B", ACCENT)
-    pdf.line_text("TERMS AND CONDITIONS", 5)
+    pdf.line_text(pdf.words("terms"), 5)
     pdf.font(7.8, color=MUTED)
     for number, term in enumerate(terms, start=1):
         pdf.multi_cell(
@@ -403,4 +597,4 @@ def _terms(pdf: _QuotePdf) -> None:
     if data.prepared_by:
         pdf.ln(4)
         pdf.font(8.8)
-        pdf.line_text(f"Prepared by {data.prepared_by}, {data.exporter.name}")
+        pdf.line_text(pdf.words("prepared_by", name=data.prepared_by, company=data.exporter.name))

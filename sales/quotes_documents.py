@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from sales.i18n import language_of
 from sales.models import Quote
 from sales.pricing.incoterms import Incoterm
 from sales.pricing.models import Charge, Policy, PricedLine, PricedQuote, ShipmentSummary
@@ -92,8 +93,12 @@ def priced_from_stored(quote: Quote) -> PricedQuote:
     )
 
 
-def pdf_data(quote: Quote, *, book: PriceBook) -> QuotePdfData:
-    """Needs ``quote.inquiry``, ``lines``, ``charges`` and ``approvals`` loaded."""
+def pdf_data(quote: Quote, *, book: PriceBook, language: str | None = None) -> QuotePdfData:
+    """Needs ``quote.inquiry``, ``lines``, ``charges`` and ``approvals`` loaded.
+
+    The PDF is written in ``language``, by default the inquiry's (the buyer's session language
+    when the RFQ was written; English when unknown).
+    """
     inquiry = quote.inquiry
     company = inquiry.company or inquiry.contact_name or inquiry.email or inquiry.reference
     return QuotePdfData(
@@ -109,9 +114,11 @@ def pdf_data(quote: Quote, *, book: PriceBook) -> QuotePdfData:
         quote=priced_from_stored(quote),
         terms=book.standard_terms,
         inquiry_reference=inquiry.reference,
+        language=language_of(language or inquiry.language),
     )
 
 
-def render_pdf(quote: Quote, *, book: PriceBook) -> bytes:
-    """The quotation PDF of a stored quote (CPU-bound: call it in a worker thread)."""
-    return render_quote_pdf(pdf_data(quote, book=book))
+def render_pdf(quote: Quote, *, book: PriceBook, language: str | None = None) -> bytes:
+    """The quotation PDF of a stored quote in ``language``, by default the inquiry's
+    (CPU-bound: call it in a worker thread)."""
+    return render_quote_pdf(pdf_data(quote, book=book, language=language))

@@ -185,3 +185,15 @@ async def test_describe_decided_and_expired_quotes(database: Database, book: Pri
     assert "um dia útil" in waiting and rejected.reference in waiting
     text = quotes.describe_for_buyer(yes, language="fr")
     assert "Merci d'avoir accepté le devis" in text and "facture pro forma" in text
+
+
+async def test_pdf_is_in_the_inquirys_language(database: Database, book: PriceBook) -> None:
+    outcome = await new_quote(database, book, rfq(language="de"))
+    async with database.session() as db:
+        stored = await quotes.get(db, outcome.reference)
+    assert stored is not None
+    text = _pdf_text(render_pdf(stored, book=book))
+    assert "ANGEBOT" in text and "Gültig bis" in text and "CIF Hamburg" in text
+    assert "QUOTATION" not in text
+    english = _pdf_text(render_pdf(stored, book=book, language="en"))
+    assert "QUOTATION" in english and "Valid until" in english
