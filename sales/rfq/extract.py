@@ -79,7 +79,12 @@ _LATIN_UNITS = tuple(fold(u) for u in (
     "peças", "peça", "pçs", "conjuntos", "jogos", "pares", "caixas", "paletes", "contêineres",
 ))  # fmt: skip
 _HAN_UNITS = ("个", "件", "套", "只", "支", "片", "盏", "台", "对", "箱", "托", "柜", "米")
-_CONTAINER_UNITS = r"x\s*40\s*hq|x\s*40\s*gp|x\s*20\s*gp|x\s*[24]0\s*(?:ft|'|’)(?:\s*containers?)?"
+# "2 x 40HQ", "两个40尺高柜" (two 40-foot high cubes)
+_HAN_CONTAINER = r"个?\s*(?:20|40|45)\s*(?:尺|英尺)?\s*[高平普]?\s*(?:货柜|集装箱|柜|箱)"
+_CONTAINER_UNITS = (
+    rf"{_HAN_CONTAINER}|x\s*40\s*hq|x\s*40\s*gp|x\s*20\s*gp"
+    r"|x\s*[24]0\s*(?:ft|'|’)(?:\s*containers?)?"
+)
 _UNIT_WORDS = rf"{_CONTAINER_UNITS}|{alternatives(_LATIN_UNITS)}|{'|'.join(_HAN_UNITS)}"
 _GENERIC_NOUNS = (
     "lights", "light", "lamps", "lamp", "fixtures", "fixture", "luminaires", "luminaire",
@@ -109,7 +114,8 @@ _SPEC_AFTER_NUMBER = (
 _QUANTITY = re.compile(
     rf"(?<![.,<>=≤≥]){START}(?P<num>(?:{_NUMBER})(?![\d])"
     rf"(?:\s*(?:k|tsd\.?|mil|mille|tausend)(?![a-z])|\s*[千万])?"
-    rf"|{_NUMBER_WORDS}|{number_words_pattern()}|{_CHINESE_NUMBER})"
+    rf"|{_NUMBER_WORDS}|{number_words_pattern()}|{_CHINESE_NUMBER}"
+    rf"|[一二两三四五六七八九十](?={_HAN_CONTAINER}))"
     rf"{_SPEC_AFTER_NUMBER}\s*"
     rf"(?:x\s*)?(?P<unit>(?:{_UNIT_WORDS})"
     rf"|(?:[\w-]+\s+){{0,5}}?(?:{_MENTION_NOUNS}){END}|(?:{_HAN_NOUN_ALT}))",
@@ -163,12 +169,19 @@ _OTHER_QUALIFIERS = (
     r"principios de|inicios de|comienzos de|mediados de|finales de|fines de|fin de|anfang"
     r"|mitte|ende|debut|fin|mi-|fin d'|inicio de|meados de|final de|fim de|comeco de"
 )
+# "next month" in the other languages, folded ("mois prochain", "próximo mês", "nächsten Monats").
+_NEXT_PERIOD = (
+    r"(?:(?:proxim[oa]|nachste[nrs]?|kommende[nrs]?|prochaine?|siguiente)\s+"
+    r"(?:mes|mois|monat|monats|woche|semaine|semana|ano|jahr|jahres|annee)"
+    r"|(?:mois|mes|semaine|semana|annee|ano)\s+(?:prochaine?|que viene|que vem|siguiente"
+    r"|seguinte|proxim[oa]))"
+)
 _DATE = re.compile(
     rf"\b(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}"
     rf"|(?:(?:the\s+)?(?:end|beginning|start|mid|middle|early|late)[ -](?:of\s+)?)?"
     rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?)?(?:{_MONTHS})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?"
     rf"(?:,?\s+\d{{4}})?"
-    rf"|(?:(?:{_OTHER_QUALIFIERS})\s*)?(?:\d{{1,2}}(?:\.|er|º|°)?\s+(?:de\s+)?)?"
+    rf"|(?:(?:{_OTHER_QUALIFIERS})\s*)?(?:\d{{1,2}}(?:\.|er|º|°|ª|o|a)?\s+(?:de\s+)?)?"
     rf"(?:{_OTHER_MONTHS})(?:\s+(?:de\s+|del\s+)?\d{{4}})?"
     rf"|q[1-4]\s*\d{{4}}|h[12]\s*\d{{4}}|t[1-4]\s+\d{{4}}|[1-4]\.\s*quartal(?:\s+\d{{4}})?"
     rf"|(?:primer|segundo|tercer|cuarto|premier|deuxieme|troisieme|quatrieme|primeiro"
@@ -176,9 +189,15 @@ _DATE = re.compile(
     rf"|(?:with)?in\s+\d+\s+(?:days|weeks|months)"
     rf"|(?:en|dentro de|in|innerhalb von|dans|em|em ate)\s+\d+\s+"
     rf"(?:dias|semanas|meses|tagen|wochen|monaten|jours|semaines|mois)"
+    rf"|(?:(?:the\s+)?(?:end|beginning|start|mid|middle|early|late)[ -](?:of\s+)?)?"
+    rf"(?:this|next|coming)\s+(?:week|month|year)"
+    rf"|(?:(?:{_OTHER_QUALIFIERS}|fin du|fin del|fim do|finales del|fines del|final del"
+    rf"|mediados del|debut du|meados do|inicio do|ende des|anfang des|mitte des)\s*)?"
+    rf"(?:(?:du|de la|de l'|del|do|da|des|le|la|el|o|a)\s+)?{_NEXT_PERIOD}"
     rf"|asap|as soon as possible)\b"
     rf"|(?:\d{{4}}\s*年\s*)?\d{{1,2}}\s*月(?:\s*\d{{1,2}}\s*[日号])?(?:初|上旬|中旬|下旬|底|末|中)?"
     rf"|\d{{4}}\s*年(?:初|中|底|末)|(?:\d{{4}}\s*年)?第?[一二三四1-4]季度|[上下]半年"
+    rf"|下个?月(?:初|上旬|中旬|下旬|底|末|中)?|下周|下星期"
     rf"|\d+\s*(?:个)?\s*(?:天|周|星期|月)(?:之内|以内|内)",
     re.I,
 )
@@ -198,17 +217,23 @@ _PAYMENT = re.compile(
     rf"{START}(?:L/?C|letter of credit|T/?T|telegraphic transfer|wire transfer|bank transfer"
     rf"|D/?P|D/?A|documents against (?:payment|acceptance)|open account|O/?A|net\s*\d+|escrow"
     rf"|trade assurance|paypal|deposit|in advance|prepayment|carta de credito|transferencia"
-    rf"|anticipo|pago anticipado|akkreditiv|uberweisung|anzahlung|vorkasse|vorauszahlung"
-    rf"|lettre de credit|credit documentaire|virement|acompte|paiement d'avance"
+    rf"|anticipo|pago anticipado|akkreditiv|uberweisung|anzahlung|vorkasse|vorauskasse"
+    rf"|vorauszahlung|\d+\s*(?:tage|tagen|days|jours|dias)\s*(?:netto|net|netos)|netto\s*\d+"
+    rf"|lettre de credit|credit documentaire|remise documentaire|virement|acompte"
+    rf"|paiement d'avance"
     rf"|pagamento antecipado|adiantamento){END}|信用证|电汇|定金|订金|预付|付款交单|承兑交单",
     re.I,
 )
+# "8,50 $ CA", "12 $ US": the dollar's country after the sign, in capitals.
+_DOLLAR_OF = r"(?:\s?(?-i:CAN|CA|US|AUS|AU|NZ|HK|SG|MX)(?![A-Za-z]))"
 _MONEY = re.compile(
-    r"(?:(?:US\$|USD|EUR|GBP|AUD|CAD|CNY|RMB|JPY|AED|BRL|R\$|\$|€|£|¥)\s?\d+(?:[.,]\d+)?"
+    rf"(?:(?:(?-i:[A-Z]{{1,3}})\$|USD|EUR|GBP|AUD|CAD|CNY|RMB|JPY|AED|BRL|\${_DOLLAR_OF}?|€|£|¥)"
+    r"\s?\d+(?:[.,]\d+)?"
     r"|\d+(?:[.,]\d+)?\s?(?:USD|EUR|GBP|AUD|CAD|CNY|RMB|JPY|AED|BRL|dollars?|euros?|pounds?"
-    r"|d[oó]lares|reais|美元|欧元|元|人民币|\$|€|£))"
-    r"(?:\s*(?:/|per|por|pro|je|par|la|每)\s*(?:pc|pcs|piece|unit|set|pieza|unidad|st[uü]ck"
-    r"|stk|pi[eè]ce|unit[eé]|pe[cç]a|unidade|个|件|只|套))?",
+    rf"|d[oó]lares|reais|美元|欧元|元|人民币|(?-i:[A-Z]{{1,3}})\$|\${_DOLLAR_OF}?"
+    r"|€|£))"
+    r"(?:\s*(?:/|per|por|pro|je|par|la|l['’]|每)\s*(?:unit[eé]|unidade|pcs|pc|piece|unit"
+    r"|set|pieza|unidad|st[uü]ck|stk|pi[eè]ce|pe[cç]a|个|件|只|套))?",
     re.I,
 )
 _SAMPLE = re.compile(
@@ -232,19 +257,31 @@ _BUSINESS = re.compile(
     r"|进口商|经销商|分销商|代理商|批发商|零售商|承包商|工程商|集成商|终端用户|自用",
     re.I,
 )
+# A company name: capitalised words (accented capitals too: "Éclairage Boréal inc."), with the
+# small words that join them ("Iluminação do Norte Ltda", "Lumières du Sud SARL", "Distribuidora
+# del Pacífico S.A."), then the legal form. Longer forms first: "S.A.S." is not "S.A".
+_CAPITAL_WORD = r"[A-ZÀ-ÖØ-Þ][\w&'’.-]*"
+_COMPANY_JOINERS = (
+    r"de|du|del|della|di|da|do|dos|das|des|d'|la|le|les|los|las|el|y|e|et|und|and|&|van|von|der"
+    r"|den|am|an|of|the|for|für|pour|para"
+)
+_LEGAL_FORMS = (
+    r"GmbH(?: & Co\.? KG)?|S\.A\. de C\.V\.|S\.?A\.?S\.?|S\.?L\.?U\.?|S\.?p\.?A\.?|S\.?r\.?l\.?"
+    r"|S\.?A\.?|S\.?L\.?|AG|KG|Ltda\.?|Ltd\.?|Limited|LLC|L\.L\.C\.|Inc\.?|Corp\.?|Corporation"
+    r"|B\.?V\.?|N\.?V\.?|Pty\.? Ltd\.?|Co\.,? Ltd\.?|SARL|SAS|SPRL|Oy|AB|A/S|ApS|PLC|LLP|Lda\.?"
+    r"|SpA|Sp\. z o\.o\.|e\.K\.|UG|EIRELI|Cía\.?|inc\.?|ltda\.?|ltd\.?|lda\.?|gmbh|sarl|llc"
+)
 _COMPANY = re.compile(
-    r"\b((?:[A-Z][\w&'.-]*\s+){0,5}[A-Z][\w&'.-]*\s+(?:GmbH(?: & Co\.? KG)?|AG|KG|Ltd\.?|Limited"
-    r"|LLC|L\.L\.C\.|Inc\.?|Corp\.?|Corporation|S\.?A\.?|S\.?L\.?|S\.?r\.?l\.?|S\.?p\.?A\.?"
-    r"|B\.?V\.?|N\.?V\.?|Pty\.? Ltd\.?|Co\.,? Ltd\.?|SARL|SAS|Oy|AB|A/S|ApS|PLC|LLP|Lda\.?"
-    r"|Ltda\.?|SpA|Sp\. z o\.o\.|S\.A\. de C\.V\.|S\.?A\.?S\.?|e\.K\.|UG|EIRELI|S\.?L\.?U\.?"
-    r"|Cía\.?))(?![\w])"
+    rf"\b((?:{_CAPITAL_WORD}\s+(?:(?:{_COMPANY_JOINERS})\s+|d['’])*){{0,5}}{_CAPITAL_WORD}\s+"
+    rf"(?:{_LEGAL_FORMS}))(?![\w])"
     rf"|((?<![{HAN}])[{HAN}A-Za-z0-9（）()]{{2,30}}?(?:股份有限公司|有限责任公司|有限公司|集团))"
 )
 _NAME_INTRO = re.compile(
     r"\b(?:[Mm]y name is|[Nn]ame:|[Tt]his is|I am|I'm|I’m|[Mm]e llamo|[Mm]i nombre es|[Ss]oy"
     r"|[Ii]ch bin|[Mm]ein Name ist|[Ii]ch heiße|[Jj]e m'appelle|[Jj]e m’appelle|[Mm]on nom est"
-    r"|[Mm]eu nome é|[Mm]e chamo|[Ss]ou o|[Ss]ou a)\s+"
-    r"([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})"
+    r"|[Mm]eu nome é|[Mm]e chamo|[Ss]ou o|[Ss]ou a|[Hh]ier ist|[Hh]ier spricht)\s+"
+    r"([A-ZÀ-ÖØ-Þ][\w'’-]+(?:\s+(?:(?:de|da|do|dos|das|del|della|di|du|van|von|der|den|le|la"
+    r"|el|al|bin|ben)\s+)?[A-ZÀ-ÖØ-Þ][\w'’-]+){0,3})"
     rf"|(?:我叫|我的名字是|我名字叫)([{HAN}]{{2,4}}|[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){{0,2}})"
 )
 _ADD = re.compile(
@@ -347,6 +384,8 @@ def _direct(
             return
     elif slot == "incoterm":
         parsed = parse_incoterm(text)
+        if "," in text and (first := parse_incoterm(text.split(",")[0])).ok and first.value:
+            parsed = first  # "DAP Recife, T/T, Sim": the place is the first part's
         if parsed.ok:
             _set_incoterm(parsed.value, out, state)
             return
@@ -408,6 +447,19 @@ def _direct(
         out.errors[slot] = parsed.error
 
 
+def _yes_no_part(text: str) -> bool | None:
+    """A bare yes or no among the parts of a combined answer ("DAP Köln, Überweisung, Nein")."""
+    for part in re.split(r"[,;\n]|\s+-\s+", text):
+        part = part.strip(" .!")
+        if not part or len(part.split()) > 3 or parse_payment_terms(part).ok:
+            continue
+        if parse_incoterm(part).ok:
+            continue  # "no preference" answers the Incoterm, not the sample question
+        if (answer := parse_yes_no(part)).ok:
+            return bool(answer.value)
+    return None
+
+
 def _asap(state: Mapping[str, Any], today: date, catalog: Catalog) -> date:
     from sales.rfq.rules import earliest_date
 
@@ -419,14 +471,26 @@ def _set_incoterm(choice: Any, out: Extraction, state: Mapping[str, Any]) -> Non
         out.slots["incoterm"] = None
         return
     out.slots["incoterm"] = choice.code
-    if (
-        choice.place
-        and choice.code not in _ORIGIN_TERMS
-        and not (state.get("destination") or out.slots.get("destination"))
-    ):
-        place = parse_destination(choice.place)
+    if not choice.place or choice.code in _ORIGIN_TERMS:
+        return
+    known = out.slots.get("destination") or state.get("destination")
+    place = parse_destination(choice.place)
+    if not known:
         if place.ok:
             out.slots["destination"] = {"country": place.value.country, "place": place.value.place}
+    elif not known.get("place") and known.get("country"):
+        # "Brasil" first, then "DAP Recife": the city of that country, listed or not
+        if place.ok and place.value.country == known["country"] and place.value.place:
+            out.slots["destination"] = {"country": known["country"], "place": place.value.place}
+        elif not place.ok and _PLACE_NAME.fullmatch(choice.place):
+            out.slots["destination"] = {"country": known["country"], "place": choice.place}
+
+
+# An unlisted place named after an Incoterm: one to four capitalised words ("Recife", "Porto
+# Alegre", "Frankfurt am Main").
+_PLACE_NAME = re.compile(
+    r"[A-ZÀ-ÖØ-Þ][\w'’.-]+(?:[ -](?:(?:am|de|do|da|del|du|sur)[ -])?[A-ZÀ-ÖØ-Þ][\w'’.-]+){0,3}"
+)
 
 
 def _set_payment(terms: Any, out: Extraction) -> None:
@@ -481,8 +545,64 @@ def _contact_block(slot: str, text: str, out: Extraction, state: Mapping[str, An
 # ---- facts anywhere in the message --------------------------------------------------------
 
 
-def _scan(text: str, out: Extraction, *, today: date, state: Mapping[str, Any]) -> None:
+# Answers to the contact question: names and companies, which are not places or dates ("Jan
+# Hoffmann" is no January, "Beatriz Lima" no Peru, "Edson dos Santos" no Brazilian port).
+CONTACT_SLOTS = frozenset({"contact_name", "company", "email", "phone"})
+# "发往德国汉堡", "ship to Santos": the place after these is where the goods go, whatever other
+# place the message names ("我们是上海的一家经销商": the buyer's own city).
+_DESTINATION_CUE = re.compile(
+    rf"发往|运往|送到|送往|寄往|目的港[:：]?|目的地[:：]?|{START}(?:ship(?:ped|ping)?\s+to"
+    rf"|deliver(?:ed|y)?\s+to|destination:?|envio a|envio para|enviar a|entrega en|entrega em"
+    rf"|destino:?|lieferung nach|liefern nach|versand nach|livraison a|a destination de"
+    rf"|expedition vers){END}\s*",
+    re.I,
+)
+# Before a month named alone, the words that make it a date ("by May", "bis Juli", "en mayo").
+_MONTH_CUE = re.compile(
+    rf"{START}(?:by|in|until|till|before|of|mid|for|from|early|late|around|bis|im|ab|vor|ende"
+    rf"|anfang|mitte|zum|en|para|antes de|hasta|desde|de|pour|avant|fin|debut|d'ici|ate|em"
+    rf"|no|durante|a partir de){END}\s*$",
+    re.I,
+)
+_MONTH_ONLY = re.compile(rf"(?:{_MONTHS}|{_OTHER_MONTHS})\.?", re.I)
+
+
+def _person_spans(text: str, out: Extraction) -> list[tuple[int, int]]:
+    """Where the message names a person or a company: no place or date is read there."""
+    spans = [m.span(1) for m in _NAME_INTRO.finditer(text) if m.group(1)]
+    spans += [m.span(1) for m in _COMPANY.finditer(text) if m.group(1)]
+    for slot in ("contact_name", "company"):
+        value = out.slots.get(slot)
+        if isinstance(value, str) and value and (at := text.find(value)) >= 0:
+            spans.append((at, at + len(value)))
+    return spans
+
+
+def _month_alone(folded: str, start: int, end: int) -> bool:
+    """A month named without a day, year or "by": "Jan Hoffmann", "may I ask"."""
+    if not _MONTH_ONLY.fullmatch(folded[start:end]):
+        return False
+    if _MONTH_CUE.search(folded[:start]):
+        return False
+    clause = _clause(folded, start, end)
+    return clause.strip(" .!?") != folded[start:end].strip(" .")  # "..., April": a date
+
+
+def _scan(
+    text: str,
+    out: Extraction,
+    *,
+    today: date,
+    state: Mapping[str, Any],
+    expecting: str | None = None,
+) -> None:
     folded = fold_chars(text)  # same positions as text; lower case, no accents
+    contact_answer = expecting in CONTACT_SLOTS
+    people = _person_spans(text, out)
+
+    def in_a_name(start: int, end: int) -> bool:
+        return any(s < end and start < e for s, e in people)
+
     if "email" not in out.slots:
         for match in _EMAIL.finditer(text):
             if "." in match.group(0).split("@", 1)[1]:
@@ -501,37 +621,57 @@ def _scan(text: str, out: Extraction, *, today: date, state: Mapping[str, Any]) 
             if parsed.ok and parsed.value:
                 _set_incoterm(parsed.value, out, state)
                 break
-    if "destination" not in out.slots:
+    if "destination" not in out.slots and not contact_answer:
         origin_place = None
         if out.slots.get("incoterm") in _ORIGIN_TERMS:
             origin = TERM_PATTERN.search(folded)
             origin_place = origin.end() if origin else None
         # "深圳光明照明有限公司": a Chinese company's name begins with its city
         han_companies = [m.span(2) for m in _COMPANY.finditer(text) if m.group(2)]
-        for mention in find_places(text):
+        cued = [m.end() for m in _DESTINATION_CUE.finditer(folded)]
+        mentions = find_places(text)
+        # "发往德国汉堡": the places right after a destination cue come first
+        mentions.sort(key=lambda m: not any(0 <= m.start - at <= 1 for at in cued))
+        if cued and any(0 <= m.start - at <= 1 for m in mentions for at in cued):
+            after = [m for m in mentions if any(0 <= m.start - at <= 1 for at in cued)]
+            # the cued place and what follows it at once ("德国" then "汉堡")
+            last = after[0]
+            for m in sorted(mentions, key=lambda m: m.start):
+                if m not in after and 0 <= m.start - last.end <= 1 and m.start > last.start:
+                    after.append(m)
+                    last = m
+            mentions = sorted(after, key=lambda m: m.start)
+        for mention in mentions:
             if origin_place is not None and 0 <= mention.start - origin_place <= 2:
                 continue  # "FOB Ningbo": the port of loading, not the destination
             if any(start <= mention.start < end for start, end in han_companies):
                 continue
+            if in_a_name(mention.start, mention.end):
+                continue  # "Beatriz Lima", "Edson dos Santos", "Lima Lighting S.A."
             out.slots["destination"] = {
                 "country": mention.destination.country,
                 "place": mention.destination.place,
             }
             if mention.destination.place:
                 break
-    if "required_by" not in out.slots:
+    if "required_by" not in out.slots and not contact_answer:
         for match in _DATE.finditer(folded):
             phrase = text[match.start() : match.end()]
-            if re.fullmatch(r"(?i)may", phrase) and not re.search(
-                r"(?i)\b(by|in|until|before|end of|mid)\s+may\b", text
-            ):
-                continue  # "may" the verb
+            if _month_alone(folded, match.start(), match.end()):
+                continue  # "Jan Hoffmann", "may" the verb
+            if in_a_name(match.start(), match.end()):
+                continue
             parsed = parse_required_by(re.sub(r"(?i)^the\s+", "", phrase), today=today)
             if parsed.ok and parsed.value.date:
                 out.set("required_by", parsed, parsed.value.date.isoformat())
                 break
     if "certifications" not in out.slots:
-        codes = [m.group(0) for m in _CERT.finditer(text)]
+        # a code found in a sentence is written in capitals: "ce panneau" is French for "this panel"
+        codes = [
+            m.group(0)
+            for m in _CERT.finditer(text)
+            if expecting == "certifications" or not m.group(0).islower()
+        ]
         codes = [
             c for c in codes if c.upper() != "GS" or "TUV" in text.upper() or "TÜV" in text.upper()
         ]
@@ -539,7 +679,7 @@ def _scan(text: str, out: Extraction, *, today: date, state: Mapping[str, Any]) 
             parsed = parse_certifications(" ".join(codes))
             if parsed.ok:
                 out.set("certifications", parsed, list(parsed.value or ()))
-    if "payment_terms" not in out.slots and (match := _PAYMENT.search(folded)):
+    if "payment_terms" not in out.slots and (match := _payment_mention(text, folded)):
         clause = _payment_clause(text, match.start(), match.end())
         parsed = parse_payment_terms(clause)
         if not parsed.ok:
@@ -556,6 +696,15 @@ def _scan(text: str, out: Extraction, *, today: date, state: Mapping[str, Any]) 
         out.set("company", parse_company_name(match.group(1) or match.group(2)))
     if "contact_name" not in out.slots and (match := _NAME_INTRO.search(text)):
         out.set("contact_name", parse_person_name(match.group(1) or match.group(2)))
+
+
+def _payment_mention(text: str, folded: str) -> re.Match[str] | None:
+    """The first payment method named; "da" (Portuguese, Spanish) is D/A only as "DA"."""
+    for match in _PAYMENT.finditer(folded):
+        if folded[match.start() : match.end()] == "da" and text[match.start()] != "D":
+            continue
+        return match
+    return None
 
 
 # A clause that goes on with the payment terms: "…, 70% against B/L copy", "…, balance before…".
@@ -689,8 +838,15 @@ def _product_mentions(text: str, catalog: Catalog, context_category: str | None)
 
 def _quantities(text: str) -> list[tuple[int, int, dict[str, str | None]]]:
     found = []
-    for match in _QUANTITY.finditer(fold_chars(text)):
+    names = [m.span(1) for m in _NAME_INTRO.finditer(text) if m.group(1)]
+    folded = fold_chars(text)
+    at = 0
+    while match := _QUANTITY.search(folded, at):
+        at = match.end()
         num = text[match.start("num") : match.end("num")]
+        if any(s <= match.start("num") < e for s, e in names):
+            at = match.end("num")  # "sou o Edson dos Santos": "dos" is no number there
+            continue
         if re.fullmatch(r"(?i)\d{4,5}\s*k", num.strip()):
             continue  # 4000K: a colour temperature
         unit = match.group("unit")
@@ -837,7 +993,7 @@ def extract(
             parsed = parse_quantity(text)
             if not parsed.ok:
                 out.errors["quantity"] = parsed.error or Msg("validation.reader.how_many")
-    _scan(text, out, today=today, state=state)
+    _scan(text, out, today=today, state=state, expecting=expecting)
     if (
         expecting in ("incoterm", "payment_terms")
         and expecting not in out.slots
@@ -847,6 +1003,14 @@ def extract(
         # "yes" to "which Incoterm ... and would you like samples first?"
         out.slots["sample_requested"] = yes_no.value
         out.errors.pop(expecting, None)
+    elif (
+        expecting in ("incoterm", "payment_terms")
+        and "sample_requested" not in out.slots
+        and state.get("sample_requested") is None
+        and (answer := _yes_no_part(text)) is not None
+    ):
+        # "CIF, remise documentaire (D/P), Non": the last question's answer among the others
+        out.slots["sample_requested"] = answer
     if expecting in out.slots:
         out.errors.pop(expecting, None)
     return out

@@ -242,3 +242,196 @@ def test_any_mix_of_languages_is_read_without_error(demo_kb, parts: list[str], e
         assert float(item["quantity"]) > 0
     for reason in found.errors.values():
         assert all(localize(reason, language) for language in LANGUAGES)
+
+
+# ---- answers the simulated buyers gave (bench/personas) -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expecting", "name"),
+    [
+        ("Jan Hoffmann", "contact_name", "Jan Hoffmann"),
+        ("Jan Hoffmann, jan.hoffmann@rheinlicht.example", "contact_name", "Jan Hoffmann"),
+        ("Edson dos Santos", "contact_name", "Edson dos Santos"),
+        ("Beatriz Lima, Casa Lumière Comércio Ltda.", "contact_name", "Beatriz Lima"),
+        ("Sou a Beatriz Lima, da Casa Lumière Comércio Ltda.", "contact_name", "Beatriz Lima"),
+        ("Mai Nguyen", "contact_name", "Mai Nguyen"),
+    ],
+)
+def test_a_contact_name_is_no_date_or_place(  # type: ignore[no-untyped-def]
+    demo_kb, text: str, expecting: str, name: str
+) -> None:
+    found = run(demo_kb, text, expecting=expecting)
+    assert found.slots["contact_name"] == name
+    assert "required_by" not in found.slots
+    assert "destination" not in found.slots
+    assert "payment_terms" not in found.slots  # "da Casa" is no D/A either
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi, I'm Beatriz Lima, we need 500 panels 600x600 40W",
+        "Olá, sou o Edson dos Santos e precisamos de 500 painéis 600x600 40W",
+        "Guten Tag, hier ist Jan Hoffmann, wir brauchen 500 Panels 600x600 40W",
+    ],
+)
+def test_a_name_in_an_opening_message_is_no_date_or_place(demo_kb, text: str) -> None:  # type: ignore[no-untyped-def]
+    found = run(demo_kb, text)
+    assert found.slots["items"]
+    assert "required_by" not in found.slots
+    assert "destination" not in found.slots
+
+
+def test_a_month_with_a_preposition_or_alone_in_its_clause_is_still_a_date(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    assert run(demo_kb, "500 panels 600x600 40W by May").slots["required_by"] == "2027-05-31"
+    assert run(demo_kb, "Hamburg, April", expecting="destination").slots["required_by"] == (
+        "2027-04-30"
+    )
+    assert run(demo_kb, "Wir brauchen sie bis Juli").slots["required_by"] == "2027-07-31"
+
+
+@pytest.mark.parametrize(
+    ("text", "company"),
+    [
+        ("Iluminação do Norte Ltda", "Iluminação do Norte Ltda"),
+        ("Lumières du Sud SARL", "Lumières du Sud SARL"),
+        ("Distribuidora del Pacífico S.A.", "Distribuidora del Pacífico S.A."),
+        ("Alumbrados del Caribe S.A.S.", "Alumbrados del Caribe S.A.S."),
+        ("Clínica Santa Lucía S.A.S.", "Clínica Santa Lucía S.A.S."),
+        ("Éclairage Boréal inc.", "Éclairage Boréal inc."),
+        ("Lumière d'Afrique SARL", "Lumière d'Afrique SARL"),
+    ],
+)
+def test_company_names_come_whole(demo_kb, text: str, company: str) -> None:  # type: ignore[no-untyped-def]
+    assert run(demo_kb, text, expecting="company").slots["company"] == company
+    opening = run(demo_kb, f"Somos {text}, necesitamos 500 paneles 600x600 40W")
+    assert opening.slots["company"] == company
+
+
+def test_the_whole_contact_answer_in_french(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    found = run(
+        demo_kb,
+        "Isabelle Gagnon, Éclairage Boréal inc., isabelle.gagnon@eclairage-boreal.example, "
+        "+1 418 694 2200",
+        expecting="contact_name",
+    )
+    assert found.slots["contact_name"] == "Isabelle Gagnon"
+    assert found.slots["company"] == "Éclairage Boréal inc."
+    assert found.slots["email"] == "isabelle.gagnon@eclairage-boreal.example"
+    assert found.slots["phone"] == "+14186942200"
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "place", "required_by"),
+    [
+        ("Recife, Brasil, 30/09/2027", "BR", "Recife", "2027-09-30"),
+        ("Linz, Österreich, 31. Juli 2027", "AT", "Linz", "2027-07-31"),
+        ("Basel, Schweiz, Ende Februar 2027", "CH", "Basel", "2027-02-28"),
+        ("Dakar, Sénégal, fin du mois prochain", "SN", "Dakar", "2026-12-31"),
+        ("Santos, Brasil, 1º de agosto de 2027", "BR", "Santos", "2027-08-01"),
+    ],
+)
+def test_place_and_date_in_one_answer(  # type: ignore[no-untyped-def]
+    demo_kb, text: str, country: str, place: str, required_by: str
+) -> None:
+    found = run(demo_kb, text, expecting="destination")
+    assert found.slots["destination"] == {"country": country, "place": place}
+    assert found.slots["required_by"] == required_by
+    assert not found.errors
+
+
+def test_an_unlisted_city_before_its_country_in_an_opening(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    found = run(demo_kb, "Wir brauchen 80 Stück HB-LIN-220W, DAP Linz, Austria")
+    assert found.slots["destination"] == {"country": "AT", "place": "Linz"}
+    assert found.slots["incoterm"] == "DAP"
+
+
+@pytest.mark.parametrize(
+    ("text", "expecting", "code"),
+    [
+        ("remise documentaire (D/P), Non", "payment_terms", "DP"),
+        ("CIF, remise documentaire (D/P), Non", "incoterm", "DP"),
+        ("EXW, Vorauskasse, Ja, zwei Muster bitte", "incoterm", "TT"),
+        ("DDP, 30 Tage netto nach Lieferung, Nein", "incoterm", "OA"),
+    ],
+)
+def test_payment_terms_in_a_combined_answer(  # type: ignore[no-untyped-def]
+    demo_kb, text: str, expecting: str, code: str
+) -> None:
+    found = run(demo_kb, text, expecting=expecting)
+    assert found.slots["payment_terms"] == code
+
+
+def test_an_explicit_chinese_destination_wins_over_the_buyers_own_city(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    found = run(
+        demo_kb,
+        "您好，我们是上海的一家灯具经销商，德国客户要3000个DL-COB-AR-15W防眩筒灯，FOB宁波，"
+        "发往德国汉堡。",
+    )
+    assert found.slots["destination"] == {"country": "DE", "place": "Hamburg"}
+    assert found.slots["incoterm"] == "FOB"
+
+
+def test_ship_to_wins_over_another_place_in_english(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    found = run(demo_kb, "We are a Rotterdam importer, 500 panels 600x600 40W, ship to Hamburg")
+    assert found.slots["destination"] == {"country": "DE", "place": "Hamburg"}
+
+
+def test_a_lower_case_ce_is_french_not_the_certification(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    found = run(demo_kb, "Nous voulons 800 panneaux 600x600 40W, ce modèle en CE et RoHS")
+    assert found.slots["certifications"] == ["CE", "ROHS"]
+    assert "certifications" not in run(demo_kb, "ce panneau est-il sans scintillement ?").slots
+    assert run(demo_kb, "ce", expecting="certifications").slots["certifications"] == ["CE"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expecting", "sample"),
+    [
+        ("remise documentaire (D/P), Non", "payment_terms", False),
+        ("CIF, remise documentaire (D/P), Non", "incoterm", False),
+        ("DAP Köln, Überweisung, 30 % Anzahlung, Nein", "incoterm", False),
+        ("CIF, T/T, Sim", "incoterm", True),
+    ],
+)
+def test_a_bare_yes_or_no_in_a_combined_answer_is_the_sample_answer(  # type: ignore[no-untyped-def]
+    demo_kb, text: str, expecting: str, sample: bool
+) -> None:
+    found = run(demo_kb, text, expecting=expecting)
+    assert found.slots["sample_requested"] is sample
+    assert found.slots["payment_terms"]
+
+
+def test_no_preference_in_a_combined_answer_is_no_sample_answer(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    assert "sample_requested" not in run(demo_kb, "FOB, no preference", expecting="incoterm").slots
+
+
+def test_an_incoterm_place_completes_a_destination_known_by_country(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    state = {"destination": {"country": "BR", "place": None}}
+    found = run(demo_kb, "DAP Recife, T/T, Sim", state, expecting="incoterm")
+    assert found.slots["incoterm"] == "DAP"
+    assert found.slots["destination"] == {"country": "BR", "place": "Recife"}
+
+
+def test_two_high_cube_containers_in_chinese(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    found = run(demo_kb, "你好，我们需要两个40尺高柜的T8玻璃灯管，600mm 9W。")
+    (item,) = found.slots["items"]
+    assert (item["sku"], item["quantity"], item["unit"]) == ("T8-G-600-9W", "2", "containers")
+    answer = run(demo_kb, "两个40尺高柜", expecting="quantity")
+    assert answer.slots["quantity"] == {"quantity": "2", "unit": "containers"}
+
+
+def test_a_target_price_in_canadian_dollars_written_the_french_way(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    found = run(
+        demo_kb,
+        "Bonjour, je cherche un prix pour 5 000 pièces DL-SLIM6-12W-NA, prix cible 8,50 $ CA "
+        "l'unité.",
+    )
+    (item,) = found.slots["items"]
+    assert item["target_price"] == {"amount": "8.50", "currency": "CAD"}
+
+
+def test_a_name_with_dos_is_no_quantity(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    found = run(demo_kb, "Olá, sou o Edson dos Santos e precisamos de 500 painéis 600x600 40W")
+    assert found.slots["contact_name"] == "Edson dos Santos"
+    assert [i["quantity"] for i in found.slots["items"]] == ["500"]
