@@ -50,7 +50,7 @@ from sales.normalizers.incoterms import TERM_PATTERN
 from sales.normalizers.numbers import CHINESE_NUMERALS, number_words_pattern
 from sales.normalizers.result import Parsed
 from sales.normalizers.word_edges import END, HAN, START, alternatives, has_han
-from sales.rfq.products import CATEGORY_WORDS, Catalog, match_product
+from sales.rfq.products import CATEGORY_WORDS, Catalog, category_of, match_product
 from sales.rfq.state import BUYER_SLOTS
 
 # ---- spans -------------------------------------------------------------------------------
@@ -106,6 +106,7 @@ _MENTION_NOUNS = "|".join(
 _HAN_NOUN_ALT = "|".join(re.escape(w) for w in _HAN_NOUNS)
 # A number that is a specification, not a count: 40W, 1200mm, 4000K, 230V, 600x600, 90%.
 _SPEC_AFTER_NUMBER = (
+    r"(?!-?\s*(?:hours?|hrs?|horas?|stunden|heures?|小时)(?![a-z]))"  # "3-hour": a duration
     r"(?!\s*(?:w|watts?|mm|cm|v|vac|lm|lumens?|°|%|ma|k\s*(?:\d|cct)"
     r"|x\s*\d+(?!\d)(?!\s*(?:hq|gp|ft|'|’)))(?![a-z]))"
 )
@@ -310,13 +311,16 @@ _CORRECTION = re.compile(
 
 
 _QUESTION_START = re.compile(
-    r"^\s*(what|which|how|is|are|do|does|did|can|could|will|would|where|when|why|who|whose|"
+    # after a lead-in ("Kurze Frage:", "Question rapide :", "Antes de continuar:")
+    r"^\s*(?:[^:?]{1,40}:\s*)?(what|which|how|is|are|do|does|did|can|could|will|would|where|when|why|who|whose|"
     r"tell me|explain|qu[eé]|cu[aá]l|c[oó]mo|d[oó]nde|cu[aá]ndo|cu[aá]nto|tienen|hay|puede|"
     r"pueden|was|welche|welcher|wie|gibt|haben|ist|sind|kann|k[oö]nnen|wo|wann|warum|quel|"
     r"quelle|quels|est-ce|combien|pouvez|avez|o que|qual|quais|quanto|quando|onde|como|"
     r"voc[eê]s|podem|t[eê]m)\b",
     re.I,
 )
+# French inversion: "ce panneau est-il sans scintillement", "offrez-vous une garantie"
+_INVERSION = re.compile(r"(?i)\b\w+-(?:t-)?(?:il|elle|ils|elles|vous|on|nous)\b")
 _HAN_QUESTION = re.compile(r"吗|呢|什么|多少|是否|能否|有没有|怎么|哪些|哪个|几")
 
 
@@ -327,6 +331,7 @@ def is_question(text: str) -> bool:
         or "？" in text
         or bool(_HAN_QUESTION.search(text))
         or bool(_QUESTION_START.match(text))
+        or bool(_INVERSION.search(text))
     )
 
 
@@ -820,6 +825,7 @@ def _product_mentions(text: str, catalog: Catalog, context_category: str | None)
         mentions.append(
             _Mention(match.start(), match.end(), _product_words(phrase), found.sku, found.category)
         )
+    mentions = _features_merged(text, mentions, catalog, context_category)
     mentions.extend(skus)
     if not mentions and context_category:
         # "add 500 pcs of the 60W too": the wattage names a product of the category in hand
@@ -836,6 +842,71 @@ def _product_mentions(text: str, catalog: Catalog, context_category: str | None)
     return sorted(mentions, key=lambda m: m.start)
 
 
+# "panels with a 3-hour emergency pack", "paneles con kit de emergencia", "带应急电源的面板灯": the
+# second product words describe the first product, they are not a second one.
+_WITH = re.compile(
+    rf"{START}(?:with|con|com|mit|avec|inkl|including|incluyendo|incluindo|y con|e com){END}",
+    re.I,
+)
+_NOT_BETWEEN_FEATURES = re.compile(rf"[.;!?\n。]|{START}(?:and|und|et|y|e|plus){END}", re.I)
+# a count after "with" is another item ("500 tubes with 200 floodlights"), a duration is not
+_COUNT_AFTER_WITH = re.compile(r"\d+(?![\d-]|\s*-?\s*(?:hours?|hrs?|horas?|stunden|heures?|h\b))")
+
+
+def _features_merged(
+    text: str, mentions: list[_Mention], catalog: Catalog, context_category: str | None
+) -> list[_Mention]:
+    kept: list[_Mention] = []
+    merged: set[int] = set()
+    for i, mention in enumerate(mentions):
+        if i in merged:
+            continue
+        following = mentions[i + 1] if i + 1 < len(mentions) else None
+        if following is not None:
+            between = text[mention.end : following.start]
+            with_word = _WITH.search(between)
+            if (
+                mention.sku is None
+                and with_word
+                and not _NOT_BETWEEN_FEATURES.search(between[: with_word.start()])
+                and not _COUNT_AFTER_WITH.search(between[with_word.end() :])
+            ):
+                features = text[mention.end : following.end + _SPEC_TAIL_CHARS]
+                found = match_product(
+                    f"{mention.words} {_spec_tail(text, mention.end)}",
+                    catalog,
+                    context_category=context_category,
+                    features=features,
+                )
+                kept.append(
+                    _Mention(
+                        mention.start, following.end, mention.words, found.sku, mention.category
+                    )
+                )
+                merged.add(i + 1)
+                continue
+            if (
+                following.sku is None
+                and text[: mention.start].endswith("带")
+                and between.strip() == "的"
+            ):
+                found = match_product(
+                    following.words,
+                    catalog,
+                    context_category=context_category,
+                    features=mention.words,
+                )
+                kept.append(
+                    _Mention(
+                        mention.start, following.end, following.words, found.sku, following.category
+                    )
+                )
+                merged.add(i + 1)
+                continue
+        kept.append(mention)
+    return kept
+
+
 def _quantities(text: str) -> list[tuple[int, int, dict[str, str | None]]]:
     found = []
     names = [m.span(1) for m in _NAME_INTRO.finditer(text) if m.group(1)]
@@ -847,9 +918,16 @@ def _quantities(text: str) -> list[tuple[int, int, dict[str, str | None]]]:
         if any(s <= match.start("num") < e for s, e in names):
             at = match.end("num")  # "sou o Edson dos Santos": "dos" is no number there
             continue
+        unit = match.group("unit")
+        if (
+            not num[:1].isdigit()
+            and re.search(r"(?<![\w.,])\d+(?:[ .,']\d{3})*(?![\w×*.,'])", unit)
+            and not re.fullmatch(rf"(?i)(?:{_UNIT_WORDS})", unit.strip())
+        ):
+            at = match.end("num")  # "un prix pour 5 000 encastrés": the count is 5 000
+            continue
         if re.fullmatch(r"(?i)\d{4,5}\s*k", num.strip()):
             continue  # 4000K: a colour temperature
-        unit = match.group("unit")
         words = (
             num + " " + (unit if re.fullmatch(rf"(?i)(?:{_UNIT_WORDS})", unit.strip()) else "pcs")
         )
@@ -869,6 +947,18 @@ def _same(item: Mapping[str, Any], mention: _Mention) -> bool:
     if mention.sku and item.get("sku"):
         return bool(item["sku"] == mention.sku)
     return bool(mention.category and item.get("category") == mention.category)
+
+
+def _refers_to_pending(pending: Any, mention: _Mention, catalog: Catalog) -> bool:
+    """ "this panel" while a panel is being asked about: no new product, nothing to change."""
+    if not isinstance(pending, Mapping) or mention.sku not in (None, pending.get("sku")):
+        return False
+    category = pending.get("category")
+    if category is None and pending.get("sku"):
+        category = (catalog.product(pending["sku"]) or {}).get("category")
+    if category is None:
+        category = category_of(str(pending.get("description") or ""))
+    return category is not None and category == mention.category
 
 
 def _items(
@@ -926,6 +1016,8 @@ def _items(
         elif correcting and items and not adding:
             items[-1].update(product)
             changed = True
+        elif _refers_to_pending(pending, mention, catalog):
+            continue  # "ist das Panel flimmerfrei?": the product in hand, said again
         else:
             out.slots["product"] = product
     leftover = [q for i, (_, _, q) in enumerate(quantities) if i not in used]

@@ -46,7 +46,8 @@ CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
     "downlight": (
         "downlight", "downlights", "down light", "down lights", "spot", "spots",
         "foco empotrable", "focos empotrables", "einbaustrahler", "einbauleuchte",
-        "einbauleuchten", "spot encastrable", "spots encastrables", "筒灯",
+        "einbauleuchten", "spot encastrable", "spots encastrables", "encastre", "encastres",
+        "spot encastre", "spots encastres", "downlight embutido", "downlights embutidos", "筒灯",
     ),
     "tube": (
         "tube", "tubes", "t8", "t5", "tubo", "tubos", "tubo led", "tubos led", "rohre", "rohren",
@@ -80,13 +81,21 @@ CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
         "fuentes de alimentacion", "controlador", "controladores", "treiber", "led-treiber",
         "netzteil", "netzteile", "betriebsgerat", "betriebsgerate", "alimentation",
         "alimentations", "alimentation led", "fonte de alimentacao", "fontes de alimentacao",
-        "驱动电源", "电源", "驱动",
+        "emergency module", "emergency modules", "emergency kit", "emergency kits",
+        "emergency pack", "emergency packs", "emergency driver", "emergency drivers",
+        "modulo de emergencia", "modulos de emergencia", "kit de emergencia", "kits de emergencia",
+        "notlichtmodul", "notlichtmodule", "notlicht-set", "notlichtset", "notlicht-modul",
+        "module de secours", "modules de secours", "kit de secours", "kits de secours",
+        "应急电源", "应急模块", "应急包", "驱动电源", "电源", "驱动",
     ),
 }  # fmt: skip
 # Words that select a variant; a plain request prefers the plain product.
 VARIANT_WORDS: dict[str, tuple[str, ...]] = {
     "emergency": (
-        "emergency", "emergencia", "notlicht", "notbeleuchtung", "secours", "应急",
+        "emergency", "emergencia", "emergencias", "notlicht", "notbeleuchtung", "notlichtmodul",
+        "notlichtmodule", "notlicht-set", "notlichtset", "notstrom", "notleuchte", "secours",
+        "de secours",
+        "bloc autonome", "应急",
     ),
     "economy": (
         "economy", "cheap", "budget", "eco", "economico", "economica", "barato", "barata",
@@ -199,9 +208,14 @@ def _fits(product: Product, sizes: set[str]) -> bool:
 
 
 def match_product(
-    text: str, catalog: Catalog, *, context_category: str | None = None
+    text: str, catalog: Catalog, *, context_category: str | None = None, features: str = ""
 ) -> ProductMatch:
-    """``context_category``: what the buyer is talking about ("add the 60W too" after panels)."""
+    """``context_category``: what the buyer is talking about ("add the 60W too" after panels).
+
+    ``features``: words said about the product after "with" ("panels with a 3-hour emergency
+    pack"); only their variant words count. A variant that only one product of the category
+    has names it even without a wattage ("emergency panels": PNL-6060-40W-EM).
+    """
     skus = catalog.find_skus(text)
     if skus:
         product = catalog.product(skus[0])
@@ -216,9 +230,12 @@ def match_product(
     sizes = _size_tokens(text)
     if sizes:
         candidates = [p for p in candidates if _fits(p, sizes)]
+    wanted = _variants(text) | _variants(features)
     if not watts and len(candidates) > 1:
+        having = [p for p in candidates if wanted and not wanted - _variants(_product_text(p))]
+        if len(having) == 1:
+            return ProductMatch(str(having[0]["sku"]), category)
         return ProductMatch(None, category)  # "panels": which one? keep the words
-    wanted = _variants(text)
     ranked = sorted(
         (len(has - wanted), len(str(p.get("sku", ""))), str(p["sku"]))
         for p in candidates

@@ -435,3 +435,106 @@ def test_a_name_with_dos_is_no_quantity(demo_kb) -> None:  # type: ignore[no-unt
     found = run(demo_kb, "Olá, sou o Edson dos Santos e precisamos de 500 painéis 600x600 40W")
     assert found.slots["contact_name"] == "Edson dos Santos"
     assert [i["quantity"] for i in found.slots["items"]] == ["500"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hello, our hospital group needs 600x600 panels with a 3-hour emergency pack.",
+        "Buenas tardes, somos una clínica en Bogotá y necesitamos paneles de 60x60 con kit de "
+        "emergencia de 3 horas.",
+        "Olá, somos um hospital em Curitiba e precisamos de painéis 60x60 com kit de emergência "
+        "de 3 horas.",
+        "Wir brauchen Panels 600x600 mit Notlicht-Set",
+        "Nous voulons des panneaux 600x600 avec kit de secours 3 heures",
+        "我们需要带应急电源的面板灯",
+    ],
+)
+def test_panels_with_an_emergency_kit_are_the_emergency_panel(demo_kb, text: str) -> None:  # type: ignore[no-untyped-def]
+    found = run(demo_kb, text)
+    product = found.slots.get("product") or found.slots["items"][0]
+    assert product["sku"] == "PNL-6060-40W-EM"
+    assert "items" not in found.slots or len(found.slots["items"]) == 1  # the kit is no item
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("200 emergency modules", "pcs"),
+        ("200 kits de emergencia", "sets"),
+        ("200 kits de emergência", "sets"),
+        ("200 Notlichtmodule", "pcs"),
+        ("200 modules de secours", "pcs"),
+        ("200个应急电源", "pcs"),
+    ],
+)
+def test_the_emergency_kit_on_its_own_in_every_language(demo_kb, text: str, unit: str) -> None:  # type: ignore[no-untyped-def]
+    (item,) = run(demo_kb, text).slots["items"]
+    assert (item["sku"], item["quantity"], item["unit"]) == ("DRV-EM-3H", "200", unit)
+
+
+def test_a_duration_is_no_quantity_and_a_count_after_with_is_another_item(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    found = run(demo_kb, "We need 500 T8 tubes with 200 floodlights")
+    assert [i["quantity"] for i in found.slots["items"]] == ["500", "200"]
+
+
+def test_french_recessed_downlights_are_downlights(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    found = run(demo_kb, "Je cherche un prix pour 5 000 encastrés minces de 6 pouces, 12 W")
+    (item,) = found.slots["items"]
+    assert (item["category"], item["quantity"]) == ("downlight", "5000")
+    found = run(
+        demo_kb,
+        "Bonjour, je cherche un prix pour 5 000 encastrés minces de 6 pouces (DL-SLIM6-12W-NA), "
+        "prix cible 8,50 $ CA l'unité.",
+    )
+    (item,) = found.slots["items"]
+    assert (item["sku"], item["quantity"]) == ("DL-SLIM6-12W-NA", "5000")
+    assert item["target_price"] == {"amount": "8.50", "currency": "CAD"}
+
+
+PENDING_PANEL = {"description": "PNL-6060-40W", "sku": "PNL-6060-40W", "category": "panel"}
+
+
+@pytest.mark.parametrize(
+    ("text", "pending"),
+    [
+        ("Kurze Frage: Ist das Panel flimmerfrei?", PENDING_PANEL),
+        ("Question rapide : ce panneau est-il sans scintillement ?", PENDING_PANEL),
+        ("¿Cuál es el pedido mínimo de este panel?", {"description": "paneles", "sku": None}),
+        ("Qual é o pedido mínimo desse painel?", {"sku": "PNL-6060-40W-EM"}),
+        (
+            "Avant de continuer : quelle garantie offrez-vous sur les luminaires d'éclairage "
+            "public ?",
+            {"description": "SL-M-60W", "sku": "SL-M-60W", "category": "street_light"},
+        ),
+    ],
+)
+def test_a_side_question_about_the_product_in_hand_sets_nothing(  # type: ignore[no-untyped-def]
+    demo_kb, text: str, pending: dict[str, Any]
+) -> None:
+    found = run(demo_kb, text, {"product": pending}, expecting="quantity")
+    assert is_question(text)
+    assert not found.slots  # so the form answers the question, then asks again
+
+
+def test_another_model_of_the_product_in_hand_still_replaces_it(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    found = run(
+        demo_kb, "Actually the 600x600 emergency panels", {"product": PENDING_PANEL}, "quantity"
+    )
+    assert found.slots["product"]["sku"] == "PNL-6060-40W-EM"
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("Kurze Frage: ist das Panel flimmerfrei", True),
+        ("Antes de continuar: qual é a garantia", True),
+        ("offrez-vous une garantie sur les lampadaires", True),
+        ("flimmerfrei?", True),
+        ("Jean-Pierre Dupont", False),
+        ("Saint-Étienne, France", False),
+        ("Hamburg: CIF", False),
+    ],
+)
+def test_questions_after_a_lead_in_or_with_french_inversion(text: str, question: bool) -> None:
+    assert is_question(text) is question
