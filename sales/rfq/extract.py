@@ -64,9 +64,10 @@ _NUMBER_WORD = (
 _NUMBER_WORDS = rf"\b(?:a\s+)?{_NUMBER_WORD}(?:[\s-]+(?:and\s+)?{_NUMBER_WORD})*\b"
 # "五千", "两万", "1.2万", "二十": Chinese numerals (with a multiplier, or two numerals at least:
 # "一个报价" is "a quotation"), read by the quantity normaliser. Possessive and bounded, so that
-# a long run of numerals costs no backtracking.
+# a long run of numerals costs no backtracking. No word edge before numerals: "18W一万支".
 _CHINESE_NUMBER = (
-    rf"(?:\d+(?:\.\d+)?)?(?=[{CHINESE_NUMERALS}]{{2}}|[十百千万亿])[{CHINESE_NUMERALS}]{{1,16}}+"
+    rf"(?:{START}\d+(?:\.\d+)?)?(?=[{CHINESE_NUMERALS}]{{2}}|[十百千万亿])"
+    rf"[{CHINESE_NUMERALS}]{{1,16}}+"
 )
 _LATIN_UNITS = tuple(fold(u) for u in (
     "pcs", "pc", "pieces", "piece", "units", "unit", "nos", "ea", "sets", "set", "kits", "kit",
@@ -113,9 +114,9 @@ _SPEC_AFTER_NUMBER = (
 # Quantities are found in folded text (no accents), so "Stück", "pièces" and "peças" are found
 # as "stuck", "pieces" and "pecas"; the words are taken from the original text by position.
 _QUANTITY = re.compile(
-    rf"(?<![.,<>=≤≥]){START}(?P<num>(?:{_NUMBER})(?![\d])"
+    rf"(?<![.,<>=≤≥])(?P<num>{START}(?:{_NUMBER})(?![\d])"
     rf"(?:\s*(?:k|tsd\.?|mil|mille|tausend)(?![a-z])|\s*[千万])?"
-    rf"|{_NUMBER_WORDS}|{number_words_pattern()}|{_CHINESE_NUMBER}"
+    rf"|{START}{_NUMBER_WORDS}|{START}{number_words_pattern()}|{_CHINESE_NUMBER}"
     rf"|[一二两三四五六七八九十](?={_HAN_CONTAINER}))"
     rf"{_SPEC_AFTER_NUMBER}\s*"
     rf"(?:x\s*)?(?P<unit>(?:{_UNIT_WORDS})"
@@ -771,8 +772,9 @@ def _product_words(text: str) -> str:
 
 # Where the words about one product end: "T8 glass tubes, 1200 mm 18W. Also ..." -> "T8 ...18W".
 _CLAUSE_END = re.compile(
-    rf"[.;!?\n。]|{START}(?:and|plus|for|to|by|with|y|con|para|hasta|antes|und|mit|nach|bis"
-    rf"|et|avec|pour|avant|e|com|ate){END}|[和与]|发往|运往|需要",
+    rf"[.;!?\n。]|{START}(?:and|plus|also|for|to|by|with|y|con|para|hasta|antes|adem[aá]s|und|mit"
+    rf"|nach|bis|au(?:ss|ß)erdem|et|avec|pour|avant|aussi|e|com|ate|tamb[eé]m){END}|[和与]|另外|还要|再加"
+    rf"|发往|运往|需要",
     re.I,
 )
 _SPEC_TAIL_CHARS = 40
@@ -783,6 +785,20 @@ def _spec_tail(text: str, end: int) -> str:
     tail = text[end : end + _SPEC_TAIL_CHARS]
     stop = _CLAUSE_END.search(tail)
     return tail[: stop.start()] if stop else tail
+
+
+# Chinese puts what describes a product before its noun ("T8玻璃灯管": T8 glass tube); the
+# describing words reach back to the clause's start, the last count ("5000个") or "的" (what
+# stands before "的" is a part or feature, "带应急电源的面板灯": a panel with an emergency kit).
+_HAN_HEAD_STOP = re.compile(rf"[，。：；、,:;!?！？的]|\d\s*(?:{'|'.join(_HAN_UNITS)})")
+_HAN_HEAD_CHARS = 12
+
+
+def _han_head(text: str, start: int) -> str:
+    """The words right before a Chinese product noun that still describe it."""
+    head = text[max(0, start - _HAN_HEAD_CHARS) : start]
+    stops = list(_HAN_HEAD_STOP.finditer(head))
+    return head[stops[-1].end() :] if stops else head
 
 
 def _product_mentions(text: str, catalog: Catalog, context_category: str | None) -> list[_Mention]:
@@ -819,7 +835,8 @@ def _product_mentions(text: str, catalog: Catalog, context_category: str | None)
                 _Mention(start, end, _product_words(phrase), beside.sku, beside.category)
             )
             continue
-        found = match_product(f"{phrase} {tail}", catalog, context_category=context_category)
+        head = _han_head(text, match.start("phrase")) if has_han(phrase) else ""
+        found = match_product(f"{head}{phrase} {tail}", catalog, context_category=context_category)
         if found.category is None and not _GENERIC.search(fold(phrase)):
             continue
         mentions.append(
@@ -937,6 +954,18 @@ def _quantities(text: str) -> list[tuple[int, int, dict[str, str | None]]]:
     return found
 
 
+# A bare count written before a model number: "500 PNL-6060-40W", "300 x DRV-CC-40W".
+_COUNT_BEFORE_MODEL = re.compile(rf"{START}(?P<num>{_NUMBER})\s*(?:[x×*]\s*)?$", re.I)
+
+
+def _count_before_model(text: str, start: int) -> dict[str, str | None] | None:
+    found = _COUNT_BEFORE_MODEL.search(text[max(0, start - 16) : start])
+    if found is None:
+        return None
+    parsed = parse_quantity(found.group("num") + " pcs")
+    return _quantity_dict(parsed.value) if parsed.ok else None
+
+
 # "and" between two items: "2000 tubes and 300 floodlights", "2000支灯管和300个投光灯".
 _AND = re.compile(rf"{START}(?:and|y|und|et|e){END}|[和与及]|以及", re.I)
 _BETWEEN_ITEMS = re.compile(rf"[;.。]|{_AND.pattern}", re.I)
@@ -1000,6 +1029,8 @@ def _items(
                 quantity = q
                 used.add(i)
                 break
+        if quantity is None and mention.sku:
+            quantity = _count_before_model(text, mention.start)
         product = {"description": mention.words, "sku": mention.sku, "category": mention.category}
         existing = next((i for i in items if _same(i, mention)), None)
         if existing is not None and not adding:

@@ -538,3 +538,59 @@ def test_another_model_of_the_product_in_hand_still_replaces_it(demo_kb) -> None
 )
 def test_questions_after_a_lead_in_or_with_french_inversion(text: str, question: bool) -> None:
     assert is_question(text) is question
+
+
+@pytest.mark.parametrize(
+    ("text", "tube", "tubes", "drivers"),
+    [
+        (
+            "你好，请报价：T8玻璃灯管1200mm 18W一万支，另外DRV-CC-40W驱动一千个，FOB宁波。",
+            "T8-G-1200-18W",
+            "10000",
+            "1000",
+        ),
+        (
+            "We need 2000 T8 glass tubes 1200mm 18W, also 300 DRV-CC-40W drivers",
+            "T8-G-1200-18W",
+            "2000",
+            "300",
+        ),
+        (
+            "Necesitamos 2000 tubos T8 de vidrio 1200mm 18W, además 300 DRV-CC-40W",
+            "T8-G-1200-18W",
+            "2000",
+            "300",
+        ),
+    ],
+)
+def test_a_model_number_after_also_is_another_item(  # type: ignore[no-untyped-def]
+    demo_kb, text: str, tube: str, tubes: str, drivers: str
+) -> None:
+    """The spec words after one product end where another is added ("另外", "also"), and Chinese
+    describing words before the noun ("T8玻璃灯管") name the model; a count right after Latin
+    letters ("18W一万支") is a count."""
+    items = run(demo_kb, text).slots["items"]
+    assert [(i["sku"], i["quantity"]) for i in items] == [(tube, tubes), ("DRV-CC-40W", drivers)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "We need 500 PNL-6060-40W and 300 DRV-CC-40W",
+            [("PNL-6060-40W", "500"), ("DRV-CC-40W", "300")],
+        ),
+        ("500 x PNL-6060-40W", [("PNL-6060-40W", "500")]),
+        ("Brauchen 1.000 PNL-6060-40W", [("PNL-6060-40W", "1000")]),
+    ],
+)
+def test_a_bare_count_before_a_model_number(
+    demo_kb, text: str, expected: list[tuple[str, str]]
+) -> None:  # type: ignore[no-untyped-def]
+    items = run(demo_kb, text).slots["items"]
+    assert [(i["sku"], i["quantity"]) for i in items] == expected
+
+
+def test_a_size_before_a_model_number_is_no_count(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    found = run(demo_kb, "Do you have 1200mm PNL-6060-40W?")
+    assert "items" not in found.slots
