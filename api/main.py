@@ -37,6 +37,7 @@ from api.webhook import router as webhook_router
 from sales import quote_links
 from sales.db import Database
 from sales.i18n import detect as language_detector
+from sales.normalizers import cities
 from sales.pricing import PriceBook, load_price_book
 
 log = logging.getLogger(__name__)
@@ -103,8 +104,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             max_text=settings.chat_max_text,
         )
         kb, kb_error = _load_knowledge(settings)
-        # the language detector's models (about 0.6 s) load here, not on a buyer's first message
+        # the language detector's models (about 0.6 s) and the world's cities (about 2 s) load
+        # here, not on a buyer's first message
         language_detector.warm()
+        cities.warm()
         services = Services(
             settings=settings,
             db=db,

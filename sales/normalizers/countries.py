@@ -22,6 +22,7 @@ from babel import Locale
 from sales.i18n import Msg
 from sales.normalizers._data import load_table
 from sales.normalizers._text import clean, clip, fold, too_long
+from sales.normalizers.cities import find_city
 from sales.normalizers.local_text import Localized, babel_locale, list_text
 from sales.normalizers.result import Parsed
 from sales.normalizers.word_edges import has_han
@@ -121,8 +122,13 @@ def _code(text: str) -> str | None:
 
 
 def _port(text: str) -> _Port | None:
+    """A port or city named by a whole answer: our list first, then the world's cities."""
     index = _port_index()
-    return index.get(_key(text)) or index.get(_key(_PORT_SUFFIX.sub("", text.strip())))
+    bare = _PORT_SUFFIX.sub("", text.strip())
+    if port := index.get(_key(text)) or index.get(_key(bare)):
+        return port
+    city = find_city(bare)
+    return _Port(city.name, city.country) if city else None
 
 
 def _suggestions(text: str, *, ports: bool) -> list[str]:

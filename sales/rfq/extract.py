@@ -126,6 +126,7 @@ _QUANTITY = re.compile(
 # Words that are not part of a product's name ("we'd like 2000 T8 tubes"), in folded form.
 _NOT_PRODUCT_WORDS = (
     r"of|for|and|with|the|a|an|to|by|in|at|our|your|we|i|you|like|need|want|would|looking|please|"
+    r"estou|estamos|procurando|procuramos|buscamos|buscando|quero|queremos|gostaria|"
     r"quote|buy|order|get|require|some|any|pcs|pieces|units|also|add|too|more|about|around|price|"
     r"prices|best|send|me|us|is|are|it|them|these|those|remove|delete|drop|cancel|without|change|"
     r"de|del|la|las|el|los|un|una|unos|unas|y|con|para|por|necesitamos|necesito|queremos|"
@@ -153,7 +154,8 @@ _ORIGIN_TERMS = frozenset({"EXW", "FCA", "FAS", "FOB"})
 # Where the place after an Incoterm ends: "CIF Hamburgo con CE", "FOB 深圳 需要".
 _INCOTERM_WINDOW_END = re.compile(
     rf"{START}(?:with|by|and|for|payment|please|con|y|antes|hasta|pago|mit|und|bis|zahlung"
-    rf"|avec|et|avant|paiement|com|e|ate|pagamento){END}|需要|和|付款|交货",
+    rf"|avec|et|avant|paiement|com|e|ate|pagamento|instead|rather|not|em vez|ao inves|en vez"
+    rf"|en lugar|statt|anstatt|au lieu|plutot|no|nicht|pas|nao){END}|需要|和|付款|交货|而不是|不是",
     re.I,
 )
 _MONTHS = (
@@ -661,11 +663,15 @@ def _scan(
             if mention.destination.place:
                 break
     if "required_by" not in out.slots and not contact_answer:
+        # "Rio de Janeiro" names a city, not January
+        places = [(m.start, m.end) for m in find_places(text)]
         for match in _DATE.finditer(folded):
             phrase = text[match.start() : match.end()]
             if _month_alone(folded, match.start(), match.end()):
                 continue  # "Jan Hoffmann", "may" the verb
-            if in_a_name(match.start(), match.end()):
+            if in_a_name(match.start(), match.end()) or any(
+                s < match.end() and match.start() < e for s, e in places
+            ):
                 continue
             parsed = parse_required_by(re.sub(r"(?i)^the\s+", "", phrase), today=today)
             if parsed.ok and parsed.value.date:
@@ -772,9 +778,12 @@ def _product_words(text: str) -> str:
 
 # Where the words about one product end: "T8 glass tubes, 1200 mm 18W. Also ..." -> "T8 ...18W".
 _CLAUSE_END = re.compile(
-    rf"[.;!?\n。]|{START}(?:and|plus|also|for|to|by|with|y|con|para|hasta|antes|adem[aá]s|und|mit"
-    rf"|nach|bis|au(?:ss|ß)erdem|et|avec|pour|avant|aussi|e|com|ate|tamb[eé]m){END}|[和与]|另外|还要|再加"
-    rf"|发往|运往|需要",
+    rf"[.;!?\n。]|{START}(?:also|for|to|by|with|con|para|hasta|antes|adem[aá]s|mit|nach|bis"
+    rf"|au(?:ss|ß)erdem|avec|pour|avant|aussi|com|ate|tamb[eé]m){END}|[与]|另外|还要|再加"
+    rf"|发往|运往|需要"
+    # "and" goes on with the specs when a figure follows: "de 150 cm y 22 W", "1200mm和18W"
+    rf"|(?:{START}(?:and|plus|y|und|et|e){END}|和)"
+    rf"(?!\s*\d+(?:[.,]\d+)?\s*(?:w|watts?|mm|cm|k|v|lm|ma)(?![^\W\d_]))",
     re.I,
 )
 _SPEC_TAIL_CHARS = 40
@@ -1039,6 +1048,10 @@ def _items(
                 changed = True
             elif correcting and mention.sku and existing.get("sku") != mention.sku:
                 existing.update(product)
+                changed = True
+            elif mention.sku and not existing.get("sku"):
+                # "800 drivers programáveis ..., DRV-STR-150W-P": the model of the item in hand
+                existing.update(sku=mention.sku, category=mention.category)
                 changed = True
             continue
         if quantity:

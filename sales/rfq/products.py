@@ -47,7 +47,9 @@ CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
         "downlight", "downlights", "down light", "down lights", "spot", "spots",
         "foco empotrable", "focos empotrables", "einbaustrahler", "einbauleuchte",
         "einbauleuchten", "spot encastrable", "spots encastrables", "encastre", "encastres",
-        "spot encastre", "spots encastres", "downlight embutido", "downlights embutidos", "筒灯",
+        "spot encastre", "spots encastres", "downlight embutido", "downlights embutidos",
+        "plafon", "plafons", "plafom", "plafon led", "plafons led", "plafones", "plafonnier",
+        "plafonniers", "aufbauleuchte", "aufbauleuchten", "筒灯", "吸顶灯",
     ),
     "tube": (
         "tube", "tubes", "t8", "t5", "tubo", "tubos", "tubo led", "tubos led", "rohre", "rohren",
@@ -137,14 +139,16 @@ VARIANT_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "surface": (
         "surface", "superficie", "adosado", "aufbau", "aufputz", "en saillie", "sobrepor",
-        "明装",
+        "plafon", "plafons", "plafom", "plafones", "plafonnier", "plafonniers", "aufbauleuchte",
+        "aufbauleuchten", "明装", "吸顶",
     ),
     "slim": ("slim", "extraplano", "flach", "extra-plat", "extra plat", "fino", "超薄"),
 }  # fmt: skip
 _WATTS = re.compile(rf"(\d{{1,4}})\s*(?:w{END}|watts?{END}|vatios?{END}|瓦)", re.I)
 _SIZE = re.compile(
     r"(?<![\d.])(\d{3,4})\s*[x×*]\s*(\d{3,4})(?!\d)|(?<![\d.])(\d{3,4})\s*mm(?![a-z])"
-    r"|(?<![\d.])(\d)\s*(?:ft|feet|foot|pies|fuß|pieds|pés)(?![a-z])",
+    r"|(?<![\d.])(\d)\s*(?:ft|feet|foot|pies|fuß|pieds|pés)(?![a-z])"
+    r"|(?<![\d.])(\d{2,3})\s*cm(?![a-z])",
     re.I,
 )
 
@@ -198,6 +202,8 @@ def _size_tokens(text: str) -> set[str]:
             tokens.add(f"{match.group(3)} mm")
         elif match.group(4):
             tokens.add(f"{match.group(4)} ft")
+        elif match.group(5):
+            tokens.add(f"{int(match.group(5)) * 10} mm")  # "150 cm" tubes
     return tokens
 
 

@@ -594,3 +594,48 @@ def test_a_bare_count_before_a_model_number(
 def test_a_size_before_a_model_number_is_no_count(demo_kb) -> None:  # type: ignore[no-untyped-def]
     found = run(demo_kb, "Do you have 1200mm PNL-6060-40W?")
     assert "items" not in found.slots
+
+
+def test_a_city_named_like_a_month_is_no_date(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    found = run(
+        demo_kb,
+        "Vai para o Rio de Janeiro, Precisamos até o fim de março de 2027",
+        expecting="destination",
+    )
+    assert found.slots["destination"] == {"country": "BR", "place": "Rio de Janeiro"}
+    assert found.slots["required_by"] == "2027-03-31"
+
+
+@pytest.mark.parametrize(
+    ("text", "sku"),
+    [
+        ("2.000 tubos T8 de vidrio de 150 cm y 22 W", "T8-G-1500-22W"),  # "y" between specs
+        ("1000 plafons LED de sobrepor redondos de 24 W", "DL-SURF-R-24W"),
+        ("1000 Aufbauleuchten rund 24W", "DL-SURF-R-24W"),
+        ("1000个24W吸顶灯", "DL-SURF-R-24W"),
+    ],
+)
+def test_specs_and_surface_lights_name_the_model(demo_kb, text: str, sku: str) -> None:  # type: ignore[no-untyped-def]
+    (item,) = run(demo_kb, text).slots["items"]
+    assert item["sku"] == sku
+
+
+def test_a_model_number_later_in_the_message_completes_the_item(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    found = run(
+        demo_kb,
+        "Olá, preciso de preço para 800 drivers programáveis para iluminação pública, "
+        "DRV-STR-150W-P, FOB Ningbo.",
+    )
+    (item,) = found.slots["items"]
+    assert (item["sku"], item["quantity"]) == ("DRV-STR-150W-P", "800")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Desculpe, prefiro CIF Manaus em vez de FOB.", "Sorry, CIF Manaus instead of FOB please"],
+)
+def test_an_incoterm_place_ends_before_instead_of(demo_kb, text: str) -> None:  # type: ignore[no-untyped-def]
+    found = run(demo_kb, text, state={"incoterm": "FOB"}, expecting="destination")
+    assert found.slots["incoterm"] == "CIF"
+    assert found.slots["destination"] == {"country": "BR", "place": "Manaus"}
+    assert "destination" not in found.errors
