@@ -1,4 +1,4 @@
-"""Product attributes a buyer can ask about, and the words for them in en/zh/es/de."""
+"""Product attributes a buyer can ask about, and the words for them in en/zh/es/de/fr/pt."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from functools import cache
 class Attribute:
     key: str
     fields: tuple[str, ...]  # record fields that answer it, main field first
-    words: tuple[str, ...]  # en, zh, es, de phrasings (matched case-insensitively)
+    words: tuple[str, ...]  # en, zh, es, de, fr, pt phrasings (matched case-insensitively)
 
 
 ATTRIBUTES: tuple[Attribute, ...] = (
@@ -38,6 +38,14 @@ ATTRIBUTES: tuple[Attribute, ...] = (
             "ip-schutzart",
             "wasserdicht",
             "schutzklasse ip",
+            "indice de protection",
+            "degré de protection",
+            "étanche",
+            "étanchéité",
+            "grau de proteção",
+            "índice de proteção",
+            "impermeável",
+            "à prova d'água",
         ),
     ),
     Attribute(
@@ -56,6 +64,12 @@ ATTRIBUTES: tuple[Attribute, ...] = (
             "grado ik",
             "schlagfestigkeit",
             "stoßfestigkeit",
+            "indice ik",
+            "résistance aux chocs",
+            "anti-vandale",
+            "grau ik",
+            "resistência ao impacto",
+            "antivandalismo",
         ),
     ),
     Attribute(
@@ -77,6 +91,9 @@ ATTRIBUTES: tuple[Attribute, ...] = (
             "lumenes",
             "lichtstrom",
             "helligkeit",
+            "flux lumineux",
+            "fluxo luminoso",
+            "lúmens",
         ),
     ),
     Attribute(
@@ -90,6 +107,10 @@ ATTRIBUTES: tuple[Attribute, ...] = (
             "eficacia luminosa",
             "eficacia",
             "lichtausbeute",
+            "efficacité lumineuse",
+            "rendement lumineux",
+            "eficiência luminosa",
+            "eficácia luminosa",
         ),
     ),
     Attribute(
@@ -107,6 +128,10 @@ ATTRIBUTES: tuple[Attribute, ...] = (
             "irc",
             "farbwiedergabe",
             "farbwiedergabeindex",
+            "indice de rendu des couleurs",
+            "rendu des couleurs",
+            "índice de reprodução de cor",
+            "reprodução de cor",
         ),
     ),
     Attribute(
@@ -126,6 +151,12 @@ ATTRIBUTES: tuple[Attribute, ...] = (
             "farbtemperaturen",
             "lichtfarbe",
             "lichtfarben",
+            "température de couleur",
+            "blanc chaud",
+            "blanc froid",
+            "temperatura de cor",
+            "branco quente",
+            "branco frio",
         ),
     ),
     Attribute(
@@ -143,6 +174,8 @@ ATTRIBUTES: tuple[Attribute, ...] = (
             "leistung",
             "leistungsaufnahme",
             "wattzahl",
+            "puissance",
+            "potência",
         ),
     ),
     Attribute(
@@ -159,6 +192,11 @@ ATTRIBUTES: tuple[Attribute, ...] = (
             "spannung",
             "eingangsspannung",
             "netzspannung",
+            "tension d'entrée",
+            "tension",
+            "tensão de entrada",
+            "tensão",
+            "voltagem",
         ),
     ),
     Attribute(
@@ -177,6 +215,12 @@ ATTRIBUTES: tuple[Attribute, ...] = (
             "dimmbar",
             "dimmung",
             "dimmen",
+            "gradable",
+            "gradation",
+            "variation de lumière",
+            "dimerizável",
+            "dimerização",
+            "regulável",
         ),
     ),
     Attribute(
@@ -193,6 +237,11 @@ ATTRIBUTES: tuple[Attribute, ...] = (
             "flimmern",
             "flimmerfrei",
             "flackern",
+            "scintillement",
+            "sans scintillement",
+            "papillotement",
+            "cintilação",
+            "sem cintilação",
         ),
     ),
     Attribute(
@@ -210,6 +259,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
             "duración",
             "lebensdauer",
             "nutzungsdauer",
+            "durée de vie",
         ),
     ),
     Attribute(
@@ -245,6 +295,8 @@ ATTRIBUTES: tuple[Attribute, ...] = (
             "abmessungen",
             "maße",
             "größe",
+            "encombrement",
+            "dimensões",
         ),
     ),
     Attribute(
@@ -261,6 +313,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
             "pesa",
             "gewicht",
             "wie schwer",
+            "poids",
         ),
     ),
     Attribute(
@@ -277,6 +330,10 @@ ATTRIBUTES: tuple[Attribute, ...] = (
             "temperatura ambiente",
             "betriebstemperatur",
             "umgebungstemperatur",
+            "température de fonctionnement",
+            "température ambiante",
+            "temperatura de operação",
+            "temperatura de funcionamento",
         ),
     ),
     Attribute(
@@ -298,6 +355,14 @@ ATTRIBUTES: tuple[Attribute, ...] = (
             "zolltarifnummer",
             "zollnummer",
             "warennummer",
+            "code sh",
+            "code douanier",
+            "nomenclature douanière",
+            "position tarifaire",
+            "código sh",
+            "código ncm",
+            "ncm",
+            "classificação fiscal",
         ),
     ),
     Attribute(
@@ -316,6 +381,13 @@ ATTRIBUTES: tuple[Attribute, ...] = (
             "mindestbestellmenge",
             "mindestmenge",
             "mindestabnahme",
+            "quantité minimum",
+            "quantité minimale",
+            "minimum de commande",
+            "commande minimum",
+            "commande minimale",
+            "quantidade mínima",
+            "lote mínimo",
         ),
     ),
     Attribute(
@@ -334,6 +406,12 @@ ATTRIBUTES: tuple[Attribute, ...] = (
             "plazo de la muestra",
             "muster",
             "musterlieferzeit",
+            "délai des échantillons",
+            "délai pour les échantillons",
+            "délai échantillon",
+            "prazo das amostras",
+            "prazo da amostra",
+            "prazo de amostra",
         ),
     ),
     Attribute(
@@ -354,6 +432,12 @@ ATTRIBUTES: tuple[Attribute, ...] = (
             "lieferzeit",
             "produktionszeit",
             "vorlaufzeit",
+            "délai de livraison",
+            "délai de production",
+            "délai",
+            "prazo de entrega",
+            "prazo de produção",
+            "prazo",
         ),
     ),
     Attribute(
@@ -380,6 +464,11 @@ ATTRIBUTES: tuple[Attribute, ...] = (
             "zulassung",
             "zulassungen",
             "prüfzeichen",
+            "certificat",
+            "certificats",
+            "homologation",
+            "certificação",
+            "certificações",
         ),
     ),
     Attribute(
@@ -397,6 +486,11 @@ ATTRIBUTES: tuple[Attribute, ...] = (
             "abstrahlwinkel",
             "ausstrahlwinkel",
             "strahlwinkel",
+            "angle de faisceau",
+            "angle d'éclairage",
+            "ângulo de feixe",
+            "ângulo de abertura",
+            "ângulo do facho",
         ),
     ),
     Attribute(
@@ -422,6 +516,10 @@ ATTRIBUTES: tuple[Attribute, ...] = (
             "karton",
             "palette",
             "verpackungseinheit",
+            "emballage",
+            "conditionnement",
+            "embalagem",
+            "palete",
         ),
     ),
 )

@@ -846,6 +846,12 @@ def _product_mentions(text: str, catalog: Catalog, context_category: str | None)
             continue
         head = _han_head(text, match.start("phrase")) if has_han(phrase) else ""
         found = match_product(f"{head}{phrase} {tail}", catalog, context_category=context_category)
+        if found.sku is None and (extra := _with_clause(text, match.end() + len(tail))):
+            # "Einlegepanels 600x600 mit UGR<19, 30 W": what comes with it still describes it
+            again = match_product(
+                f"{head}{phrase} {tail} {extra}", catalog, context_category=context_category
+            )
+            found = again if again.sku else found
         if found.category is None and not _GENERIC.search(fold(phrase)):
             continue
         mentions.append(
@@ -877,6 +883,19 @@ _WITH = re.compile(
 _NOT_BETWEEN_FEATURES = re.compile(rf"[.;!?\n。]|{START}(?:and|und|et|y|e|plus){END}", re.I)
 # a count after "with" is another item ("500 tubes with 200 floodlights"), a duration is not
 _COUNT_AFTER_WITH = re.compile(r"\d+(?![\d-]|\s*-?\s*(?:hours?|hrs?|horas?|stunden|heures?|h\b))")
+
+
+def _with_clause(text: str, at: int) -> str:
+    """The specs after "with" right at ``at`` ("mit UGR<19, 30 W"), unless they name a count or
+    another product ("with 200 floodlights")."""
+    said = _WITH.match(text, at + len(text[at:]) - len(text[at:].lstrip()))
+    if said is None:
+        return ""
+    clause = re.split(r"[.;!?\n。]", text[said.end() : said.end() + _SPEC_TAIL_CHARS])[0]
+    folded = fold_chars(clause)
+    if _QUANTITY.search(folded) or _MENTION.search(folded) or _HAN_MENTION.search(clause):
+        return ""
+    return clause
 
 
 def _features_merged(

@@ -41,7 +41,9 @@ CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
         "panel", "panels", "flat panel", "troffer", "panel led", "led panel", "led panels",
         "paneles", "paneles led", "led-panel", "led-panels", "einbaupanel", "panneau",
         "panneaux", "panneau led", "panneaux led", "dalle led", "dalles led", "painel",
-        "paineis", "painel led", "paineis led", "面板灯", "平板灯",
+        "paineis", "painel led", "paineis led", "einlegepanel", "einlegepanels",
+        "einlegeleuchte", "einlegeleuchten", "rasterleuchte", "rasterleuchten", "dalle", "dalles",
+        "面板灯", "平板灯",
     ),
     "downlight": (
         "downlight", "downlights", "down light", "down lights", "spot", "spots",

@@ -157,3 +157,24 @@ def test_every_attribute_has_its_sentence_and_name() -> None:
             continue  # said with the product's certifications, not as one value
         assert f"answers.spec.{attribute.key}" in english, attribute.key
         assert f"answers.attribute.{attribute.key}" in english, attribute.key
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "expected"),
+    [
+        ("Ce panneau PNL-6060-40W est-il sans scintillement ?", "fr", "flicker"),
+        ("Quel est le délai des échantillons du PNL-6060-40W ?", "fr", "sample_lead_time_days"),
+        ("Qual é o pedido mínimo do PNL-6060-40W?", "pt", "moq"),
+        ("Qual é o código NCM do PNL-6060-40W?", "pt", "hs_code"),
+    ],
+)
+def test_french_and_portuguese_spec_questions_are_answered_from_the_record(
+    kb: KnowledgeBase, question: str, language: str, expected: str
+) -> None:
+    from knowledge.attributes import find_attributes
+
+    assert find_attributes(question) == [expected]
+    result = answer(kb, question, language=language)
+    assert result.confident
+    assert result.sources and "PNL-6060-40W" in result.sources[0]
+    assert detect(result.text) == language

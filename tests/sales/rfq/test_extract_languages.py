@@ -639,3 +639,9 @@ def test_an_incoterm_place_ends_before_instead_of(demo_kb, text: str) -> None:  
     assert found.slots["incoterm"] == "CIF"
     assert found.slots["destination"] == {"country": "BR", "place": "Manaus"}
     assert "destination" not in found.errors
+
+
+def test_specs_after_with_still_describe_the_product(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    found = run(demo_kb, "Wir benötigen 1.200 Einlegepanels 600x600 mit UGR<19, 30 W.")
+    (item,) = found.slots["items"]
+    assert (item["sku"], item["quantity"]) == ("PNL-6060-30W-UGR19", "1200")
