@@ -32,6 +32,7 @@ from knowledge.index import Hit, KnowledgeBase
 from knowledge.markets import ComplianceCheck, Market
 from sales.i18n import DEFAULT_LANGUAGE, catalog, language_of, t
 from sales.i18n.detect import detect
+from sales.rfq.products import category_of
 
 # Lowest fused search score at which a retrieved passage is offered as the answer; calibrated
 # on knowledge/demo/questions.yaml against off-topic questions (see knowledge/README.md).
@@ -93,6 +94,11 @@ def answer(kb: KnowledgeBase, question: str, *, language: str = "en") -> Answer:
         return _compliance_answer(kb, skus[0], markets[0], lang)
     if skus and attributes:
         return _spec_answer(kb, question, skus[0], attributes, lang)
+    asked = [key for key in attributes if key != "certifications"]
+    if asked and not skus and (category := category_of(question)):
+        found = _category_answer(kb, category, asked, lang)
+        if found is not None:
+            return found
     if (
         markets
         and not skus
@@ -257,6 +263,47 @@ def _spec_answer(
             parts.append(t(f"answers.spec.{key}", lang, sku=sku, value=value))
     text = _sentences(parts, lang) + _cite([source], lang)
     return Answer(text=text, sources=[source], confident=complete)
+
+
+def _category_answer(
+    kb: KnowledgeBase, category: str, attributes: list[str], lang: str
+) -> Answer | None:
+    """ "What warranty do you give on street lights?": the value of every product of the category
+    from its record, said once when they all share it."""
+    products = [p for p in kb.products if p.get("category") == category]
+    if not products:
+        return None
+    name = t(f"answers.category.{category}", lang)
+    parts: list[str] = []
+    for key in attributes:
+        label = t(f"answers.attribute.{key}", lang)
+        values = {str(p["sku"]): _attribute_value(p, key, lang) for p in products}
+        known = {sku: value for sku, value in values.items() if value is not None}
+        if not known:
+            return None  # no record says it: the documents may
+        shared = set(known.values())
+        if len(shared) == 1 and len(known) == len(values):
+            parts.append(
+                t("answers.category_same", lang, category=name, label=label, value=shared.pop())
+            )
+        else:  # grouped by value: "5 years: SL-M-30W, SL-M-60W; 3 years: SL-EC-60W"
+            by_value: dict[str, list[str]] = {}
+            for sku, value in known.items():
+                by_value.setdefault(value, []).append(sku)
+            each = [f"{value}: {', '.join(group)}" for value, group in by_value.items()]
+            parts.append(
+                t(
+                    "answers.category_each",
+                    lang,
+                    category=name,
+                    label=label,
+                    values=_join(each, lang),
+                )
+            )
+    skus = sorted({str(p["sku"]) for p in products})
+    source = t("answers.records_source", lang, skus=", ".join(skus))
+    text = _sentences(parts, lang) + _cite([source], lang)
+    return Answer(text=text, sources=[source], confident=True)
 
 
 def _certifications_sentence(kb: KnowledgeBase, product: Product, question: str, lang: str) -> str:

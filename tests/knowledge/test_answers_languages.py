@@ -178,3 +178,32 @@ def test_french_and_portuguese_spec_questions_are_answered_from_the_record(
     assert result.confident
     assert result.sources and "PNL-6060-40W" in result.sources[0]
     assert detect(result.text) == language
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "start"),
+    [
+        (
+            "What warranty do you give on your street lights?",
+            "en",
+            "The warranty of our street lights: ",
+        ),
+        (
+            "Welche Garantie gebt ihr auf Straßenleuchten?",
+            "de",
+            "Garantie unserer Straßenleuchten: ",
+        ),
+        ("¿Qué garantía ofrecen en las farolas?", "es", "Garantía de nuestra gama de farolas: "),
+        ("路灯的质保期是多久？", "zh", "我们各款路灯的质保期："),
+    ],
+)
+def test_a_question_about_a_whole_range_lists_its_records(
+    demo_kb: KnowledgeBase, question: str, language: str, start: str
+) -> None:
+    """The demo catalog's street lights, each named with its value."""
+    result = answer(demo_kb, question, language=language)
+    assert result.confident
+    assert result.text.startswith(start), result.text
+    street_lights = [p["sku"] for p in demo_kb.products if p.get("category") == "street_light"]
+    assert len(street_lights) > 3
+    assert all(sku in result.text for sku in street_lights)
