@@ -512,11 +512,21 @@ def _looks_like_a_name(text: str) -> bool:
     return len(words) >= 2 and sum(w[0].isupper() for w in words) >= 2
 
 
+# Words around a contact answer that name nobody: "Sorry", "Sure", "Hi", "Gracias", "Bien sûr".
+_FILLER = re.compile(
+    r"(?:sorry|sure|of course|ok|okay|hi|hello|hey|thanks|thank you|yes|well|right|perdon"
+    r"|claro|hola|gracias|si|desculpe|claro que sim|ola|obrigado|obrigada|sim|entschuldigung"
+    r"|gern|gerne|hallo|danke|ja|pardon|desole|bien sur|bonjour|merci|oui|你好|好的|谢谢|是的)"
+)
+
+
 def _contact_block(slot: str, text: str, out: Extraction, state: Mapping[str, Any]) -> None:
     """An answer to "your name, company and email" may carry all three, in any order."""
     parts = [p.strip() for p in re.split(r"[,;\n]|\s+-\s+|\s+/\s+", text) if p.strip()]
     rest: list[str] = []
     for part in parts:
+        if _FILLER.fullmatch(fold_chars(part).strip(" .!")):
+            continue  # "Sorry, it's Ethan Campbell ...": no name
         if "@" in part:
             if not out.set("email", parse_email(_EMAIL.search(part).group(0))):  # type: ignore[union-attr]
                 out.errors["email"] = parse_email(part).error or Msg(
@@ -1119,6 +1129,14 @@ def _items(
 # ---- the whole message -----------------------------------------------------------------------
 
 
+def _corrects_an_earlier_answer(text: str) -> bool:
+    """A correction naming an Incoterm, a count or a date rather than who the buyer is."""
+    folded = fold_chars(text)
+    return bool(_CORRECTION.search(folded)) and bool(
+        TERM_PATTERN.search(folded) or _QUANTITY.search(folded) or _DATE.search(folded)
+    )
+
+
 def extract(
     text: str,
     *,
@@ -1132,6 +1150,8 @@ def extract(
     out = Extraction()
     if not text:
         return out
+    if expecting in CONTACT_SLOTS and _corrects_an_earlier_answer(text):
+        expecting = None  # "Sorry, I meant DDP Vancouver, not FOB" is no name or company
     if expecting and expecting not in ("product", "quantity"):
         _direct(expecting, text, out, today=today, state=state, catalog=catalog)
     _items(text, out, state=state, expecting=expecting, catalog=catalog)

@@ -176,3 +176,28 @@ def test_yes_to_the_terms_question_answers_the_samples_part(demo_kb) -> None:  #
     found = run(demo_kb, "yes", {"items": [PANELS]}, "incoterm")
     assert found.slots == {"sample_requested": True}
     assert not found.errors
+
+
+def test_a_correction_while_asked_for_the_contact_is_no_name(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    found = extract(
+        "Sorry, I meant DDP Vancouver, not FOB.",
+        state={"incoterm": "FOB", "destination": {"country": "CA", "place": "Vancouver"}},
+        expecting="contact_name",
+        today=date(2026, 11, 21),
+        catalog=demo_kb,
+    )
+    assert found.slots["incoterm"] == "DDP"
+    assert not {"contact_name", "company"} & set(found.slots)
+    assert not found.errors
+
+
+def test_a_filler_word_before_the_contact_is_no_name(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    found = extract(
+        "Sure, Ethan Campbell, Cascadia Lighting Ltd., ethan@cascadialighting.example",
+        state={},
+        expecting="contact_name",
+        today=date(2026, 11, 21),
+        catalog=demo_kb,
+    )
+    assert found.slots["contact_name"] == "Ethan Campbell"
+    assert found.slots["company"] == "Cascadia Lighting Ltd."
