@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 from api.settings import ROOT
+from tools.apt import apt_install
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser")
 NODE_PREFIX = ROOT / "var" / "node"
@@ -62,16 +63,7 @@ def ensure_chromium() -> str:
     else:
         _say(f"chromium present: {path}")
         return path
-    sudo = [] if os.geteuid() == 0 else ["sudo"]
-    if sudo and not shutil.which("sudo"):
-        raise SystemExit("chromium is missing and sudo is not available: apt-get install chromium")
-    env_prefix = ["env", "DEBIAN_FRONTEND=noninteractive"]
-    try:
-        _run([*sudo, *env_prefix, "apt-get", "install", "-y", "chromium"])
-    except subprocess.CalledProcessError:
-        _say("apt-get install failed; updating the package lists and trying again")
-        _run([*sudo, *env_prefix, "apt-get", "update"])
-        _run([*sudo, *env_prefix, "apt-get", "install", "-y", "chromium"])
+    apt_install("chromium", say="browser")
     path = chromium_path()
     _say(f"chromium installed: {path}")
     return path

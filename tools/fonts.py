@@ -10,12 +10,10 @@ is checked too and installed (``fonts-dejavu-core``) if missing.
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
-import subprocess
 import sys
 
 from sales.quote_pdf import CJK_FONT_CANDIDATES, LATIN_FONTS, find_font
+from tools.apt import apt_install
 
 CJK_PACKAGE = "fonts-wqy-microhei"
 LATIN_PACKAGE = "fonts-dejavu-core"
@@ -23,11 +21,6 @@ LATIN_PACKAGE = "fonts-dejavu-core"
 
 def _say(text: str) -> None:
     print(f"[fonts] {text}", flush=True)
-
-
-def _run(argv: list[str]) -> None:
-    _say("running: " + " ".join(argv))
-    subprocess.run(argv, check=True)
 
 
 def cjk_font() -> str | None:
@@ -43,23 +36,6 @@ def latin_fonts_present() -> bool:
     return all(find_font(relative) is not None for relative, *_ in LATIN_FONTS.values())
 
 
-def apt_install(*packages: str) -> None:
-    """``apt-get install -y`` (sudo when not root), updating the lists once if that fails."""
-    sudo = [] if os.geteuid() == 0 else ["sudo"]
-    if sudo and not shutil.which("sudo"):
-        raise SystemExit(
-            f"{' '.join(packages)} missing and sudo is not available: "
-            f"apt-get install {' '.join(packages)}"
-        )
-    env_prefix = ["env", "DEBIAN_FRONTEND=noninteractive"]
-    try:
-        _run([*sudo, *env_prefix, "apt-get", "install", "-y", *packages])
-    except subprocess.CalledProcessError:
-        _say("apt-get install failed; updating the package lists and trying again")
-        _run([*sudo, *env_prefix, "apt-get", "update"])
-        _run([*sudo, *env_prefix, "apt-get", "install", "-y", *packages])
-
-
 def ensure_fonts() -> str:
     """Install the missing fonts; the CJK font's path."""
     missing = [] if latin_fonts_present() else [LATIN_PACKAGE]
@@ -67,7 +43,7 @@ def ensure_fonts() -> str:
     if found is None:
         missing.append(CJK_PACKAGE)
     if missing:
-        apt_install(*missing)
+        apt_install(*missing, say="fonts")
     if not latin_fonts_present():
         raise SystemExit(f"{LATIN_PACKAGE} was installed but DejaVu Sans is still missing")
     found = cjk_font()
