@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 import phonenumbers
@@ -621,6 +622,9 @@ def _scan(
     def in_a_name(start: int, end: int) -> bool:
         return any(s < end and start < e for s, e in people)
 
+    # the places the text names, looked up once: the destination and the dates both need them
+    places = cache(lambda: find_places(text))
+
     if "email" not in out.slots:
         for match in _EMAIL.finditer(text):
             if "." in match.group(0).split("@", 1)[1]:
@@ -647,9 +651,8 @@ def _scan(
         # "深圳光明照明有限公司": a Chinese company's name begins with its city
         han_companies = [m.span(2) for m in _COMPANY.finditer(text) if m.group(2)]
         cued = [m.end() for m in _DESTINATION_CUE.finditer(folded)]
-        mentions = find_places(text)
         # "发往德国汉堡": the places right after a destination cue come first
-        mentions.sort(key=lambda m: not any(0 <= m.start - at <= 1 for at in cued))
+        mentions = sorted(places(), key=lambda m: not any(0 <= m.start - at <= 1 for at in cued))
         if cued and any(0 <= m.start - at <= 1 for m in mentions for at in cued):
             after = [m for m in mentions if any(0 <= m.start - at <= 1 for at in cued)]
             # the cued place and what follows it at once ("德国" then "汉堡")
@@ -674,13 +677,13 @@ def _scan(
                 break
     if "required_by" not in out.slots and not contact_answer:
         # "Rio de Janeiro" names a city, not January
-        places = [(m.start, m.end) for m in find_places(text)]
+        spans = [(m.start, m.end) for m in places()]
         for match in _DATE.finditer(folded):
             phrase = text[match.start() : match.end()]
             if _month_alone(folded, match.start(), match.end()):
                 continue  # "Jan Hoffmann", "may" the verb
             if in_a_name(match.start(), match.end()) or any(
-                s < match.end() and match.start() < e for s, e in places
+                s < match.end() and match.start() < e for s, e in spans
             ):
                 continue
             parsed = parse_required_by(re.sub(r"(?i)^the\s+", "", phrase), today=today)
