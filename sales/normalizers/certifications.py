@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from functools import cache
 
 from sales.i18n import Msg
+from sales.i18n.lexicon import is_decline, words
 from sales.normalizers._data import load_table
 from sales.normalizers._text import clean, fold, too_long
+from sales.normalizers.countries import is_country_name
 from sales.normalizers.local_text import list_text, quoted_list
 from sales.normalizers.result import Parsed
 
@@ -81,7 +83,7 @@ def parse_certifications(text: str) -> Parsed[tuple[str, ...]]:
         return Parsed.failure(Msg("validation.certifications.too_long"))
     low = fold(raw)
     low = re.sub(r"\b(?:[a-z]\.){2,}", lambda m: m.group(0).replace(".", ""), low)  # C.E.
-    if _NONE_NEEDED.match(low.strip()):
+    if _NONE_NEEDED.match(low.strip()) or is_decline(raw):
         return Parsed.success(())
     codes: set[str] = set()
     notes: list[Msg] = []
@@ -92,13 +94,27 @@ def parse_certifications(text: str) -> Parsed[tuple[str, ...]]:
         if note is not None and note not in notes:
             notes.append(note)
     leftover = _alias_pattern().sub(" ", low)
-    words = [w.strip("-.") for w in _SPLIT.split(leftover)]
-    unknown = [w for w in words if w and w not in _FILLER and re.search(r"\w", w)]
+    words_left = [w.strip("-.") for w in _SPLIT.split(leftover)]
+    unknown = [w for w in words_left if w and w not in _not_codes() and re.search(r"\w", w)]
     unknown = list(dict.fromkeys(unknown))
-    if unknown:
-        names = quoted_list(w.upper() for w in unknown)
-        suggestions = _suggest(unknown)
-        if not codes:
+    for word in unknown:
+        if is_country_name(word):
+            continue  # "CE y INMETRO para Brasil"
+        close = _suggest([word], cutoff=0.75)
+        if close:  # "RHOS": RoHS, said so
+            codes.add(close[0])
+            notes.append(Msg("validation.certifications.read_as", text=word.upper(), code=close[0]))
+        elif _CODE.fullmatch(word) and re.search(
+            rf"(?<![A-Za-z]){re.escape(word.upper())}(?![A-Za-z])", raw
+        ):
+            # a scheme we do not list (RETIE, SEC, NOM): kept as written, for the team to check
+            codes.add(word.upper())
+            notes.append(
+                Msg("validation.certifications.unknown_noted", names=quoted_list([word.upper()]))
+            )
+        elif not codes:
+            suggestions = _suggest(unknown)
+            names = quoted_list(w.upper() for w in unknown)
             message = (
                 Msg(
                     "validation.certifications.unknown_suggest",
@@ -109,14 +125,30 @@ def parse_certifications(text: str) -> Parsed[tuple[str, ...]]:
                 else Msg("validation.certifications.unknown", names=names)
             )
             return Parsed.failure(message, suggestions)
-        notes.append(Msg("validation.certifications.unknown_noted", names=names))
     return Parsed.success(tuple(sorted(codes)), notes)
 
 
-def _suggest(words: list[str]) -> list[str]:
+# A certification or registration scheme as buyers write one: an acronym in capitals (RETIE,
+# SEC, NOM); an unknown word in lower case is asked about instead.
+_CODE = re.compile(r"[a-z][a-z0-9+]{1,11}")
+
+
+@cache
+def _not_codes() -> frozenset[str]:
+    """Words around certification names that are none: this table's, and the lexicon's
+    politeness, decline and sentence words."""
+    lexicon = {
+        w
+        for kind in ("politeness", "decline", "sentence_words", "optional_nouns")
+        for w in words(kind)
+    }
+    return frozenset(_FILLER | {w for w in lexicon if " " not in w})
+
+
+def _suggest(unknown: list[str], cutoff: float = 0.7) -> list[str]:
     index = _aliases()
     found: list[str] = []
-    for word in words:
-        for alias in difflib.get_close_matches(word, list(index), n=2, cutoff=0.7):
+    for word in unknown:
+        for alias in difflib.get_close_matches(word, list(index), n=2, cutoff=cutoff):
             found.append(index[alias].code)
     return list(dict.fromkeys(found))[:3]

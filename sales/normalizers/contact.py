@@ -12,6 +12,7 @@ from email_validator import EmailNotValidError, validate_email
 from phonenumbers import NumberParseException, PhoneNumberFormat, ValidationResult
 
 from sales.i18n import Msg
+from sales.i18n.lexicon import is_decline, is_filler, sentence_words
 from sales.normalizers._text import clean, clip, fold, too_long
 from sales.normalizers.result import Parsed
 
@@ -174,6 +175,36 @@ def parse_person_name(text: str) -> Parsed[str]:
     return _name(text, _NAME_PREFIX, PERSON_MAX, "person", allow_digits=False)
 
 
+# What a name or a company is not: a question, a quantity ("500 pcs", "2,5k"), a model number
+# ("PNL-6060-40W"), a size or a wattage ("600x600", "40W"), a trade term or a certification.
+_NOT_IN_A_NAME = re.compile(
+    r"[?？]|\d[\d.,]*\s*(?:k|pcs|pieces|units|sets|cartons|ctns|containers|pallets|stk|uds|piezas"
+    r"|pieces|pecas|个|件|套|只|支)(?![^\W\d_])|\b[A-Z]{2,}-\d|\d+\s*[x×*]\s*\d+|\b\d+\s*W\b"
+    r"|^(?:EXW|FCA|FAS|FOB|CFR|CIF|CPT|CIP|DAP|DPU|DDP|CE|RoHS|UL|FCC|LC|TT)$",
+    re.I,
+)
+# Small words that join the parts of a company name: never a sign of a sentence.
+_JOINERS = frozenset(
+    "de du del della di da do dos das des la le les los las el y e et und and of the for pour"
+    " para von van der den am an".split()
+)
+
+
+def name_shaped(name: str, what: str) -> bool:
+    """True unless ``name`` is a decline, a filler, a question, a sentence, a quantity, a model
+    number or a trade code: "no phone number, thanks", "Sure", "Sorry, I don't understand.
+    Could you ask again?", "500 pcs PNL-6060-40W" are nobody's name (``what``: "person" or
+    "company")."""
+    if is_decline(name) or is_filler(name) or _NOT_IN_A_NAME.search(name):
+        return False
+    said = [w for w in sentence_words(name) if w not in _JOINERS]
+    lower = [w for w in sentence_words(name, lower_case_only=True) if w not in _JOINERS]
+    if len(said) >= 2 or (what == "person" and lower):
+        return False
+    words = name.split()
+    return len(words) <= (6 if what == "person" else 12)
+
+
 def _name(
     text: str, prefix: re.Pattern[str], limit: int, what: str, *, allow_digits: bool
 ) -> Parsed[str]:
@@ -191,6 +222,8 @@ def _name(
         return Parsed.failure(Msg(f"{area}.unreadable", text=clip(raw)))
     if not allow_digits and re.search(r"\d", name):
         return Parsed.failure(Msg(f"{area}.digits"))
+    if not name_shaped(name, what):
+        return Parsed.failure(Msg(f"{area}.unreadable", text=clip(raw)))
     if len(name) < 2:
         return Parsed.failure(Msg(f"{area}.too_short"))
     if len(name) > limit:

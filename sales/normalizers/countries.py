@@ -110,6 +110,11 @@ def country_name(code: str, locale: str = "en") -> str:
     return Locale.parse(locale).territories.get(code.upper(), code)
 
 
+def is_country_name(word: str) -> bool:
+    """'Brasil', 'Deutschland', 'Saudi Arabia': a country's name in one of our languages."""
+    return len(word) > 3 and _key(word) in _country_index()
+
+
 def _code(text: str) -> str | None:
     text = text.strip()
     if re.fullmatch(r"[A-Za-z]{2}", text):

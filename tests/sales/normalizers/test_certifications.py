@@ -50,21 +50,48 @@ def test_rcm_is_noted_as_saa() -> None:
     assert "RCM" in result.notes[0]
 
 
-def test_some_unknown_are_reported_in_a_note() -> None:
-    result = parse_certifications("CE RoHS XYZ")
-    assert result.value == ("CE", "ROHS")
-    assert "“XYZ”" in result.notes[0]
+@pytest.mark.parametrize(
+    ("text", "codes", "unlisted"),
+    [
+        ("CE RoHS XYZ", ("CE", "ROHS", "XYZ"), "XYZ"),
+        ("RETIE", ("RETIE",), "RETIE"),
+        ("CE y SEC para Chile", ("CE", "SEC"), "SEC"),
+        ("we need CE and the local RETIE mark", ("CE", "RETIE"), "RETIE"),
+    ],
+)
+def test_a_scheme_we_do_not_list_is_kept_as_written_and_noted(
+    text: str, codes: tuple[str, ...], unlisted: str
+) -> None:
+    result = parse_certifications(text)
+    assert result.value == codes
+    assert f"“{unlisted}”" in result.notes[0] and "as you wrote it" in result.notes[0]
 
 
-@pytest.mark.parametrize(("text", "suggestion"), [("ROSHH", "ROHS"), ("ETLL", "ETL")])
-def test_all_unknown_is_an_error_with_suggestions(text: str, suggestion: str) -> None:
+@pytest.mark.parametrize(("text", "code"), [("RHOS", "ROHS"), ("ETLL", "ETL"), ("ce rosh", "ROHS")])
+def test_a_close_misspelling_is_read_as_the_code_and_said(text: str, code: str) -> None:
+    result = parse_certifications(text)
+    assert code in (result.value or ())
+    assert not [n for n in result.notes if "as you wrote it" in n]
+
+
+@pytest.mark.parametrize(("text", "suggestion"), [("rohsxyz", "ROHS"), ("enecxyz", "ENEC")])
+def test_an_unknown_word_in_lower_case_is_an_error_with_suggestions(
+    text: str, suggestion: str
+) -> None:
     result = parse_certifications(text)
     assert not result.ok
     assert suggestion in result.suggestions
     assert f"Did you mean {suggestion}" in (result.error or "")
 
 
-@pytest.mark.parametrize("text", ["XYZ", "", "qwerty asdf"])
+@pytest.mark.parametrize(
+    "text", ["sin certificaciones especiales", "no special certifications", "不需要认证", "keine"]
+)
+def test_declines_need_no_certification(text: str) -> None:
+    assert parse_certifications(text).value == ()
+
+
+@pytest.mark.parametrize("text", ["xyz", "", "qwerty asdf"])
 def test_errors(text: str) -> None:
     assert not parse_certifications(text).ok
 

@@ -1,0 +1,113 @@
+"""Words buyers use that are not data: declines, politeness, fillers, sentence words.
+
+One data file per language, ``sales/i18n/lexicon/<lang>.yaml``, with the same lists in each
+(a test checks it). The RFQ reader asks these questions of a message:
+
+>>> is_decline("no phone number, thanks")
+True
+>>> is_decline("不用了，谢谢")
+True
+>>> is_decline("Jana Weber")
+False
+>>> is_filler("Sure!")
+True
+
+Matching is case- and accent-insensitive and on whole words for scripts with spaces; Chinese
+phrases are matched as substrings. Every language's words count in every message: a buyer who
+writes English on a German page still says "skip".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from sales.i18n.catalog import LANGUAGES
+
+LEXICON = Path(__file__).parent / "lexicon"
+KINDS = ("decline", "politeness", "optional_nouns", "filler", "sentence_words")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_PUNCTUATION = re.compile(r"[\s.,;:!?¡¿。，、；：！？\"“”«»()\[\]…~—–-]+")
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
+    folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return folded.replace("’", "'")
+
+
+@cache
+def table(language: str) -> dict[str, tuple[str, ...]]:
+    """One language's lists, folded as messages are (no case, accents or punctuation),
+    longest phrase first."""
+    raw = yaml.safe_load((LEXICON / f"{language}.yaml").read_text(encoding="utf-8")) or {}
+    return {
+        kind: tuple(
+            sorted({_words_only(str(w)) for w in raw.get(kind) or ()}, key=len, reverse=True)
+        )
+        for kind in KINDS
+    }
+
+
+@cache
+def words(kind: str) -> tuple[str, ...]:
+    """Every language's phrases of one kind, longest first."""
+    every = {w for lang in LANGUAGES for w in table(lang)[kind]}
+    return tuple(sorted(every, key=len, reverse=True))
+
+
+@cache
+def _pattern(kinds: tuple[str, ...]) -> re.Pattern[str]:
+    phrases = [w for kind in kinds for w in words(kind)]
+    latin = sorted({w for w in phrases if not _HAN.search(w)}, key=len, reverse=True)
+    han = sorted({w for w in phrases if _HAN.search(w)}, key=len, reverse=True)
+    parts = []
+    if latin:
+        parts.append(rf"(?<![\w'])(?:{'|'.join(re.escape(w) for w in latin)})(?![\w'])")
+    if han:
+        parts.append("|".join(re.escape(w) for w in han))
+    return re.compile("|".join(parts))
+
+
+def _words_only(text: str) -> str:
+    return _PUNCTUATION.sub(" ", _fold(text)).strip()
+
+
+def is_decline(text: str) -> bool:
+    """The whole message refuses what was asked ("skip", "no phone number, thanks", "不用",
+    "sin teléfono", "prefiero no decirlo"): a decline, politeness and the name of an optional
+    field, and nothing else."""
+    folded = _words_only(text)
+    if not folded or not _pattern(("decline",)).search(folded):
+        return False
+    rest = _pattern(("decline", "politeness", "optional_nouns")).sub(" ", folded)
+    return not rest.strip()
+
+
+def is_filler(text: str) -> bool:
+    """A message (or part of one) that says nothing: "Sorry", "Sure", "Hola", "好的"."""
+    folded = _words_only(text)
+    return bool(folded) and not _pattern(("filler", "politeness")).sub(" ", folded).strip()
+
+
+def sentence_words(text: str, *, lower_case_only: bool = False) -> list[str]:
+    """The words of ``text`` that make a sentence rather than a name ("I", "don't",
+    "understand"; 我, 不). ``lower_case_only``: Latin words count only as written in lower
+    case (and "I"), so that "Do Van Nam" keeps its "Do"."""
+    folded = _fold(text)
+    found: list[str] = []
+    for match in _pattern(("sentence_words",)).finditer(folded):
+        word = match.group(0)
+        original = text[match.start() : match.end()] if len(text) == len(folded) else word
+        if (
+            not lower_case_only
+            or _HAN.search(word)
+            or word == "i"
+            or original.islower()
+        ):
+            found.append(word)
+    return found

@@ -1,0 +1,100 @@
+"""The per-language word lists, and what they make of generated declines and names."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sales.i18n import LANGUAGES
+from sales.i18n.lexicon import KINDS, LEXICON, is_decline, is_filler, table, words
+from sales.normalizers import parse_company_name, parse_person_name
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_language_has_every_list(language: str) -> None:
+    assert (LEXICON / f"{language}.yaml").exists()
+    lists = table(language)
+    assert set(lists) == set(KINDS)
+    for kind in KINDS:
+        assert lists[kind], f"{language}: {kind} is empty"
+
+
+def test_no_other_language_files() -> None:
+    assert {p.stem for p in LEXICON.glob("*.yaml")} == set(LANGUAGES)
+
+
+# A decline as buyers write it: politeness, the decline, the field they decline, in any order.
+def _declines() -> st.SearchStrategy[str]:
+    decline = st.sampled_from(words("decline"))
+    extra = st.lists(
+        st.sampled_from(words("politeness") + words("optional_nouns")), max_size=3
+    )
+    punctuation = st.sampled_from(["", ".", "!", ",", " ", "。", "！", "..."])
+
+    @st.composite
+    def build(draw: st.DrawFn) -> str:
+        parts = [draw(decline), *draw(extra)]
+        parts = draw(st.permutations(parts))
+        text = draw(st.sampled_from([" ", ", ", " - "])).join(parts) + draw(punctuation)
+        return draw(st.sampled_from([text, text.upper(), text.capitalize()]))
+
+    return build()
+
+
+@settings(max_examples=400, deadline=None)
+@given(_declines())
+def test_a_decline_is_no_name_and_no_company(text: str) -> None:
+    assert is_decline(text)
+    assert not parse_person_name(text).ok, text
+    assert not parse_company_name(text).ok, text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(words("filler")), st.sampled_from(["", "!", ".", "。"]))
+def test_a_filler_is_no_name(filler: str, end: str) -> None:
+    text = filler.capitalize() + end
+    assert is_filler(text)
+    assert not parse_person_name(text).ok
+    assert not parse_company_name(text).ok
+
+
+_FIRST = ["Jana", "Ethan", "María José", "Lucía", "Thiago", "Amélie", "Jürgen", "Aroha", "Do"]
+_LAST = ["Weber", "Campbell", "da Silva", "de la Cruz", "Nguyen", "Müller", "O'Brien", "Van Nam"]
+_LEGAL = ["GmbH", "Ltd", "S.A.", "SARL", "Ltda", "LLC", "Pty Ltd", "S.A.S.", "B.V."]
+_WORDS = ["Nordlicht", "Handels", "Iluminação", "do", "Norte", "Lumières", "du", "Sud", "Kiwi"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_FIRST), st.sampled_from(_LAST))
+def test_real_names_stay_names(first: str, last: str) -> None:
+    name = f"{first} {last}"
+    assert not is_decline(name)
+    assert parse_person_name(name).value == name
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=4), st.sampled_from(_LEGAL))
+def test_real_companies_stay_companies(parts: list[str], legal: str) -> None:
+    if parts[0][0].islower():
+        parts = ["Acme", *parts]
+    company = " ".join([*parts, legal])
+    assert parse_company_name(company).value == company
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sorry, I don't understand. Could you ask again?",
+        "500 pcs PNL-6060-40W",
+        "2,5k downlights",
+        "Actually change the quantity to 2500",
+        "the same as before",
+        "我不知道",
+        "CIF",
+        "600x600 40W",
+    ],
+)
+def test_sentences_quantities_and_codes_name_nobody(text: str) -> None:
+    assert not parse_person_name(text).ok
+    assert not parse_company_name(text).ok
