@@ -1,13 +1,16 @@
 """Structured logs: one JSON object per line, with the chat session id when there is one.
 
-Secrets never reach a log line: query strings are dropped from logged paths, and known
-secret values (tokens from the settings) are masked if some library prints them anyway.
+Secrets never reach a log line, whichever logger writes it (ours, uvicorn's, a library's):
+every line goes through ``JsonFormatter``, which masks query strings (the chat WebSocket's
+``?token=``, a PDF link's ``sig``), ``token=``-like pairs, bearer credentials and the known
+secret values (tokens from the settings). Our request log prints paths without their query.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from contextvars import ContextVar
 from datetime import UTC, datetime
@@ -18,16 +21,36 @@ session_id_var: ContextVar[str | None] = ContextVar("session_id", default=None)
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
 
 
+MASK = "***"
+# a query string after a path or URL: "/ws?token=abc&x=1" -> "/ws?***" (a "?" ending a
+# question, followed by a space or the end, is left alone)
+_QUERY = re.compile(r"(?<=[\w/.~%-])\?(?=[^\s\"'\\]*=)[^\s\"'\\<>]+")
+# name=value pairs that carry credentials, wherever they appear
+_PAIR = re.compile(
+    r"(?i)\b((?:access_|auth_|api_|session_)?(?:token|sig|signature|secret|password|key))"
+    r"=[^\s&\"'\\,;]+"
+)
+_BEARER = re.compile(r"(?i)\b(bearer)\s+[^\s\"'\\,;]+")
+_SECRET_KEY = re.compile(r"(?i)(token|secret|password|signature|authorization)")
+
+
+def mask(text: str, secrets: tuple[str, ...] = ()) -> str:
+    """``text`` without query strings, credential pairs, bearer credentials and ``secrets``."""
+    for secret in secrets:
+        if secret in text:
+            text = text.replace(secret, MASK)
+    text = _QUERY.sub("?" + MASK, text)
+    text = _PAIR.sub(lambda m: f"{m[1]}={MASK}", text)
+    return _BEARER.sub(lambda m: f"{m[1]} {MASK}", text)
+
+
 class JsonFormatter(logging.Formatter):
     def __init__(self, secrets: frozenset[str] = frozenset()) -> None:
         super().__init__()
-        self.secrets = tuple(s for s in secrets if len(s) >= 8)
+        self.secrets = tuple(sorted((s for s in secrets if len(s) >= 8), key=len, reverse=True))
 
     def _mask(self, text: str) -> str:
-        for secret in self.secrets:
-            if secret in text:
-                text = text.replace(secret, "***")
-        return text
+        return mask(text, self.secrets)
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
@@ -41,7 +64,7 @@ class JsonFormatter(logging.Formatter):
             entry["session_id"] = session_id
         for key, value in record.__dict__.items():
             if key not in _STANDARD and not key.startswith("_"):
-                entry[key] = value
+                entry[key] = MASK if _SECRET_KEY.search(key) and value else value
         if record.exc_info:
             entry["exc"] = self.formatException(record.exc_info)
         return self._mask(json.dumps(entry, default=str, ensure_ascii=False))
