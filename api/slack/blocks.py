@@ -1,7 +1,8 @@
 """Block Kit builders: pure functions from plain data to ``(text, blocks)``.
 
 ``text`` is the notification fallback; ``blocks`` is what Slack shows. Buyer-provided text is
-escaped (``&``, ``<``, ``>``) so it can never ping a channel or forge a link.
+escaped (``&``, ``<``, ``>``) in both, so it can never ping a channel or forge a link: Slack
+reads ``text`` as mrkdwn too (and shows it in notifications).
 """
 
 from __future__ import annotations
@@ -237,8 +238,8 @@ def inquiry_message(record: dict[str, Any], quote: QuoteSummary | None = None) -
         buttons.extend(quote_buttons(quote))
     if buttons:
         blocks.append(_actions(buttons, block_id=f"inquiry:{reference}"))
-    text = f"New inquiry {reference} from {buyer.get('company') or buyer.get('email') or 'a buyer'}"
-    return Message(text=text, blocks=blocks)
+    who = escape(buyer.get("company") or buyer.get("email")) or "a buyer"
+    return Message(text=f"New inquiry {reference} from {who}", blocks=blocks)
 
 
 def inquiry_detail(record: dict[str, Any]) -> Message:
@@ -436,10 +437,7 @@ def handoff_message(
             block_id=f"handoff:{session_id}",
         )
     )
-    return Message(
-        text=f"{summary.get('who') or 'A buyer'} would like to talk to a person ({reason})",
-        blocks=blocks,
-    )
+    return Message(text=f"{who} would like to talk to a person ({escape(reason)})", blocks=blocks)
 
 
 def after_action(message_blocks: Sequence[Block], *, drop: set[str], note: str) -> list[Block]:
@@ -511,7 +509,7 @@ def buyer_message(text: str, *, name: str | None = None, note: str | None = None
     blocks = [_section(body)]
     if note:
         blocks.append(context(escape(note)))
-    return Message(text=f"{name or 'Buyer'}: {text}"[:3000], blocks=blocks)
+    return Message(text=_clip(f"{who}: {escape(text)}", 3000), blocks=blocks)
 
 
 def timeout_notice(*, minutes: int) -> Message:

@@ -120,7 +120,9 @@ def register(app: AsyncApp, ctx: Context) -> None:
         async with ctx.db.session() as db:
             quote = await quote_summary(db, ref.quote)
         if quote is None:
-            await ctx.desk.tell(channel=channel, user=user, text=f"No quote {ref.quote}.")
+            await ctx.desk.tell(
+                channel=channel, user=user, text=f"No quote {blocks.escape(ref.quote)}."
+            )
             return
         await client.views_open(trigger_id=body["trigger_id"], view=blocks.quote_modal(quote))
 
@@ -142,7 +144,9 @@ def register(app: AsyncApp, ctx: Context) -> None:
             )
             return
         except (AlreadyDecided, UnknownQuote) as exc:
-            await ctx.desk.tell(channel=channel, user=user, text=f"Nothing changed: {exc}.")
+            await ctx.desk.tell(
+                channel=channel, user=user, text=f"Nothing changed: {blocks.escape(str(exc))}."
+            )
             return
         await ctx.approvals.redraw(outcome, channel=channel, ts=ts)
 
@@ -211,7 +215,7 @@ def register(app: AsyncApp, ctx: Context) -> None:
                 message = (
                     blocks.inquiry_detail(inquiries.to_record(inquiry))
                     if inquiry
-                    else blocks.Message(text=f"No inquiry {reference}.", blocks=[])
+                    else blocks.Message(text=f"No inquiry {blocks.escape(reference)}.", blocks=[])
                 )
             else:
                 rows = await inquiries.list_recent(db, limit=RFQ_LIST_LIMIT)
