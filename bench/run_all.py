@@ -10,6 +10,7 @@ HERE = Path(__file__).resolve().parent
 BENCHES = [
     ("chat turn latency, app vs bare Rasa", ["chat_bench.py"]),
     ("simulated buyers: the RFQ conversation", ["rfq_personas.py"]),
+    ("adversarial buyers: RFQ invariants, six languages", ["adversarial_buyers.py"]),
     ("NLU cross-validation", ["nlu_bench.py"]),
     ("knowledge search quality and speed", ["kb_bench.py"]),
     ("pricing engine", ["pricing_bench.py"]),
