@@ -53,6 +53,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.simulated_buyer import (  # noqa: E402
+    ITEM_FACTS,
     REFERENCE,
     Conversation,
     Event,
@@ -67,6 +68,7 @@ from bench.simulated_buyer import (  # noqa: E402
     canonical_path,
     fold,
     load_phrasebook,
+    question_parts,
     score,
 )
 
@@ -161,6 +163,22 @@ def discard_titles() -> frozenset[str]:
         for value in (
             (data.get("button") or {}).get("cancel"),
             (data.get("repair") or {}).get("button_discard"),
+        ):
+            if value:
+                titles.add(fold(str(value)))
+    return frozenset(titles)
+
+
+@cache
+def go_on_titles() -> frozenset[str]:
+    """Folded titles of the buttons that go on with the request ("No, let's go on")."""
+    titles: set[str] = set()
+    for language in LANGUAGES:
+        path = MESSAGES / language / "rfq.yaml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for value in (
+            (data.get("button") or {}).get("go_on"),
+            (data.get("repair") or {}).get("button_keep"),
         ):
             if value:
                 titles.add(fold(str(value)))
@@ -649,6 +667,10 @@ class AdversarialBuyer(SimulatedBuyer):
             self.facts[path] = new
             self._state(path)
             return said, None, f"correction of {path} at the summary"
+        if kind is None:
+            go_on = [b for b in message["buttons"] if fold(b.get("title") or "") in go_on_titles()]
+            if go_on:  # "Would you like a colleague to help you?": no, the buyer goes on
+                return go_on[0]["title"], go_on[0]["payload"], "go on"
         if kind == "add_item" and "multi_product" in self.case.behaviours:
             self._track(kind)
             return (*self._no_more(message.get("buttons") or []), "no more items: all named")
@@ -713,6 +735,19 @@ class AdversarialBuyer(SimulatedBuyer):
             self.conversation.unknown += 1
             return self.book.phrase("decline"), None, f"nothing to give for {kind}"
         return self.book.separator.join(text_parts), None, note
+
+    def _question(self, messages: list[dict[str, Any]]) -> tuple[str | None, dict[str, Any]]:
+        """As the parent's; after a side question whose answer asks nothing, the question that
+        was open before it (the buyer goes on with the form)."""
+        kind, message = super()._question(messages)
+        turns = self.conversation.turns
+        if kind is None and turns and turns[-1].note.startswith("side question"):
+            before = [t for t in turns[:-1] if not t.note.startswith("side question")]
+            if before:
+                open_kind, open_message = super()._question(before[-1].bot)
+                if open_kind is not None:
+                    return open_kind, open_message
+        return kind, message
 
     def _path_for(self, kind: str, question: str) -> str:
         """As the parent's, also finding the product by the words the buyer named it with."""
@@ -801,7 +836,11 @@ def question_key(turn: Turn, book: Phrasebook) -> tuple[str, ...] | None:
                 return ("summary",)
         kind = book.classify(text)
         if kind is not None:
-            return tuple(sorted(book.asked_together(kind, text)))
+            key = tuple(sorted(book.asked_together(kind, text)))
+            if kind in ITEM_FACTS:  # "How many panels?" and "How many tubes?" are two questions
+                parts = question_parts(text, book.request_cues) or [text]
+                key += (fold(parts[0]),)
+            return key
     texts = [t for t in bot_texts(turn) if t.strip()]
     return ("text", fold(texts[-1])) if texts else None
 

@@ -318,6 +318,36 @@ def test_the_buyer_never_clicks_a_discard_button() -> None:
     assert not outcome.conversation.error.startswith("AssertionError")
 
 
+def test_an_offer_of_a_person_is_declined_and_a_side_answer_leads_back_to_the_form() -> None:
+    case = generate(2, 0, "en", behaviours=["side_question"], today=TODAY)
+    case.persona.events[0].after = "items[0].quantity"
+    case.persona.opening_states = ("items[0].product",)
+
+    class Helpful(FakeBot):
+        def __call__(self, text: str | None, payload: str | None) -> list[dict[str, Any]]:
+            if text == case.persona.events[0].say:  # answers, asks nothing
+                self.received.append((text, payload))
+                return [{"text": "It is IP65, per the datasheet.", "buttons": []}]
+            if self.step == 2 and payload != "/go_on":
+                self.received.append((text, payload))
+                offer = "This doesn't seem to work well in chat. Would you like a colleague?"
+                buttons = [
+                    {"title": "Talk to a person", "payload": "/handoff"},
+                    {"title": "No, let's go on", "payload": "/go_on"},
+                ]
+                return [{"text": offer, "buttons": buttons}]
+            return super().__call__(text, payload)
+
+    bot = Helpful("en")
+    outcome = play(case, bot, lambda ref: None)
+    assert outcome.conversation.reference, outcome.conversation.error
+    assert (("No, let's go on", "/go_on")) in bot.received
+    assert all(p != "/handoff" for _, p in bot.received)
+    turns = outcome.conversation.turns
+    side = next(i for i, t in enumerate(turns) if t.note.startswith("side question"))
+    assert turns[side + 1].asked == "destination"  # the question open before the side question
+
+
 # --------------------------------------------------------------------------- invariants
 
 
@@ -365,6 +395,14 @@ def test_the_same_question_three_times_in_a_row_is_a_loop() -> None:
     assert len(loops([_turn("a", email)] * 6, en)) == 1
     other = "Which payment terms would you like?"
     assert loops([_turn("a", email), _turn("b", other), _turn("c", email)], en) == []
+
+
+def test_the_quantity_of_each_product_is_a_question_of_its_own() -> None:
+    en = load_phrasebook("en")
+    turns = [_turn(str(n), f"How many {p} do you need?") for n, p in enumerate("ABC")]
+    assert loops(turns, en) == []
+    again = "The minimum order quantity for A is 200 pcs. How many A do you need?"
+    assert len(loops([turns[0], _turn("1", again), _turn("2", again)], en)) == 1
 
 
 def test_a_grouped_question_that_shrinks_is_no_loop() -> None:
