@@ -30,6 +30,27 @@ def slot_state(tracker: Tracker) -> dict[str, Any]:
     return {name: tracker.get_slot(name) for name in (*DRAFT_SLOTS, *BUYER_SLOTS, "last_inquiry")}
 
 
+ASK_DISCARD = "action_ask_discard"
+YES_NO = frozenset({"affirm", "deny"})
+
+
+def previous_action(tracker: Tracker) -> str | None:
+    """The bot's last action before the buyer's latest message."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_user = True
+        elif seen_user and event.get("event") == "action" and event.get("name") != "action_listen":
+            return str(event.get("name"))
+    return None
+
+
+def answers_discard_question(tracker: Tracker) -> bool:
+    """A yes or no to "Shall I discard this request?": no fact of the RFQ."""
+    intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+    return intent in YES_NO and previous_action(tracker) == ASK_DISCARD
+
+
 def expecting(tracker: Tracker) -> str | None:
     if (tracker.active_loop or {}).get("name") != FORM:
         return None
@@ -69,6 +90,8 @@ class ActionExtractRfqFacts(Action):
         intent = (message.get("intent") or {}).get("name")
         text = message.get("text") or ""
         if intent in NOT_FACTS or not text or text.startswith("/"):
+            return []
+        if answers_discard_question(tracker):
             return []
         if intent == QUESTION and (is_question(text) or not expecting(tracker)):
             return []

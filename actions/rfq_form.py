@@ -15,18 +15,19 @@ from rasa_sdk.types import DomainDict
 from actions import runtime
 from actions.answers import answer_question
 from actions.language import language
-from actions.rfq_extract import NOT_FACTS, QUESTION, slot_state
+from actions.rfq_extract import NOT_FACTS, QUESTION, answers_discard_question, slot_state
 from sales import handoff
 from sales.i18n import localize, t
-from sales.rfq import rules
+from sales.i18n.lexicon import is_decline
+from sales.rfq import repairs, rules
 from sales.rfq.extract import is_question
 from sales.rfq.formats import date_text, listed, number_text
 from sales.rfq.state import contact_line, missing, still_missing_with
 
-MAX_FAILURES = 3
 # Slots the extraction sets on every message; they are not facts of the RFQ.
 BOOKKEEPING = frozenset({"rfq_errors", "rfq_extracted_for", "rfq_id", "requested_slot"})
 PERSON = "request_human"
+STOP = "stop"
 
 
 def set_since_user_message(tracker: Tracker) -> dict[str, Any]:
@@ -80,8 +81,13 @@ class ValidateRfqForm(FormValidationAction):
         recent = set_since_user_message(tracker)
         state = slot_state(tracker)
         text = ((tracker.latest_message or {}).get("text") or "").strip()
+        if answers_discard_question(tracker):
+            # "No, let's go on": the request stays, the open question is asked again
+            dispatcher.utter_message(text=t("rfq.repair.kept", language(tracker)))
+            todo = missing(state)
+            return [SlotSet("requested_slot", todo[0] if todo else None)]
         elsewhere = (
-            intent in NOT_FACTS
+            (intent in NOT_FACTS and not (intent == STOP and is_decline(text)))
             or (intent == QUESTION and is_question(text))
             or (intent == PERSON and handoff.wants_a_person(text))
         )
@@ -110,18 +116,45 @@ class ValidateRfqForm(FormValidationAction):
                 todo = missing(state)
                 return [SlotSet("requested_slot", todo[0] if todo else None)]
             if requested in errors or not facts:
-                # the extraction stored its reasons already in the buyer's language
-                dispatcher.utter_message(
-                    text=errors.get(requested) or t("rfq.not_understood", lang)
-                )
-                failures = dict(tracker.get_slot("rfq_failures") or {})
-                failures[requested] = failures.get(requested, 0) + 1
-                changes["rfq_failures"] = failures
-                if failures[requested] == MAX_FAILURES:
-                    _offer_person(dispatcher, lang)
+                changes.update(self._repair(dispatcher, tracker, requested, state, text, lang))
+                state.update(changes)
         todo = missing(state)
         events = [SlotSet(name, value) for name, value in changes.items()]
         return [*events, SlotSet("requested_slot", todo[0] if todo else None)]
+
+    @staticmethod
+    def _repair(
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        requested: str,
+        state: dict[str, Any],
+        text: str,
+        lang: str,
+    ) -> dict[str, Any]:
+        """An answer the form could not take: a decline, or words it cannot read. The same
+        question is asked at most twice (sales/rfq/repairs.py)."""
+        repair = repairs.declined(requested, state, text)
+        changes: dict[str, Any] = dict(repair.changes) if repair else {}
+        offer_person = False
+        if repair is None or repair.failed:
+            failures = dict(tracker.get_slot("rfq_failures") or {})
+            failures[requested] = failures.get(requested, 0) + 1
+            changes["rfq_failures"] = failures
+            if failures[requested] >= repairs.MAX_ASKS:
+                if repairs.can_go_on_without(requested):
+                    repair = repairs.give_up(requested, {**state, **changes}, text)
+                    changes.update(repair.changes)
+                offer_person = True
+        if repair is None:
+            # the extraction stored its reasons already in the buyer's language
+            errors = tracker.get_slot("rfq_errors") or {}
+            dispatcher.utter_message(text=errors.get(requested) or t("rfq.not_understood", lang))
+        else:
+            for message in repair.said:
+                dispatcher.utter_message(text=localize(message, lang))
+        if offer_person:
+            _offer_person(dispatcher, lang)
+        return changes
 
     @staticmethod
     def _check_moq(

@@ -7,16 +7,17 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
 from actions.language import language
-from actions.rfq_extract import slot_state
+from actions.rfq_extract import ASK_DISCARD, FORM, expecting, slot_state
 from sales.i18n import DEFAULT_LANGUAGE, catalog, localize, t
+from sales.i18n.lexicon import is_decline
 from sales.rfq import submission
-from sales.rfq.state import DRAFT_SLOTS, summary
+from sales.rfq.state import DRAFT_SLOTS, missing, summary
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ class ActionSubmitRfq(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         state = slot_state(tracker)
-        if not state.get("items") or not state.get("email"):
+        if not state.get("items") or missing(state):
             dispatcher.utter_message(text=t("rfq.nothing_to_submit", language(tracker)))
             return []
         rt = runtime.get()
@@ -125,6 +126,83 @@ class ActionResetRfq(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         return _reset_draft()
+
+
+# The facts of a request in progress: what a discard would lose.
+_DRAFT_FACTS = (
+    "items",
+    "product",
+    "quantity",
+    "destination",
+    "incoterm",
+    "required_by",
+    "certifications",
+    "payment_terms",
+    "sample_requested",
+)
+
+
+def has_draft(state: dict[str, Any]) -> bool:
+    return any(state.get(name) not in (None, [], {}) for name in _DRAFT_FACTS)
+
+
+class ActionAskDiscard(Action):
+    """ "stop", "cancel", the summary's Cancel button: nothing is discarded before the buyer
+    confirms. A decline typed while the form asks ("skip", "no phone") goes back to the form."""
+
+    def name(self) -> str:
+        return ASK_DISCARD
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        lang = language(tracker)
+        text = (tracker.latest_message or {}).get("text") or ""
+        if expecting(tracker) and is_decline(text):
+            return [FollowupAction(FORM)]
+        if not has_draft(slot_state(tracker)):
+            dispatcher.utter_message(text=t("rfq.repair.nothing_to_discard", lang))
+            return []
+        dispatcher.utter_message(
+            text=t("rfq.repair.confirm_discard", lang),
+            buttons=[
+                {"title": t("rfq.repair.button_discard", lang), "payload": "/affirm"},
+                {"title": t("rfq.repair.button_keep", lang), "payload": "/deny"},
+            ],
+        )
+        return []
+
+
+class ActionDiscardRfq(Action):
+    """The buyer confirmed: the draft is gone."""
+
+    def name(self) -> str:
+        return "action_discard_rfq"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        if has_draft(slot_state(tracker)):
+            dispatcher.utter_message(response="utter_rfq_discarded")
+        else:
+            dispatcher.utter_message(text=t("rfq.repair.nothing_to_discard", language(tracker)))
+        return _reset_draft()
+
+
+class ActionKeepRfq(Action):
+    """ "No, let's go on" outside the form: the summary again when the request is complete."""
+
+    def name(self) -> str:
+        return "action_keep_rfq"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        state = slot_state(tracker)
+        if state.get("items") and not missing(state):
+            return await ActionRfqSummary().run(dispatcher, tracker, domain)
+        dispatcher.utter_message(text=t("rfq.repair.kept", language(tracker)))
+        return []
 
 
 class ActionExplainWhy(Action):

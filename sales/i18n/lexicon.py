@@ -29,7 +29,15 @@ import yaml
 from sales.i18n.catalog import LANGUAGES
 
 LEXICON = Path(__file__).parent / "lexicon"
-KINDS = ("decline", "politeness", "optional_nouns", "filler", "sentence_words")
+KINDS = (
+    "decline",
+    "politeness",
+    "optional_nouns",
+    "filler",
+    "sentence_words",
+    "phone_words",
+    "name_joiners",
+)
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _PUNCTUATION = re.compile(r"[\s.,;:!?¡¿。，、；：！？\"“”«»()\[\]…~—–-]+")
 
@@ -84,8 +92,13 @@ def is_decline(text: str) -> bool:
     folded = _words_only(text)
     if not folded or not _pattern(("decline",)).search(folded):
         return False
-    rest = _pattern(("decline", "politeness", "optional_nouns")).sub(" ", folded)
+    rest = _pattern(("decline", "politeness", "optional_nouns", "phone_words")).sub(" ", folded)
     return not rest.strip()
+
+
+def mentions(kind: str, text: str) -> bool:
+    """``text`` names one of the words of ``kind`` ("kein Telefon": phone_words)."""
+    return bool(_pattern((kind,)).search(_words_only(text)))
 
 
 def is_filler(text: str) -> bool:
@@ -103,11 +116,6 @@ def sentence_words(text: str, *, lower_case_only: bool = False) -> list[str]:
     for match in _pattern(("sentence_words",)).finditer(folded):
         word = match.group(0)
         original = text[match.start() : match.end()] if len(text) == len(folded) else word
-        if (
-            not lower_case_only
-            or _HAN.search(word)
-            or word == "i"
-            or original.islower()
-        ):
+        if not lower_case_only or _HAN.search(word) or word == "i" or original.islower():
             found.append(word)
     return found

@@ -12,7 +12,7 @@ from email_validator import EmailNotValidError, validate_email
 from phonenumbers import NumberParseException, PhoneNumberFormat, ValidationResult
 
 from sales.i18n import Msg
-from sales.i18n.lexicon import is_decline, is_filler, sentence_words
+from sales.i18n.lexicon import is_decline, is_filler, sentence_words, words
 from sales.normalizers._text import clean, clip, fold, too_long
 from sales.normalizers.result import Parsed
 
@@ -183,11 +183,6 @@ _NOT_IN_A_NAME = re.compile(
     r"|^(?:EXW|FCA|FAS|FOB|CFR|CIF|CPT|CIP|DAP|DPU|DDP|CE|RoHS|UL|FCC|LC|TT)$",
     re.I,
 )
-# Small words that join the parts of a company name: never a sign of a sentence.
-_JOINERS = frozenset(
-    "de du del della di da do dos das des la le les los las el y e et und and of the for pour"
-    " para von van der den am an".split()
-)
 
 
 def name_shaped(name: str, what: str) -> bool:
@@ -197,12 +192,12 @@ def name_shaped(name: str, what: str) -> bool:
     "company")."""
     if is_decline(name) or is_filler(name) or _NOT_IN_A_NAME.search(name):
         return False
-    said = [w for w in sentence_words(name) if w not in _JOINERS]
-    lower = [w for w in sentence_words(name, lower_case_only=True) if w not in _JOINERS]
+    joiners = words("name_joiners")
+    said = [w for w in sentence_words(name) if w not in joiners]
+    lower = [w for w in sentence_words(name, lower_case_only=True) if w not in joiners]
     if len(said) >= 2 or (what == "person" and lower):
         return False
-    words = name.split()
-    return len(words) <= (6 if what == "person" else 12)
+    return len(name.split()) <= (6 if what == "person" else 12)
 
 
 def _name(

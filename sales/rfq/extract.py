@@ -30,6 +30,7 @@ from typing import Any
 import phonenumbers
 
 from sales.i18n import Msg
+from sales.i18n.lexicon import is_decline, is_filler, mentions, words
 from sales.normalizers import (
     parse_business_type,
     parse_certifications,
@@ -266,10 +267,7 @@ _BUSINESS = re.compile(
 # small words that join them ("Iluminação do Norte Ltda", "Lumières du Sud SARL", "Distribuidora
 # del Pacífico S.A."), then the legal form. Longer forms first: "S.A.S." is not "S.A".
 _CAPITAL_WORD = r"[A-ZÀ-ÖØ-Þ][\w&'’.-]*"
-_COMPANY_JOINERS = (
-    r"de|du|del|della|di|da|do|dos|das|des|d'|la|le|les|los|las|el|y|e|et|und|and|&|van|von|der"
-    r"|den|am|an|of|the|for|für|pour|para"
-)
+_COMPANY_JOINERS = "|".join(re.escape(w) for w in words("name_joiners") if w != "d'")
 _LEGAL_FORMS = (
     r"GmbH(?: & Co\.? KG)?|S\.A\. de C\.V\.|S\.?A\.?S\.?|S\.?L\.?U\.?|S\.?p\.?A\.?|S\.?r\.?l\.?"
     r"|S\.?A\.?|S\.?L\.?|AG|KG|Ltda\.?|Ltd\.?|Limited|LLC|L\.L\.C\.|Inc\.?|Corp\.?|Corporation"
@@ -513,20 +511,12 @@ def _looks_like_a_name(text: str) -> bool:
     return len(words) >= 2 and sum(w[0].isupper() for w in words) >= 2
 
 
-# Words around a contact answer that name nobody: "Sorry", "Sure", "Hi", "Gracias", "Bien sûr".
-_FILLER = re.compile(
-    r"(?:sorry|sure|of course|ok|okay|hi|hello|hey|thanks|thank you|yes|well|right|perdon"
-    r"|claro|hola|gracias|si|desculpe|claro que sim|ola|obrigado|obrigada|sim|entschuldigung"
-    r"|gern|gerne|hallo|danke|ja|pardon|desole|bien sur|bonjour|merci|oui|你好|好的|谢谢|是的)"
-)
-
-
 def _contact_block(slot: str, text: str, out: Extraction, state: Mapping[str, Any]) -> None:
     """An answer to "your name, company and email" may carry all three, in any order."""
     parts = [p.strip() for p in re.split(r"[,;\n]|\s+-\s+|\s+/\s+", text) if p.strip()]
     rest: list[str] = []
     for part in parts:
-        if _FILLER.fullmatch(fold_chars(part).strip(" .!")):
+        if is_filler(part):
             continue  # "Sorry, it's Ethan Campbell ...": no name
         if "@" in part:
             if not out.set("email", parse_email(_EMAIL.search(part).group(0))):  # type: ignore[union-attr]
@@ -538,9 +528,11 @@ def _contact_block(slot: str, text: str, out: Extraction, state: Mapping[str, An
             phone = parse_phone(part, default_region=region)
             if not out.set("phone", phone) and slot == "phone":
                 out.errors["phone"] = phone.error or Msg("validation.reader.phone_wrong")
-        elif slot == "phone" and _NEGATION.search(fold_chars(part)):
-            out.slots["phone"] = None
-            out.slots["phone_declined"] = True
+        elif is_decline(part):
+            # "Jana Weber, no phone": the phone declined; a bare "no" names nobody
+            if mentions("phone_words", part) or slot == "phone":
+                out.slots["phone"] = None
+                out.slots["phone_declined"] = True
         elif _BUSINESS.search(fold_chars(part)) and not _looks_like_a_name(part):
             continue  # "we're a distributor": read by the scan
         elif company := _COMPANY.search(part):

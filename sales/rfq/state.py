@@ -17,37 +17,30 @@ import phonenumbers
 from sales.i18n import DEFAULT_LANGUAGE, catalog, t
 from sales.inquiries import BuyerDraft, InquiryDraft, ItemDraft
 from sales.normalizers import country_name
+from sales.normalizers.certifications import known_codes
+from sales.rfq import fields
 from sales.rfq.formats import QuantityText, babel_locale, date_text, money_amount_text
 
-# Asked in this order, one at a time, only when missing. Phone is optional: it is asked with
-# the contact details and not again.
-FIELDS = (
-    "destination",
-    "required_by",
-    "incoterm",
-    "payment_terms",
-    "sample_requested",
-    "certifications",
-    "contact_name",
-    "company",
-    "email",
-    "business_type",
-)
+# Asked in this order, only when missing (sales/rfq/fields.py). Phone is optional: it is asked
+# with the contact details and not again.
+FIELDS = tuple(f.name for f in fields.ASKED)
 # Asked in one question while more than one of a group is missing ("where, and by when?").
-QUESTION_GROUPS = (
-    ("destination", "required_by"),
-    ("incoterm", "payment_terms", "sample_requested"),
-    ("contact_name", "company", "email", "business_type"),
-)
+QUESTION_GROUPS = fields.groups()
+# Fields the buyer declined or that the form went on without: {field: the buyer's words, or ""}.
+SKIPPED = "rfq_skipped"
 
 
 def still_missing_with(slot: str, slots: Mapping[str, Any]) -> list[str]:
     """The missing fields of ``slot``'s question group, ``slot`` first."""
     group = next((g for g in QUESTION_GROUPS if slot in g), (slot,))
-    return [slot, *(f for f in group if f != slot and slots.get(f) is None)]
+    return [slot, *(f for f in group if f != slot and _open(f, slots))]
 
 
-ITEM_FIELDS = ("product", "quantity")
+def _open(name: str, slots: Mapping[str, Any]) -> bool:
+    return slots.get(name) is None and name not in (slots.get(SKIPPED) or {})
+
+
+ITEM_FIELDS = fields.ITEM_FIELDS
 # Every slot the RFQ uses (reset after submission, except the buyer's own details).
 DRAFT_SLOTS = (
     "items",
@@ -63,6 +56,7 @@ DRAFT_SLOTS = (
     "notes",
     "rfq_id",
     "contact_confirmed",
+    SKIPPED,
 )
 BUYER_SLOTS = ("business_type", "company", "contact_name", "email", "phone", "phone_declined")
 
@@ -79,9 +73,20 @@ def missing(slots: Mapping[str, Any]) -> list[str]:
     for name in FIELDS:
         if name == "contact_name" and reuses_contact(slots):
             todo.append("contact_confirmed")  # a second RFQ: same contact details?
-        if slots.get(name) is None:
+        if _open(name, slots):
             todo.append(name)
     return todo
+
+
+def skipped_text(name: str, slots: Mapping[str, Any], language: str | None) -> str | None:
+    """How the summary shows a field the form went on without: the buyer's words, or "not
+    given"; None for a field that was not skipped."""
+    skipped = slots.get(SKIPPED) or {}
+    if name not in skipped:
+        return None
+    if skipped[name]:
+        return t("rfq.repair.as_written", language, text=skipped[name])
+    return t("rfq.repair.not_given", language)
 
 
 def reuses_contact(slots: Mapping[str, Any]) -> bool:
@@ -153,12 +158,19 @@ def _incoterm_text(incoterm: str | None, language: str | None) -> str:
     return t("rfq.summary.incoterm_named", language, code=incoterm, name=name)
 
 
+def _as_written(name: str, slots: Mapping[str, Any], language: str | None) -> str | None:
+    """The buyer's own words for an optional field the form went on without (a declined one
+    has no words: it reads "no preference")."""
+    return skipped_text(name, slots, language) if (slots.get(SKIPPED) or {}).get(name) else None
+
+
 def _payment_line(slots: Mapping[str, Any], language: str | None) -> str:
     payment = slots.get("payment_terms")
     terms = (
         (_named("payment", payment, language) or payment)
         if payment
-        else t("rfq.summary.no_preference", language)
+        else _as_written("payment_terms", slots, language)
+        or t("rfq.summary.no_preference", language)
     )
     if slots.get("payment_detail"):
         return t(
@@ -171,7 +183,8 @@ def _payment_line(slots: Mapping[str, Any], language: str | None) -> str:
 
 
 def _buyer_line(slots: Mapping[str, Any], language: str | None) -> str:
-    name, company = slots.get("contact_name") or "-", slots.get("company") or "-"
+    name = slots.get("contact_name") or skipped_text("contact_name", slots, language) or "-"
+    company = slots.get("company") or skipped_text("company", slots, language) or "-"
     kind = slots.get("business_type")
     if not kind:
         return t("rfq.summary.buyer", language, name=name, company=company)
@@ -186,7 +199,7 @@ def _buyer_line(slots: Mapping[str, Any], language: str | None) -> str:
 
 
 def _email_line(slots: Mapping[str, Any], language: str | None) -> str:
-    email = slots.get("email") or "-"
+    email = slots.get("email") or skipped_text("email", slots, language) or "-"
     if slots.get("phone"):
         return t("rfq.summary.email_with_phone", language, email=email, phone=slots["phone"])
     return t("rfq.summary.email", language, email=email)
@@ -211,13 +224,21 @@ def summary(slots: Mapping[str, Any], language: str | None = "en") -> str:
         t(
             "rfq.summary.destination",
             language,
-            value=destination_text(slots.get("destination"), language),
+            value=skipped_text("destination", slots, language)
+            or destination_text(slots.get("destination"), language),
         ),
-        t("rfq.summary.incoterm", language, value=_incoterm_text(slots.get("incoterm"), language)),
+        t(
+            "rfq.summary.incoterm",
+            language,
+            value=_as_written("incoterm", slots, language)
+            or _incoterm_text(slots.get("incoterm"), language),
+        ),
         t(
             "rfq.summary.required_by",
             language,
-            value=date_text(date.fromisoformat(required), language) if required else "-",
+            value=date_text(date.fromisoformat(required), language)
+            if required
+            else skipped_text("required_by", slots, language) or "-",
         ),
         _payment_line(slots, language),
         t(
@@ -299,7 +320,24 @@ def to_draft(
                 [
                     slots.get("payment_detail") and f"Payment: {slots['payment_detail']}.",
                     slots.get("notes"),
+                    *team_notes(slots),
                 ],
             )
         ),
     )
+
+
+def team_notes(slots: Mapping[str, Any]) -> list[str]:
+    """What the sales team must check, in their language (English): the buyer's own words for
+    fields the form went on without, declined fields, certifications not on our list."""
+    skipped = slots.get(SKIPPED) or {}
+    notes = [f"Buyer's words for {name}: “{text}”." for name, text in skipped.items() if text]
+    declined = [name for name, text in skipped.items() if not text]
+    if declined:
+        notes.append(f"Not given: {', '.join(declined)}.")
+    codes = {c for item in slots.get("items") or [] for c in item.get("certifications") or ()}
+    codes |= set(slots.get("certifications") or ())
+    unlisted = sorted(codes - set(known_codes()))
+    if unlisted:
+        notes.append(f"Certifications not on our list, as written: {', '.join(unlisted)}.")
+    return notes

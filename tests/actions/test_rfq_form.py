@@ -39,7 +39,7 @@ async def test_side_questions_fill_nothing(rt) -> None:  # type: ignore[no-untyp
     assert events == []
 
 
-async def test_unreadable_answer_gets_its_reason_and_three_failures_offer_a_person(rt) -> None:  # type: ignore[no-untyped-def]
+async def test_unreadable_quantity_gets_its_reason_and_from_the_second_a_person(rt) -> None:  # type: ignore[no-untyped-def]
     form = ValidateRfqForm()
     failures = None
     for attempt in range(3):
@@ -66,7 +66,7 @@ async def test_unreadable_answer_gets_its_reason_and_three_failures_offer_a_pers
         offered = any(
             b["payload"] == "/request_human" for m in dispatcher.messages for b in m["buttons"]
         )
-        assert offered == (attempt == 2)
+        assert offered == (attempt >= 1)
     assert failures == {"quantity": 3}
 
 
