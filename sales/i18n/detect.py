@@ -39,10 +39,22 @@ def warm() -> None:
     _detector()
 
 
+# A company written in Han characters inside a message in another language ("We are
+# 深圳光明照明有限公司, need 500 panels"): a name, not the buyer's language.
+_HAN_COMPANY = re.compile(
+    r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff（）()]{2,30}?"
+    r"(?:股份有限公司|有限责任公司|有限公司|公司|集团|工厂|厂|商行|贸易行)"
+)
+
+
 def detect(text: str) -> str | None:
     """The language of a buyer message, or None when the message is too short to tell."""
     if len(_HAN.findall(text)) >= 2:
-        return "zh"
+        without_names = _HAN_COMPANY.sub(" ", text)
+        latin = sum(len(w) for w in _LETTERS.findall(without_names) if not _HAN.search(w))
+        if len(_HAN.findall(without_names)) >= 2 or latin < MIN_LETTERS:
+            return "zh"
+        text = without_names
     words = [w for w in _LETTERS.findall(text) if not _HAN.search(w)]
     if sum(len(w) for w in words) < MIN_LETTERS or len(words) < 2:
         return None
@@ -137,7 +149,22 @@ def requested_language(text: str) -> str | None:
     if len(lowered) > 80:
         return None
     hits = _names_in(lowered)
-    if len(hits) != 1:
+    if len(hits) > 1:
+        # "Sorry, I don't read Chinese, can we speak English?": the one after the verb
+        return _spoken(lowered, hits)
+    if not hits:
         return None
     bare = not _FILLER.sub("", _strip_names(lowered))
     return hits.pop() if bare or _SPEAK.search(lowered) else None
+
+
+def _spoken(lowered: str, hits: set[str]) -> str | None:
+    """Of several language names, the single one that follows a speaking verb closely."""
+    verbs = [m.end() for m in _SPEAK.finditer(lowered)]
+    chosen = set()
+    for code in hits:
+        for name in _LANGUAGE_NAMES[code]:
+            at = lowered.find(name)
+            if at >= 0 and any(0 <= at - end <= 12 for end in verbs):
+                chosen.add(code)
+    return chosen.pop() if len(chosen) == 1 else None

@@ -63,3 +63,28 @@ def test_a_request_switches_at_any_time_and_sticks() -> None:
     assert asked == Choice("en", Source.REQUESTED) and asked.requested
     assert choose("en", Source.REQUESTED, "Necesitamos 5.000 paneles LED para Hamburgo") is None
     assert choose("en", Source.REQUESTED, "auf Deutsch bitte") == Choice("de", Source.REQUESTED)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Hello, we are 深圳光明照明有限公司 and we need 500 panels for Lagos", "en"),
+        ("Company: 广州市白云灯具厂, contact Li Wei, email li@bylamp.example", "en"),
+        ("我们是深圳光明照明有限公司", "zh"),
+        ("我们需要5000个PNL-6060-40W", "zh"),
+    ],
+)
+def test_a_han_company_name_in_another_language_is_a_name(text: str, lang: str) -> None:
+    assert detect(text) == lang
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Sorry, I don't read Chinese, can we speak English?", "en"),
+        ("Lo siento, no hablo inglés, ¿podemos hablar en español?", "es"),
+        ("Je ne parle pas allemand, on peut parler français ?", "fr"),
+    ],
+)
+def test_of_two_languages_named_the_one_asked_for_wins(text: str, lang: str) -> None:
+    assert requested_language(text) == lang
