@@ -14,13 +14,10 @@ from actions import runtime
 from actions.language import language
 from sales import handoff
 from sales.i18n import t
+from sales.rfq.state import FIELDS, ITEM_FIELDS, SKIPPED
 
 # What the form knows, for the rep's summary (slots that are not set are left out).
-SUMMARY_SLOTS = (
-    "product", "quantity", "items", "email", "company", "contact_name", "phone", "country",
-    "destination_country", "destination_place", "incoterm", "required_by", "target_price",
-    "requested_slot",
-)  # fmt: skip
+SUMMARY_SLOTS = (*ITEM_FIELDS, "items", *FIELDS, "phone", SKIPPED, "requested_slot")
 
 
 def summary_of(tracker: Tracker) -> dict[str, Any]:

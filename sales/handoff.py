@@ -100,6 +100,9 @@ class HandoffConfig:
     )
     timeout_s: float = 300.0
     publisher: Publisher | None = None
+    # a staff channel (Slack's sales channel) where a rep can take the chat; without one the
+    # bot keeps answering and the buyer is told that sales will write
+    staffed: bool = True
 
 
 _config = HandoffConfig()
@@ -355,6 +358,17 @@ async def request_handoff(
     session = await _session(db, session_id)
     if session.mode != ChatMode.BOT.value:
         return Outcome(session_id, session.mode, changed=False)
+    if not _config.staffed:
+        messages = await conversations.append(
+            db,
+            session_id=session_id,
+            role=Role.SYSTEM,
+            texts=[(t("handoff.unstaffed", session.language), [])],
+        )
+        outcome = Outcome(session_id, session.mode, True, messages)
+        log.info("handoff asked, no staff channel", extra={"reason": str(reason)})
+        await publish(outcome)
+        return outcome
     snapshot = await build_summary(db, session_id, summary)
     if not await _switch_mode(
         db, session_id, from_modes=[ChatMode.BOT], to=ChatMode.WAITING_FOR_AGENT

@@ -139,5 +139,6 @@ def configure_handoff(settings: Settings, gateway: ChatGateway) -> None:
             hours=OfficeHours.parse(settings.office_hours, settings.office_tz),
             timeout_s=settings.handoff_timeout_s,
             publisher=push,
+            staffed=settings.slack_enabled and bool(settings.slack_sales_channel),
         )
     )

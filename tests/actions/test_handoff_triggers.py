@@ -4,7 +4,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
 from actions.answers import PERSON_BUTTON, ActionAnswerQuestion
-from actions.handoff import ActionNegotiate
+from actions.handoff import ActionNegotiate, summary_of
 from sales import conversations
 from sales.models import ChatSession, Handoff, KnowledgeGap
 
@@ -53,3 +53,17 @@ async def test_a_confident_answer_names_its_source(rt) -> None:  # type: ignore[
     message = dispatcher.messages[0]
     assert "IP20" in message["text"] and "PNL-6060-40W" in message["text"]
     assert message["buttons"] == []
+
+
+def test_the_reps_summary_has_every_field_the_form_knows() -> None:
+    slots = {
+        "items": [{"sku": "PNL-6060-40W", "quantity": "500", "unit": "pcs"}],
+        "destination": {"country": "DE", "place": "Hamburg"},
+        "incoterm": "FOB",
+        "contact_name": "Jana Weber",
+        "rfq_skipped": {"email": ""},
+        "requested_slot": "company",
+    }
+    summary = summary_of(tracker(slots=slots))
+    assert set(summary["rfq"]) == set(slots)
+    assert "Hamburg" in summary["rfq"]["destination"]

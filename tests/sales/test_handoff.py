@@ -105,6 +105,24 @@ async def test_request_take_over_hand_back(database: Database, pushed: list) -> 
     assert record.status == "closed" and record.rep_id == "U1"
 
 
+async def test_without_a_staff_channel_the_bot_stays_and_says_sales_will_write(
+    database: Database, pushed: list
+) -> None:
+    handoff.configure(
+        handoff.HandoffConfig(staffed=False, publisher=handoff.current_config().publisher)
+    )
+    session_id = await _session(database, locale="de")
+    async with database.session() as db:
+        asked = await handoff.request_handoff(
+            db, session_id=session_id, reason="buyer_asked", now=MONDAY_NOON_SHANGHAI
+        )
+    assert asked.changed and asked.mode == "bot" and asked.handoff is None
+    assert "per E-Mail" in asked.messages[0].text
+    assert await _mode(database, session_id) == "bot"  # the next message is answered
+    assert await _outbox(database) == []
+    assert pushed[-1][2] == [asked.messages[0].text]
+
+
 async def test_outside_office_hours_the_buyer_hears_when_sales_answers(
     database: Database, pushed: list
 ) -> None:
