@@ -13,6 +13,8 @@ from rasa_sdk.types import DomainDict
 
 from actions import runtime
 from actions.language import language as language_of_session
+from actions.rfq_extract import BOOKKEEPING, set_since_user_message
+from actions.submit_rfq import ActionRfqSummary
 from sales import knowledge_gaps
 from sales.i18n import DEFAULT_LANGUAGE, t
 from sales.rfq.extract import is_question
@@ -100,5 +102,13 @@ class ActionAnswerQuestion(Action):
         question = (tracker.latest_message.get("text") or "").strip()
         if in_form(tracker) and not is_question(question):
             return []  # an answer the classifier took for a question: the form reads it
+        if not is_question(question) and _changed_the_request(tracker):
+            # "bitte FOB Ningbo statt FCA" at the summary: a change, shown in the summary
+            return await ActionRfqSummary().run(dispatcher, tracker, domain)
         await answer_question(dispatcher, tracker, question)
         return []
+
+
+def _changed_the_request(tracker: Tracker) -> bool:
+    changed = set(set_since_user_message(tracker)) - BOOKKEEPING - {"language"}
+    return bool(changed) and bool(tracker.get_slot("items"))

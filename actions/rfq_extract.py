@@ -17,7 +17,7 @@ from actions.language import language as session_language
 from sales.i18n import language_of, localize
 from sales.rfq.entities import fill_gaps
 from sales.rfq.extract import extract, is_question
-from sales.rfq.state import BUYER_SLOTS, DRAFT_SLOTS
+from sales.rfq.state import BUYER_SLOTS, DRAFT_SLOTS, has_draft
 
 # Messages that are about something else: they fill no RFQ field.
 NOT_FACTS = frozenset({"ask_why", "help", "stop", "resume", "bot_challenge", "goodbye"})
@@ -28,6 +28,22 @@ FORM = "rfq_form"
 
 def slot_state(tracker: Tracker) -> dict[str, Any]:
     return {name: tracker.get_slot(name) for name in (*DRAFT_SLOTS, *BUYER_SLOTS, "last_inquiry")}
+
+
+# Slots the extraction sets on every message; they are not facts of the RFQ.
+BOOKKEEPING = frozenset({"rfq_errors", "rfq_extracted_for", "rfq_id", "requested_slot"})
+
+
+def set_since_user_message(tracker: Tracker) -> dict[str, Any]:
+    """Slots set since the buyer's latest message (also when the form resumes after a side
+    question, where rasa-sdk's `slots_to_validate` sees nothing)."""
+    recent: dict[str, Any] = {}
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            break
+        if event.get("event") == "slot" and event.get("name") not in recent:
+            recent[event["name"]] = event.get("value")
+    return recent
 
 
 ASK_DISCARD = "action_ask_discard"
@@ -93,8 +109,10 @@ class ActionExtractRfqFacts(Action):
             return []
         if answers_discard_question(tracker):
             return []
-        if intent == QUESTION and (is_question(text) or not expecting(tracker)):
-            return []
+        if intent == QUESTION and (
+            is_question(text) or not (expecting(tracker) or has_draft(slot_state(tracker)))
+        ):
+            return []  # a question; outside an RFQ nothing to read ("bitte FOB statt FCA" is)
         # Rasa runs slot extraction again when a form activates: read each message once.
         message_id = message.get("message_id") or f"{text}@{len(tracker.events)}"
         if tracker.get_slot("rfq_extracted_for") == message_id:

@@ -15,7 +15,14 @@ from rasa_sdk.types import DomainDict
 from actions import runtime
 from actions.answers import answer_question
 from actions.language import language
-from actions.rfq_extract import NOT_FACTS, QUESTION, answers_discard_question, slot_state
+from actions.rfq_extract import (
+    BOOKKEEPING,
+    NOT_FACTS,
+    QUESTION,
+    answers_discard_question,
+    set_since_user_message,
+    slot_state,
+)
 from sales import handoff
 from sales.i18n import localize, t
 from sales.i18n.lexicon import is_decline
@@ -24,22 +31,8 @@ from sales.rfq.extract import is_question
 from sales.rfq.formats import date_text, listed, number_text
 from sales.rfq.state import contact_line, missing, still_missing_with
 
-# Slots the extraction sets on every message; they are not facts of the RFQ.
-BOOKKEEPING = frozenset({"rfq_errors", "rfq_extracted_for", "rfq_id", "requested_slot"})
 PERSON = "request_human"
 STOP = "stop"
-
-
-def set_since_user_message(tracker: Tracker) -> dict[str, Any]:
-    """Slots set since the buyer's latest message (also when the form resumes after a side
-    question, where rasa-sdk's `slots_to_validate` sees nothing)."""
-    recent: dict[str, Any] = {}
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            break
-        if event.get("event") == "slot" and event.get("name") not in recent:
-            recent[event["name"]] = event.get("value")
-    return recent
 
 
 def answered_since_user_message(tracker: Tracker) -> bool:

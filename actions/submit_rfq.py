@@ -17,7 +17,7 @@ from actions.rfq_extract import ASK_DISCARD, FORM, expecting, slot_state
 from sales.i18n import DEFAULT_LANGUAGE, catalog, localize, t
 from sales.i18n.lexicon import is_decline
 from sales.rfq import submission
-from sales.rfq.state import DRAFT_SLOTS, missing, summary
+from sales.rfq.state import DRAFT_SLOTS, has_draft, missing, summary
 
 log = logging.getLogger(__name__)
 
@@ -126,24 +126,6 @@ class ActionResetRfq(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         return _reset_draft()
-
-
-# The facts of a request in progress: what a discard would lose.
-_DRAFT_FACTS = (
-    "items",
-    "product",
-    "quantity",
-    "destination",
-    "incoterm",
-    "required_by",
-    "certifications",
-    "payment_terms",
-    "sample_requested",
-)
-
-
-def has_draft(state: dict[str, Any]) -> bool:
-    return any(state.get(name) not in (None, [], {}) for name in _DRAFT_FACTS)
 
 
 class ActionAskDiscard(Action):

@@ -299,7 +299,8 @@ _REMOVE = re.compile(
     rf"|do not need the|without the|forget the|quitar|quite|quitad|eliminar|elimine|borrar"
     rf"|ya no necesitamos|entfernen|entfernen sie|streichen|loschen|brauchen keine"
     rf"|supprimer|supprimez|retirer|retirez|enlever|enlevez|remover|remova|tirar|tire"
-    rf"|excluir|exclua|nao precisamos mais){END}|删除|删掉|去掉|不要了|取消",
+    rf"|excluir|exclua|nao precisamos mais|tira|tirem|retira|retire|retirar|remove os|sem os"
+    rf"|sin los|sin las|ohne die|sans les){END}|删除|删掉|去掉|不要了|取消",
     re.I,
 )
 _CORRECTION = re.compile(
@@ -987,6 +988,23 @@ def _quantities(text: str) -> list[tuple[int, int, dict[str, str | None]]]:
     return found
 
 
+# A bare count after a product in a correction: "change the tubes to 10k", "die Panels auf
+# 8.000", "os drivers para 300", "灯管改成1万".
+_BARE_COUNT_AFTER = re.compile(
+    rf"^\s*(?:(?:to|auf|a|à|para|en|at|on|=|->|→)\s+|改成|改为|换成|:)?\s*"
+    rf"(?P<num>(?:{_NUMBER})(?:\s*(?:k|mil|mille|tausend)(?![a-z])|\s*[千万])?)(?![\w.,]*\s*[%°])",
+    re.I,
+)
+
+
+def _bare_count_after(text: str, end: int) -> dict[str, str | None] | None:
+    found = _BARE_COUNT_AFTER.match(text[end : end + 25])
+    if found is None:
+        return None
+    parsed = parse_quantity(found.group("num") + " pcs")
+    return _quantity_dict(parsed.value) if parsed.ok else None
+
+
 # A bare count written before a model number: "500 PNL-6060-40W", "300 x DRV-CC-40W".
 _COUNT_BEFORE_MODEL = re.compile(rf"{START}(?P<num>{_NUMBER})\s*(?:[x×*]\s*)?$", re.I)
 
@@ -1064,6 +1082,8 @@ def _items(
                 break
         if quantity is None and mention.sku:
             quantity = _count_before_model(text, mention.start)
+        if quantity is None and correcting:
+            quantity = _bare_count_after(text, mention.end)  # "change the tubes to 10k"
         product = {"description": mention.words, "sku": mention.sku, "category": mention.category}
         existing = next((i for i in items if _same(i, mention)), None)
         if existing is not None and not adding:
@@ -1182,5 +1202,9 @@ def extract(
         # "CIF, remise documentaire (D/P), Non": the last question's answer among the others
         out.slots["sample_requested"] = answer
     if expecting in out.slots:
+        out.errors.pop(expecting, None)
+    elif set(out.slots) - {expecting} and _CORRECTION.search(fold_chars(text)):
+        # "Actually, change the quantity to 2,500 pieces" while the date is asked: a change of
+        # an earlier answer, not a date we could not read (the date is asked again)
         out.errors.pop(expecting, None)
     return out

@@ -89,6 +89,24 @@ def skipped_text(name: str, slots: Mapping[str, Any], language: str | None) -> s
     return t("rfq.repair.not_given", language)
 
 
+# The facts of a request in progress: what a discard would lose.
+_DRAFT_FACTS = (
+    "items",
+    "product",
+    "quantity",
+    "destination",
+    "incoterm",
+    "required_by",
+    "certifications",
+    "payment_terms",
+    "sample_requested",
+)
+
+
+def has_draft(slots: Mapping[str, Any]) -> bool:
+    return any(slots.get(name) not in (None, [], {}) for name in _DRAFT_FACTS)
+
+
 def reuses_contact(slots: Mapping[str, Any]) -> bool:
     return bool(
         slots.get("last_inquiry") and slots.get("email") and slots.get("contact_confirmed") is None

@@ -201,3 +201,39 @@ def test_a_filler_word_before_the_contact_is_no_name(demo_kb) -> None:  # type: 
     )
     assert found.slots["contact_name"] == "Ethan Campbell"
     assert found.slots["company"] == "Cascadia Lighting Ltd."
+
+
+TUBES = {**PANELS, "description": "LED tubes", "sku": "TUB-T8-18W", "category": "tube"}
+DRIVERS = {**PANELS, "description": "drivers", "sku": "DRV-CC-40W", "category": "driver"}
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity"),
+    [
+        ("change the tubes to 10k", "10000"),
+        ("please change the tubes to 2,5k", "2500"),
+        ("actually the tubes: 8000", "8000"),
+        ("bitte die Röhren auf 12.000 ändern", "12000"),
+    ],
+)
+def test_a_count_after_the_product_in_a_correction(demo_kb, text: str, quantity: str) -> None:  # type: ignore[no-untyped-def]
+    found = run(demo_kb, text, {"items": [dict(TUBES), dict(DRIVERS)]})
+    tubes, drivers = found.slots["items"]
+    assert tubes["quantity"] == quantity and drivers["quantity"] == DRIVERS["quantity"]
+
+
+@pytest.mark.parametrize("text", ["Tira os drivers", "remove the drivers", "quitar los drivers"])
+def test_removing_an_item_in_other_words(demo_kb, text: str) -> None:  # type: ignore[no-untyped-def]
+    found = run(demo_kb, text, {"items": [dict(TUBES), dict(DRIVERS)]})
+    assert [i["sku"] for i in found.slots["items"]] == ["TUB-T8-18W"]
+
+
+def test_a_correction_while_the_date_is_asked_is_no_bad_date(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    found = run(
+        demo_kb,
+        "Actually, change the quantity to 2,500 pieces",
+        {"items": [dict(TUBES)]},
+        expecting="required_by",
+    )
+    assert found.slots["items"][0]["quantity"] == "2500"
+    assert found.errors == {}
