@@ -10,6 +10,7 @@ from fastapi import Depends, Request, WebSocket
 from api.broker import Broker
 from api.chat.engine import EngineClient
 from api.chat.gateway import ChatGateway
+from api.chat.sockets import SocketSlots
 from api.settings import Settings
 from sales.db import Database
 
@@ -21,6 +22,7 @@ class Services:
     engine: EngineClient
     broker: Broker
     gateway: ChatGateway
+    sockets: SocketSlots
     kb: Any | None = None  # knowledge.index.KnowledgeBase once loaded
     kb_error: str | None = None
     slack: Any | None = None  # api.slack.app.SlackIntegration when configured

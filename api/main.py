@@ -23,6 +23,7 @@ from api.chat import views as chat_views
 from api.chat.engine import EngineClient
 from api.chat.gateway import ChatGateway
 from api.chat.ratelimit import RateLimiter
+from api.chat.sockets import SocketSlots
 from api.deps import Services
 from api.health import router as health_router
 from api.limits import BodySizeLimit
@@ -114,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             engine=engine,
             broker=broker,
             gateway=gateway,
+            sockets=SocketSlots(settings.chat_ws_per_session),
             kb=kb,
             kb_error=kb_error,
             price_book=_load_price_book(settings),

@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     chat_max_body_bytes: int = 64 * 1024
     chat_rate_per_minute: int = 60
     chat_rate_burst: int = 15
+    # WebSockets: open sockets per chat session (per app instance; more are closed with 4429)
+    # and the largest frame read (a 2,000-character message with its JSON fits many times).
+    chat_ws_per_session: int = Field(default=5, ge=1)
+    chat_ws_max_frame_bytes: int = Field(default=16 * 1024, ge=1024)
     # Sites (origins) other than this app's own that may embed the widget: CORS for the chat
     # API and the Origin check of its WebSocket. Comma-separated; empty: same origin only.
     widget_origins: str = ""

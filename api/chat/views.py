@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from typing import Annotated
 
@@ -113,6 +114,9 @@ async def websocket(
     services: Annotated[Services, Depends(get_ws_services)],
     token: str | None = None,
 ) -> None:
+    """Close codes: 4403 other site, 4401 token, 4404 session, 4429 too many sockets on the
+    session, 1003 a binary frame, 1009 a frame over CHAT_WS_MAX_FRAME_BYTES. A frame that is
+    not JSON or not a message gets an ``{"type": "error", "detail": ...}`` frame back."""
     origin = (websocket.headers.get("origin") or "").rstrip("/")
     if origin and not _origin_allowed(origin, websocket, services):
         await websocket.accept()
@@ -126,23 +130,50 @@ async def websocket(
         await websocket.close(code=4000 + exc.status_code, reason=str(exc.detail))
         return
     await websocket.accept()
-    async with services.broker.subscribe(session.id) as events:
+    with services.sockets.slot(session.id) as admitted:
+        if not admitted:
+            limit = services.sockets.per_session
+            log.warning("too many sockets on one chat session", extra={"limit": limit})
+            await websocket.close(
+                code=4429, reason=f"too many open connections to this chat (at most {limit})"
+            )
+            return
+        async with services.broker.subscribe(session.id) as events:
 
-        async def push() -> None:
-            async for event in events:
-                await websocket.send_json(event)
+            async def push() -> None:
+                async for event in events:
+                    await websocket.send_json(event)
 
-        pusher = asyncio.create_task(push())
+            pusher = asyncio.create_task(push())
+            try:
+                await _receive_frames(websocket, services, session)
+            except (WebSocketDisconnect, RuntimeError):
+                pass
+            finally:
+                pusher.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await pusher
+
+
+async def _receive_frames(websocket: WebSocket, services: Services, session: ChatSession) -> None:
+    max_bytes = services.settings.chat_ws_max_frame_bytes
+    while True:
+        frame = await websocket.receive()
+        if frame["type"] == "websocket.disconnect":
+            return
+        text = frame.get("text")
+        if text is None:
+            await websocket.close(code=1003, reason="only text frames (JSON) are accepted")
+            return
+        if len(text) > max_bytes or len(text.encode()) > max_bytes:
+            await websocket.close(code=1009, reason=f"frame over {max_bytes} bytes")
+            return
         try:
-            while True:
-                incoming = await websocket.receive_json()
-                await _ws_message(websocket, services, session, incoming)
-        except (WebSocketDisconnect, RuntimeError):
-            pass
-        finally:
-            pusher.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await pusher
+            incoming = json.loads(text)
+        except ValueError:
+            await websocket.send_json({"type": "error", "detail": "the frame is not valid JSON"})
+            continue
+        await _ws_message(websocket, services, session, incoming)
 
 
 def _origin_allowed(origin: str, websocket: WebSocket, services: Services) -> bool:
