@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hmac
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, WebSocket
+from starlette.requests import HTTPConnection
 
 from api.broker import Broker
 from api.chat.engine import EngineClient
@@ -40,9 +43,20 @@ def get_ws_services(websocket: WebSocket) -> Services:
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def bearer_token(request: Request) -> str | None:
+def bearer_token(request: HTTPConnection) -> str | None:
+    """The request's bearer token; None when missing, of another scheme, or not ASCII (no token
+    we issue has other characters, and a header can carry any byte)."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token or not token.isascii():
         return None
-    return token.strip()
+    return token
+
+
+def token_matches(token: str | None, allowed: Iterable[str]) -> bool:
+    """Whether ``token`` is one of ``allowed`` (constant-time, on bytes: any text is safe)."""
+    if not token:
+        return False
+    given = token.encode()
+    return any(hmac.compare_digest(given, candidate.encode()) for candidate in allowed)

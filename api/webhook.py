@@ -3,7 +3,6 @@ knowledge index. Calls must carry ``Authorization: Bearer <ACTION_SERVER_TOKEN>`
 
 from __future__ import annotations
 
-import hmac
 import logging
 import warnings
 from typing import Any
@@ -11,7 +10,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import JSONResponse
 
-from api.deps import ServicesDep, bearer_token
+from api.deps import ServicesDep, bearer_token, token_matches
 from api.logs import session_id_var
 
 with warnings.catch_warnings():
@@ -32,8 +31,7 @@ def build_executor() -> ActionExecutor:
 @router.post("/webhook")
 async def webhook(request: Request, services: ServicesDep) -> Any:
     expected = services.settings.action_server_token.get_secret_value()
-    token = bearer_token(request)
-    if token is None or not hmac.compare_digest(token, expected):
+    if not token_matches(bearer_token(request), [expected]):
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing or wrong action server token")
     try:
         action_call = await request.json()

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import hmac
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
 
-from api.deps import ServicesDep, bearer_token
+from api.deps import ServicesDep, bearer_token, token_matches
 
 
 async def require_staff(request: Request, services: ServicesDep) -> str:
     token = bearer_token(request)
-    allowed = services.settings.staff_tokens
-    if token is None or not any(hmac.compare_digest(token, t) for t in allowed):
+    if not token_matches(token, services.settings.staff_tokens):
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             "missing or wrong staff API token",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, status
@@ -20,9 +20,17 @@ async def list_inquiries(
     _: StaffDep,
     services: ServicesDep,
     status_: Annotated[InquiryStatus | None, Query(alias="status")] = None,
-    since: datetime | None = None,
+    since: Annotated[
+        datetime | None,
+        Query(
+            description="created at or after: a date (2026-01-01) or a date-time; "
+            "without a time zone, UTC"
+        ),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> dict[str, list[dict[str, Any]]]:
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
     async with services.db.session() as db:
         rows = await inquiries.list_recent(
             db, status=status_.value if status_ else None, since=since, limit=limit

@@ -25,6 +25,11 @@ async def search(
 ) -> dict[str, list[dict[str, Any]]]:
     if services.kb is None:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "knowledge index not loaded")
+    if market and services.kb.market_directory.resolve(market) is None:
+        known = ", ".join(sorted(services.kb.market_directory.markets))
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT, f"unknown market {market!r} (known: {known})"
+        )
     hits = services.kb.search(q, k, category=category, certification=certification, market=market)
     return {
         "hits": [

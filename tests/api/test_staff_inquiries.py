@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from fastapi.testclient import TestClient
@@ -63,3 +64,34 @@ def test_list_and_get(client: TestClient, settings: Settings) -> None:
     assert one["items"][0]["quantity"] == 100
     assert client.get("/api/inquiries/RFQ-1999-000001", headers=AUTH).status_code == 404
     assert client.get("/api/inquiries?status=bogus", headers=AUTH).status_code == 422
+
+
+def test_a_non_ascii_token_is_401_not_a_server_error(client: TestClient) -> None:
+    for value in ("Bearer tökén".encode(), "Bearer 令牌".encode(), b"Bearer \xff\xfe"):
+        response = client.get("/api/inquiries", headers={"Authorization": value})
+        assert response.status_code == 401
+        assert response.json() == {"detail": "missing or wrong staff API token"}
+
+
+def test_since_takes_a_date_or_a_date_time_naive_meaning_utc(
+    client: TestClient, settings: Settings
+) -> None:
+    refs = _create(settings, 2)
+    now = datetime.now(UTC).replace(tzinfo=None)
+
+    def listed(since: str) -> list[str]:
+        response = client.get("/api/inquiries", params={"since": since}, headers=AUTH)
+        assert response.status_code == 200, response.text
+        return [i["reference"] for i in response.json()["items"]]
+
+    assert listed(now.date().isoformat()) == refs[::-1]
+    assert listed((now.date() + timedelta(days=1)).isoformat()) == []
+    assert listed((now - timedelta(minutes=5)).isoformat()) == refs[::-1]  # naive: UTC
+    assert listed((now + timedelta(minutes=5)).isoformat()) == []
+    assert listed((now - timedelta(minutes=5)).isoformat() + "Z") == refs[::-1]
+    ahead = (now + timedelta(hours=4, minutes=5)).isoformat() + "+04:00"  # now + 5 min, UTC
+    assert listed(ahead) == []
+    behind = (now + timedelta(hours=3, minutes=-10)).isoformat() + "+03:00"  # now - 10 min
+    assert listed(behind) == refs[::-1]
+    bad = client.get("/api/inquiries", params={"since": "last week"}, headers=AUTH)
+    assert bad.status_code == 422 and "since" in bad.json()["detail"]

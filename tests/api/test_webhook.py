@@ -51,3 +51,12 @@ def test_unknown_action_is_404(client: TestClient) -> None:
         "/webhook", json=_call("action_nope"), headers={"Authorization": f"Bearer {ACTION_TOKEN}"}
     )
     assert response.status_code == 404
+
+
+def test_a_non_ascii_action_token_is_401_not_a_server_error(client: TestClient) -> None:
+    for value in ("Bearer tökén".encode(), b"Bearer \xff\xfe", f"Bearer {ACTION_TOKEN}é".encode()):
+        response = client.post(
+            "/webhook", json=_call("action_reset_rfq"), headers={"Authorization": value}
+        )
+        assert response.status_code == 401
+        assert response.json() == {"detail": "missing or wrong action server token"}
