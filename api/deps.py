@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, WebSocket
+from fastapi.security import HTTPBearer
 from starlette.requests import HTTPConnection
 
 from api.broker import Broker
@@ -60,3 +61,20 @@ def token_matches(token: str | None, allowed: Iterable[str]) -> bool:
         return False
     given = token.encode()
     return any(hmac.compare_digest(given, candidate.encode()) for candidate in allowed)
+
+
+class BearerToken(HTTPBearer):
+    """A route's bearer token (None when missing): ``bearer_token``, declared in OpenAPI as a
+    security scheme. The route decides what a missing or wrong token means (401)."""
+
+    def __init__(self, scheme_name: str, description: str) -> None:
+        super().__init__(scheme_name=scheme_name, description=description, auto_error=False)
+
+    async def __call__(self, request: Request) -> str | None:  # type: ignore[override]
+        return bearer_token(request)
+
+
+staff_bearer = BearerToken("staffToken", "an entry of STAFF_API_TOKENS")
+chat_bearer = BearerToken(
+    "chatSessionToken", "the chat session's token, from POST /api/chat/sessions"
+)

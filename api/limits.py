@@ -1,9 +1,16 @@
-"""Refuse oversized request bodies before they are read into memory (413)."""
+"""Refuse oversized request bodies before they are read into memory (413).
+
+A declared Content-Length over the limit is refused before anything is read; a body without
+one (chunked) is counted as it streams in, and refused as soon as it passes the limit: the
+route reading it gets an HTTPException(413), which FastAPI passes on as it is (any other
+error while reading a body would become its 400).
+"""
 
 from __future__ import annotations
 
 import json
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
@@ -13,10 +20,11 @@ class BodySizeLimit:
         self.max_bytes = max_bytes
         self.exempt = exempt_prefixes
 
+    def _detail(self) -> str:
+        return f"request body too large: at most {self.max_bytes} bytes"
+
     async def _reject(self, send: Send) -> None:
-        body = json.dumps(
-            {"detail": f"request body too large: at most {self.max_bytes} bytes"}
-        ).encode()
+        body = json.dumps({"detail": self._detail()}).encode()
         await send(
             {
                 "type": "http.response.start",
@@ -43,7 +51,7 @@ class BodySizeLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    raise _TooLarge
+                    raise _TooLarge(self._detail())
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -58,5 +66,6 @@ class BodySizeLimit:
                 await self._reject(send)
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(HTTPException):
+    def __init__(self, detail: str) -> None:
+        super().__init__(413, detail, headers={"Connection": "close"})

@@ -12,9 +12,14 @@ import json
 import logging
 import re
 import sys
+import time
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+_access = logging.getLogger("api.main")  # the request lines' logger, as it always was
 
 session_id_var: ContextVar[str | None] = ContextVar("session_id", default=None)
 
@@ -68,6 +73,45 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             entry["exc"] = self.formatException(record.exc_info)
         return self._mask(json.dumps(entry, default=str, ensure_ascii=False))
+
+
+class AccessLog:
+    """One "request" line per HTTP request: method, path (never the query string: it may hold
+    a token), status, milliseconds, and the chat session when the route named one.
+
+    Plain ASGI (not Starlette's BaseHTTPMiddleware, which runs the route in a task group of its
+    own: an HTTPException raised while the body streams in, the body-size guard's 413, came
+    out of it wrapped in an ExceptionGroup, and FastAPI answered 400)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        session_id_var.set(None)
+        status = 500
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        finally:
+            _access.info(
+                "request",
+                extra={
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )
 
 
 def configure(level: str = "INFO", secrets: frozenset[str] = frozenset()) -> None:

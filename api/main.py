@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -11,13 +10,11 @@ from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse, JSONResponse, Response
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from fastapi.responses import FileResponse, Response
 
 import actions.runtime
-from api import housekeeping, logs
+from api import errors, housekeeping, logs
 from api.broker import create_broker
 from api.chat import views as chat_views
 from api.chat.engine import EngineClient
@@ -61,14 +58,6 @@ def _load_price_book(settings: Settings) -> PriceBook | None:
     except Exception as exc:  # the app runs without it; quote PDFs answer 503
         log.error("price book not loaded", extra={"reason": f"{type(exc).__name__}: {exc}"})
         return None
-
-
-def _readable(exc: RequestValidationError) -> str:
-    parts = []
-    for error in exc.errors():
-        where = ".".join(str(p) for p in error.get("loc", ()) if p != "body")
-        parts.append(f"{where}: {error.get('msg')}" if where else str(error.get("msg")))
-    return "; ".join(parts) or "malformed request"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -165,31 +154,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
 
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse(
-            {"detail": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers
-        )
-
-    @app.exception_handler(RequestValidationError)
-    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
-        return JSONResponse({"detail": _readable(exc)}, status_code=422)
-
-    @app.middleware("http")
-    async def access_log(request: Request, call_next):  # type: ignore[no-untyped-def]
-        started = time.perf_counter()
-        logs.session_id_var.set(None)
-        response = await call_next(request)
-        log.info(
-            "request",
-            extra={
-                "method": request.method,
-                "path": request.url.path,  # never the query string: it may hold a token
-                "status": response.status_code,
-                "ms": round((time.perf_counter() - started) * 1000, 1),
-            },
-        )
-        return response
+    errors.install(app)
 
     if settings.widget_origin_list:
         app.add_middleware(
@@ -202,6 +167,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         BodySizeLimit, max_bytes=settings.chat_max_body_bytes, exempt_prefixes=("/webhook",)
     )
+    app.add_middleware(logs.AccessLog)  # outermost: logs every answer, a refused body's too
 
     app.include_router(health_router)
     app.include_router(chat_views.router)

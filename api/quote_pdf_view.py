@@ -14,6 +14,7 @@ from fastapi import APIRouter, HTTPException, Response, status
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import Services, ServicesDep
+from api.errors import error_responses
 from sales import quote_links, quotes
 from sales.models import Quote, QuoteStatus
 from sales.quotes_documents import render_pdf
@@ -48,7 +49,20 @@ async def pdf_response(services: Services, quote: Quote, *, private: bool = True
     return Response(pdf, media_type="application/pdf", headers=headers)
 
 
-@router.get("/q/{reference}.pdf", response_class=Response)
+@router.get(
+    "/q/{reference}.pdf",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/pdf": {}}, "description": "the PDF"},
+        **error_responses(
+            descriptions={
+                403: "missing, wrong or expired signature",
+                404: "unknown quote, or not released to the buyer",
+                503: "price book not loaded",
+            }
+        ),
+    },
+)
 async def buyer_quote_pdf(
     reference: str, services: ServicesDep, exp: str | None = None, sig: str | None = None
 ) -> Response:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from api.text import CLEANED, CleanStr
 
 Mode = Literal["bot", "waiting_for_agent", "agent"]
 
@@ -16,7 +18,7 @@ class SessionIn(BaseModel):
     locale: str | None = Field(
         default=None, max_length=16, pattern=r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$"
     )
-    page_url: str | None = Field(default=None, max_length=2048)
+    page_url: Annotated[str, StringConstraints(max_length=2048), CLEANED] | None = None
 
 
 class SessionOut(BaseModel):
@@ -27,7 +29,8 @@ class SessionOut(BaseModel):
 class MessageIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    text: str | None = None
+    # control characters other than newline and tab are removed (api.text)
+    text: CleanStr | None = None
     payload: str | None = Field(default=None, max_length=512)
 
     @model_validator(mode="after")

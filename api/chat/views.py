@@ -8,7 +8,7 @@ import json
 import logging
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, WebSocket, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Security, WebSocket, status
 from fastapi.websockets import WebSocketDisconnect
 from pydantic import ValidationError
 
@@ -20,7 +20,8 @@ from api.chat.gateway import (
     message_event,
 )
 from api.chat.schemas import MessageIn, MessageOut, SessionIn, SessionOut, TurnOut
-from api.deps import Services, ServicesDep, bearer_token, get_ws_services
+from api.deps import Services, ServicesDep, chat_bearer, get_ws_services
+from api.errors import error_responses
 from api.logs import session_id_var
 from sales import conversations
 from sales.models import ChatMessage, ChatSession
@@ -49,15 +50,26 @@ async def _session(services: Services, session_id: str, token: str | None) -> Ch
 
 
 async def authorized_session(
-    session_id: str, request: Request, services: ServicesDep
+    session_id: str,
+    services: ServicesDep,
+    token: Annotated[str | None, Security(chat_bearer)],
 ) -> ChatSession:
-    return await _session(services, session_id, bearer_token(request))
+    return await _session(services, session_id, token)
 
 
 SessionDep = Annotated[ChatSession, Depends(authorized_session)]
 
 
-@router.post("/sessions", status_code=status.HTTP_201_CREATED, response_model=SessionOut)
+# what every route taking the session's token can answer
+_SESSION_ERRORS = {401: "missing or wrong token", 404: "unknown chat session"}
+
+
+@router.post(
+    "/sessions",
+    status_code=status.HTTP_201_CREATED,
+    response_model=SessionOut,
+    responses=error_responses(413, 422),
+)
 async def create_session(services: ServicesDep, body: SessionIn | None = None) -> SessionOut:
     body = body or SessionIn()
     async with services.db.session() as db:
@@ -72,13 +84,15 @@ async def create_session(services: ServicesDep, body: SessionIn | None = None) -
 @router.post(
     "/sessions/{session_id}/messages",
     response_model=TurnOut,
-    responses={
-        401: {"description": "missing or wrong token"},
-        404: {"description": "unknown session"},
-        413: {"description": "text over the limit"},
-        429: {"description": "too many messages"},
-        503: {"description": "engine down; the message is kept"},
-    },
+    responses=error_responses(
+        422,
+        descriptions={
+            **_SESSION_ERRORS,
+            413: "text over 2,000 characters, or a body over 64 KiB",
+            429: "too many messages",
+            503: "engine down; the message is kept and a person follows up",
+        },
+    ),
 )
 async def post_message(body: MessageIn, session: SessionDep, services: ServicesDep) -> TurnOut:
     try:
@@ -96,7 +110,11 @@ async def post_message(body: MessageIn, session: SessionDep, services: ServicesD
     )
 
 
-@router.get("/sessions/{session_id}/messages", response_model=TurnOut)
+@router.get(
+    "/sessions/{session_id}/messages",
+    response_model=TurnOut,
+    responses=error_responses(422, descriptions=_SESSION_ERRORS),
+)
 async def transcript(
     session: SessionDep, services: ServicesDep, after: Annotated[int, Query(ge=0)] = 0
 ) -> TurnOut:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, HTTPException, Security, status
 
-from api.deps import ServicesDep, bearer_token, token_matches
+from api.deps import ServicesDep, staff_bearer, token_matches
 
 
-async def require_staff(request: Request, services: ServicesDep) -> str:
-    token = bearer_token(request)
-    if not token_matches(token, services.settings.staff_tokens):
+async def require_staff(
+    services: ServicesDep, token: Annotated[str | None, Security(staff_bearer)]
+) -> str:
+    if token is None or not token_matches(token, services.settings.staff_tokens):
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             "missing or wrong staff API token",

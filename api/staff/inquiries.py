@@ -8,14 +8,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, status
 
 from api.deps import ServicesDep
+from api.errors import error_responses
 from api.staff.auth import StaffDep
 from sales import inquiries
 from sales.models import InquiryStatus
 
-router = APIRouter(prefix="/api/inquiries", tags=["staff: inquiries"])
+router = APIRouter(
+    prefix="/api/inquiries", tags=["staff: inquiries"], responses=error_responses(401)
+)
 
 
-@router.get("")
+@router.get("", responses=error_responses(422))
 async def list_inquiries(
     _: StaffDep,
     services: ServicesDep,
@@ -38,7 +41,7 @@ async def list_inquiries(
     return {"items": [inquiries.to_record(row) for row in rows]}
 
 
-@router.get("/{reference}")
+@router.get("/{reference}", responses=error_responses(404))
 async def get_inquiry(reference: str, _: StaffDep, services: ServicesDep) -> dict[str, Any]:
     async with services.db.session() as db:
         inquiry = await inquiries.get(db, reference)

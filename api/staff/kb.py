@@ -7,13 +7,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, status
 
 from api.deps import ServicesDep
+from api.errors import error_responses
 from api.staff.auth import StaffDep
 from sales import knowledge_gaps
 
-router = APIRouter(prefix="/api/kb", tags=["staff: knowledge base"])
+router = APIRouter(prefix="/api/kb", tags=["staff: knowledge base"], responses=error_responses(401))
 
 
-@router.get("/search")
+@router.get(
+    "/search",
+    responses=error_responses(422, descriptions={503: "knowledge index not loaded"}),
+)
 async def search(
     _: StaffDep,
     services: ServicesDep,
@@ -39,7 +43,7 @@ async def search(
     }
 
 
-@router.get("/gaps")
+@router.get("/gaps", responses=error_responses(422))
 async def gaps(
     _: StaffDep, services: ServicesDep, limit: Annotated[int, Query(ge=1, le=500)] = 100
 ) -> dict[str, list[dict[str, Any]]]:

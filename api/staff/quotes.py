@@ -8,16 +8,20 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Response, status
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from api.deps import ServicesDep
+from api.errors import error_responses
 from api.quote_pdf_view import buyer_link, pdf_response
 from api.staff.auth import StaffDep
+from api.text import CLEANED
 from sales import quotes
 from sales.models import Quote, QuoteStatus
 from sales.quotes_states import RELEASED, QuoteConflict, QuoteNotFound
 
-router = APIRouter(prefix="/api/quotes", tags=["staff: quotes"])
+router = APIRouter(
+    prefix="/api/quotes", tags=["staff: quotes"], responses=error_responses(401, 404)
+)
 
 
 class Decision(BaseModel):
@@ -25,8 +29,15 @@ class Decision(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    by: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
-    note: Annotated[str, Field(max_length=2000)] = ""
+    by: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128), CLEANED
+    ]
+    note: Annotated[str, StringConstraints(max_length=2000), CLEANED] = ""
+
+
+_DECISION_ERRORS = error_responses(
+    413, 422, descriptions={409: "not pending approval, or past its validity"}
+)
 
 
 @contextmanager
@@ -52,12 +63,19 @@ async def get_quote(reference: str, _: StaffDep, services: ServicesDep) -> dict[
     return quotes.to_record(await _load(services, reference))
 
 
-@router.get("/{reference}/pdf", response_class=Response)
+@router.get(
+    "/{reference}/pdf",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/pdf": {}}, "description": "the PDF"},
+        **error_responses(descriptions={503: "price book not loaded"}),
+    },
+)
 async def get_quote_pdf(reference: str, _: StaffDep, services: ServicesDep) -> Response:
     return await pdf_response(services, await _load(services, reference))
 
 
-@router.post("/{reference}/approve")
+@router.post("/{reference}/approve", responses=_DECISION_ERRORS)
 async def approve_quote(
     reference: str, decision: Decision, _: StaffDep, services: ServicesDep
 ) -> dict[str, Any]:
@@ -69,7 +87,7 @@ async def approve_quote(
     return quotes.to_record(quote)
 
 
-@router.post("/{reference}/reject")
+@router.post("/{reference}/reject", responses=_DECISION_ERRORS)
 async def reject_quote(
     reference: str, decision: Decision, _: StaffDep, services: ServicesDep
 ) -> dict[str, Any]:
@@ -79,7 +97,10 @@ async def reject_quote(
     return quotes.to_record(quote)
 
 
-@router.post("/{reference}/link")
+@router.post(
+    "/{reference}/link",
+    responses=error_responses(descriptions={409: "the quote is not released to the buyer"}),
+)
 async def buyer_pdf_link(reference: str, _: StaffDep, services: ServicesDep) -> dict[str, str]:
     """A signed link to the PDF to give the buyer (only for quotes released to the buyer)."""
     quote = await _load(services, reference)

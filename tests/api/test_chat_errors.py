@@ -175,3 +175,78 @@ def test_cors_only_for_configured_widget_sites(settings) -> None:  # type: ignor
         )
         other = client.post("/api/chat/sessions", headers={"Origin": "https://evil.example"})
         assert "access-control-allow-origin" not in other.headers
+
+
+def test_a_chunked_body_over_the_limit_is_413_not_400(client: TestClient, chat) -> None:  # type: ignore[no-untyped-def]
+    """No Content-Length (Transfer-Encoding: chunked): the bytes are counted as they come."""
+    session_id, headers = chat
+    url = f"/api/chat/sessions/{session_id}/messages"
+
+    def chunks():  # type: ignore[no-untyped-def]
+        yield b'{"text": "'
+        for _ in range(16):
+            yield b"a" * 65536
+        yield b'"}'
+
+    for path in (url, "/api/chat/sessions"):
+        response = client.post(
+            path, content=chunks(), headers={**headers, "content-type": "application/json"}
+        )
+        assert response.status_code == 413, path
+        assert "at most 65536 bytes" in _detail(response)
+    assert client.get(url, headers=headers).json()["messages"] == []
+
+
+def test_the_413_survives_a_base_http_middleware_between_the_guard_and_the_route(
+    settings,  # type: ignore[no-untyped-def]
+) -> None:
+    """Starlette's BaseHTTPMiddleware runs the route in a task group: the guard's 413 comes
+    out of it inside an ExceptionGroup (which FastAPI turned into a 400)."""
+    from starlette.middleware import Middleware
+    from starlette.middleware.base import BaseHTTPMiddleware
+
+    from api.main import create_app
+
+    async def passthrough(request, call_next):  # type: ignore[no-untyped-def]
+        return await call_next(request)
+
+    app = create_app(settings)
+    app.user_middleware.append(Middleware(BaseHTTPMiddleware, dispatch=passthrough))  # innermost
+    with TestClient(app) as client:
+        response = client.post(
+            "/api/chat/sessions",
+            content=iter([b"{", b" " * 70000, b"}"]),
+            headers={"content-type": "application/json"},
+        )
+    assert response.status_code == 413
+    assert "at most 65536 bytes" in _detail(response)
+
+
+def test_invalid_utf8_in_a_json_body_is_422(client: TestClient, chat) -> None:  # type: ignore[no-untyped-def]
+    session_id, headers = chat
+    response = client.post(
+        f"/api/chat/sessions/{session_id}/messages",
+        content=b'{"text": "caf\xe9 \xff"}',
+        headers={**headers, "content-type": "application/json"},
+    )
+    assert response.status_code == 422
+    assert "UTF-8" in _detail(response)
+
+
+def test_control_characters_in_buyer_text_are_removed_newlines_and_tabs_kept(
+    client: TestClient,
+    chat,  # type: ignore[no-untyped-def]
+) -> None:
+    session_id, headers = chat
+    url = f"/api/chat/sessions/{session_id}/messages"
+    sent = "need\x00 500\x1b[31m panels\r\nfor Hamburg\tplease\x7f"
+    assert client.post(url, json={"text": sent}, headers=headers).status_code == 503  # kept
+    (stored,) = client.get(url, headers=headers).json()["messages"]
+    assert stored["text"] == "need 500[31m panels\nfor Hamburg\tplease"
+    only_controls = client.post(url, json={"text": "\x00\x01\x02"}, headers=headers)
+    assert only_controls.status_code == 422 and "empty" in _detail(only_controls)
+    with client.websocket_connect(
+        f"{url[: -len('messages')]}ws?token={headers['Authorization'][7:]}"
+    ) as ws:
+        ws.send_json({"type": "message", "text": "\x00\x00"})
+        assert ws.receive_json() == {"type": "error", "detail": "the message is empty"}

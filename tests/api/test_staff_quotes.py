@@ -159,3 +159,19 @@ def test_malformed_decisions_are_422(client: TestClient, settings: Settings) -> 
     )
     assert response.status_code == 422
     assert client.get(f"/api/quotes/{ref}", headers=AUTH).json()["status"] == "pending_approval"
+
+
+def test_control_characters_in_a_decision_are_removed(
+    client: TestClient, settings: Settings
+) -> None:
+    ref = make_quote(settings, in_policy=False)
+    only_nul = client.post(f"/api/quotes/{ref}/reject", json={"by": "\x00"}, headers=AUTH)
+    assert only_nul.status_code == 422 and "by" in only_nul.json()["detail"]
+    response = client.post(
+        f"/api/quotes/{ref}/reject", json={"by": "U1\x00", "note": "too\x00 low\r\nsorry\x07"},
+        headers=AUTH,
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert [(a["by"], a["note"]) for a in response.json()["approvals"]] == [
+        ("U1", "too low\nsorry")
+    ]
