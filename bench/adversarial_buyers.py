@@ -208,7 +208,9 @@ class Case:
     behaviours: tuple[str, ...]
     persona: Persona
     retries: dict[str, Fact] = field(default_factory=dict)  # path -> said when asked again
-    unscored: set[str] = field(default_factory=set)  # stated, but no right value yet
+    # path -> a certification scheme we don't list that the buyer names there: the record may
+    # keep it as written, besides the known codes
+    unknown_schemes: dict[str, str] = field(default_factory=dict)
     partial: str | None = None  # "email" / "phone": the only contact fact given at first
     partial_where: bool = False  # only the place when asked where and by when
     decline_phone: str | None = None  # what the buyer says instead of a phone number
@@ -353,19 +355,22 @@ def generate(
 
     certs = data["certifications"]
     retries: dict[str, Fact] = {}
-    unscored: set[str] = set()
+    unknown_schemes: dict[str, str] = {}
     if has("unknown_value"):
         scheme = _pick(rng, certs["unknown_schemes"])
         retry = Fact(say=certs["retry"]["say"], expect=list(certs["retry"]["codes"]))
         if rng.random() < 0.5:
             cert = Fact(say=_pick(rng, certs["with_unknown"]).format(scheme=scheme), expect=["CE"])
         else:
-            cert = Fact(say=_pick(rng, certs["only_unknown"]).format(scheme=scheme), expect=["CE"])
-            unscored.add("items[0].certifications")  # no right value until the retry
-        retries["items[0].certifications"] = retry
+            cert = Fact(say=_pick(rng, certs["only_unknown"]).format(scheme=scheme), expect=[])
+        retries["items[0].certifications"] = retry  # said when the bot asks again
+        unknown_schemes["items[0].certifications"] = scheme
     else:
         known = _pick(rng, certs["known"])
-        cert = Fact(say=say(known), expect=list(known["codes"]))
+        said = say(known)
+        # a terse buyer names one code ("ENEC" for "CE, RoHS and ENEC")
+        codes = [said.upper()] if said == known.get("terse") else list(known["codes"])
+        cert = Fact(say=said, expect=codes)
     items[0].facts["certifications"] = cert
 
     case = Case(
@@ -384,7 +389,7 @@ def generate(
             facts=facts,
         ),
         retries=retries,
-        unscored=unscored,
+        unknown_schemes=unknown_schemes,
         typing=has("long_mixed") or rng.random() < 0.3,
         fillers=tuple(data.get("fillers") or ()) if has("long_mixed") else (),
         filler_rate=0.35 if has("long_mixed") else 0.0,
@@ -580,7 +585,6 @@ class AdversarialBuyer(SimulatedBuyer):
         self.case = case
         self.data = load_language(case.language)
         self.rng = random.Random(f"buyer:{case.seed}:{case.index}")
-        self.unscored = set(case.unscored)
         self.partial_done = False
         self.where_done = False
         self.summary_corrected = False
@@ -678,7 +682,6 @@ class AdversarialBuyer(SimulatedBuyer):
             path = self._path_for(kind, text)
             if again and path in self.case.retries and self.facts.get(path) is not None:
                 self.facts[path] = self.case.retries.pop(path)
-                self.unscored.discard(path)
             group = self.book.asked_together(kind, text)
             if kind in CONTACT and (len(group) > 1 or kind == "phone"):
                 return self._contact_answer(kind, group)
@@ -788,9 +791,6 @@ class AdversarialBuyer(SimulatedBuyer):
             key = "sample_requested_yes" if fact.expect else "sample_requested_no"
             return self.rng.choice(sentences[key])
         return self.rng.choice(sentences[kind]).format(say=fact.say)
-
-    def scored_stated(self) -> list[str]:
-        return [p for p in self.conversation.stated if p not in self.unscored]
 
 
 # --------------------------------------------------------------------------- invariants
@@ -954,10 +954,25 @@ def evaluate(
         outcome.checks = score(
             {p: f for p, f in facts.items() if f is not None}, stated, record, day
         )
+        for path, scheme in case.unknown_schemes.items():
+            outcome.checks = [
+                _with_scheme(c, scheme) if c.field == path else c for c in outcome.checks
+            ]
         if phone_declined:
             phone = buyer.get("phone")
             outcome.checks.append(FieldCheck("buyer.phone", None, phone, phone is None))
     return outcome
+
+
+def _with_scheme(check: FieldCheck, scheme: str) -> FieldCheck:
+    """A certification check where the record may also keep an unlisted scheme as written."""
+    actual = check.actual if isinstance(check.actual, list) else None
+    if actual is None:
+        return check
+    known = {str(c).upper() for c in check.expected}
+    stored = {str(c).upper() for c in actual}
+    ok = known <= stored <= known | {scheme.upper()}
+    return FieldCheck(check.field, [*check.expected, f"({scheme})"], actual, ok)
 
 
 def _created_on(record: dict[str, Any]) -> date:
@@ -1025,7 +1040,7 @@ def play(
         conv,
         record,
         expected=buyer.expected(),
-        stated=buyer.scored_stated(),
+        stated=buyer.conversation.stated,
         phone_declined=buyer.phone_declined,
     )
     outcome.seconds = time.perf_counter() - started

@@ -453,6 +453,40 @@ def test_evaluate_flags_a_stored_name_the_buyer_never_gave() -> None:
     assert outcome.failed
 
 
+def _certified(case: Case, stored: list[str]) -> bool:
+    conv = Conversation(case.persona)
+    conv.reference = "RFQ-2026-000042"
+    conv.stated = ["items[0].product", "items[0].certifications"]
+    record = {
+        "created_at": "2026-11-22T10:00:00Z",
+        "buyer": {},
+        "items": [{"sku": case.persona.items[0].facts["product"].expect, "certifications": stored}],
+    }
+    outcome = evaluate(case, conv, record)
+    return next(c for c in outcome.checks if c.field == "items[0].certifications").ok
+
+
+def test_an_unlisted_scheme_may_be_kept_as_written_but_the_known_codes_must_be_there() -> None:
+    for seed in range(40):
+        case = generate(seed, 0, "es", behaviours=["unknown_value"], today=TODAY)
+        scheme = case.unknown_schemes["items[0].certifications"]
+        known = case.persona.items[0].facts["certifications"].expect
+        assert scheme in case.persona.items[0].facts["certifications"].say
+        assert _certified(case, known)
+        assert _certified(case, [*known, scheme])
+        assert not _certified(case, [*known, "UL"])
+        if known:
+            assert not _certified(case, [scheme])
+
+
+def test_a_terse_certification_answer_expects_just_the_code_said() -> None:
+    for seed in range(30):
+        case = generate(seed, 0, "en", behaviours=["terse"], today=TODAY)
+        fact = case.persona.items[0].facts["certifications"]
+        if " " not in fact.say:
+            assert fact.expect == [fact.say.upper()]
+
+
 def test_the_report_has_a_row_per_language_and_behaviour() -> None:
     outcomes = []
     for case in generate_many(12, 2, today=TODAY):
