@@ -52,6 +52,7 @@ from sales.normalizers.incoterms import TERM_PATTERN
 from sales.normalizers.numbers import CHINESE_NUMERALS, number_words_pattern
 from sales.normalizers.result import Parsed
 from sales.normalizers.word_edges import END, HAN, START, alternatives, has_han
+from sales.rfq import typos
 from sales.rfq.products import CATEGORY_WORDS, Catalog, category_of, match_product
 from sales.rfq.state import BUYER_SLOTS
 
@@ -88,6 +89,7 @@ _CONTAINER_UNITS = (
     rf"{_HAN_CONTAINER}|x\s*40\s*hq|x\s*40\s*gp|x\s*20\s*gp"
     r"|x\s*[24]0\s*(?:ft|'|’)(?:\s*containers?)?"
 )
+_CONTAINER = re.compile(r"(?i)[24]0\s*(?:hq|gp|ft|'|’)|45\s*hq|fcl|container|柜|集装箱")
 _UNIT_WORDS = rf"{_CONTAINER_UNITS}|{alternatives(_LATIN_UNITS)}|{'|'.join(_HAN_UNITS)}"
 _GENERIC_NOUNS = (
     "lights", "light", "lamps", "lamp", "fixtures", "fixture", "luminaires", "luminaire",
@@ -961,6 +963,7 @@ def _features_merged(
 def _quantities(text: str) -> list[tuple[int, int, dict[str, str | None]]]:
     found = []
     names = [m.span(1) for m in _NAME_INTRO.finditer(text) if m.group(1)]
+    prices = [m.span() for m in _MONEY.finditer(text)]
     folded = fold_chars(text)
     at = 0
     while match := _QUANTITY.search(folded, at):
@@ -968,6 +971,9 @@ def _quantities(text: str) -> list[tuple[int, int, dict[str, str | None]]]:
         num = text[match.start("num") : match.end("num")]
         if any(s <= match.start("num") < e for s, e in names):
             at = match.end("num")  # "sou o Edson dos Santos": "dos" is no number there
+            continue
+        if any(s <= match.start("num") < e for s, e in prices):
+            at = match.end("num")  # "a 11 EUR y 400 campanas": 11 is a price, 400 the count
             continue
         unit = match.group("unit")
         if (
@@ -982,6 +988,8 @@ def _quantities(text: str) -> list[tuple[int, int, dict[str, str | None]]]:
         words = (
             num + " " + (unit if re.fullmatch(rf"(?i)(?:{_UNIT_WORDS})", unit.strip()) else "pcs")
         )
+        if container := _CONTAINER.search(unit):  # "1x40HQ of T8 tubes": one 40HQ container
+            words = text[match.start("num") : match.start("unit") + container.end()]
         parsed = parse_quantity(words)
         if parsed.ok:
             found.append((match.start(), match.end(), _quantity_dict(parsed.value)))
@@ -1041,6 +1049,39 @@ def _refers_to_pending(pending: Any, mention: _Mention, catalog: Catalog) -> boo
     return category is not None and category == mention.category
 
 
+def _item_of_price(
+    at: int, placed: list[tuple[int, dict[str, Any]]], items: list[dict[str, Any]]
+) -> dict[str, Any] | None:
+    """The item a price belongs to: the one named last before it ("2,000 PNL-6060-40W at USD
+    12.50 and 500 floodlights at 30 USD"), else the first named after it ("USD 12 for the
+    panels"), else the last item of the request ("target 12.50 USD")."""
+    before = [item for start, item in placed if start < at]
+    if before:
+        return before[-1]
+    if placed:
+        return placed[0][1]
+    return items[-1] if items else None
+
+
+def _certifications_per_item(text: str, placed: list[tuple[int, dict[str, Any]]]) -> bool:
+    """ "500 panels with CE and 200 street lights with ENEC": each item its own marks, when a
+    message names several items and the marks differ between them (the request's list of
+    certifications is read by the scan, as the union)."""
+    if len({id(item) for _, item in placed}) < 2:
+        return False
+    found: dict[int, tuple[dict[str, Any], set[str]]] = {}
+    for mention in _CERT.finditer(text):
+        item = _item_of_price(mention.start(), placed, [])
+        codes = parse_certifications(mention.group(0)).value or ()
+        if item is not None:
+            found.setdefault(id(item), (item, set()))[1].update(codes)
+    if len({frozenset(codes) for _, codes in found.values()}) < 2:
+        return False
+    for item, codes in found.values():
+        item["certifications"] = sorted(codes)
+    return True
+
+
 def _items(
     text: str, out: Extraction, *, state: Mapping[str, Any], expecting: str | None, catalog: Catalog
 ) -> None:
@@ -1060,6 +1101,7 @@ def _items(
             return
 
     used: set[int] = set()
+    placed: list[tuple[int, dict[str, Any]]] = []  # where this message names each item
     adding = bool(_ADD.search(folded))
     correcting = bool(_CORRECTION.search(folded))
     for mention in mentions:
@@ -1087,6 +1129,7 @@ def _items(
         product = {"description": mention.words, "sku": mention.sku, "category": mention.category}
         existing = next((i for i in items if _same(i, mention)), None)
         if existing is not None and not adding:
+            placed.append((mention.start, existing))
             if quantity:
                 existing.update(quantity)
                 changed = True
@@ -1100,9 +1143,11 @@ def _items(
             continue
         if quantity:
             items.append({**product, **quantity, "target_price": None})
+            placed.append((mention.start, items[-1]))
             changed = True
         elif correcting and items and not adding:
             items[-1].update(product)
+            placed.append((mention.start, items[-1]))
             changed = True
         elif _refers_to_pending(pending, mention, catalog):
             continue  # "ist das Panel flimmerfrei?": the product in hand, said again
@@ -1130,11 +1175,13 @@ def _items(
         out.slots["quantity"] = None
         changed = True
 
-    prices = [m for m in _MONEY.finditer(text)]
-    if prices and items:
-        parsed = parse_money(prices[0].group(0))
-        if parsed.ok:
-            items[-1]["target_price"] = _money_dict(parsed.value.amount, parsed.value.currency)
+    if _certifications_per_item(text, placed):
+        changed = True
+    for price in _MONEY.finditer(text):
+        item = _item_of_price(price.start(), placed, items)
+        parsed = parse_money(price.group(0))
+        if item is not None and parsed.ok:
+            item["target_price"] = _money_dict(parsed.value.amount, parsed.value.currency)
             out.notes.extend(parsed.notes)
             changed = True
     if changed:
@@ -1167,6 +1214,8 @@ def extract(
         return out
     if expecting in CONTACT_SLOTS and _corrects_an_earlier_answer(text):
         expecting = None  # "Sorry, I meant DDP Vancouver, not FOB" is no name or company
+    if expecting not in CONTACT_SLOTS:
+        text = typos.correct(text)  # "2,5k Downligts", "500 flood lites"
     if expecting and expecting not in ("product", "quantity"):
         _direct(expecting, text, out, today=today, state=state, catalog=catalog)
     _items(text, out, state=state, expecting=expecting, catalog=catalog)

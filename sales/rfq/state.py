@@ -142,6 +142,8 @@ def item_line(item: Mapping[str, Any], language: str | None = "en") -> str:
             sku=item["sku"],
             description=item["description"],
         )
+    if item.get("certifications"):
+        what = f"{what} ({t('rfq.list_separator', language).join(item['certifications'])})"
     quantity = quantity_text(item).render(language)
     price = item.get("target_price")
     if not price:

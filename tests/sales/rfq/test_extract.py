@@ -237,3 +237,41 @@ def test_a_correction_while_the_date_is_asked_is_no_bad_date(demo_kb) -> None:  
     )
     assert found.slots["items"][0]["quantity"] == "2500"
     assert found.errors == {}
+
+
+def test_several_products_each_with_its_count_price_and_marks(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    found = run(
+        demo_kb,
+        "We need 2,000 PNL-6060-40W at USD 12.50 with CE and 500 flood lites 100W at 30 USD "
+        "each with UL",
+    )
+    panels, floods = found.slots["items"]
+    assert (panels["sku"], panels["quantity"]) == ("PNL-6060-40W", "2000")
+    assert panels["target_price"] == {"amount": "12.50", "currency": "USD"}
+    assert (floods["category"], floods["quantity"]) == ("floodlight", "500")
+    assert floods["target_price"] == {"amount": "30", "currency": "USD"}
+    assert (panels["certifications"], floods["certifications"]) == (["CE"], ["UL"])
+
+
+def test_a_price_is_no_count(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    found = run(demo_kb, "Necesitamos 3.000 paneles 60x60 a 11 EUR y 400 campanas UFO 150W")
+    panels, high_bays = found.slots["items"]
+    assert panels["target_price"] == {"amount": "11", "currency": "EUR"}
+    assert (high_bays["quantity"], high_bays["target_price"]) == ("400", None)
+
+
+def test_a_container_count_is_containers(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    found = run(demo_kb, "1x40HQ of T8 tubes 18W plus 200 drivers")
+    tubes, drivers = found.slots["items"]
+    assert (tubes["quantity"], tubes["unit"]) == ("1", "containers")
+    assert (drivers["quantity"], drivers["unit"]) == ("200", "pcs")
+
+
+def test_a_price_after_the_items_for_a_named_one(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    found = run(
+        demo_kb, "Quote 2,5k Downligts 12W and 300 UFO high bays 150W, target 45 USD for them"
+    )
+    downlights, high_bays = found.slots["items"]
+    assert (downlights["category"], downlights["quantity"]) == ("downlight", "2500")
+    assert downlights["target_price"] is None
+    assert high_bays["target_price"] == {"amount": "45", "currency": "USD"}

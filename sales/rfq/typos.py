@@ -1,0 +1,84 @@
+"""Product words as buyers mistype them: "2,5k Downligts", "500 flood lites", "pannels".
+
+A word near a count (a number in the 24 characters before it) that is one edit from a product
+word of the catalog (two for words of eight letters or more), or a known informal spelling, is
+read as that product word. Words elsewhere (names, companies, places) are left as written.
+
+>>> correct("We need 2,5k Downligts and 500 flood lites")
+'We need 2,5k downlights and 500 flood lights'
+>>> correct("Pannell Trading Ltd")
+'Pannell Trading Ltd'
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from sales.normalizers._text import fold
+from sales.rfq.products import CATEGORY_WORDS
+
+# Informal spellings that are no typo of one word.
+SPELLINGS = {"lites": "lights", "lite": "light", "hibay": "high bay", "hibays": "high bays"}
+_WORD = re.compile(r"[^\W\d_]{4,}")
+_COUNT_BEFORE = re.compile(r"\d[\d.,]*\s*(?:k|pcs|x)?\b[^\d]{0,24}$", re.I)
+
+
+@cache
+def _vocabulary() -> dict[str, str]:
+    """Each word (five letters or more) of the catalog's product words, with its category."""
+    return {
+        part: category
+        for category, words in CATEGORY_WORDS.items()
+        for word in words
+        for part in fold(word).split()
+        if len(part) >= 5 and part.isalpha()
+    }
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Edits (insert, delete, substitute, swap two neighbours) from a to b, capped at limit+1."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        row = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, previous2[j - 2] + 1)
+            row.append(cost)
+        if min(row) > limit:
+            return limit + 1
+        previous2, previous = previous, row
+    return previous[-1]
+
+
+def _fixed(word: str) -> str | None:
+    low = fold(word)
+    if low in _vocabulary():
+        return None
+    if low in SPELLINGS:
+        return SPELLINGS[low]
+    limit = 1 if len(low) < 8 else 2
+    close = sorted(
+        (d, abs(len(w) - len(low)), w)
+        for w in _vocabulary()
+        if (d := _distance(low, w, limit)) <= limit
+    )
+    best = [w for d, _, w in close if d == close[0][0]] if close else []
+    if len({_vocabulary()[w] for w in best}) != 1:
+        return None  # none, or equally close words of two categories: left as written
+    return best[0]
+
+
+def correct(text: str) -> str:
+    """``text`` with mistyped product words after a count written the catalog's way."""
+
+    def fix(match: re.Match[str]) -> str:
+        if not _COUNT_BEFORE.search(text[: match.start()]):
+            return match.group(0)
+        return _fixed(match.group(0)) or match.group(0)
+
+    return _WORD.sub(fix, text)
