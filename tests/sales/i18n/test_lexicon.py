@@ -27,9 +27,7 @@ def test_no_other_language_files() -> None:
 # A decline as buyers write it: politeness, the decline, the field they decline, in any order.
 def _declines() -> st.SearchStrategy[str]:
     decline = st.sampled_from(words("decline"))
-    extra = st.lists(
-        st.sampled_from(words("politeness") + words("optional_nouns")), max_size=3
-    )
+    extra = st.lists(st.sampled_from(words("politeness") + words("optional_nouns")), max_size=3)
     punctuation = st.sampled_from(["", ".", "!", ",", " ", "。", "！", "..."])
 
     @st.composite
