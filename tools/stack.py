@@ -189,6 +189,9 @@ class Stack:
                 "--no-access-log",
                 "--timeout-graceful-shutdown",
                 "5",
+                # a bigger WebSocket frame is refused by the server before it is read whole
+                "--ws-max-size",
+                str(s.chat_ws_max_frame_bytes),
             ],
             env,
         )
