@@ -297,6 +297,16 @@ def generate(
             return str(entry["terse"])
         return str(entry["say"])
 
+    retries: dict[str, Fact] = {}  # path -> what the buyer says when asked the same again
+
+    def rephrase(path: str, entry: dict[str, Any], said: str, fact: Fact, **slots: Any) -> Fact:
+        """Register the entry's other wording (terse or full) as the answer to a repeated
+        question; return ``fact``."""
+        other = entry.get("terse") if said != entry.get("terse") else entry.get("say")
+        if other and other != said:
+            retries[path] = Fact(say=str(other).format(**slots), expect=fact.expect)
+        return fact
+
     # ---- products
     n_items = rng.choice((2, 2, 3)) if has("multi_product") else 1
     pool = list(data["products"])
@@ -324,37 +334,54 @@ def generate(
         if rng.random() < 0.15:
             quantities = data["containers"]
         q = _pick(rng, quantities)
+        said = say(q)
+        quantity = Fact(say=said, expect={"quantity": q["quantity"], "unit": q["unit"]})
         facts = {
             "product": Fact(say=name, expect=product["sku"]),
-            "quantity": Fact(say=say(q), expect={"quantity": q["quantity"], "unit": q["unit"]}),
+            "quantity": rephrase(f"items[{i}].quantity", q, said, quantity),
         }
         items.append(Item(facts=facts))
 
     # ---- order facts
     destination = _pick(rng, data["destinations"])
     incoterm = _pick(rng, data["incoterms"])
-    incoterm_say = say(incoterm).format(
-        place=destination["terse"], port=_pick(rng, data["loading_ports"])
-    )
+    places = {"place": destination["terse"], "port": _pick(rng, data["loading_ports"])}
+    incoterm_said = say(incoterm)
     payment = _pick(rng, data["payment_terms"])
+    destination_said, payment_said = say(destination), say(payment)
     sample = rng.random() < 0.5
     sample_key = ("terse_" if terse and rng.random() < 0.8 else "") + ("yes" if sample else "no")
     business = _pick(rng, data["business_types"])
+    business_said = say(business)
+    place = {"country": destination["country"], "place": destination["place"]}
     facts: dict[str, Fact] = {
-        "destination": Fact(
-            say=say(destination),
-            expect={"country": destination["country"], "place": destination["place"]},
+        "destination": rephrase(
+            "destination", destination, destination_said, Fact(say=destination_said, expect=place)
         ),
-        "incoterm": Fact(say=incoterm_say, expect=incoterm["code"], button=incoterm["code"]),
+        "incoterm": rephrase(
+            "incoterm",
+            incoterm,
+            incoterm_said,
+            Fact(
+                say=incoterm_said.format(**places), expect=incoterm["code"], button=incoterm["code"]
+            ),
+            **places,
+        ),
         "required_by": _date_fact(data, rng, today, terse),
-        "payment_terms": Fact(say=say(payment), expect=payment["code"]),
+        "payment_terms": rephrase(
+            "payment_terms", payment, payment_said, Fact(say=payment_said, expect=payment["code"])
+        ),
         "sample_requested": Fact(say=_pick(rng, data["samples"][sample_key]), expect=sample),
-        "business_type": Fact(say=say(business), expect=business["code"]),
+        "business_type": rephrase(
+            "business_type",
+            business,
+            business_said,
+            Fact(say=business_said, expect=business["code"]),
+        ),
         **_contact_facts(data, rng, has("mixed_script")),
     }
 
     certs = data["certifications"]
-    retries: dict[str, Fact] = {}
     unknown_schemes: dict[str, str] = {}
     if has("unknown_value"):
         scheme = _pick(rng, certs["unknown_schemes"])
@@ -590,6 +617,7 @@ class AdversarialBuyer(SimulatedBuyer):
         self.summary_corrected = False
         self.phone_declined = False
         self.mode = "bot"
+        self.retries = dict(case.retries)
 
     # ---- the loop: ends when a person takes over
     def run(self, max_turns: int = MAX_TURNS) -> Conversation:
@@ -680,8 +708,8 @@ class AdversarialBuyer(SimulatedBuyer):
             return (*self._no_more(message.get("buttons") or []), "no more items: all named")
         if kind is not None and kind not in ("summary", "add_item"):
             path = self._path_for(kind, text)
-            if again and path in self.case.retries and self.facts.get(path) is not None:
-                self.facts[path] = self.case.retries.pop(path)
+            if again and path in self.retries and self.facts.get(path) is not None:
+                self.facts[path] = self.retries.pop(path)  # says it another way
             group = self.book.asked_together(kind, text)
             if kind in CONTACT and (len(group) > 1 or kind == "phone"):
                 return self._contact_answer(kind, group)

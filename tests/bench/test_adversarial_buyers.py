@@ -348,6 +348,27 @@ def test_an_offer_of_a_person_is_declined_and_a_side_answer_leads_back_to_the_fo
     assert turns[side + 1].asked == "destination"  # the question open before the side question
 
 
+def test_a_question_asked_again_gets_the_answer_in_other_words() -> None:
+    case = generate(3, 0, "de", behaviours=["terse"], today=TODAY)
+    case.persona.opening_states = ("items[0].product",)
+    quantity = case.persona.items[0].facts["quantity"]
+    other = case.retries["items[0].quantity"]
+    assert other.say != quantity.say and other.expect == quantity.expect
+
+    class Stubborn(FakeBot):
+        def __call__(self, text: str | None, payload: str | None) -> list[dict[str, Any]]:
+            if self.step == 1 and text != other.say:
+                self.received.append((text, payload))
+                return [self.script[0]]  # the quantity question again
+            return super().__call__(text, payload)
+
+    bot = Stubborn("de")
+    play(case, bot, lambda ref: None)
+    said = [t for t, _ in bot.received]
+    assert said[1:3] == [quantity.say, other.say]
+    assert case.retries["items[0].quantity"] == other  # the case itself is left as it was
+
+
 # --------------------------------------------------------------------------- invariants
 
 
