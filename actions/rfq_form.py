@@ -26,7 +26,7 @@ from actions.rfq_extract import (
 from sales import handoff
 from sales.i18n import localize, t
 from sales.i18n.lexicon import is_decline
-from sales.rfq import repairs, rules
+from sales.rfq import fields, repairs, rules
 from sales.rfq.extract import is_question
 from sales.rfq.formats import date_text, listed, number_text
 from sales.rfq.state import contact_line, missing, still_missing_with
@@ -222,7 +222,8 @@ class ActionAskQuantity(Action):
         return []
 
 
-CONTACT = ("contact_name", "company", "email", "business_type")
+CONTACT = fields.group_of("contact_name")
+TERMS = fields.group_of("incoterm")
 
 
 def _capitalised(text: str) -> str:
@@ -234,6 +235,10 @@ def grouped_question(slot: str, state: dict[str, Any], lang: str = "en") -> str 
     fields = still_missing_with(slot, state)
     if len(fields) < 2:
         return None
+    if slot in TERMS and not any(i.get("target_price") for i in state.get("items") or []):
+        # the target price: optional, asked once with the terms (a price given in passing
+        # anywhere is read on its own)
+        fields = [*fields, "target_price"]
     listed_fields = listed([t(f"rfq.asked_as.{f}", lang) for f in fields], lang)
     if slot in CONTACT:
         phone = state.get("phone") is None and not state.get("phone_declined")

@@ -139,6 +139,8 @@ def test_grouped_questions_are_recognised_with_every_field(
     phrasebook = book(lang)
     kind = phrasebook.classify(question)
     asked = {slot, *missing} | ({"phone"} if phone else set())
+    if "incoterm" in group:  # no product has a target price yet: it is asked with the terms
+        asked.add("target_price")
     assert kind in asked, question
     together = set(phrasebook.asked_together(kind, question))
     if lang == "en":  # "Who should we address the quotation to?" counts as asking the name too

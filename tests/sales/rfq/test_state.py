@@ -93,6 +93,9 @@ def test_groups_ask_their_missing_fields_together() -> None:
     assert still_missing_with("destination", {"required_by": "2027-03-15"}) == ["destination"]
     terms = grouped_question("incoterm", {})
     assert terms and "Incoterm" in terms and "payment" in terms and "samples" in terms
+    assert "target price" in terms
+    priced = {"items": [{"target_price": {"amount": "12.50", "currency": "USD"}}]}
+    assert "target price" not in (grouped_question("incoterm", priced) or "")
     assert grouped_question("incoterm", {"payment_terms": "TT", "sample_requested": True}) is None
     contact = grouped_question("contact_name", {})
     assert contact and "your name" in contact and "kind of business" in contact
