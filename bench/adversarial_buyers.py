@@ -216,6 +216,7 @@ class Case:
     decline_phone: str | None = None  # what the buyer says instead of a phone number
     declines_target: str | None = None  # "no target price" (said in the opening)
     summary_correction: tuple[str, str, Fact] | None = None  # (text, path, new fact)
+    incoterm_after_move: Fact | None = None  # the Incoterm naming the corrected destination
     fillers: tuple[str, ...] = ()  # chit-chat added to answers
     typing: bool = False  # types answers even when a button fits
     volunteer_rate: float = 0.0  # chance of adding an unasked fact to an answer
@@ -553,6 +554,14 @@ def _correction(
         d = _pick(rng, options)
         new = Fact(say=d["say"], expect={"country": d["country"], "place": d["place"]})
         path = "destination"
+        before = next(e for e in data["destinations"] if e["place"] == old.expect["place"])
+        incoterm = facts["incoterm"]
+        if before["terse"] in incoterm.say:  # "CIF Casablanca" becomes "CIF Abidjan"
+            case.incoterm_after_move = Fact(
+                say=incoterm.say.replace(before["terse"], d["terse"]),
+                expect=incoterm.expect,
+                button=incoterm.button,
+            )
     elif what == "required_by":
         old = facts["required_by"]
         new = _date_fact(data, rng, today + timedelta(days=15), terse=False)
@@ -766,6 +775,13 @@ class AdversarialBuyer(SimulatedBuyer):
             self.conversation.unknown += 1
             return self.book.phrase("decline"), None, f"nothing to give for {kind}"
         return self.book.separator.join(text_parts), None, note
+
+    def _event(self, event: Event) -> list[dict[str, Any]]:
+        messages = super()._event(event)
+        moved = self.case.incoterm_after_move
+        if event.corrects == "destination" and moved and "incoterm" not in self.conversation.stated:
+            self.facts["incoterm"] = moved  # its named place follows the new destination
+        return messages
 
     def _question(self, messages: list[dict[str, Any]]) -> tuple[str | None, dict[str, Any]]:
         """As the parent's; after a side question whose answer asks nothing, the question that

@@ -369,6 +369,26 @@ def test_a_question_asked_again_gets_the_answer_in_other_words() -> None:
     assert case.retries["items[0].quantity"] == other  # the case itself is left as it was
 
 
+def test_an_incoterm_said_after_a_new_destination_names_the_new_place() -> None:
+    found = 0
+    for seed in range(200):
+        case = generate(seed, 0, "fr", behaviours=["correction"], today=TODAY)
+        moved = case.incoterm_after_move
+        if moved is None:
+            continue
+        found += 1
+        new_place = case.persona.events[0].new.say.split(",")[0]
+        assert new_place in moved.say and moved.expect == case.persona.facts["incoterm"].expect
+        case.persona.opening_states = ("items[0].product", "items[0].quantity")
+        case.persona.events[0].after = "items[0].quantity"
+        case.typing = True  # no Incoterm button clicked
+        bot = FakeBot("fr")
+        play(case, bot, lambda ref: None)
+        said = [t for t, _ in bot.received if t]
+        assert any(moved.say in t for t in said), said
+    assert found
+
+
 # --------------------------------------------------------------------------- invariants
 
 
