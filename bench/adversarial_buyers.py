@@ -214,7 +214,8 @@ class Case:
     partial: str | None = None  # "email" / "phone": the only contact fact given at first
     partial_where: bool = False  # only the place when asked where and by when
     decline_phone: str | None = None  # what the buyer says instead of a phone number
-    declines_target: str | None = None  # "no target price" (said in the opening)
+    declines_target: str | None = None  # "no target price": in the opening, or when asked
+    target_declined_early: bool = False  # said in the opening
     summary_correction: tuple[str, str, Fact] | None = None  # (text, path, new fact)
     incoterm_after_move: Fact | None = None  # the Incoterm naming the corrected destination
     fillers: tuple[str, ...] = ()  # chit-chat added to answers
@@ -430,6 +431,7 @@ def generate(
         case.decline_phone = _pick(rng, data["declines"]["phone"])
         if rng.random() < 0.5:
             case.declines_target = _pick(rng, data["declines"]["target_price"])
+            case.target_declined_early = rng.random() < 0.5
     elif has("volunteer") and rng.random() < 0.5:
         price = _pick(rng, data["target_prices"])
         items[0].facts["target_price"] = Fact(
@@ -477,7 +479,7 @@ def generate(
             if "target_price" in items[0].facts:
                 sentences.append(items[0].facts["target_price"].say)
                 opening_states.append("items[0].target_price")
-        if case.declines_target:
+        if case.declines_target and case.target_declined_early:
             sentences.append(case.declines_target)
         if has("long_mixed") and case.fillers:
             sentences.append(_pick(rng, case.fillers))
@@ -627,6 +629,7 @@ class AdversarialBuyer(SimulatedBuyer):
         self.phone_declined = False
         self.mode = "bot"
         self.retries = dict(case.retries)
+        self.target_declined = False
 
     # ---- the loop: ends when a person takes over
     def run(self, max_turns: int = MAX_TURNS) -> Conversation:
@@ -734,6 +737,17 @@ class AdversarialBuyer(SimulatedBuyer):
                 return self._decorate(self.facts["destination"].say), None, "only the place"
         said, payload, note = super()._answer(kind, message)
         if payload is None and said and kind not in (None, "summary", "add_item"):
+            declines = self.case.declines_target
+            if (
+                declines
+                and not self.case.target_declined_early
+                and not self.target_declined
+                and self.book.mentions("target_price", text)
+                and "items[0].target_price" not in self.facts
+            ):
+                self.target_declined = True
+                said = self.book.separator.join([said, declines])
+                note += " + declined the target price"
             said = self._decorate(said)
         return said, payload, note
 

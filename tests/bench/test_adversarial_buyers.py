@@ -389,6 +389,30 @@ def test_an_incoterm_said_after_a_new_destination_names_the_new_place() -> None:
     assert found
 
 
+def test_a_target_price_is_declined_when_asked_with_the_terms() -> None:
+    case = next(
+        c
+        for seed in range(100)
+        if (c := generate(seed, 0, "en", behaviours=["decline"], today=TODAY)).declines_target
+        and not c.target_declined_early
+    )
+    assert case.declines_target not in case.persona.opening
+    terms = (
+        "Do you have a target price per unit? Which Incoterm (FOB, CIF, DDP...), which payment "
+        "terms (T/T, L/C...) and would you like samples first?"
+    )
+
+    class AsksTerms(FakeBot):
+        def __init__(self) -> None:
+            super().__init__("en")
+            self.script[1] = {"text": terms, "buttons": []}
+
+    bot = AsksTerms()
+    play(case, bot, lambda ref: None)
+    answer = next(t for t, _ in bot.received[2:] if t and case.declines_target in t)
+    assert case.persona.facts["incoterm"].say in answer
+
+
 # --------------------------------------------------------------------------- invariants
 
 
