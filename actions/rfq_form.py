@@ -112,7 +112,10 @@ class ValidateRfqForm(FormValidationAction):
                 changes.update(self._repair(dispatcher, tracker, requested, state, text, lang))
                 state.update(changes)
         todo = missing(state)
-        events = [SlotSet(name, value) for name, value in changes.items()]
+        # the facts read from this message count as validated (as rasa-sdk's own validation
+        # returns them): a message that sets only, say, phone_declined is no rejected turn
+        validated = {k: v for k, v in recent.items() if k not in BOOKKEEPING} | changes
+        events = [SlotSet(name, value) for name, value in validated.items()]
         return [*events, SlotSet("requested_slot", todo[0] if todo else None)]
 
     @staticmethod
