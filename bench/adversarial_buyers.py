@@ -545,6 +545,8 @@ def _correction(
     today: date,
 ) -> Event:
     what = _pick(rng, ["quantity", "quantity", "destination", "required_by", "incoterm"])
+    if what == "quantity" and len(items) > 1:
+        what = "destination"  # "change the quantity" would not say of which product
     templates = data["corrections"][what]
     if what == "quantity":
         old = items[0].facts["quantity"]
