@@ -3,11 +3,22 @@
 Three kinds of answer, tried in this order:
 
 1. compliance — the question names a product and a market (or asks about selling/importing
-   somewhere): the product's certifications are checked against the market's rules;
-2. exact specification — the question names a product and an attribute: the value comes from
-   the product record, never from retrieved text;
-3. retrieval — otherwise the best search hit is quoted with its source, provided its score
-   reaches ``CONFIDENT_SCORE``; below that the assistant says it does not know.
+   somewhere): the product's certifications are checked against the market's rules, national
+   schemes included, and the verdict comes first ("Yes", "Yes, with ...", "Not without ...");
+2. exact specification — the question names a product ("PNL-6060-40W", or "the 150W one" of the
+   range being talked about) and one or more attributes: each value comes from the product
+   record, never from retrieved text; an attribute the record does not give is said to be
+   missing ("our data for X does not give the salt-spray rating; a sales engineer will
+   confirm it"), and the answer is not confident (the person button and a knowledge gap follow);
+3. range — a category and attributes ("warranty of your street lights"): every record of it,
+   grouped by value; a category alone ("Do you make high bays?") lists the range with its key
+   figures, and a category with a need ("a floodlight for tennis courts") the best two or three;
+4. retrieval — otherwise the best search hit is quoted with its source (as plain text, no
+   Markdown), provided its score reaches ``CONFIDENT_SCORE``; below that the assistant says it
+   does not know.
+
+Grounded by construction: a composed sentence is said only if every figure in it is in its
+source (the record, the market rules; ``knowledge.grounding``).
 
 The first two are composed from structured fields, so they are said wholly in the buyer's
 language (texts in the ``answers`` area of the message catalog; numbers, market names and
@@ -19,6 +30,7 @@ in the buyer's language names the source and the language, and the original text
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -28,11 +40,12 @@ from babel.numbers import format_decimal
 
 from knowledge.attributes import BY_KEY, find_attributes
 from knowledge.catalog import Product, format_value
+from knowledge.categories import find_category
+from knowledge.grounding import figures, keep_grounded, source_text
 from knowledge.index import Hit, KnowledgeBase
 from knowledge.markets import ComplianceCheck, Market
 from sales.i18n import DEFAULT_LANGUAGE, catalog, language_of, t
 from sales.i18n.detect import detect
-from sales.rfq.products import category_of
 
 # Lowest fused search score at which a retrieved passage is offered as the answer; calibrated
 # on knowledge/demo/questions.yaml against off-topic questions (see knowledge/README.md).
@@ -81,24 +94,41 @@ class Answer:
     hits: list[Hit] = field(default_factory=list)
 
 
-def answer(kb: KnowledgeBase, question: str, *, language: str = "en") -> Answer:
+def answer(
+    kb: KnowledgeBase, question: str, *, language: str = "en", context: Sequence[str] = ()
+) -> Answer:
+    """The answer to ``question`` in ``language``; ``context`` holds the buyer's earlier messages
+    (oldest first), to resolve "the 150W one" or "its warranty"."""
     lang = language_of(language)
     skus = kb.find_skus(question)
     markets = kb.market_directory.find(question)
     attributes = find_attributes(question)
+    category = find_category(question)
+    if not skus:
+        skus = _referred_skus(kb, question, context, category, attributes)
+    if skus:
+        attributes = _relevant_attributes(kb, skus[0], attributes)
     if (
         skus
         and markets
         and ("certifications" in attributes or _COMPLIANCE_WORDS.search(question) or not attributes)
     ):
-        return _compliance_answer(kb, skus[0], markets[0], lang)
+        return _compliance_answer(kb, skus[0], markets[0], lang, question, attributes)
     if skus and attributes:
-        return _spec_answer(kb, question, skus[0], attributes, lang)
-    asked = [key for key in attributes if key != "certifications"]
-    if asked and not skus and (category := category_of(question)):
-        found = _category_answer(kb, category, asked, lang)
+        return _spec_answer(kb, question, skus, attributes, lang)
+    if skus and not markets and (phrase := _asked_property(question)):
+        found = _unknown_property_answer(kb, question, skus[0], phrase, lang)
         if found is not None:
             return found
+    if not skus and not category and attributes and not markets:
+        category = _context_category(kb, context)
+    asked = [
+        key
+        for key in attributes
+        if key != "certifications" and not (key == "driver" and category == "driver")
+    ]
+    if asked and not skus and category:
+        return _category_answer(kb, category, asked, lang)
     if (
         markets
         and not skus
@@ -106,7 +136,142 @@ def answer(kb: KnowledgeBase, question: str, *, language: str = "en") -> Answer:
     ):
         hits = kb.search(question, 3, market=markets[0])
         return _market_answer(kb, markets[0], hits, lang)
+    if category and not skus and not asked and not markets and _asks_for_range(question):
+        found = _line_answer(kb, question, category, lang)
+        if found is not None:
+            return found
     return _retrieval_answer(kb, question, lang)
+
+
+# --- understanding the request --------------------------------------------------------
+
+_WATTS = re.compile(r"(?<![\w.])(\d{1,4})\s?(?:w|watts?|瓦)(?![a-z])", re.IGNORECASE)
+# Words that ask whether we make a range, or what of it fits a need.
+_RANGE_WORDS = re.compile(
+    r"(?<!\w)(?:do you (?:make|have|sell|offer|produce|supply|manufacture)|"
+    r"make|makes|sell|offer|supply|produce|manufacture|range|models?|catalog(?:ue)?|options|"
+    r"recommend|suggest|suitable|best|which|what|for|with|need|looking for|"
+    r"venden|vende|fabrican|fabrica|tienen|tiene|ofrecen|ofrece|gama|modelos?|recomienda|"
+    r"recomiendan|adecuad[oa]s?|para|con|necesito|busco|cu[aá]l(?:es)?|qu[eé]|"
+    r"haben sie|hat|verkaufen|herstellen|stellen|bieten|führen|sortiment|modelle?|empfehlen|"
+    r"geeignet|für|mit|brauche|suche|welche[nrs]?|"
+    r"vendez|fabriquez|avez|proposez|gamme|modèles?|recommandez|adapté(?:e|s|es)?|pour|avec|"
+    r"cherche|besoin|quel(?:le)?s?|"
+    r"vendem|fabricam|têm|tem|oferecem|linha|recomenda|adequad[oa]s?|com|preciso|procuro|"
+    r"qual|quais)(?!\w)"
+    r"|有没有|有吗|有哪些|生产|卖|提供|推荐|适合|用于|哪款|哪个|哪些|什么",
+    re.IGNORECASE,
+)
+# Words of a need ("for tennis courts", "with interchangeable optics"): pick the best few.
+_NEED_WORDS = re.compile(
+    r"(?<!\w)(?:for|with|suitable|recommend|best|need|para|con|adecuad[oa]s?|recomienda|"
+    r"für|mit|geeignet|empfehlen|pour|avec|adapté(?:e|s|es)?|recommandez|com|adequad[oa]s?|"
+    r"recomenda|ip\d\d)(?!\w)|\d+\s?w\b|推荐|适合|用于|适用",
+    re.IGNORECASE,
+)
+# "What is the <property> of <model>?": a property we have no attribute for.
+_PROPERTY = (
+    re.compile(
+        r"\bwhat(?:'s| is| are)\s+(?:the\s+)?(?P<p>[\w\s/-]{3,40}?)\s+(?:of|for|on|in)\s",
+        re.I,
+    ),
+    re.compile(
+        r"\bcu[aá]l(?:es)? (?:es|son) (?:el|la|los|las) (?P<p>[\w\s/-]{3,40}?) (?:del?|en)\s", re.I
+    ),
+    re.compile(
+        r"\bqua(?:l|is) (?:é|e|são) (?:o|a|os|as) (?P<p>[\w\s/-]{3,40}?) (?:do|da|de|no|na)\s", re.I
+    ),
+    re.compile(
+        r"\bquel(?:le)?s? (?:est|sont) (?:le |la |l'|les )(?P<p>[\w\s'/-]{3,40}?) (?:du|de|des)\s",
+        re.I,
+    ),
+    re.compile(
+        r"\b(?:wie (?:hoch|groß|gross|lang|viel) ist|was ist|welche[nrs]? (?:ist|hat))"
+        r" (?:der|die|das) (?P<p>[\w\s/-]{3,40}?) (?:des|der|vom|von|beim)\s",
+        re.I,
+    ),
+    re.compile(r"的(?P<p>[\u3400-\u9fff]{2,8}?)(?:是多少|是什么|有多少|多少|是几)"),
+)
+
+
+def _referred_skus(
+    kb: KnowledgeBase,
+    question: str,
+    context: Sequence[str],
+    category: str | None,
+    attributes: list[str],
+) -> list[str]:
+    """ "the 150W one" of the range the question or the conversation names; "its warranty"
+    about the product the conversation was last about."""
+    if not context and not category:
+        return []
+    watts = _WATTS.search(question)
+    if watts:
+        wanted = float(watts.group(1))
+        families = [category] if category else []
+        families += [c for c in (_context_category(kb, context),) if c and c not in families]
+        for family in families:
+            fitting = [
+                p
+                for p in kb.products
+                if p.get("category") == family
+                and _is_number(p.get("power_w"))
+                and float(p["power_w"]) == wanted
+            ]
+            if fitting:
+                mentioned = [
+                    s for s in _context_skus(kb, context) if s in {p["sku"] for p in fitting}
+                ]
+                if mentioned:
+                    return [mentioned[-1]]
+                return [min((str(p["sku"]) for p in fitting), key=lambda s: (len(s), s))]
+        return []
+    if attributes and not category:
+        mentioned = _context_skus(kb, context)
+        return mentioned[-1:]
+    return []
+
+
+def _context_skus(kb: KnowledgeBase, context: Sequence[str]) -> list[str]:
+    skus: list[str] = []
+    for text in context:
+        for sku in kb.find_skus(text):
+            canonical = str((kb.product(sku) or {}).get("sku") or sku)
+            if canonical in skus:
+                skus.remove(canonical)
+            skus.append(canonical)
+    return skus
+
+
+def _context_category(kb: KnowledgeBase, context: Sequence[str]) -> str | None:
+    """The category the conversation was last about (a range named, or a model's category)."""
+    for text in reversed(context):
+        skus = kb.find_skus(text)
+        if skus and (product := kb.product(skus[-1])) is not None:
+            return str(product.get("category") or "") or None
+        if found := find_category(text):
+            return found
+    return None
+
+
+def _relevant_attributes(kb: KnowledgeBase, sku: str, attributes: list[str]) -> list[str]:
+    """ "driver" about a driver is the product itself, not an attribute of it."""
+    product = kb.product(sku) or {}
+    if product.get("category") == "driver":
+        return [key for key in attributes if key != "driver"]
+    return attributes
+
+
+def _asks_for_range(question: str) -> bool:
+    words = re.findall(r"\w+", question)
+    return bool(_RANGE_WORDS.search(question)) or len(words) <= 4
+
+
+def _asked_property(question: str) -> str | None:
+    for pattern in _PROPERTY:
+        if match := pattern.search(question):
+            return " ".join(match.group("p").split())
+    return None
 
 
 # --- language helpers -----------------------------------------------------------------
@@ -241,46 +406,102 @@ def _attribute_value(product: Product, key: str, lang: str) -> str | None:
 # --- exact specifications -------------------------------------------------------------
 
 
+@cache
+def _own_figures(lang: str) -> frozenset[str]:
+    """Figures in our own message texts ("R9", "IES/LDT"): ours, not claims about a product."""
+    return frozenset(
+        figure
+        for key, text in catalog(lang).items()
+        if key.startswith("answers.") and isinstance(text, str)
+        for figure in figures(re.sub(r"\{\w+\}", " ", text))
+    )
+
+
+def _grounded(parts: list[str], sources: list[Any], lang: str) -> list[str]:
+    """The parts whose every figure is in the sources (records, market rules) or in our own
+    message texts; a part with an invented figure is dropped."""
+    allowed: set[str] = set(_own_figures(lang))
+    for source in sources:
+        allowed |= figures(source_text(source))
+    return keep_grounded(parts, allowed)
+
+
 def _spec_answer(
-    kb: KnowledgeBase, question: str, sku: str, attributes: list[str], lang: str
+    kb: KnowledgeBase, question: str, skus: list[str], attributes: list[str], lang: str
 ) -> Answer:
-    product = kb.product(sku)
-    assert product is not None  # find_skus only returns catalogue SKUs
-    sku = product["sku"]
-    source = t("answers.record_source", lang, sku=sku)
+    """Each attribute asked of each product named, from its record; what a record does not give
+    is said, and the answer is then not confident (a sales engineer confirms it)."""
     parts: list[str] = []
+    sources: list[str] = []
     complete = True
-    for key in attributes:
-        if key == "certifications":
-            parts.append(_certifications_sentence(kb, product, question, lang))
-            continue
-        value = _attribute_value(product, key, lang)
-        if value is None:
+    for named in dict.fromkeys(skus[:3]):
+        product = kb.product(named)
+        assert product is not None  # find_skus only returns catalogue SKUs
+        sku = product["sku"]
+        sources.append(t("answers.record_source", lang, sku=sku))
+        said: list[str] = []
+        for key in attributes:
+            if key == "certifications":
+                said.append(_certifications_sentence(kb, product, question, lang))
+                continue
+            value = _attribute_value(product, key, lang)
+            if value is None:
+                complete = False
+                said.append(_missing_sentence(sku, key, lang))
+            else:
+                said.append(_spec_sentence(sku, key, value, lang))
+        grounded = _grounded(said, [product], lang)
+        if len(grounded) < len(said):
             complete = False
-            label = t(f"answers.attribute.{key}", lang)
-            parts.append(t("answers.spec_missing", lang, sku=sku, label=label))
-        else:
-            parts.append(t(f"answers.spec.{key}", lang, sku=sku, value=value))
-    text = _sentences(parts, lang) + _cite([source], lang)
-    return Answer(text=text, sources=[source], confident=complete)
+        parts += grounded
+    text = _sentences(parts, lang) + _cite(sources, lang)
+    return Answer(text=text, sources=sources, confident=complete)
 
 
-def _category_answer(
-    kb: KnowledgeBase, category: str, attributes: list[str], lang: str
+def _spec_sentence(sku: str, key: str, value: str, lang: str) -> str:
+    message = f"answers.spec.{key}"
+    if message in catalog(lang) or message in catalog(DEFAULT_LANGUAGE):
+        return t(message, lang, sku=sku, value=value)
+    return t(
+        "answers.spec_field", lang, sku=sku, label=t(f"answers.attribute.{key}", lang), value=value
+    )
+
+
+def _missing_sentence(sku: str, key: str, lang: str) -> str:
+    return t("answers.spec_missing", lang, sku=sku, label=t(f"answers.attribute.{key}", lang))
+
+
+def _unknown_property_answer(
+    kb: KnowledgeBase, question: str, sku: str, phrase: str, lang: str
 ) -> Answer | None:
-    """ "What warranty do you give on street lights?": the value of every product of the category
-    from its record, said once when they all share it."""
-    products = [p for p in kb.products if p.get("category") == category]
-    if not products:
+    """ "What is the <something we have no word for> of X?": when no document answers it, the
+    record does not give it either (the record's other text is no answer)."""
+    hits = kb.search(question, 3)
+    if hits and hits[0].doc and hits[0].score >= CONFIDENT_SCORE:
         return None
+    product = kb.product(sku)
+    assert product is not None
+    canonical = product["sku"]
+    source = t("answers.record_source", lang, sku=canonical)
+    text = _sentence(t("answers.spec_missing", lang, sku=canonical, label=phrase))
+    return Answer(text=text + _cite([source], lang), sources=[source], confident=False, hits=hits)
+
+
+def _category_answer(kb: KnowledgeBase, category: str, attributes: list[str], lang: str) -> Answer:
+    """ "What warranty do you give on street lights?": the value of every product of the category
+    from its record, said once when they all share it; what no record of it gives is said."""
+    products = [p for p in kb.products if p.get("category") == category]
     name = t(f"answers.category.{category}", lang)
     parts: list[str] = []
+    complete = bool(products)
     for key in attributes:
         label = t(f"answers.attribute.{key}", lang)
         values = {str(p["sku"]): _attribute_value(p, key, lang) for p in products}
         known = {sku: value for sku, value in values.items() if value is not None}
         if not known:
-            return None  # no record says it: the documents may
+            complete = False
+            parts.append(_missing_sentence(name, key, lang))
+            continue
         shared = set(known.values())
         if len(shared) == 1 and len(known) == len(values):
             parts.append(
@@ -300,10 +521,65 @@ def _category_answer(
                     values=_join(each, lang),
                 )
             )
+    grounded = _grounded(parts, products, lang)
+    complete = complete and len(grounded) == len(parts)
     skus = sorted({str(p["sku"]) for p in products})
     source = t("answers.records_source", lang, skus=", ".join(skus))
-    text = _sentences(parts, lang) + _cite([source], lang)
-    return Answer(text=text, sources=[source], confident=True)
+    text = _sentences(grounded, lang) + _cite([source], lang)
+    return Answer(text=text, sources=[source], confident=complete)
+
+
+def _key_figures(product: Product, lang: str) -> str:
+    """ "150 W, 22,500 lm, IP65": what tells one model of a range from another."""
+    shown = []
+    for key in ("power_w", "luminous_flux_lm", "ip_rating"):
+        value = _attribute_value(product, key, lang) if key in BY_KEY else None
+        if value:
+            shown.append(value.split(" (")[0])
+    if product.get("category") == "driver":
+        for field_name, suffix in (("output_current_ma", " mA"), ("output_voltage_v", "")):
+            value = product.get(field_name)
+            if value not in (None, ""):
+                shown.append(value_text(value, lang) + (suffix if _is_number(value) else ""))
+    return ", ".join(shown)
+
+
+def _line_answer(kb: KnowledgeBase, question: str, category: str, lang: str) -> Answer | None:
+    """ "Do you make high bays?": yes, and the range with its key figures; "a floodlight for
+    tennis courts with interchangeable optics": the two or three that fit best."""
+    products = [p for p in kb.products if p.get("category") == category]
+    if not products:
+        return None
+    name = t(f"answers.category.{category}", lang)
+    if _NEED_WORDS.search(question):
+        watts = _WATTS.search(question)
+        if watts and (
+            sized := [
+                p
+                for p in products
+                if _is_number(p.get("power_w")) and float(p["power_w"]) == float(watts.group(1))
+            ]
+        ):
+            products = sized
+        ranked = [
+            hit.sku
+            for hit in kb.search(question, 10, category=category)
+            if hit.sku and any(p["sku"] == hit.sku for p in products)
+        ]
+        by_sku = {p["sku"]: p for p in products}
+        chosen = [by_sku[sku] for sku in dict.fromkeys(ranked)][:3] or products[:3]
+        message = "answers.fits"
+    else:
+        chosen = products
+        message = "answers.line"
+    items = [f"{p['sku']} ({_key_figures(p, lang)})" for p in chosen]
+    parts = _grounded([t(message, lang, category=name, items=_join(items, lang))], chosen, lang)
+    if not parts:
+        return None
+    source = t("answers.records_source", lang, skus=", ".join(str(p["sku"]) for p in chosen))
+    return Answer(
+        text=_sentences(parts, lang) + _cite([source], lang), sources=[source], confident=True
+    )
 
 
 def _certifications_sentence(kb: KnowledgeBase, product: Product, question: str, lang: str) -> str:
@@ -344,23 +620,70 @@ def _codes_mentioned(kb: KnowledgeBase, question: str) -> list[str]:
 # --- compliance -----------------------------------------------------------------------
 
 
-def _compliance_answer(kb: KnowledgeBase, sku: str, market_code: str, lang: str) -> Answer:
+def _compliance_answer(
+    kb: KnowledgeBase,
+    sku: str,
+    market_code: str,
+    lang: str,
+    question: str = "",
+    attributes: Sequence[str] = (),
+) -> Answer:
+    """The verdict first ("Yes", "Yes, with the national approvals below", "Not without UL"),
+    then why: the product's certifications against the market's rules and national schemes;
+    other attributes asked in the same question follow from the record."""
     product = kb.product(sku)
     assert product is not None
     held = list(product.get("certifications") or [])
     check = kb.market_directory.check(held, market_code)
+    market = check.market
     sources = [
         t("answers.record_source", lang, sku=product["sku"]),
         t("answers.market_source", lang, code=market_code),
     ]
-    relevant = [code for code in held if code in _rule_codes(check.market)] or held
+    if "certifications" in attributes:
+        relevant = held
+    else:
+        relevant = [code for code in held if code in _rule_codes(market)] or held
     opening = (
         t("answers.has_certs", lang, sku=product["sku"], certs=", ".join(relevant))
         if relevant
         else t("answers.no_certs", lang, sku=product["sku"])
     )
-    text = _sentence(_join([opening, *_compliance_clauses(check, lang)], lang))
-    return Answer(text=text + _cite(sources, lang), sources=sources, confident=True)
+    if check.missing:
+        verdict = t("answers.verdict_not", lang, missing=", ".join(check.missing))
+    elif market.local_schemes:
+        verdict = t("answers.verdict_with", lang)
+    else:
+        verdict = t("answers.verdict_yes", lang)
+    clauses = [opening, *_compliance_clauses(check, lang)]
+    said = _join(clauses, lang)
+    if said[:2] != said[:2].upper():  # "Yes: the PNL-6060-40W has ..."
+        said = said[:1].lower() + said[1:]
+    first = f"{verdict}{t('answers.verdict_colon', lang)}{said}"
+    parts = [first]
+    if market.local_schemes:
+        schemes = _join(list(market.local_schemes), lang)
+        parts.append(t("answers.local_schemes", lang, schemes=schemes))
+    others = [key for key in attributes if key != "certifications"]
+    for key in others:
+        value = _attribute_value(product, key, lang)
+        parts.append(
+            _missing_sentence(product["sku"], key, lang)
+            if value is None
+            else _spec_sentence(product["sku"], key, value, lang)
+        )
+    rules = kb.markets.get(market_code, {})
+    grounded = _grounded(parts, [product, rules, market.required, market.recommended], lang)
+    text = _sentences(grounded, lang) + _cite(sources, lang)
+    if market.note and market.local_schemes:
+        written_in = text_language(market.note)
+        if written_in == lang:
+            text += f" {market.note}"
+        else:
+            original = language_name(written_in, lang)
+            text += " " + t("answers.market_note", lang, original=original, note=market.note)
+    complete = all(_attribute_value(product, key, lang) is not None for key in others)
+    return Answer(text=text, sources=sources, confident=complete and len(grounded) == len(parts))
 
 
 def _compliance_clauses(check: ComplianceCheck, lang: str) -> list[str]:
@@ -371,7 +694,7 @@ def _compliance_clauses(check: ComplianceCheck, lang: str) -> list[str]:
         clauses.append(t("answers.also_need", lang, market=name, missing=", ".join(check.missing)))
     elif market.required:
         clauses.append(t("answers.covers", lang, market=name, required=", ".join(market.required)))
-    else:
+    elif not market.local_schemes:
         clauses.append(t("answers.nothing_required", lang, market=name))
     for required, alternative in check.via_alternative.items():
         clauses.append(t("answers.alternative", lang, alternative=alternative, required=required))
@@ -390,13 +713,11 @@ def _rule_codes(market: Market) -> set[str]:
 def _market_answer(kb: KnowledgeBase, market_code: str, hits: list[Hit], lang: str) -> Answer:
     market = kb.market_directory.markets[market_code]
     source = t("answers.market_source", lang, code=market_code)
+    name = market_name(market, lang)
     parts = [
-        t(
-            "answers.market_rules",
-            lang,
-            market=market_name(market, lang),
-            required=", ".join(market.required) or "-",
-        )
+        t("answers.market_rules", lang, market=name, required=", ".join(market.required))
+        if market.required
+        else t("answers.nothing_required", lang, market=name)
     ]
     for required, alternatives in market.accepted_alternatives.items():
         if alternatives:
@@ -410,7 +731,11 @@ def _market_answer(kb: KnowledgeBase, market_code: str, hits: list[Hit], lang: s
             )
     if market.recommended:
         parts.append(t("answers.recommended", lang, codes=", ".join(market.recommended)))
-    text = _sentence(_join(parts, lang)) + _cite([source], lang)
+    sentences = [_join(parts, lang)]
+    if market.local_schemes:
+        schemes = _join(list(market.local_schemes), lang)
+        sentences.append(t("answers.local_schemes", lang, schemes=schemes))
+    text = _sentences(sentences, lang) + _cite([source], lang)
     if market.note:
         written_in = text_language(market.note)
         if written_in == lang:
@@ -462,9 +787,35 @@ def source_name(hit: Hit, lang: str) -> str:
     return t("answers.document_source_whole", lang, title=title)
 
 
+_MARKUP_LINE = re.compile(r"^\s*(?:#{1,6}\s+|[-*+•]\s+|\d{1,2}[.)]\s+|>\s*)")
+_EMPHASIS = re.compile(r"(\*\*|__|`)")
+_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+
+
+def plain_text(text: str) -> str:
+    """Markdown as plain chat text: no heading marks, bullets, emphasis, tables or links; list
+    items become clauses ("a; b; c.")."""
+    lines = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or set(line) <= set("|-: "):
+            continue  # blank, or a table's rule
+        is_item = bool(_MARKUP_LINE.match(line))
+        line = _MARKUP_LINE.sub("", line)
+        if line.startswith("|"):
+            line = "; ".join(cell.strip() for cell in line.strip("|").split("|") if cell.strip())
+            is_item = True
+        line = _LINK.sub(r"\1", _EMPHASIS.sub("", line)).strip()
+        if is_item and line and line[-1] not in ".;:!?。；：":
+            line += ";"
+        lines.append(line)
+    joined = " ".join(" ".join(lines).split())
+    return joined[:-1] + "." if joined.endswith(";") else joined
+
+
 def _excerpt(chunk_text: str) -> str:
     body = chunk_text.split("\n", 1)[1] if "\n" in chunk_text else chunk_text
-    body = " ".join(body.split())
+    body = plain_text(body)
     if len(body) <= EXCERPT_CHARS:
         return body
     cut = body[:EXCERPT_CHARS]

@@ -167,8 +167,14 @@ class KnowledgeBase:
             query_vector = encode(self.embedder, [query])[0]
             ids, cosines = self.dense.search(query_vector, pool, allowed)
             candidates = dict(zip(ids.tolist(), cosines.tolist(), strict=True))
+        # "farolas", "dalles LED": the category's English words, which the records use
+        from knowledge.categories import search_words
+
+        lexical_query = f"{query} {search_words(query)}".strip()
         lexical_scores = (
-            self.lexical.scores(query, mask.astype(np.float32) if mask is not None else None)
+            self.lexical.scores(
+                lexical_query, mask.astype(np.float32) if mask is not None else None
+            )
             if mode != "dense"
             else np.zeros(len(self.chunks), dtype=np.float32)
         )

@@ -103,6 +103,7 @@ class Market:
     recommended: tuple[str, ...]
     voltage: str
     note: str
+    local_schemes: tuple[str, ...] = ()  # national approvals outside our code list (SASO, BIS...)
 
 
 @dataclass(frozen=True)
@@ -187,6 +188,10 @@ class MarketDirectory:
             ),
             voltage=str(record.get("voltage") or (parent.voltage if parent else "")),
             note=str(record.get("note") or ""),
+            local_schemes=_merge(
+                parent.local_schemes if parent else (),
+                tuple(str(item) for item in record.get("local_schemes") or ()),
+            ),
         )
 
     def __contains__(self, code: str) -> bool:

@@ -51,6 +51,7 @@ class InquiryDraft:
     destination_country: str | None = None
     destination_place: str | None = None
     incoterm: str | None = None
+    incoterm_place: str | None = None
     required_by: date | None = None
     payment_terms: str | None = None
     sample_requested: bool | None = None
@@ -100,6 +101,7 @@ async def create(
             business_type=draft.buyer.business_type,
             destination_country=draft.destination_country,
             destination_place=draft.destination_place,
+            incoterm_place=draft.incoterm_place,
             incoterm=draft.incoterm,
             required_by=draft.required_by,
             payment_terms=draft.payment_terms,
@@ -213,6 +215,7 @@ def to_record(inquiry: Inquiry) -> dict[str, Any]:
         ],
         "destination": {"country": inquiry.destination_country, "place": inquiry.destination_place},
         "incoterm": inquiry.incoterm,
+        "incoterm_place": inquiry.incoterm_place,
         "required_by": inquiry.required_by.isoformat() if inquiry.required_by else None,
         "payment_terms": inquiry.payment_terms,
         "sample_requested": inquiry.sample_requested,

@@ -176,6 +176,8 @@ class Inquiry(Base):
     business_type: Mapped[str | None] = mapped_column(String(24))
     destination_country: Mapped[str | None] = mapped_column(String(2))
     destination_place: Mapped[str | None] = mapped_column(String(120))
+    # the named place of an Incoterm at origin (EXW, FCA, FAS, FOB): "FOB Shenzhen"
+    incoterm_place: Mapped[str | None] = mapped_column(String(120))
     incoterm: Mapped[str | None] = mapped_column(String(3))
     required_by: Mapped[date | None] = mapped_column(Date)
     payment_terms: Mapped[str | None] = mapped_column(String(8))

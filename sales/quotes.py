@@ -242,6 +242,7 @@ def pricing_request(inquiry: Inquiry, book: PriceBook) -> PricingRequest:
             destination_country=inquiry.destination_country,
             destination_place=inquiry.destination_place,
             incoterm=incoterm,
+            incoterm_place=inquiry.incoterm_place,
             required_by=inquiry.required_by,
             payment_terms=_payment_terms(inquiry.payment_terms, book),
             currency=currencies.pop() if len(currencies) == 1 else None,

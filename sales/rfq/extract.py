@@ -479,12 +479,23 @@ def _asap(state: Mapping[str, Any], today: date, catalog: Catalog) -> date:
 def _set_incoterm(choice: Any, out: Extraction, state: Mapping[str, Any]) -> None:
     if choice is None:
         out.slots["incoterm"] = None
+        out.slots["incoterm_place"] = None
         return
     out.slots["incoterm"] = choice.code
-    if not choice.place or choice.code in _ORIGIN_TERMS:
+    cut = _INCOTERM_WINDOW_END.split(fold_chars(choice.place or ""), maxsplit=1)[0]
+    named = (choice.place or "")[: len(cut)].strip(" ,.;")  # "Ningbo", not "Ningbo statt FCA"
+    if choice.code in _ORIGIN_TERMS:
+        # "FOB Shenzhen": the port of loading (the quote says so if it is not ours)
+        if named and _PLACE_NAME.fullmatch(named):
+            out.slots["incoterm_place"] = named
+        elif "incoterm_place" not in out.slots:
+            out.slots["incoterm_place"] = None
+        return
+    out.slots["incoterm_place"] = None  # CIF, DAP...: the place is the destination's
+    if not named:
         return
     known = out.slots.get("destination") or state.get("destination")
-    place = parse_destination(choice.place)
+    place = parse_destination(named)
     if not known:
         if place.ok:
             out.slots["destination"] = {"country": place.value.country, "place": place.value.place}
@@ -492,8 +503,8 @@ def _set_incoterm(choice: Any, out: Extraction, state: Mapping[str, Any]) -> Non
         # "Brasil" first, then "DAP Recife": the city of that country, listed or not
         if place.ok and place.value.country == known["country"] and place.value.place:
             out.slots["destination"] = {"country": known["country"], "place": place.value.place}
-        elif not place.ok and _PLACE_NAME.fullmatch(choice.place):
-            out.slots["destination"] = {"country": known["country"], "place": choice.place}
+        elif not place.ok and _PLACE_NAME.fullmatch(named):
+            out.slots["destination"] = {"country": known["country"], "place": named}
 
 
 # An unlisted place named after an Incoterm: one to four capitalised words ("Recife", "Porto

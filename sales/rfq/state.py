@@ -48,6 +48,7 @@ DRAFT_SLOTS = (
     "quantity",
     "destination",
     "incoterm",
+    "incoterm_place",
     "required_by",
     "certifications",
     "payment_terms",
@@ -169,13 +170,14 @@ def destination_text(destination: Mapping[str, Any] | None, language: str | None
     return t("rfq.summary.place_in_country", language, place=place, country=country)
 
 
-def _incoterm_text(incoterm: str | None, language: str | None) -> str:
+def _incoterm_text(incoterm: str | None, language: str | None, place: str | None = None) -> str:
     if not incoterm:
         return t("rfq.summary.no_preference", language)
+    code = f"{incoterm} {place}" if place else incoterm  # "FOB Shenzhen"
     name = _named("incoterm", incoterm, language)
     if name is None:
-        return incoterm
-    return t("rfq.summary.incoterm_named", language, code=incoterm, name=name)
+        return code
+    return t("rfq.summary.incoterm_named", language, code=code, name=name)
 
 
 def _as_written(name: str, slots: Mapping[str, Any], language: str | None) -> str | None:
@@ -251,7 +253,7 @@ def summary(slots: Mapping[str, Any], language: str | None = "en") -> str:
             "rfq.summary.incoterm",
             language,
             value=_as_written("incoterm", slots, language)
-            or _incoterm_text(slots.get("incoterm"), language),
+            or _incoterm_text(slots.get("incoterm"), language, slots.get("incoterm_place")),
         ),
         t(
             "rfq.summary.required_by",
@@ -330,6 +332,7 @@ def to_draft(
         destination_country=destination.get("country"),
         destination_place=destination.get("place"),
         incoterm=slots.get("incoterm"),
+        incoterm_place=slots.get("incoterm_place"),
         required_by=date.fromisoformat(required) if required else None,
         payment_terms=slots.get("payment_terms"),
         sample_requested=slots.get("sample_requested"),

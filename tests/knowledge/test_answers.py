@@ -44,13 +44,15 @@ def test_certification_question_says_yes_and_no(kb: KnowledgeBase) -> None:
 def test_missing_value_is_not_guessed(kb: KnowledgeBase) -> None:
     result = answer(kb, "What is the CRI of the DRV-DALI-40W?")
     assert not result.confident
-    assert "does not state" in result.text
+    assert result.text.startswith(
+        "Our data for the DRV-DALI-40W does not give the CRI; a sales engineer will confirm it"
+    )
 
 
 def test_compliance_combines_product_and_market(kb: KnowledgeBase) -> None:
     result = answer(kb, "Can I sell the PNL-6060-40W in the US?")
     assert result.confident
-    assert result.text.startswith("The PNL-6060-40W has ")
+    assert result.text.startswith("Not without UL, FCC: the PNL-6060-40W has ")
     assert "for United States you also need UL, FCC" in result.text
     assert result.sources == ["product record PNL-6060-40W", "market requirements US"]
 

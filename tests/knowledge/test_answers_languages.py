@@ -120,7 +120,7 @@ def test_numbers_and_units_follow_the_language(kb: KnowledgeBase) -> None:
 
 def test_compliance_is_composed_in_the_buyers_language(kb: KnowledgeBase) -> None:
     spanish = answer(kb, "¿Puedo vender el PNL-6060-40W en el Reino Unido?", language="es")
-    assert spanish.text.startswith("El PNL-6060-40W cuenta con CE; con ello cumple")
+    assert spanish.text.startswith("Sí: el PNL-6060-40W cuenta con CE; con ello cumple")
     assert (
         "(Reino Unido: UKCA)" in spanish.text
         and "allí se acepta CE en lugar de UKCA" in spanish.text
@@ -150,13 +150,16 @@ def test_dont_know_in_every_language(kb: KnowledgeBase, language: str) -> None:
     assert result.text == catalog(language)["answers.dont_know"]
 
 
-def test_every_attribute_has_its_sentence_and_name() -> None:
-    english = catalog("en")
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_attribute_has_its_sentence_and_name(language: str) -> None:
+    """Its own sentence ("The X's IP rating is IP65"), or the general one ("The X's power
+    factor: >0.9"), and its name for "our data for X does not give the ..."."""
+    messages = catalog(language)
+    assert "answers.spec_field" in messages and "answers.spec_missing" in messages
     for attribute in ATTRIBUTES:
         if attribute.key == "certifications":
             continue  # said with the product's certifications, not as one value
-        assert f"answers.spec.{attribute.key}" in english, attribute.key
-        assert f"answers.attribute.{attribute.key}" in english, attribute.key
+        assert f"answers.attribute.{attribute.key}" in messages, attribute.key
 
 
 @pytest.mark.parametrize(

@@ -163,6 +163,23 @@ async def test_out_of_policy_quote_waits_for_approval_with_its_reasons(
     )
 
 
+async def test_an_origin_port_of_ours_is_quoted_there(database: Database, book: PriceBook) -> None:
+    outcome = await new_quote(database, book, rfq(incoterm="FOB", incoterm_place="Shanghai"))
+    assert outcome.in_policy
+    assert outcome.quote.place == "Shanghai"
+
+
+async def test_an_origin_port_we_do_not_ship_from_is_said_not_swapped(
+    database: Database, book: PriceBook
+) -> None:
+    outcome = await new_quote(database, book, rfq(incoterm="FOB", incoterm_place="Shenzhen"))
+    assert outcome.status is QuoteStatus.PENDING_APPROVAL
+    assert any("FOB Shenzhen" in r and "priced as FOB Ningbo" in r for r in outcome.reasons)
+    async with database.session() as db:
+        record = inquiries.to_record(await inquiries.get(db, outcome.quote.inquiry.reference))  # type: ignore[arg-type]
+    assert record["incoterm_place"] == "Shenzhen"
+
+
 async def test_target_below_floor_needs_negotiation(database: Database, book: PriceBook) -> None:
     outcome = await new_quote(database, book, rfq(**BELOW_FLOOR))
     assert outcome.needs_negotiation and outcome.quote.needs_negotiation

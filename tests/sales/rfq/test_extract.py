@@ -103,7 +103,10 @@ def test_corrections_add_and_remove(demo_kb) -> None:  # type: ignore[no-untyped
 def test_answers_to_the_question_asked(demo_kb) -> None:  # type: ignore[no-untyped-def]
     state = {"items": [PANELS]}
     assert run(demo_kb, "Hamburg", state, "destination").slots["destination"]["country"] == "DE"
-    assert run(demo_kb, "FOB Ningbo", state, "incoterm").slots == {"incoterm": "FOB"}
+    assert run(demo_kb, "FOB Ningbo", state, "incoterm").slots == {
+        "incoterm": "FOB",
+        "incoterm_place": "Ningbo",
+    }
     assert run(demo_kb, "L/C at sight", state, "payment_terms").slots["payment_terms"] == "LC"
     assert run(demo_kb, "yes please", state, "sample_requested").slots["sample_requested"] is True
     assert run(demo_kb, "none needed", state, "certifications").slots["certifications"] == []
@@ -275,3 +278,19 @@ def test_a_price_after_the_items_for_a_named_one(demo_kb) -> None:  # type: igno
     assert (downlights["category"], downlights["quantity"]) == ("downlight", "2500")
     assert downlights["target_price"] is None
     assert high_bays["target_price"] == {"amount": "45", "currency": "USD"}
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [("FOB Shenzhen", "Shenzhen"), ("bitte FOB Ningbo statt FCA", "Ningbo"), ("EXW", None)],
+)
+def test_an_origin_term_keeps_its_port_of_loading(demo_kb, text: str, place: str | None) -> None:  # type: ignore[no-untyped-def]
+    found = run(demo_kb, text, {"items": [dict(PANELS)]}, expecting="incoterm")
+    assert found.slots["incoterm_place"] == place
+    assert "destination" not in found.slots  # the port of loading is no destination
+
+
+def test_a_delivered_term_after_an_origin_one_forgets_the_port_of_loading(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    state = {"items": [dict(PANELS)], "incoterm": "FOB", "incoterm_place": "Shenzhen"}
+    found = run(demo_kb, "actually CIF Hamburg", state)
+    assert (found.slots["incoterm"], found.slots["incoterm_place"]) == ("CIF", None)

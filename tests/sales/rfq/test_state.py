@@ -99,3 +99,15 @@ def test_groups_ask_their_missing_fields_together() -> None:
     assert grouped_question("incoterm", {"payment_terms": "TT", "sample_requested": True}) is None
     contact = grouped_question("contact_name", {})
     assert contact and "your name" in contact and "kind of business" in contact
+
+
+def test_the_port_of_loading_shows_in_the_summary_and_the_record() -> None:
+    from sales.rfq.state import summary, to_draft
+
+    slots = {
+        "items": [{"description": "p", "sku": "PNL-6060-40W", "quantity": "500", "unit": "pcs"}],
+        "incoterm": "FOB",
+        "incoterm_place": "Shenzhen",
+    }
+    assert "Incoterm: FOB Shenzhen (Free on Board)" in summary(slots)
+    assert to_draft(slots, session_id=None, language="en").incoterm_place == "Shenzhen"

@@ -1,0 +1,88 @@
+"""Product categories named in a question, in six languages, and their words for search.
+
+The RFQ reader's words (``sales.rfq.products.CATEGORY_WORDS``) name a category in a request;
+questions also use the words of a range ("street lighting", "alumbrado público", "dalles LED",
+"éclairage public"), which are added here.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from sales.normalizers._text import fold
+from sales.rfq.products import CATEGORY_WORDS, category_of
+
+# Words of a range or a trade that the RFQ reader does not need, per category.
+EXTRA_WORDS: dict[str, tuple[str, ...]] = {
+    "panel": (
+        "panel light", "panel lights", "troffers", "ceiling panel", "ceiling panels", "dalle",
+        "dalles", "dalles led", "plafonnier encastré", "panel de techo", "paneles de techo",
+        "painéis", "painéis led", "led-panele", "panele", "pannello", "面板", "平板",
+    ),
+    "downlight": ("downlighting", "recessed light", "recessed lights", "spot lights", "射灯"),
+    "tube": ("tubular", "tube lights", "tubos fluorescentes", "leuchtröhre", "leuchtröhren",
+             "réglette", "t8 tubes", "灯管", "日光灯"),
+    "high_bay": ("high-bay", "high-bays", "high bay lights", "industrial lighting",
+                 "campanas led", "cloches led", "luminárias industriais", "luminária industrial",
+                 "hallenbeleuchtung", "hallenstrahlern", "高棚灯", "工矿"),
+    "floodlight": ("flood lighting", "floodlighting", "flood lamps", "focos led",
+                   "proyectores led", "projecteurs led", "refletores led", "strahler",
+                   "flutlichter", "fluter"),
+    "street_light": ("street lighting", "streetlighting", "road lighting", "public lighting",
+                     "alumbrado", "alumbrado público", "luminarias de calle", "farolas led",
+                     "straßenbeleuchtung", "strassenbeleuchtung", "éclairage public",
+                     "éclairage routier", "luminaires d'éclairage public", "iluminação pública",
+                     "luminárias públicas", "postes de luz", "路灯", "道路照明"),
+    "driver": ("led driver", "led drivers", "drivers led", "control gear", "驱动器"),
+}  # fmt: skip
+# The words a category's records are written in (English), added to a search for it.
+SEARCH_WORDS = {
+    "panel": "LED panel",
+    "downlight": "downlight",
+    "tube": "LED tube",
+    "high_bay": "high bay",
+    "floodlight": "floodlight",
+    "street_light": "street light",
+    "driver": "LED driver",
+}
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@cache
+def _extra_pattern() -> list[tuple[str, re.Pattern[str]]]:
+    patterns = []
+    for category, words in EXTRA_WORDS.items():
+        alternatives = [
+            re.escape(fold(word)) if _CJK.search(word) else rf"(?<!\w){re.escape(fold(word))}(?!\w)"
+            for word in sorted(words, key=len, reverse=True)
+        ]
+        patterns.append((category, re.compile("|".join(alternatives))))
+    return patterns
+
+
+def find_category(text: str) -> str | None:
+    """The category the text names first (the RFQ reader's words, then a range's words)."""
+    found = category_of(text)
+    if found:
+        return found
+    folded = fold(text)
+    best: tuple[int, str] | None = None
+    for category, pattern in _extra_pattern():
+        match = pattern.search(folded)
+        if match and (best is None or match.start() < best[0]):
+            best = (match.start(), category)
+    return best[1] if best else None
+
+
+def search_words(text: str) -> str:
+    """The English words of the category a non-English question names ("farolas" -> "street
+    light"), to add to its search; empty when it names none or names it in English already."""
+    category = find_category(text)
+    if category is None:
+        return ""
+    english = SEARCH_WORDS[category]
+    return "" if fold(english) in fold(text) else english
+
+
+__all__ = ["CATEGORY_WORDS", "EXTRA_WORDS", "find_category", "search_words"]
