@@ -800,12 +800,13 @@ class AdversarialBuyer(SimulatedBuyer):
         return messages
 
     def _question(self, messages: list[dict[str, Any]]) -> tuple[str | None, dict[str, Any]]:
-        """As the parent's; after a side question whose answer asks nothing, the question that
-        was open before it (the buyer goes on with the form)."""
+        """As the parent's; after a side question or a correction whose answer asks nothing,
+        the question that was open before it (the buyer goes on with the form)."""
         kind, message = super()._question(messages)
         turns = self.conversation.turns
-        if kind is None and turns and turns[-1].note.startswith("side question"):
-            before = [t for t in turns[:-1] if not t.note.startswith("side question")]
+        unprompted = ("side question", "correction")
+        if kind is None and turns and turns[-1].note.startswith(unprompted):
+            before = [t for t in turns[:-1] if not t.note.startswith(unprompted)]
             if before:
                 open_kind, open_message = super()._question(before[-1].bot)
                 if open_kind is not None:
@@ -907,15 +908,15 @@ def question_key(turn: Turn, book: Phrasebook) -> tuple[str, ...] | None:
 
 def loops(turns: Sequence[Turn], book: Phrasebook) -> list[tuple[int, tuple[str, ...]]]:
     """Runs of the same question asked more than twice in a row: (first turn number, key).
-    A turn answering a side question neither counts nor breaks a run (the bot answers, then
-    asks its open question again)."""
+    A turn answering a side question or taking a correction the buyer made on its own neither
+    counts nor breaks a run (the bot answers, then asks its open question again)."""
     found: list[tuple[int, tuple[str, ...]]] = []
     run_key: tuple[str, ...] | None = None
     run_start = 0
     run_len = 0
     reported = False
     for n, turn in enumerate(turns, start=1):
-        if turn.note.startswith("side question"):
+        if turn.note.startswith(("side question", "correction")):
             continue
         key = question_key(turn, book)
         same_text = run_key is not None and key is not None and key == run_key

@@ -455,6 +455,8 @@ def test_the_same_question_three_times_in_a_row_is_a_loop() -> None:
     side = _turn("What is the IP rating?", "IP65. " + email, note="side question (answered)")
     assert loops([_turn("a", email), side, _turn("b", email)], en) == []
     assert len(loops([_turn("a", email), side, _turn("b", email), _turn("c", email)], en)) == 1
+    fixed = _turn("Actually 8,000 pcs", "Noted. " + email, note="correction of items[0].quantity")
+    assert loops([_turn("a", email), fixed, _turn("b", email)], en) == []
     # one long run is one loop; different questions in between are none
     assert len(loops([_turn("a", email)] * 6, en)) == 1
     other = "Which payment terms would you like?"
