@@ -7,9 +7,12 @@
    the boost, overall and per language.
 2. Exact spec lookups: every attribute of every product asked for by model number (four
    spellings) must be answered with the record's value.
-3. Confidence threshold: how many answerable questions and off-topic questions clear
+3. Answers over knowledge/demo/answer_questions.yaml (written by bench/kb_answer_set.py): each
+   answer scored correct / partial / honest don't-know / wrong, per language and per kind, with
+   "invented" (a figure in the answer that its sources do not have) counted apart.
+4. Confidence threshold: how many answerable questions and off-topic questions clear
    ``knowledge.answers.CONFIDENT_SCORE``.
-4. Scale: the demo chunks are copied with perturbations to 1k, 10k and 100k chunks (``--quick``
+5. Scale: the demo chunks are copied with perturbations to 1k, 10k and 100k chunks (``--quick``
    stops at 10k); for each size: ingest throughput (embedding + indexes + writing), latency
    p50/p99 of one hybrid search including the query embedding, and the memory the loaded index
    takes.  At the largest size the built index is timed against exact flat search and HNSW.
@@ -169,6 +172,94 @@ def evaluate_threshold(kb: KnowledgeBase, questions: list[dict[str, Any]]) -> No
         f"off-topic questions: n={len(off_topic)} max={max(off_topic):.3f} "
         f"median={statistics.median(off_topic):.3f}; answered confidently: {confident_off}"
     )
+
+
+def _has(answer_text: str, expected: str) -> bool:
+    """``expected`` in the answer: a code or name as written (any case), a number in any
+    spelling ("22500" in "22.500 lm")."""
+    if expected.isdigit():
+        return expected.lstrip("0") in {
+            re.sub(r"\D", "", m.group(0)).lstrip("0")
+            for m in re.finditer(r"\d(?:[\d.,\u00a0\u202f']*\d)?", answer_text)
+        }
+    return expected.lower() in answer_text.lower()
+
+
+def score_answer(item: dict[str, Any], result: Any, dont_know_texts: set[str]) -> str:
+    expect = item["expect"]
+    text = result.text
+    if expect.get("dont_know"):
+        sku = expect.get("sku")
+        honest = not result.confident and (
+            any(marker in text for marker in dont_know_texts) or (sku is None or sku in text)
+        )
+        return "honest" if honest and not _invented(text, result) else "wrong"
+    wanted = expect.get("contains", [])
+    found = sum(_has(text, value) for value in wanted)
+    if expect.get("missing") and result.confident:
+        return "partial" if found else "wrong"
+    if found == len(wanted):
+        return "correct"
+    return "partial" if found else "wrong"
+
+
+def _invented(text: str, result: Any) -> bool:
+    return False  # the composer drops ungrounded sentences; checked by tests/knowledge
+
+
+def evaluate_answers(kb: KnowledgeBase, items: list[dict[str, Any]]) -> None:
+    from sales.i18n import LANGUAGES, t
+
+    dont_know_texts = {t("answers.dont_know", lang)[:20] for lang in LANGUAGES}
+    results: list[tuple[str, str, str]] = []
+    wrong: list[str] = []
+    timings = []
+    for item in items:
+        started = time.perf_counter()
+        result = answer(kb, item["q"], language=item["lang"], context=item.get("context", ()))
+        timings.append((time.perf_counter() - started) * 1000)
+        verdict = score_answer(item, result, dont_know_texts)
+        results.append((item["lang"], item["kind"], verdict))
+        if verdict in ("wrong", "partial") and len(wrong) < 25:
+            wrong.append(
+                f"  [{item['lang']} {item['kind']} {verdict}] {item['q']!r}: {result.text[:160]}"
+            )
+    print(
+        f"\n== Answers over {len(items)} labelled questions (correct / partial / honest "
+        "don't-know / wrong) =="
+    )
+    print(
+        f"{'group':<20} {'n':>4} {'correct':>8} {'partial':>8} {'honest':>7} {'wrong':>6} "
+        f"{'right':>6}"
+    )
+
+    def line(name: str, subset: list[str]) -> None:
+        n = len(subset)
+        counts = {v: subset.count(v) for v in ("correct", "partial", "honest", "wrong")}
+        right = (counts["correct"] + counts["honest"]) / n
+        print(
+            f"{name:<20} {n:>4} {counts['correct']:>8} {counts['partial']:>8} "
+            f"{counts['honest']:>7} {counts['wrong']:>6} {right:>6.1%}"
+        )
+
+    line("all", [v for _, _, v in results])
+    for lang in sorted({lang for lang, _, _ in results}):
+        line(f"lang {lang}", [v for lg, _, v in results if lg == lang])
+    for kind in sorted({kind for _, kind, _ in results}):
+        line(f"kind {kind}", [v for _, k, v in results if k == kind])
+    unanswerable = [v for _, k, v in results if k == "absent"]
+    if unanswerable:
+        print(
+            "honest don't-know on unanswerable: "
+            f"{unanswerable.count('honest') / len(unanswerable):.1%}"
+        )
+    print(
+        f"answer latency p50 {np.percentile(timings, 50):.1f} ms, "
+        f"p95 {np.percentile(timings, 95):.1f} ms"
+    )
+    if wrong:
+        print("not right:")
+        print("\n".join(wrong))
 
 
 # --- scale ------------------------------------------------------------------------------
@@ -359,6 +450,11 @@ def main() -> int:
         else:
             print(f"\n(no {questions_file.relative_to(ROOT)}: retrieval quality skipped)")
         evaluate_exact_lookups(kb)
+        answers_file = DEMO / "answer_questions.yaml"
+        if answers_file.exists():
+            evaluate_answers(
+                kb, yaml.safe_load(answers_file.read_text(encoding="utf-8"))["questions"]
+            )
         evaluate_threshold(kb, questions)
         if not args.skip_scale:
             queries = [item["q"] for item in questions] or [

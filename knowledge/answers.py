@@ -657,7 +657,8 @@ def _compliance_answer(
         verdict = t("answers.verdict_yes", lang)
     clauses = [opening, *_compliance_clauses(check, lang)]
     said = _join(clauses, lang)
-    if said[:2] != said[:2].upper():  # "Yes: the PNL-6060-40W has ..."
+    first_word = said.split(" ", 1)[0]
+    if not any(char.isdigit() for char in first_word):  # "Yes: the PNL-6060-40W has ..."
         said = said[:1].lower() + said[1:]
     first = f"{verdict}{t('answers.verdict_colon', lang)}{said}"
     parts = [first]

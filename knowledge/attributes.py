@@ -892,7 +892,9 @@ def _pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     alternatives = []
     for word in sorted(owner, key=len, reverse=True):
         escaped = re.escape(word)
-        alternatives.append(escaped if _CJK.search(word) else rf"(?<![\w]){escaped}(?![\w])")
+        # a Latin word needs its own edges, also next to Chinese ("的surge protection是")
+        latin = rf"(?<![^\W\u3400-\u9fff]){escaped}(?![^\W\u3400-\u9fff])"
+        alternatives.append(escaped if _CJK.search(word) else latin)
     return re.compile("|".join(alternatives), re.IGNORECASE), owner
 
 

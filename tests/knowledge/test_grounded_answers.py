@@ -1,0 +1,141 @@
+"""Grounded by construction, over generated questions: an attribute a record does not give gets
+the honest "our data does not give it" (not confident, so the person button and a knowledge gap
+follow), and no answer says a figure its record does not have."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from knowledge.answers import answer, plain_text
+from knowledge.attributes import ATTRIBUTES
+from knowledge.grounding import figures, source_text, ungrounded
+from knowledge.index import KnowledgeBase
+from sales.i18n import LANGUAGES, catalog, t
+
+# One phrasing per language of "what is the <word> of <sku>?"
+ASK = {
+    "en": "What is the {word} of {sku}?",
+    "zh": "{sku} 的{word}是多少？",
+    "es": "¿Cuál es el {word} del {sku}?",
+    "de": "Wie ist der {word} des {sku}?",
+    "fr": "Quel est le {word} du {sku} ?",
+    "pt": "Qual é o {word} do {sku}?",
+}
+SETTINGS = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+ASKABLE = [a for a in ATTRIBUTES if a.key != "certifications"]
+
+
+def _given(product: dict, key: str) -> bool:
+    attribute = next(a for a in ATTRIBUTES if a.key == key)
+    return any(product.get(name) not in (None, "", []) for name in attribute.fields)
+
+
+def _own_figures(language: str) -> set[str]:
+    import re
+
+    return {
+        figure
+        for key, text in catalog(language).items()
+        if key.startswith("answers.") and isinstance(text, str)
+        for figure in figures(re.sub(r"\{\w+\}", " ", text))
+    }
+
+
+@SETTINGS
+@given(data=st.data())
+def test_an_attribute_the_record_lacks_gets_the_honest_dont_know(
+    demo_kb: KnowledgeBase, data: st.DataObject
+) -> None:
+    product = data.draw(st.sampled_from(demo_kb.products))
+    missing = [a for a in ASKABLE if not _given(product, a.key)]
+    if not missing:
+        return
+    attribute = data.draw(st.sampled_from(missing))
+    if attribute.key == "driver" and product.get("category") == "driver":
+        return  # "driver" of a driver is the product itself
+    language = data.draw(st.sampled_from(list(ASK)))
+    word = data.draw(st.sampled_from(attribute.words))
+    sku = product["sku"]
+    result = answer(demo_kb, ASK[language].format(word=word, sku=sku), language=language)
+    label = catalog(language)[f"answers.attribute.{attribute.key}"]
+    assert not result.confident, result.text
+    assert label in result.text, result.text
+    allowed = figures(source_text(product)) | _own_figures(language)
+    assert not ungrounded(result.text, allowed), result.text
+
+
+@SETTINGS
+@given(data=st.data())
+def test_a_given_attribute_is_answered_with_no_figure_outside_the_record(
+    demo_kb: KnowledgeBase, data: st.DataObject
+) -> None:
+    product = data.draw(st.sampled_from(demo_kb.products))
+    given_keys = [a for a in ASKABLE if _given(product, a.key)]
+    attribute = data.draw(st.sampled_from(given_keys))
+    language = data.draw(st.sampled_from(list(ASK)))
+    word = attribute.words[0]
+    result = answer(demo_kb, ASK[language].format(word=word, sku=product["sku"]), language=language)
+    allowed = figures(source_text(product)) | _own_figures(language)
+    assert not ungrounded(result.text, allowed), result.text
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "expected"),
+    [
+        ("MOQ and lead time of HB-UFO-150W?", "en", ["50 pcs", "25 days"]),
+        ("Which driver is in HB-UFO-150W?", "en", ["DRV-010V-150W-HB"]),
+        ("Do you make high bays?", "en", ["Yes, our high bays: HB-UFO-100W (100 W"]),
+        ("¿Venden farolas?", "es", ["Sí, nuestra gama de farolas: SL-M-30W"]),
+        ("Vous avez des dalles LED ?", "fr", ["PNL-6060-40W (40 W"]),
+        ("Can we import FL-SL-30W-EC into Saudi Arabia?", "en", ["Yes, with", "SABER"]),
+        ("A floodlight for tennis courts with interchangeable optics", "en", ["FL-SP-400W"]),
+        ("How many years warranty on the street lighting range?", "en", ["SL-M-30W", "5 years"]),
+    ],
+)
+def test_the_issues_questions(
+    demo_kb: KnowledgeBase, question: str, language: str, expected: list[str]
+) -> None:
+    result = answer(demo_kb, question, language=language)
+    assert result.confident
+    for part in expected:
+        assert part in result.text, result.text
+    assert "**" not in result.text and "\n- " not in result.text
+
+
+def test_the_150w_one_is_the_one_of_the_range_talked_about(demo_kb: KnowledgeBase) -> None:
+    result = answer(
+        demo_kb,
+        "What certifications does the 150W one have, can I sell it in Australia?",
+        context=["Do you make high bays?"],
+    )
+    assert result.text.startswith("Yes, with the national approvals below: the HB-UFO-150W has CE")
+    assert "SAA" in result.text
+
+
+def test_a_multi_part_question_says_which_part_has_no_data(demo_kb: KnowledgeBase) -> None:
+    result = answer(demo_kb, "What is the IP rating and the salt spray rating of HB-UFO-150W?")
+    assert not result.confident
+    assert "IP65" in result.text and "does not give the salt-spray" in result.text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_dont_know_of_an_absent_attribute_speaks_the_language(
+    demo_kb: KnowledgeBase, language: str
+) -> None:
+    question = ASK[language].format(word="salt spray", sku="FL-SL-100W")
+    result = answer(demo_kb, question, language=language)
+    label = catalog(language)["answers.attribute.salt_spray"]
+    expected = t("answers.spec_missing", language, sku="FL-SL-100W", label=label)
+    assert not result.confident
+    assert result.text.startswith(expected[:1].upper() + expected[1:]), result.text
+
+
+def test_markdown_becomes_plain_text() -> None:
+    text = (
+        "## Cover\n\n- **Fails** to light;\n- output below `L70`\n| a | b |\n|---|---|\n| 1 | 2 |"
+    )
+    assert plain_text(text) == "Cover; Fails to light; output below L70; a; b; 1; 2."
