@@ -118,16 +118,6 @@ class ActionQuotePdf(Action):
         return []
 
 
-class ActionResetRfq(Action):
-    def name(self) -> str:
-        return "action_reset_rfq"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        return _reset_draft()
-
-
 class ActionAskDiscard(Action):
     """ "stop", "cancel", the summary's Cancel button: nothing is discarded before the buyer
     confirms. A decline typed while the form asks ("skip", "no phone") goes back to the form."""

@@ -25,6 +25,16 @@ PG_ADMIN = os.environ.get(
 )
 
 
+@pytest.fixture(autouse=True)
+def _handoff_config_of_its_own() -> Iterator[None]:
+    """An app built by one test configures sales.handoff for its process (office hours, the
+    push, whether a staff channel exists); the next test starts from the defaults again."""
+    yield
+    from sales import handoff
+
+    handoff.reset()
+
+
 @pytest.fixture(scope="session")
 def artifacts_dir() -> Path:
     path = Path(__file__).resolve().parent.parent / "test-artifacts"

@@ -37,6 +37,9 @@ KINDS = (
     "sentence_words",
     "phone_words",
     "name_joiners",
+    "person_labels",
+    "company_labels",
+    "company_words",
 )
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _PUNCTUATION = re.compile(r"[\s.,;:!?¡¿。，、；：！？\"“”«»()\[\]…~—–-]+")
@@ -99,6 +102,16 @@ def is_decline(text: str) -> bool:
 def mentions(kind: str, text: str) -> bool:
     """``text`` names one of the words of ``kind`` ("kein Telefon": phone_words)."""
     return bool(_pattern((kind,)).search(_words_only(text)))
+
+
+def is_one_of(kind: str, text: str) -> bool:
+    """The whole of ``text`` is one phrase of ``kind`` ("Ansprechpartner": person_labels)."""
+    return _words_only(text) in table_words(kind)
+
+
+@cache
+def table_words(kind: str) -> frozenset[str]:
+    return frozenset(words(kind))
 
 
 def is_filler(text: str) -> bool:

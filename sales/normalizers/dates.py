@@ -420,7 +420,9 @@ def _dateparse(
 
 
 def _zh_month(text: str, today: date) -> str:
-    """'3月15日' (no year) -> '2026年3月15日': dateparser needs the year in Chinese dates."""
+    """'3月15日' (no year) -> '2026年3月15日': dateparser needs the year in Chinese dates;
+    '10月25号' (号, the spoken day) -> '10月25日'."""
+    text = re.sub(r"(\d{1,2})\s*号", r"\1日", text)
     if _ZH_MONTH_DAY.match(text) and "年" not in text:
         return f"{today.year}年{text}"
     return text

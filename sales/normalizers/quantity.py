@@ -66,9 +66,9 @@ _RANGE = re.compile(r"^\d[\d.,]*\s*(?:-|–|to|~|a|bis|à|até|到|至)\s*\d")
 # word, 高柜/高箱 a high cube, 平柜/普柜 a standard one).
 _CONTAINER_EXPR = re.compile(
     r"^(?P<num>.*?)\s*(?:\s[x×*]|(?<=\d)[x×*]|个)?\s*"
-    r"(?:(?P<ctype>(?:20|40|45)\s*(?:(?:'|’|ft|feet|foot|pies|fuß|fuss|pieds|pés|尺|英尺)\s*"
+    r"(?:(?P<ctype>(?:20|40|45)[\s-]*(?:(?:'|’|ft|feet|foot|pies|fuß|fuss|pieds|pés|尺|英尺)[\s-]*"
     r"(?:gp|dc|hq|hc|std|高(?=柜|箱)|[平普](?=柜|箱))?|gp|dc|hq|hc|std|高(?=柜|箱)|[平普](?=柜|箱)))"
-    r"\s*(?:containers?|cntrs?|fcl|contenedor(?:es)?|container|conteneurs?|contêiner(?:es)?|柜|箱"
+    r"[\s-]*(?:containers?|cntrs?|fcl|contenedor(?:es)?|container|conteneurs?|contêiner(?:es)?|柜|箱"
     r"|货柜|集装箱)?"
     r"|(?P<bare>(?:20|40|45))\s*(?:containers?|cntrs?|fcl|contenedor(?:es)?|conteneurs?"
     r"|contêiner(?:es)?|柜|货柜))$",
@@ -162,7 +162,7 @@ def _container_quantity(body: str) -> Quantity | None:
     if amount is None:
         return None
     ctype_text = match["ctype"] or match["bare"]
-    ctype = re.sub(r"[\s'’尺英]|ft|feet|foot|pies|fuß|fuss|pieds|pés", "", ctype_text, flags=re.I)
+    ctype = re.sub(r"[\s'’尺英-]|ft|feet|foot|pies|fuß|fuss|pieds|pés", "", ctype_text, flags=re.I)
     ctype = ctype.upper().replace("高", "HQ").replace("平", "GP").replace("普", "GP")
     if ctype in ("20", "40", "45"):
         ctype += "GP" if ctype != "45" else "HQ"

@@ -30,7 +30,7 @@ from typing import Any
 import phonenumbers
 
 from sales.i18n import Msg
-from sales.i18n.lexicon import is_decline, is_filler, mentions, words
+from sales.i18n.lexicon import is_decline, is_filler, is_one_of, mentions, words
 from sales.normalizers import (
     parse_business_type,
     parse_certifications,
@@ -88,8 +88,16 @@ _HAN_CONTAINER = r"个?\s*(?:20|40|45)\s*(?:尺|英尺)?\s*[高平普]?\s*(?:货
 _CONTAINER_UNITS = (
     rf"{_HAN_CONTAINER}|x\s*40\s*hq|x\s*40\s*gp|x\s*20\s*gp"
     r"|x\s*[24]0\s*(?:ft|'|’)(?:\s*containers?)?"
+    # "2 x 40-Fuß-Container" (folded: "fus"), "einen 20-Fuss-Container"
+    r"|(?:x\s*)?[24]0[\s-]*(?:fus|fuss)[\s-]*container"
+    # "un conteneur de 20 pieds", "dos contenedores de 40 pies", "um contêiner de 40 pés"
+    r"|(?:conteneurs?|contenedor(?:es)?|conteiner(?:es)?)\s+de\s+[24]0\s*(?:pieds|pies|pes)"
 )
-_CONTAINER = re.compile(r"(?i)[24]0\s*(?:hq|gp|ft|'|’)|45\s*hq|fcl|container|柜|集装箱")
+_ONE_CONTAINER = re.compile(r"^(?:un|une|um|uma|ein|einen|a|an|one)\b", re.I)
+_CONTAINER = re.compile(
+    r"(?i)(?:conteneurs?|contenedor(?:es)?|conteiner(?:es)?)\s+de\s+[24]0\s*(?:pieds|pies|pes)"
+    r"|[24]0\s*(?:hq|gp|ft|'|’)|45\s*hq|fcl|containers?|柜|集装箱"
+)
 _UNIT_WORDS = rf"{_CONTAINER_UNITS}|{alternatives(_LATIN_UNITS)}|{'|'.join(_HAN_UNITS)}"
 _GENERIC_NOUNS = (
     "lights", "light", "lamps", "lamp", "fixtures", "fixture", "luminaires", "luminaire",
@@ -113,7 +121,7 @@ _HAN_NOUN_ALT = "|".join(re.escape(w) for w in _HAN_NOUNS)
 _SPEC_AFTER_NUMBER = (
     r"(?!-?\s*(?:hours?|hrs?|horas?|stunden|heures?|小时)(?![a-z]))"  # "3-hour": a duration
     r"(?!\s*(?:w|watts?|mm|cm|v|vac|lm|lumens?|°|%|ma|k\s*(?:\d|cct)"
-    r"|x\s*\d+(?!\d)(?!\s*(?:hq|gp|ft|'|’)))(?![a-z]))"
+    r"|x\s*\d+(?!\d)(?!\s*(?:hq|gp|ft|'|’|-?\s*fus)))(?![a-z]))"
 )
 # Quantities are found in folded text (no accents), so "Stück", "pièces" and "peças" are found
 # as "stuck", "pieces" and "pecas"; the words are taken from the original text by position.
@@ -121,10 +129,14 @@ _QUANTITY = re.compile(
     rf"(?<![.,<>=≤≥])(?P<num>{START}(?:{_NUMBER})(?![\d])"
     rf"(?:\s*(?:k|tsd\.?|mil|mille|tausend)(?![a-z])|\s*[千万])?"
     rf"|{START}{_NUMBER_WORDS}|{START}{number_words_pattern()}|{_CHINESE_NUMBER}"
-    rf"|[一二两三四五六七八九十](?={_HAN_CONTAINER}))"
+    rf"|[一二两三四五六七八九十](?={_HAN_CONTAINER})"
+    # "un conteneur de 20 pieds", "einen 20-Fuß-Container": an article counts one container
+    rf"|{START}(?:un|une|um|uma|ein|einen|a|an|one)(?=\s+(?:conteneur|contenedor|conteiner"
+    rf"|container|[24]0[\s-]*(?:fus|ft|'|’|hq|gp))))"
     rf"{_SPEC_AFTER_NUMBER}\s*"
     rf"(?:x\s*)?(?P<unit>(?:{_UNIT_WORDS})"
-    rf"|(?:[\w-]+\s+){{0,5}}?(?:{_MENTION_NOUNS}){END}|(?:{_HAN_NOUN_ALT}))",
+    rf"|(?:(?!(?:and|y|und|et|e|plus|\d)(?![\w-]))(?!\d)[\w-]+\s+){{0,5}}?(?:{_MENTION_NOUNS}){END}"
+    rf"|(?:{_HAN_NOUN_ALT}))",
     re.I,
 )
 # Words that are not part of a product's name ("we'd like 2000 T8 tubes"), in folded form.
@@ -278,7 +290,7 @@ _LEGAL_FORMS = (
 )
 _COMPANY = re.compile(
     rf"\b((?:{_CAPITAL_WORD}\s+(?:(?:{_COMPANY_JOINERS})\s+|d['’])*){{0,5}}{_CAPITAL_WORD}\s+"
-    rf"(?:{_LEGAL_FORMS}))(?![\w])"
+    rf"(?:{_LEGAL_FORMS}))(?![\w-])"
     rf"|((?<![{HAN}])[{HAN}A-Za-z0-9（）()]{{2,30}}?(?:股份有限公司|有限责任公司|有限公司|集团))"
 )
 _NAME_INTRO = re.compile(
@@ -525,13 +537,69 @@ def _looks_like_a_name(text: str) -> bool:
     return len(words) >= 2 and sum(w[0].isupper() for w in words) >= 2
 
 
+# "Ansprechpartner: Jana Weber", "联系人：李娜", "Firma: ...": a label, then the value.
+_LABELLED = re.compile(r"^\s*(?P<label>[^:：@\d]{1,30}?)\s*[:：]\s*(?P<value>.+)$")
+# "Soy Andrés Gómez de Distribuidora Lumínica S.A.", "Sophie Martin de Sahel Électricité SA":
+# two or three capitalised words, then "de/from/von/da/chez", then the company.
+_PERSON_OF_COMPANY = re.compile(
+    r"^(?P<person>[A-ZÀ-ÖØ-Þ][\w'’-]+(?:\s+[A-ZÀ-ÖØ-Þ][\w'’-]+){1,2})\s+"
+    r"(?:de|from|von|da|do|chez|of|at|bei)\s+(?P<company>[A-ZÀ-ÖØ-Þ].+)$"
+)
+_NAME_INTRO_WORDS = re.compile(
+    r"^(?:my name is|i am|i'm|i’m|this is|me llamo|mi nombre es|soy|ich bin|mein name ist"
+    r"|hier ist|je suis|je m'appelle|je m’appelle|moi c'est|meu nome é|me chamo|sou o|sou a|sou)"
+    r"\s+",
+    re.I,
+)
+_CHINESE_INTRO = re.compile(r"^(?:我是|我们是|我司是|这里是|本公司是?|我来自)")
+
+
+def _labelled(part: str) -> tuple[str | None, str]:
+    """("contact_name" | "company" | None, the value) of "Ansprechpartner: Jana Weber"."""
+    found = _LABELLED.match(part)
+    if found is None:
+        return None, part
+    label, value = found.group("label"), found.group("value").strip()
+    if is_one_of("person_labels", label):
+        return "contact_name", value
+    if is_one_of("company_labels", label):
+        return "company", value
+    return None, value if len(label.split()) <= 3 else part
+
+
+def _person_of_company(text: str) -> tuple[str, str] | None:
+    """ "Andrés Gómez de Andina Eléctrica S.A.S." -> (person, company), when the words before
+    "de" name a person (no company words) and the rest is a company with its legal form."""
+    text = _NAME_INTRO_WORDS.sub("", text).strip()
+    found = _PERSON_OF_COMPANY.match(text)
+    if found is None or _COMPANY.fullmatch(found.group("company")) is None:
+        return None
+    person = found.group("person")
+    if any(fold(w) in words("company_words") for w in person.split()):
+        return None  # "Grupo Industrial de Iluminación SA" is a company
+    return person, found.group("company")
+
+
 def _contact_block(slot: str, text: str, out: Extraction, state: Mapping[str, Any]) -> None:
     """An answer to "your name, company and email" may carry all three, in any order."""
     parts = [p.strip() for p in re.split(r"[,;\n]|\s+-\s+|\s+/\s+", text) if p.strip()]
     rest: list[str] = []
-    for part in parts:
+    for raw in parts:
+        label, part = _labelled(raw)
         if is_filler(part):
             continue  # "Sorry, it's Ethan Campbell ...": no name
+        if label is not None and "@" not in part:
+            read = parse_person_name if label == "contact_name" else parse_company_name
+            out.set(label, read(part))
+            continue
+        if (
+            "@" not in part
+            and len(part.split()) <= 3
+            and not _looks_like_a_name(part)  # "Highveld Electrical Wholesalers"
+            and parse_business_type(part).ok
+        ):
+            out.set("business_type", parse_business_type(part))  # "Systemintegrator"
+            continue
         if "@" in part:
             if not out.set("email", parse_email(_EMAIL.search(part).group(0))):  # type: ignore[union-attr]
                 out.errors["email"] = parse_email(part).error or Msg(
@@ -549,8 +617,12 @@ def _contact_block(slot: str, text: str, out: Extraction, state: Mapping[str, An
                 out.slots["phone_declined"] = True
         elif _BUSINESS.search(fold_chars(part)) and not _looks_like_a_name(part):
             continue  # "we're a distributor": read by the scan
+        elif both := _person_of_company(part):
+            out.set("contact_name", parse_person_name(both[0]))
+            out.set("company", parse_company_name(both[1]))
         elif company := _COMPANY.search(part):
-            out.set("company", parse_company_name(company.group(1) or company.group(2)))
+            name = _CHINESE_INTRO.sub("", company.group(1) or company.group(2))
+            out.set("company", parse_company_name(name))
             if intro := _NAME_INTRO.search(part[: company.start()]):
                 rest.append(intro.group(1) or intro.group(2))  # "I'm Aroha Ngata from Kiwi..."
         else:
@@ -630,6 +702,8 @@ def _scan(
 
     # the places the text names, looked up once: the destination and the dates both need them
     places = cache(lambda: find_places(text))
+    # certification codes written in capitals: "SEC", "NOM" are schemes, not places
+    schemes = cache(lambda: set(parse_certifications(text).value or ()))
 
     if "email" not in out.slots:
         for match in _EMAIL.finditer(text):
@@ -675,6 +749,8 @@ def _scan(
                 continue
             if in_a_name(mention.start, mention.end):
                 continue  # "Beatriz Lima", "Edson dos Santos", "Lima Lighting S.A."
+            if text[mention.start : mention.end] in schemes():
+                continue  # "CE and SEC": Chile's electrical scheme, not a place (Seč)
             out.slots["destination"] = {
                 "country": mention.destination.country,
                 "place": mention.destination.place,
@@ -971,6 +1047,36 @@ def _features_merged(
     return kept
 
 
+# Before a count that is being replaced: "no 10 mil", "not 10,000", "statt 5.000", "不是".
+_NOT_BEFORE = re.compile(
+    rf"{START}(?:no|not|nicht|pas|nao|statt|anstatt|instead of|rather than|en vez de"
+    rf"|en lugar de|au lieu de|em vez de)\s*$|不是\s*$",
+    re.I,
+)
+# A count without a unit in a correction: "son 2,5k", "make it 10.000" (a multiplier or
+# thousands, so that no date, size or price is taken for one).
+_BARE_COUNT = re.compile(
+    rf"{START}(?P<num>\d+(?:[.,]\d+)?\s*(?:k|mil|mille|tausend)(?![a-z])|\d{{1,3}}(?:[.,']\d{{3}})+"
+    rf"(?![\d.,]))(?!\s*(?:[%°$€£¥]|usd|eur|mm|cm|w\b))",
+    re.I,
+)
+
+
+def _bare_counts(text: str) -> list[dict[str, str | None]]:
+    folded = fold_chars(text)
+    prices = [m.span() for m in _MONEY.finditer(text)]
+    found = []
+    for match in _BARE_COUNT.finditer(folded):
+        if any(s <= match.start() < e for s, e in prices):
+            continue
+        if _NOT_BEFORE.search(folded[: match.start()]):
+            continue
+        parsed = parse_quantity(text[match.start("num") : match.end("num")] + " pcs")
+        if parsed.ok:
+            found.append(_quantity_dict(parsed.value))
+    return found
+
+
 def _quantities(text: str) -> list[tuple[int, int, dict[str, str | None]]]:
     found = []
     names = [m.span(1) for m in _NAME_INTRO.finditer(text) if m.group(1)]
@@ -986,6 +1092,8 @@ def _quantities(text: str) -> list[tuple[int, int, dict[str, str | None]]]:
         if any(s <= match.start("num") < e for s, e in prices):
             at = match.end("num")  # "a 11 EUR y 400 campanas": 11 is a price, 400 the count
             continue
+        if _NOT_BEFORE.search(folded[: match.start("num")]):
+            continue  # "son 2,5k, no 10 mil unidades": 10 mil is the old count
         unit = match.group("unit")
         if (
             not num[:1].isdigit()
@@ -1001,6 +1109,7 @@ def _quantities(text: str) -> list[tuple[int, int, dict[str, str | None]]]:
         )
         if container := _CONTAINER.search(unit):  # "1x40HQ of T8 tubes": one 40HQ container
             words = text[match.start("num") : match.start("unit") + container.end()]
+            words = _ONE_CONTAINER.sub("1", words)  # "un conteneur de 20 pieds"
         parsed = parse_quantity(words)
         if parsed.ok:
             found.append((match.start(), match.end(), _quantity_dict(parsed.value)))
@@ -1165,6 +1274,8 @@ def _items(
         else:
             out.slots["product"] = product
     leftover = [q for i, (_, _, q) in enumerate(quantities) if i not in used]
+    if correcting and not quantities and not mentions and items:
+        leftover = _bare_counts(text)[:1]  # "En realidad son 2,5k, no 10 mil unidades"
     if expecting == "quantity" and not leftover and not mentions:
         parsed = parse_quantity(text)  # "300", "5k", "2 x 40ft containers"
         leftover = [_quantity_dict(parsed.value)] if parsed.ok else []

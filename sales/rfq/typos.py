@@ -16,7 +16,7 @@ import re
 from functools import cache
 
 from sales.normalizers._text import fold
-from sales.rfq.products import CATEGORY_WORDS
+from sales.rfq.products import CATEGORY_WORDS, category_of
 
 # Informal spellings that are no typo of one word.
 SPELLINGS = {"lites": "lights", "lite": "light", "hibay": "high bay", "hibays": "high bays"}
@@ -26,13 +26,14 @@ _COUNT_BEFORE = re.compile(r"\d[\d.,]*\s*(?:k|pcs|x)?\b[^\d]{0,24}$", re.I)
 
 @cache
 def _vocabulary() -> dict[str, str]:
-    """Each word (five letters or more) of the catalog's product words, with its category."""
+    """Each word (five letters or more) of the catalog's product words that names its category
+    on its own ("downlights"; not "alimentation" of "bloc d'alimentation"), with the category."""
     return {
         part: category
         for category, words in CATEGORY_WORDS.items()
         for word in words
         for part in fold(word).split()
-        if len(part) >= 5 and part.isalpha()
+        if len(part) >= 5 and part.isalpha() and category_of(part) == category
     }
 
 

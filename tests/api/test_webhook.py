@@ -27,9 +27,9 @@ def _call(action: str) -> dict:  # type: ignore[type-arg]
 
 
 def test_action_calls_without_the_token_are_refused(client: TestClient) -> None:
-    assert client.post("/webhook", json=_call("action_reset_rfq")).status_code == 401
+    assert client.post("/webhook", json=_call("action_explain_why")).status_code == 401
     wrong = client.post(
-        "/webhook", json=_call("action_reset_rfq"), headers={"Authorization": "Bearer x"}
+        "/webhook", json=_call("action_explain_why"), headers={"Authorization": "Bearer x"}
     )
     assert wrong.status_code == 401
 
@@ -37,7 +37,7 @@ def test_action_calls_without_the_token_are_refused(client: TestClient) -> None:
 def test_action_call_runs_the_action(client: TestClient) -> None:
     response = client.post(
         "/webhook",
-        json=_call("action_reset_rfq"),
+        json=_call("action_discard_rfq"),
         headers={"Authorization": f"Bearer {ACTION_TOKEN}"},
     )
     assert response.status_code == 200
@@ -56,7 +56,7 @@ def test_unknown_action_is_404(client: TestClient) -> None:
 def test_a_non_ascii_action_token_is_401_not_a_server_error(client: TestClient) -> None:
     for value in ("Bearer tökén".encode(), b"Bearer \xff\xfe", f"Bearer {ACTION_TOKEN}é".encode()):
         response = client.post(
-            "/webhook", json=_call("action_reset_rfq"), headers={"Authorization": value}
+            "/webhook", json=_call("action_explain_why"), headers={"Authorization": value}
         )
         assert response.status_code == 401
         assert response.json() == {"detail": "missing or wrong action server token"}

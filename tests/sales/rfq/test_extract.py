@@ -294,3 +294,41 @@ def test_a_delivered_term_after_an_origin_one_forgets_the_port_of_loading(demo_k
     state = {"items": [dict(PANELS)], "incoterm": "FOB", "incoterm_place": "Shenzhen"}
     found = run(demo_kb, "actually CIF Hamburg", state)
     assert (found.slots["incoterm"], found.slots["incoterm_place"]) == ("CIF", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity", "unit"),
+    [
+        ("2 x 40-Fuß-Container PNL-6060-40W", "2", "containers"),
+        ("einen 20-Fuß-Container Panels", "1", "containers"),
+        ("un conteneur de 20 pieds de PNL-6060-40W", "1", "containers"),
+        ("dos contenedores de 40 pies de paneles", "2", "containers"),
+    ],
+)
+def test_containers_in_other_languages(demo_kb, text: str, quantity: str, unit: str) -> None:  # type: ignore[no-untyped-def]
+    (item,) = run(demo_kb, text).slots["items"]
+    assert (item["quantity"], item["unit"]) == (quantity, unit)
+
+
+def test_a_model_number_is_no_count_of_the_next_product(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    found = run(demo_kb, "5000 T8-G-1200-18W and 10k of UFO high bay lights 200W")
+    tubes, high_bays = found.slots["items"]
+    assert tubes["quantity"] == "5000"
+    assert (high_bays["sku"], high_bays["quantity"]) == ("HB-UFO-200W", "10000")
+
+
+def test_the_count_after_no_is_the_old_one(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    found = run(demo_kb, "En realidad son 2,5k, no 10 mil unidades.", {"items": [dict(PANELS)]})
+    assert found.slots["items"][0]["quantity"] == "2500"
+
+
+@pytest.mark.parametrize("text", ["CE and SEC", "just SEC certification", "CE e SEC para Lisboa"])
+def test_a_scheme_in_capitals_is_no_place(demo_kb, text: str) -> None:  # type: ignore[no-untyped-def]
+    found = run(demo_kb, text, {"items": [dict(PANELS)]}, expecting="certifications")
+    assert "SEC" in found.slots["certifications"]
+    assert (found.slots.get("destination") or {}).get("country") in (None, "PT")
+
+
+def test_a_chinese_date_with_hao(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    found = run(demo_kb, "2027年10月25号", {"items": [dict(PANELS)]}, expecting="required_by")
+    assert found.slots["required_by"] == "2027-10-25"

@@ -1,0 +1,83 @@
+"""Answers to "your name, company, email and business": generated in any order, with labels,
+introductions and business words in six languages; the record holds what the buyer said."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sales.rfq.extract import extract
+
+TODAY = date(2026, 12, 6)
+PEOPLE = ["Jana Weber", "Andrés Gómez", "Sophie Martin", "Beatriz Lima", "Thomas Müller", "李娜"]
+COMPANIES = [
+    "Nordlicht Handels GmbH",
+    "Distribuidora Lumínica del Pacífico S.A. de C.V.",
+    "Sahel Électricité SA",
+    "Iluminação do Norte Ltda",
+    "Électro Québec inc.",
+    "高雄光源贸易有限公司",
+    "Grupo Industrial de Iluminación SA",
+]
+PERSON_LABELS = ["", "Name: ", "Ansprechpartner: ", "contact : ", "联系人：", "Contacto: "]
+COMPANY_LABELS = ["", "Firma: ", "Company: ", "Empresa: ", "Société : ", "公司："]
+BUSINESS = ["distributor", "Systemintegrator", "integrador de sistemas", "intégrateur", "经销商"]
+
+
+@st.composite
+def contact_answers(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
+    person, company = draw(st.sampled_from(PEOPLE)), draw(st.sampled_from(COMPANIES))
+    email = "buyer@example.com"
+    business = draw(st.sampled_from(BUSINESS))
+    parts = [
+        draw(st.sampled_from(PERSON_LABELS)) + person,
+        draw(st.sampled_from(COMPANY_LABELS)) + company,
+        email,
+        business,
+    ]
+    order = draw(st.permutations(parts[1:]))
+    # the name comes first unless it is labelled (unlabelled parts are read in the order asked)
+    text = ", ".join([parts[0], *order])
+    return text, {"contact_name": person, "company": company, "email": email}
+
+
+@settings(max_examples=300, deadline=None)
+@given(contact_answers())
+def test_a_contact_answer_stores_what_the_buyer_said(demo_kb, case) -> None:  # type: ignore[no-untyped-def]
+    text, expected = case
+    found = extract(text, state={}, expecting="contact_name", today=TODAY, catalog=demo_kb)
+    for slot, value in expected.items():
+        assert found.slots.get(slot) == value, (text, found.slots)
+    assert found.slots.get("business_type")
+
+
+@pytest.mark.parametrize(
+    ("text", "person", "company"),
+    [
+        (
+            "Soy Andrés Gómez de Distribuidora Lumínica del Pacífico S.A. de C.V., a@b.example",
+            "Andrés Gómez",
+            "Distribuidora Lumínica del Pacífico S.A. de C.V.",
+        ),
+        (
+            "Sophie Martin de Sahel Électricité SA, s@sahel.example",
+            "Sophie Martin",
+            "Sahel Électricité SA",
+        ),
+        ("我是高雄光源贸易有限公司, 联系人:李娜, lina@kx.example", "李娜", "高雄光源贸易有限公司"),
+    ],
+)
+def test_a_person_of_a_company_in_one_phrase(demo_kb, text: str, person: str, company: str) -> None:  # type: ignore[no-untyped-def]
+    found = extract(text, state={}, expecting="contact_name", today=TODAY, catalog=demo_kb)
+    assert (found.slots.get("contact_name"), found.slots.get("company")) == (person, company)
+
+
+def test_a_model_number_after_a_unit_is_no_company(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    found = extract(
+        "bitte 500 Stück SL-M-100W", state={}, expecting=None, today=TODAY, catalog=demo_kb
+    )
+    assert "company" not in found.slots
