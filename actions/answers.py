@@ -60,6 +60,22 @@ def with_product_in_hand(question: str, tracker: Tracker, kb: Any) -> str:
     return f"{question} ({sku})" if sku else question
 
 
+# How far back "the 150W one" or "its warranty" may point.
+CONTEXT_MESSAGES = 6
+
+
+def earlier_messages(tracker: Tracker, question: str) -> list[str]:
+    """The buyer's messages before ``question``, oldest first (button payloads left out)."""
+    texts = [
+        str(e.get("text"))
+        for e in tracker.events
+        if e.get("event") == "user" and e.get("text") and not str(e.get("text")).startswith("/")
+    ]
+    if texts and texts[-1] == question:
+        texts = texts[:-1]
+    return texts[-CONTEXT_MESSAGES:]
+
+
 async def answer_question(
     dispatcher: CollectingDispatcher, tracker: Tracker, question: str
 ) -> None:
@@ -73,7 +89,9 @@ async def answer_question(
         dispatcher.utter_message(text=t("answers.no_knowledge", language))
         return
     asked = with_product_in_hand(question, tracker, rt.kb)
-    result = await asyncio.to_thread(answer, rt.kb, asked, language=language)
+    result = await asyncio.to_thread(
+        answer, rt.kb, asked, language=language, context=earlier_messages(tracker, question)
+    )
     if result.confident:
         dispatcher.utter_message(text=result.text)
         return

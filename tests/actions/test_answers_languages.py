@@ -87,3 +87,19 @@ def test_short_noise_is_no_gap_but_a_chinese_question_is() -> None:
     assert not worth_recording("你好")
     assert worth_recording("你们的面板有防爆认证吗")
     assert worth_recording("do you ship to Mars")
+
+
+def test_the_buyers_earlier_messages_are_the_answers_context() -> None:
+    from rasa_sdk import Tracker
+
+    from actions.answers import earlier_messages
+
+    question = "what certifications does the 150W one have?"
+    events = [
+        {"event": "user", "text": "Do you make high bays?"},
+        {"event": "bot", "text": "Yes, our high bays: ..."},
+        {"event": "user", "text": "/affirm"},
+        {"event": "user", "text": question},
+    ]
+    tracker = Tracker("s1", {}, {"text": question}, events, False, None, {}, "action_listen")
+    assert earlier_messages(tracker, question) == ["Do you make high bays?"]
