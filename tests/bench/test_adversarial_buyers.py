@@ -574,7 +574,6 @@ E2E_LANGUAGE_COUNT = 4  # conversations per language
 
 @pytest.mark.e2e
 @pytest.mark.timeout(3600)
-@pytest.mark.xfail(strict=False, reason="issue 12: conversation fixes in progress")
 def test_seeded_adversarial_buyers_break_no_invariant_on_the_real_stack(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from bench.adversarial_buyers import run_cases, transcript
     from bench.stack_fixture import BENCH_STAFF_TOKEN, running_stack
