@@ -185,6 +185,9 @@ _NOT_IN_A_NAME = re.compile(
 )
 
 
+_TRADE_TERM = re.compile(r"\b(?:EXW|FCA|FAS|FOB|CFR|CIF|CPT|CIP|DAP|DPU|DDP)\b")
+
+
 def name_shaped(name: str, what: str) -> bool:
     """True unless ``name`` is a decline, a filler, a question, a sentence, a quantity, a model
     number or a trade code: "no phone number, thanks", "Sure", "Sorry, I don't understand.
@@ -192,6 +195,8 @@ def name_shaped(name: str, what: str) -> bool:
     "company")."""
     if is_decline(name) or is_filler(name) or _NOT_IN_A_NAME.search(name):
         return False
+    if what == "person" and _TRADE_TERM.search(name):
+        return False  # "Melhor cotar EXW."
     joiners = words("name_joiners")
     said = [w for w in sentence_words(name) if w not in joiners]
     lower = [w for w in sentence_words(name, lower_case_only=True) if w not in joiners]

@@ -284,7 +284,8 @@ _CAPITAL_WORD = r"[A-ZÀ-ÖØ-Þ][\w&'’.-]*"
 _COMPANY_JOINERS = "|".join(re.escape(w) for w in words("name_joiners") if w != "d'")
 _LEGAL_FORMS = (
     r"GmbH(?: & Co\.? KG)?|S\.A\. de C\.V\.|S\.?A\.?S\.?|S\.?L\.?U\.?|S\.?p\.?A\.?|S\.?r\.?l\.?"
-    r"|S\.?A\.?|S\.?L\.?|AG|KG|Ltda\.?|Ltd\.?|Limited|LLC|L\.L\.C\.|Inc\.?|Corp\.?|Corporation"
+    r"|S\.?R\.?L\.?|S\.?A\.?C\.?|S\.?A\.?|S\.?L\.?|AG|KG|Ltda\.?|Ltd\.?|Limited|LLC|L\.L\.C\.|Inc\.?"
+    r"|Corp\.?|Corporation"
     r"|B\.?V\.?|N\.?V\.?|Pty\.? Ltd\.?|Co\.,? Ltd\.?|SARL|SAS|SPRL|Oy|AB|A/S|ApS|PLC|LLP|Lda\.?"
     r"|SpA|Sp\. z o\.o\.|e\.K\.|UG|EIRELI|Cía\.?|inc\.?|ltda\.?|ltd\.?|lda\.?|gmbh|sarl|llc"
 )
@@ -321,7 +322,8 @@ _CORRECTION = re.compile(
     rf"{START}(?:actually|instead|change|rather|sorry|i meant|make it|correction|update"
     rf"|en realidad|mejor|cambiar|cambie|perdon|corrijo|mas bien|eigentlich|doch|lieber"
     rf"|andern|korrektur|stattdessen|vielmehr|en fait|plutot|changer|changez|pardon|finalement"
-    rf"|corriger|na verdade|alias|mudar|mude|alterar|altere|corrigindo|desculpe){END}"
+    rf"|corriger|na verdade|alias|mudar|mude|alterar|altere|corrigindo|desculpe|melhor"
+    rf"|prefiro|prefira){END}"
     r"|改成|改为|其实|更正|修改|换成",
     re.I,
 )
@@ -1208,7 +1210,12 @@ def _items(
     items = [dict(item) for item in state.get("items") or []]
     context = items[-1].get("category") if items else None
     pending = state.get("product")
-    mentions = _product_mentions(text, catalog, context)
+    people = _person_spans(text, out)  # "Luces del Plata S.R.L." names a company, no lights
+    mentions = [
+        m
+        for m in _product_mentions(text, catalog, context)
+        if not any(s < m.end and m.start < e for s, e in people)
+    ]
     quantities = _quantities(text)
     changed = False
 
@@ -1342,7 +1349,11 @@ def extract(
         _direct(expecting, text, out, today=today, state=state, catalog=catalog)
     _items(text, out, state=state, expecting=expecting, catalog=catalog)
     if expecting in ("product", "quantity") and not out.slots.get("items"):
-        if expecting == "product" and not out.slots.get("product"):
+        if (
+            expecting == "product"
+            and not out.slots.get("product")
+            and not _corrects_an_earlier_answer(text)  # "Actually, please quote EXW instead"
+        ):
             _direct("product", text, out, today=today, state=state, catalog=catalog)
             if out.slots.get("product") and state.get("quantity"):
                 out.slots["items"] = [

@@ -20,6 +20,8 @@ from sales.rfq.products import CATEGORY_WORDS, category_of
 
 # Informal spellings that are no typo of one word.
 SPELLINGS = {"lites": "lights", "lite": "light", "hibay": "high bay", "hibays": "high bays"}
+# Spellings that are no word of their own: read as the product word wherever they stand.
+ALWAYS = frozenset({"lites", "hibays"})
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _COUNT_BEFORE = re.compile(r"\d[\d.,]*\s*(?:k|pcs|x)?\b[^\d]{0,24}$", re.I)
 
@@ -78,8 +80,11 @@ def correct(text: str) -> str:
     """``text`` with mistyped product words after a count written the catalog's way."""
 
     def fix(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if fold(word) in ALWAYS:
+            return SPELLINGS[fold(word)]  # "slim flood lites": no word of its own
         if not _COUNT_BEFORE.search(text[: match.start()]):
-            return match.group(0)
-        return _fixed(match.group(0)) or match.group(0)
+            return word
+        return _fixed(word) or word
 
     return _WORD.sub(fix, text)

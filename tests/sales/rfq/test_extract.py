@@ -332,3 +332,32 @@ def test_a_scheme_in_capitals_is_no_place(demo_kb, text: str) -> None:  # type: 
 def test_a_chinese_date_with_hao(demo_kb) -> None:  # type: ignore[no-untyped-def]
     found = run(demo_kb, "2027年10月25号", {"items": [dict(PANELS)]}, expecting="required_by")
     assert found.slots["required_by"] == "2027-10-25"
+
+
+def test_a_correction_while_the_product_is_asked_is_no_product(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    found = run(demo_kb, "Actually, please quote EXW instead.", {}, expecting="product")
+    assert found.slots == {"incoterm": "EXW", "incoterm_place": None}
+
+
+def test_an_informal_spelling_without_a_count(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    found = run(demo_kb, "We need 100W slim flood lites. Price on DDP Dubai.")
+    assert found.slots["product"]["sku"] == "FL-SL-100W"
+
+
+def test_a_company_named_with_product_words_is_no_product(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    found = run(
+        demo_kb,
+        "Soy Andrés Gómez de Luces del Plata S.R.L., correo andres@lucesdelplata.example",
+        {},
+        "contact_name",
+    )
+    assert (found.slots["contact_name"], found.slots["company"]) == (
+        "Andrés Gómez",
+        "Luces del Plata S.R.L.",
+    )
+    assert "product" not in found.slots and "items" not in found.slots
+
+
+def test_a_correction_in_portuguese_is_no_name(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    found = run(demo_kb, "Melhor cotar EXW.", {"incoterm": "FOB"}, "contact_name")
+    assert found.slots.get("incoterm") == "EXW" and "contact_name" not in found.slots
