@@ -52,6 +52,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.rfq_personas import ChatTransport  # noqa: E402
 from bench.simulated_buyer import (  # noqa: E402
     ITEM_FACTS,
     REFERENCE,
@@ -1049,34 +1050,6 @@ def _created_on(record: dict[str, Any]) -> date:
 # --------------------------------------------------------------------------- running
 
 
-class RecordingTransport:
-    """send(text, payload) over the chat API, remembering the session's mode after each turn."""
-
-    def __init__(self, client: Any, language: str) -> None:
-        self.client = client
-        response = client.post("/api/chat/sessions", json={"locale": language})
-        response.raise_for_status()
-        body = response.json()
-        self.session_id = body["session_id"]
-        self.headers = {"Authorization": f"Bearer {body['token']}"}
-        self.last_mode: str = "bot"
-
-    def __call__(self, text: str | None, payload: str | None) -> list[dict[str, Any]]:
-        body = {"payload": payload} if payload is not None else {"text": text}
-        for attempt in range(5):
-            response = self.client.post(
-                f"/api/chat/sessions/{self.session_id}/messages", json=body, headers=self.headers
-            )
-            if response.status_code in (429, 503) and attempt < 4:
-                time.sleep(2 * (attempt + 1))
-                continue
-            response.raise_for_status()
-            data = response.json()
-            self.last_mode = str(data.get("mode") or "bot")
-            return list(data.get("messages") or [])
-        raise RuntimeError("unreachable")
-
-
 def play(
     case: Case,
     send: Callable[[str | None, str | None], list[dict[str, Any]]],
@@ -1113,7 +1086,7 @@ def run_case(base_url: str, staff_token: str, case: Case, max_turns: int) -> Out
 
     with httpx.Client(base_url=base_url, timeout=180) as client:
         try:
-            transport = RecordingTransport(client, case.language)
+            transport = ChatTransport(client, case.language)
         except httpx.HTTPError as exc:
             return Outcome(case, Conversation(case.persona, error=f"session: {exc}"))
 

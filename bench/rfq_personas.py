@@ -89,7 +89,8 @@ class Result:
 
 
 class ChatTransport:
-    """send(text, payload) over the chat API for one session (retries a 429 / 503 briefly)."""
+    """send(text, payload) over the chat API for one session (retries a 429 / 503 briefly),
+    remembering the session's mode after each turn."""
 
     def __init__(self, client: httpx.Client, language: str) -> None:
         self.client = client
@@ -98,6 +99,7 @@ class ChatTransport:
         body = response.json()
         self.session_id = body["session_id"]
         self.headers = {"Authorization": f"Bearer {body['token']}"}
+        self.last_mode = "bot"  # the session's mode after the latest turn
 
     def __call__(self, text: str | None, payload: str | None) -> list[dict[str, Any]]:
         body = {"payload": payload} if payload is not None else {"text": text}
@@ -109,7 +111,9 @@ class ChatTransport:
                 time.sleep(2 * (attempt + 1))
                 continue
             response.raise_for_status()
-            return list(response.json().get("messages") or [])
+            data = response.json()
+            self.last_mode = str(data.get("mode") or "bot")
+            return list(data.get("messages") or [])
         raise RuntimeError("unreachable")
 
 
