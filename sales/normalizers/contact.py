@@ -14,6 +14,7 @@ from phonenumbers import NumberParseException, PhoneNumberFormat, ValidationResu
 from sales.i18n import Msg
 from sales.i18n.lexicon import is_decline, is_filler, sentence_words, words
 from sales.normalizers._text import clean, clip, fold, too_long
+from sales.normalizers.incoterms import INCOTERMS_2020
 from sales.normalizers.result import Parsed
 
 COMPANY_MAX = 120
@@ -180,12 +181,12 @@ def parse_person_name(text: str) -> Parsed[str]:
 _NOT_IN_A_NAME = re.compile(
     r"[?？]|\d[\d.,]*\s*(?:k|pcs|pieces|units|sets|cartons|ctns|containers|pallets|stk|uds|piezas"
     r"|pieces|pecas|个|件|套|只|支)(?![^\W\d_])|\b[A-Z]{2,}-\d|\d+\s*[x×*]\s*\d+|\b\d+\s*W\b"
-    r"|^(?:EXW|FCA|FAS|FOB|CFR|CIF|CPT|CIP|DAP|DPU|DDP|CE|RoHS|UL|FCC|LC|TT)$",
+    rf"|^(?:{'|'.join(INCOTERMS_2020)}|CE|RoHS|UL|FCC|LC|TT)$",
     re.I,
 )
 
 
-_TRADE_TERM = re.compile(r"\b(?:EXW|FCA|FAS|FOB|CFR|CIF|CPT|CIP|DAP|DPU|DDP)\b")
+_TRADE_TERM = re.compile(rf"\b(?:{'|'.join(INCOTERMS_2020)})\b")
 
 
 def name_shaped(name: str, what: str) -> bool:
