@@ -58,7 +58,8 @@ from sales.rfq.state import BUYER_SLOTS
 
 # ---- spans -------------------------------------------------------------------------------
 
-_EMAIL = re.compile(r"[\w.+'-]+@[\w-]*(?:\.[\w-]+)*", re.UNICODE)
+# The local part without Han characters: "我的邮箱是wang@kx.example" is wang@kx.example.
+_EMAIL = re.compile(r"(?:(?![\u3400-\u9fff])[\w.+'-])+@[\w-]*(?:\.[\w-]+)*", re.UNICODE)
 _NUMBER = r"\d+(?:[.,' ]\d{3})*(?:[.,]\d+)?|\d+"
 _NUMBER_WORD = (
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"

@@ -361,3 +361,9 @@ def test_a_company_named_with_product_words_is_no_product(demo_kb) -> None:  # t
 def test_a_correction_in_portuguese_is_no_name(demo_kb) -> None:  # type: ignore[no-untyped-def]
     found = run(demo_kb, "Melhor cotar EXW.", {"incoterm": "FOB"}, "contact_name")
     assert found.slots.get("incoterm") == "EXW" and "contact_name" not in found.slots
+
+
+@pytest.mark.parametrize("expecting", [None, "email", "contact_name"])
+def test_an_email_right_after_chinese_words(demo_kb, expecting: str | None) -> None:  # type: ignore[no-untyped-def]
+    found = run(demo_kb, "王建国，我的邮箱是wang.jianguo@kaoguang.example", {}, expecting)
+    assert found.slots["email"] == "wang.jianguo@kaoguang.example"
