@@ -51,6 +51,12 @@ def group_of(name: str) -> tuple[str, ...]:
     return tuple(f.name for f in ASKED if f.group == field.group)
 
 
+def asked_with(name: str) -> tuple[str, ...]:
+    """The optional fields asked along with ``name``'s group, never alone ("phone")."""
+    field = BY_NAME.get(name)
+    return tuple(f for f, group in ASKED_WITH.items() if field and group == field.group)
+
+
 def groups() -> tuple[tuple[str, ...], ...]:
     seen: dict[str, tuple[str, ...]] = {}
     for field in ASKED:

@@ -53,7 +53,7 @@ def declined(requested: str, slots: Mapping[str, Any], text: str) -> Repair | No
         return None
     open_fields = still_missing_with(requested, slots)
     phone_open = (
-        fields.ASKED_WITH.get("phone") == fields.BY_NAME.get(requested, fields.Field("", "")).group
+        "phone" in fields.asked_with(requested)
         and slots.get("phone") is None
         and not slots.get("phone_declined")
     )
