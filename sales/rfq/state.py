@@ -90,17 +90,12 @@ def skipped_text(name: str, slots: Mapping[str, Any], language: str | None) -> s
     return t("rfq.repair.not_given", language)
 
 
-# The facts of a request in progress: what a discard would lose.
+# The facts of a request in progress, what a discard would lose: the items and every asked
+# field but the buyer's own details (those stay for the next request).
 _DRAFT_FACTS = (
     "items",
-    "product",
-    "quantity",
-    "destination",
-    "incoterm",
-    "required_by",
-    "certifications",
-    "payment_terms",
-    "sample_requested",
+    *fields.ITEM_FIELDS,
+    *(f.name for f in fields.ASKED if f.group != fields.BY_NAME["email"].group),
 )
 
 
