@@ -1,5 +1,5 @@
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from sales.normalizers.certifications import known_codes, parse_certifications
@@ -102,6 +102,8 @@ def test_errors(text: str) -> None:
     st.sampled_from([", ", "/", " and ", " "]),
 )
 def test_any_list_of_codes_round_trips(codes: list[str], sep: str) -> None:
+    # "TÜV GS" written together is the GS mark (by TÜV), one certification
+    assume(sep != " " or "TUV GS" not in " ".join(codes))
     result = parse_certifications(sep.join(c.lower() for c in codes))
     assert result.value == tuple(sorted(set(codes)))
 
