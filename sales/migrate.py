@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from alembic import command
@@ -24,6 +25,17 @@ def alembic_config(url: str | URL) -> Config:
 
 def upgrade(url: str | URL, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
+    _wal(url)
+
+
+def _wal(url: str | URL) -> None:
+    """A SQLite file leaves the migration in WAL mode: the switch needs the file to itself, so
+    it is made here, before the app's connections (and their background jobs) read it."""
+    target = sync_url(url)
+    if target.get_backend_name() != "sqlite" or target.database in (None, "", ":memory:"):
+        return
+    with sqlite3.connect(target.database, timeout=30) as connection:
+        connection.execute("PRAGMA journal_mode=WAL")
 
 
 def downgrade(url: str | URL, revision: str) -> None:

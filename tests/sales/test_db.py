@@ -30,3 +30,14 @@ def test_unsupported_backend_is_refused() -> None:
 
 async def test_ping(database) -> None:  # type: ignore[no-untyped-def]
     await database.ping()
+
+
+def test_a_migrated_sqlite_file_is_in_wal_mode(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    from sales.migrate import upgrade
+
+    path = tmp_path / "orders.db"
+    upgrade(f"sqlite:///{path}")
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
