@@ -55,7 +55,6 @@ if str(ROOT) not in sys.path:
 from bench.rfq_personas import ChatTransport  # noqa: E402
 from bench.simulated_buyer import (  # noqa: E402
     ITEM_FACTS,
-    REFERENCE,
     Conversation,
     Event,
     Fact,
@@ -634,44 +633,13 @@ class AdversarialBuyer(SimulatedBuyer):
         self.retries = dict(case.retries)
         self.target_declined = False
 
-    # ---- the loop: ends when a person takes over
-    def run(self, max_turns: int = MAX_TURNS) -> Conversation:
-        conv = self.conversation
-        try:
-            messages = self._say(self.persona.opening, None, asked=None, note="opening")
-            for path in self.persona.opening_states:
-                self._state(path)
-            while conv.reference is None and conv.buyer_turns < max_turns:
-                if self.mode != "bot":
-                    conv.error = f"handed off (mode {self.mode})"
-                    break
-                event = self._due_event()
-                if event is not None:
-                    messages = self._event(event)
-                    continue
-                kind, message = self._question(messages)
-                text, payload, note = self._answer(kind, message)
-                messages = self._say(text, payload, asked=kind, note=note)
-        except Stuck as exc:
-            conv.error = str(exc)
-        except Exception as exc:  # a failed turn ends the conversation, reported
-            conv.error = f"{type(exc).__name__}: {exc}"
-        return conv
+    # ---- the loop ends when a person takes over; each turn remembers the mode after it
+    def _stopped(self) -> str | None:
+        return None if self.mode == "bot" else f"handed off (mode {self.mode})"
 
-    def _say(
-        self, text: str | None, payload: str | None, *, asked: str | None, note: str = ""
-    ) -> list[dict[str, Any]]:
-        messages = self.send(text, payload)
+    def _turn(self, buyer: str, asked: str | None, bot: list[dict[str, Any]], note: str) -> Turn:
         self.mode = str(getattr(self.send, "last_mode", None) or "bot")
-        shown = text if payload is None else f"[{text}] ({payload})"
-        self.conversation.turns.append(
-            AdvTurn(buyer=shown or "", asked=asked, bot=messages, note=note, mode=self.mode)
-        )
-        for message in messages:
-            match = REFERENCE.search(message.get("text") or "")
-            if match:
-                self.conversation.reference = match.group(0)
-        return messages
+        return AdvTurn(buyer=buyer, asked=asked, bot=bot, note=note, mode=self.mode)
 
     # ---- bookkeeping the parent does in _answer, for the answers written here
     def _track(self, kind: str) -> None:

@@ -653,6 +653,9 @@ class SimulatedBuyer:
             for path in self.persona.opening_states:
                 self._state(path)
             while conv.reference is None and conv.buyer_turns < max_turns:
+                if (stop := self._stopped()) is not None:
+                    conv.error = stop
+                    break
                 event = self._due_event()
                 if event is not None:
                     messages = self._event(event)
@@ -671,14 +674,20 @@ class SimulatedBuyer:
     ) -> list[dict[str, Any]]:
         messages = self.send(text, payload)
         shown = text if payload is None else f"[{text}] ({payload})"
-        self.conversation.turns.append(
-            Turn(buyer=shown or "", asked=asked, bot=messages, note=note)
-        )
+        self.conversation.turns.append(self._turn(shown or "", asked, messages, note))
         for message in messages:
             match = REFERENCE.search(message.get("text") or "")
             if match:
                 self.conversation.reference = match.group(0)
         return messages
+
+    # ---- hooks for buyers that behave otherwise (bench/adversarial_buyers.py)
+    def _stopped(self) -> str | None:
+        """Why the conversation ends before the next turn, if it does."""
+        return None
+
+    def _turn(self, buyer: str, asked: str | None, bot: list[dict[str, Any]], note: str) -> Turn:
+        return Turn(buyer=buyer, asked=asked, bot=bot, note=note)
 
     def _due_event(self) -> Event | None:
         """The first event whose fact has been stated (an event fires on the buyer's turn right
