@@ -52,7 +52,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.rfq_personas import ChatTransport  # noqa: E402
+from bench.rfq_personas import ChatTransport, checks_and_record  # noqa: E402
 from bench.simulated_buyer import (  # noqa: E402
     ITEM_FACTS,
     Conversation,
@@ -1181,15 +1181,7 @@ def transcript(outcome: Outcome) -> str:
             if message.get("buttons"):
                 lines.append(f"         buttons: {_buttons(message)}")
     lines += ["", f"stated facts: {', '.join(conv.stated) or '-'}"]
-    if outcome.checks:
-        lines += ["", f"fields: {outcome.fields_ok}/{len(outcome.checks)}"]
-        for check in outcome.checks:
-            mark = "ok  " if check.ok else "FAIL"
-            lines.append(
-                f"  {mark} {check.field}: expected {check.expected!r}, got {check.actual!r}"
-            )
-    if outcome.record is not None:
-        lines += ["", "stored inquiry:", json.dumps(outcome.record, indent=2, ensure_ascii=False)]
+    lines += checks_and_record(outcome.checks, outcome.fields_ok, outcome.record)
     return "\n".join(lines) + "\n"
 
 

@@ -184,16 +184,25 @@ def transcript(result: Result) -> str:
                 lines.append(f"         buttons: {_buttons(message)}")
     lines += ["", f"stated facts: {', '.join(conv.stated) or '-'}"]
     lines.append(f"never stated: {', '.join(result.unasked) or '-'}")
-    if result.checks:
-        lines += ["", f"fields: {result.fields_ok}/{len(result.checks)}"]
-        for check in result.checks:
+    lines += checks_and_record(result.checks, result.fields_ok, result.record)
+    return "\n".join(lines) + "\n"
+
+
+def checks_and_record(
+    checks: list[FieldCheck], fields_ok: int, record: dict[str, Any] | None
+) -> list[str]:
+    """A transcript's closing lines: each field checked, then the stored inquiry."""
+    lines: list[str] = []
+    if checks:
+        lines += ["", f"fields: {fields_ok}/{len(checks)}"]
+        for check in checks:
             mark = "ok  " if check.ok else "FAIL"
             lines.append(
                 f"  {mark} {check.field}: expected {check.expected!r}, got {check.actual!r}"
             )
-    if result.record is not None:
-        lines += ["", "stored inquiry:", json.dumps(result.record, indent=2, ensure_ascii=False)]
-    return "\n".join(lines) + "\n"
+    if record is not None:
+        lines += ["", "stored inquiry:", json.dumps(record, indent=2, ensure_ascii=False)]
+    return lines
 
 
 def summary(results: list[Result], goals: Goals | None = None) -> dict[str, Any]:

@@ -677,12 +677,7 @@ def _compliance_answer(
     grounded = _grounded(parts, [product, rules, market.required, market.recommended], lang)
     text = _sentences(grounded, lang) + _cite(sources, lang)
     if market.note and market.local_schemes:
-        written_in = text_language(market.note)
-        if written_in == lang:
-            text += f" {market.note}"
-        else:
-            original = language_name(written_in, lang)
-            text += " " + t("answers.market_note", lang, original=original, note=market.note)
+        text += _market_note(market.note, lang)
     complete = all(_attribute_value(product, key, lang) is not None for key in others)
     return Answer(text=text, sources=sources, confident=complete and len(grounded) == len(parts))
 
@@ -738,13 +733,17 @@ def _market_answer(kb: KnowledgeBase, market_code: str, hits: list[Hit], lang: s
         sentences.append(t("answers.local_schemes", lang, schemes=schemes))
     text = _sentences(sentences, lang) + _cite([source], lang)
     if market.note:
-        written_in = text_language(market.note)
-        if written_in == lang:
-            text += f" {market.note}"
-        else:
-            original = language_name(written_in, lang)
-            text += " " + t("answers.market_note", lang, original=original, note=market.note)
+        text += _market_note(market.note, lang)
     return Answer(text=text, sources=[source], confident=True, hits=hits)
+
+
+def _market_note(note: str, lang: str) -> str:
+    """The market's note, introduced in the buyer's language when written in another."""
+    written_in = text_language(note)
+    if written_in == lang:
+        return f" {note}"
+    original = language_name(written_in, lang)
+    return " " + t("answers.market_note", lang, original=original, note=note)
 
 
 # --- retrieval ------------------------------------------------------------------------
