@@ -10,7 +10,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
-from sales import handoff, quotes, slack_threads
+from api.slack import threads as slack_threads
+from sales import handoff, quotes
 from sales.db import Database
 
 log = logging.getLogger(__name__)

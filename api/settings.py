@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     slack_approver_group: str | None = None
     # Handoff to a person: no rep within this time -> the bot offers a call back.
     handoff_timeout_s: float = 300.0
+    # The exporter's name in the notes to the buyer ("Mei from Lumora sales has joined the chat").
+    company_name: str = "Lumora"
     office_hours: str = "Mon-Fri 08:30-17:30"
     office_tz: str = "Asia/Shanghai"
     # Outbox delivery (Slack): attempts before a row is dead, exponential backoff, polling.

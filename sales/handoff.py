@@ -1,5 +1,5 @@
 """Handoff of a chat to a person and back: the session's mode, the handoff record, the notes
-to the buyer and the outbox rows bound for the sales channel.
+to the buyer and the events for the sales staff's channels (``handoff.*`` in the outbox).
 
 Modes: ``bot`` -> ``waiting_for_agent`` (:func:`request_handoff`) -> ``agent``
 (:func:`take_over`) -> ``bot`` (:func:`hand_back`). Every change is a conditional UPDATE of
@@ -23,7 +23,7 @@ from babel import Locale
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sales import conversations, outbox
+from sales import conversations, events, outbox
 from sales.i18n import DEFAULT_LANGUAGE, language_of, t
 from sales.models import (
     ChatMessage,
@@ -39,11 +39,7 @@ from sales.office_hours import OfficeHours
 
 log = logging.getLogger(__name__)
 
-HANDOFF_TOPIC = "slack.handoff"
-BUYER_MESSAGE_TOPIC = "slack.buyer_message"
-HANDOFF_UPDATE_TOPIC = "slack.handoff_update"
 LAST_TURNS = 8
-COMPANY = "Lumora"
 
 # (session_id, new mode or None, messages): pushes to the buyer's WebSockets; the app gives one
 # built on its broker and api.chat.gateway.message_event.
@@ -103,6 +99,8 @@ class HandoffConfig:
     # a staff channel (Slack's sales channel) where a rep can take the chat; without one the
     # bot keeps answering and the buyer is told that sales will write
     staffed: bool = True
+    # the exporter's name in the notes to the buyer ("Mei from Lumora sales has joined")
+    company: str = "Lumora"
 
 
 _config = HandoffConfig()
@@ -216,16 +214,20 @@ def asked_text(
     now: datetime,
     language: str | None = DEFAULT_LANGUAGE,
     reason: str | None = None,
+    *,
+    company: str | None = None,
 ) -> str:
     """The note that a colleague is asked to join (and, outside office hours, when sales
-    answers); a buyer who wants to negotiate hears first that a person agrees prices."""
+    answers); a buyer who wants to negotiate hears first that a person agrees prices.
+    ``company``: the configured one (:class:`HandoffConfig`) unless given."""
+    company = company or _config.company
     if hours.is_open(now):
-        text = t("handoff.asked", language, company=COMPANY)
+        text = t("handoff.asked", language, company=company)
     else:
         text = t(
             "handoff.asked_outside_hours",
             language,
-            company=COMPANY,
+            company=company,
             hours=describe_hours(hours, language),
             zone=hours.tz.key,
             opening=describe_opening(hours, now, language),
@@ -235,10 +237,13 @@ def asked_text(
     return text
 
 
-def joined_text(rep_name: str | None, language: str | None = DEFAULT_LANGUAGE) -> str:
+def joined_text(
+    rep_name: str | None, language: str | None = DEFAULT_LANGUAGE, *, company: str | None = None
+) -> str:
+    company = company or _config.company
     if rep_name and rep_name.strip():
-        return t("handoff.joined", language, rep=rep_name.strip(), company=COMPANY)
-    return t("handoff.joined_unnamed", language, company=COMPANY)
+        return t("handoff.joined", language, rep=rep_name.strip(), company=company)
+    return t("handoff.joined_unnamed", language, company=company)
 
 
 # -- helpers -------------------------------------------------------------------------------
@@ -350,7 +355,8 @@ async def request_handoff(
     summary: str | Mapping[str, Any] | None = None,
     now: datetime | None = None,
 ) -> Outcome:
-    """Ask for a person: mode ``waiting_for_agent``, a note to the buyer, a Slack message.
+    """Ask for a person: mode ``waiting_for_agent``, a note to the buyer, a
+    ``handoff.requested`` event for the staff's channels.
 
     A no-op (``changed=False``) when a person is already asked for or has the conversation.
     """
@@ -389,10 +395,10 @@ async def request_handoff(
     await db.flush()
     outbox.enqueue(
         db,
-        topic=HANDOFF_TOPIC,
+        topic=events.HANDOFF_REQUESTED,
         payload={"handoff_id": handoff.id, "session_id": session_id},
         ordering_key=f"chat:{session_id}",
-        dedupe_key=f"{HANDOFF_TOPIC}:{handoff.id}",
+        dedupe_key=f"{events.HANDOFF_REQUESTED}:{handoff.id}",
     )
     text = asked_text(hours, now, session.language, str(reason))
     if not inside:
@@ -508,18 +514,18 @@ async def agent_reply(
 def forward_buyer_message(
     db: AsyncSession, *, session_id: str, text: str, note: str | None = None
 ) -> None:
-    """Queue a buyer's message for the conversation's Slack thread (in the caller's
-    transaction: the gateway commits it with the message itself)."""
+    """Queue a buyer's message for the staff's channels (Slack: the conversation's thread), in
+    the caller's transaction: the gateway commits it with the message itself."""
     payload: dict[str, Any] = {"session_id": session_id, "text": text}
     if note:
         payload["note"] = note
     outbox.enqueue(
-        db, topic=BUYER_MESSAGE_TOPIC, payload=payload, ordering_key=f"chat:{session_id}"
+        db, topic=events.BUYER_MESSAGE, payload=payload, ordering_key=f"chat:{session_id}"
     )
 
 
 async def buyer_wrote(db: AsyncSession, *, session_id: str, text: str) -> Outcome:
-    """A buyer's message while a person is asked for or has the chat: on its way to Slack;
+    """A buyer's message while a person is asked for or has the chat: on its way to the staff;
     after a timeout it is the buyer's answer to "when and how may we call you back?"."""
     session = await _session(db, session_id)
     handoff = await open_handoff(db, session_id)
@@ -534,10 +540,10 @@ async def buyer_wrote(db: AsyncSession, *, session_id: str, text: str) -> Outcom
         handoff.closed_at = utcnow()
         outbox.enqueue(
             db,
-            topic=HANDOFF_UPDATE_TOPIC,
+            topic=events.HANDOFF_UPDATED,
             payload={"handoff_id": handoff.id, "session_id": session_id, "event": "callback"},
             ordering_key=f"chat:{session_id}",
-            dedupe_key=f"{HANDOFF_UPDATE_TOPIC}:{handoff.id}:callback",
+            dedupe_key=f"{events.HANDOFF_UPDATED}:{handoff.id}:callback",
         )
         await _switch_mode(db, session_id, from_modes=[ChatMode.WAITING_FOR_AGENT], to=ChatMode.BOT)
         messages = await conversations.append(
@@ -556,7 +562,7 @@ async def expire_waiting(
     db: AsyncSession, *, now: datetime | None = None, timeout_s: float | None = None
 ) -> list[Outcome]:
     """Handoffs nobody took within the timeout: the bot apologises and asks when and how to
-    call back; the Slack thread is told. Safe on several instances (conditional updates)."""
+    call back; the staff's channels are told. Safe on several instances (conditional updates)."""
     now = now or utcnow()
     timeout = _config.timeout_s if timeout_s is None else timeout_s
     cutoff = now - timedelta(seconds=timeout)
@@ -578,10 +584,10 @@ async def expire_waiting(
             continue
         outbox.enqueue(
             db,
-            topic=HANDOFF_UPDATE_TOPIC,
+            topic=events.HANDOFF_UPDATED,
             payload={"handoff_id": handoff_id, "session_id": session_id, "event": "timed_out"},
             ordering_key=f"chat:{session_id}",
-            dedupe_key=f"{HANDOFF_UPDATE_TOPIC}:{handoff_id}:timed_out",
+            dedupe_key=f"{events.HANDOFF_UPDATED}:{handoff_id}:timed_out",
         )
         session = await _session(db, session_id)
         messages = await conversations.append(

@@ -12,11 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from sales import outbox
+from sales import events, outbox
 from sales.models import Inquiry, InquiryItem, InquiryStatus
 from sales.references import INQUIRY_PREFIX, next_reference
-
-NEW_INQUIRY_TOPIC = "slack.new_inquiry"
 
 
 @dataclass(frozen=True)
@@ -127,10 +125,10 @@ async def create(
         await db.flush()
         outbox.enqueue(
             db,
-            topic=NEW_INQUIRY_TOPIC,
+            topic=events.INQUIRY_CREATED,
             payload={"reference": inquiry.reference},
             ordering_key=inquiry.reference,
-            dedupe_key=f"{NEW_INQUIRY_TOPIC}:{inquiry.reference}",
+            dedupe_key=f"{events.INQUIRY_CREATED}:{inquiry.reference}",
         )
         await db.commit()
     except IntegrityError:

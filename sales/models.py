@@ -101,9 +101,10 @@ class QuoteStatus(enum.StrEnum):
 
 
 class OutboxStatus(enum.StrEnum):
-    PENDING = "pending"
-    SENT = "sent"
-    DEAD = "dead"
+    PENDING = "pending"  # an event not fanned out yet; a delivery not made yet
+    PUBLISHED = "published"  # an event: fanned out to its channels
+    SENT = "sent"  # a delivery
+    DEAD = "dead"  # a delivery that will not be retried
 
 
 class ChatSession(Base):
@@ -289,11 +290,12 @@ class QuoteApproval(Base):
 
 
 class OutboxMessage(Base):
-    """Everything bound for Slack (or another outside system), written in the same transaction
-    as the business change and delivered afterwards with retries."""
+    """A domain event (``inquiry.created``, ``quote.sent``...), written in the same transaction
+    as the business change. The outbox worker fans it out to every channel subscribed to its
+    topic (one :class:`OutboxDelivery` each); ``status`` is ``pending`` until then, then
+    ``published``."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     topic: Mapped[str] = mapped_column(String(64))
@@ -301,11 +303,40 @@ class OutboxMessage(Base):
     ordering_key: Mapped[str | None] = mapped_column(String(128), index=True)
     dedupe_key: Mapped[str | None] = mapped_column(String(160), unique=True)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.PENDING.value, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class OutboxSubscription(Base):
+    """A channel (``slack``; email or a dashboard later) that receives the events of a topic."""
+
+    __tablename__ = "outbox_subscriptions"
+
+    channel: Mapped[str] = mapped_column(String(32), primary_key=True)
+    topic: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class OutboxDelivery(Base):
+    """One event on its way to one channel: retried, dead or sent independently of the
+    event's other channels."""
+
+    __tablename__ = "outbox_deliveries"
+    __table_args__ = (
+        UniqueConstraint("message_id", "channel"),
+        Index("ix_outbox_deliveries_due", "channel", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("outbox.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(32))
+    # the event's ordering key, copied: a channel's deliveries of one key go out in order
+    ordering_key: Mapped[str | None] = mapped_column(String(128), index=True)
     status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.PENDING.value)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 

@@ -1,12 +1,22 @@
-"""Delivery of outbox rows: claimed safely by any number of app instances, in order per
-ordering key, retried with exponential backoff, dead after a number of attempts.
+"""Delivery of outbox events to channels: fanned out to every subscribed channel, claimed
+safely by any number of app instances, in order per ordering key, retried with exponential
+backoff, dead after a number of attempts -- each channel on its own.
 
-Claiming: a row is due when it is pending, its ``next_attempt_at`` has come, and no earlier
-pending row has the same ordering key (a later message of a Slack thread waits for the earlier
-one, also while that one is being retried). A claim moves ``next_attempt_at`` a lease ahead, so
-no other worker takes the row while it is being delivered; if this process dies, the lease runs
-out and another worker delivers it. PostgreSQL selects with ``FOR UPDATE SKIP LOCKED``; on both
-backends the claim is a conditional UPDATE that only one worker can win (SQLite has one writer).
+Fan-out: an event waits (``pending``) until a worker of any channel copies it into one
+``outbox_deliveries`` row per channel subscribed to its topic (``outbox_subscriptions``; a
+worker subscribes its channel to the topics it has handlers for when it starts) and marks it
+``published``. A conditional UPDATE of the event's status makes one worker do it. A channel
+that subscribes later gets the events published after that, not the history.
+
+Claiming: a channel's delivery is due when it is pending, its ``next_attempt_at`` has come, and
+no earlier pending delivery of the same channel (nor an earlier event still waiting for its
+fan-out) has the same ordering key: a later message of a Slack thread waits for the earlier one,
+also while that one is being retried. A claim moves ``next_attempt_at`` a lease ahead, so no
+other worker takes the delivery meanwhile; if this process dies, the lease runs out and another
+worker delivers it. PostgreSQL selects with ``FOR UPDATE SKIP LOCKED``; on both backends the
+claim is a conditional UPDATE that only one worker can win (SQLite has one writer). A channel
+failing (retried, dead) never re-delivers the event to another channel, which keeps its own
+delivery state.
 
 Handlers raise :class:`RetryLater` (rate limits: not counted as an attempt), :class:`Permanent`
 (dead at once) or any other exception (retried with backoff). ``last_error`` holds the
@@ -28,7 +38,15 @@ from sqlalchemy import and_, exists, select, update
 from sqlalchemy.orm import aliased
 
 from sales.db import Database
-from sales.models import OutboxMessage, OutboxStatus, utcnow
+from sales.events import LEGACY_TOPICS, canonical
+from sales.models import (
+    OutboxDelivery,
+    OutboxMessage,
+    OutboxStatus,
+    OutboxSubscription,
+    utcnow,
+)
+from sales.outbox import subscribe
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +67,8 @@ class Permanent(Exception):
 
 @dataclass(frozen=True)
 class Delivery:
-    """What a handler gets: a detached copy of the row."""
+    """What a handler gets: a detached copy of the event (``id``, ``topic`` by its current
+    name even for a row queued under an old one) and of its delivery to this channel."""
 
     id: int
     topic: str
@@ -57,9 +76,12 @@ class Delivery:
     ordering_key: str | None
     dedupe_key: str | None
     attempts: int
+    channel: str = ""
+    delivery_id: int = 0
 
     @property
     def idempotency_key(self) -> str:
+        """The same for every attempt of this event (each channel keeps its own record)."""
         return self.dedupe_key or f"outbox:{self.id}"
 
 
@@ -89,42 +111,116 @@ def describe_error(exc: BaseException, secrets: Iterable[str] = ()) -> str:
     return text[:MAX_ERROR_CHARS]
 
 
+async def fan_out(db: Database, *, now: datetime, limit: int = 100) -> int:
+    """Publish up to ``limit`` pending events: one delivery per subscribed channel each.
+    Returns how many events were published (by this call)."""
+    stmt = (
+        select(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.PENDING.value)
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    )
+    published = 0
+    async with db.session() as session:
+        if db.url.get_backend_name() == "postgresql":
+            stmt = stmt.with_for_update(skip_locked=True, of=OutboxMessage)
+        events = list((await session.execute(stmt)).scalars())
+        if not events:
+            return 0
+        channels: dict[str, list[str]] = {}
+        for channel, topic in (
+            await session.execute(select(OutboxSubscription.channel, OutboxSubscription.topic))
+        ).all():
+            channels.setdefault(topic, []).append(channel)
+        for event in events:
+            won = await session.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.id == event.id,
+                    OutboxMessage.status == OutboxStatus.PENDING.value,
+                )
+                .values(status=OutboxStatus.PUBLISHED.value, published_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            if won.rowcount != 1:  # type: ignore[attr-defined]
+                continue
+            published += 1
+            session.add_all(
+                OutboxDelivery(
+                    message_id=event.id,
+                    channel=channel,
+                    ordering_key=event.ordering_key,
+                    status=OutboxStatus.PENDING.value,
+                    attempts=0,
+                    next_attempt_at=now,
+                )
+                for channel in sorted(set(channels.get(canonical(event.topic), ())))
+            )
+        await session.commit()
+    return published
+
+
+def topic_names(topics: Iterable[str]) -> list[str]:
+    """The topics and the old names of the same events (rows queued before the rename)."""
+    wanted = set(topics)
+    return sorted(wanted | {old for old, new in LEGACY_TOPICS.items() if new in wanted})
+
+
 async def claim(
-    db: Database, *, topics: Iterable[str], now: datetime, limit: int, lease_s: float
+    db: Database,
+    *,
+    channel: str,
+    topics: Iterable[str],
+    now: datetime,
+    limit: int,
+    lease_s: float,
 ) -> list[Delivery]:
-    """Take up to ``limit`` due rows (at most one per ordering key) for ``lease_s`` seconds."""
-    earlier = aliased(OutboxMessage)
+    """Take up to ``limit`` of the channel's due deliveries (at most one per ordering key) for
+    ``lease_s`` seconds."""
+    earlier = aliased(OutboxDelivery)
+    unpublished = aliased(OutboxMessage)
     blocked = exists().where(
         and_(
-            earlier.ordering_key == OutboxMessage.ordering_key,
+            earlier.channel == OutboxDelivery.channel,
+            earlier.ordering_key == OutboxDelivery.ordering_key,
             earlier.status == OutboxStatus.PENDING.value,
-            earlier.id < OutboxMessage.id,
+            earlier.message_id < OutboxDelivery.message_id,
+        )
+    )
+    waiting = exists().where(
+        and_(
+            unpublished.ordering_key == OutboxDelivery.ordering_key,
+            unpublished.status == OutboxStatus.PENDING.value,
+            unpublished.id < OutboxDelivery.message_id,
         )
     )
     stmt = (
-        select(OutboxMessage)
+        select(OutboxDelivery, OutboxMessage)
+        .join(OutboxMessage, OutboxMessage.id == OutboxDelivery.message_id)
         .where(
-            OutboxMessage.status == OutboxStatus.PENDING.value,
-            OutboxMessage.next_attempt_at <= now,
-            OutboxMessage.topic.in_(list(topics)),
+            OutboxDelivery.channel == channel,
+            OutboxDelivery.status == OutboxStatus.PENDING.value,
+            OutboxDelivery.next_attempt_at <= now,
+            OutboxMessage.topic.in_(topic_names(topics)),
             ~blocked,
+            ~waiting,
         )
-        .order_by(OutboxMessage.id)
+        .order_by(OutboxDelivery.message_id)
         .limit(limit)
     )
     lease_until = now + timedelta(seconds=lease_s)
     claimed: list[Delivery] = []
     async with db.session() as session:
         if db.url.get_backend_name() == "postgresql":
-            stmt = stmt.with_for_update(skip_locked=True, of=OutboxMessage)
-        rows = list((await session.execute(stmt)).scalars())
-        for row in rows:
+            stmt = stmt.with_for_update(skip_locked=True, of=OutboxDelivery)
+        rows = list((await session.execute(stmt)).tuples())
+        for delivery, event in rows:
             won = await session.execute(
-                update(OutboxMessage)
+                update(OutboxDelivery)
                 .where(
-                    OutboxMessage.id == row.id,
-                    OutboxMessage.status == OutboxStatus.PENDING.value,
-                    OutboxMessage.next_attempt_at == row.next_attempt_at,
+                    OutboxDelivery.id == delivery.id,
+                    OutboxDelivery.status == OutboxStatus.PENDING.value,
+                    OutboxDelivery.next_attempt_at == delivery.next_attempt_at,
                 )
                 .values(next_attempt_at=lease_until)
                 .execution_options(synchronize_session=False)
@@ -132,23 +228,25 @@ async def claim(
             if won.rowcount == 1:  # type: ignore[attr-defined]
                 claimed.append(
                     Delivery(
-                        id=row.id,
-                        topic=row.topic,
-                        payload=dict(row.payload or {}),
-                        ordering_key=row.ordering_key,
-                        dedupe_key=row.dedupe_key,
-                        attempts=row.attempts,
+                        id=event.id,
+                        topic=canonical(event.topic),
+                        payload=dict(event.payload or {}),
+                        ordering_key=event.ordering_key,
+                        dedupe_key=event.dedupe_key,
+                        attempts=delivery.attempts,
+                        channel=delivery.channel,
+                        delivery_id=delivery.id,
                     )
                 )
         await session.commit()
     return claimed
 
 
-async def _update(db: Database, row_id: int, **values: Any) -> None:
+async def _update(db: Database, delivery_id: int, **values: Any) -> None:
     async with db.session() as session:
         await session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == row_id)
+            update(OutboxDelivery)
+            .where(OutboxDelivery.id == delivery_id)
             .values(**values)
             .execution_options(synchronize_session=False)
         )
@@ -156,13 +254,16 @@ async def _update(db: Database, row_id: int, **values: Any) -> None:
 
 
 class OutboxWorker:
-    """Polls the outbox and hands due rows to the handler of their topic."""
+    """One channel's worker: subscribes the channel to the topics it has handlers for, fans
+    out new events (for every channel), and hands the channel's due deliveries to the handler
+    of their topic."""
 
     def __init__(
         self,
         db: Database,
         handlers: Mapping[str, Handler],
         *,
+        channel: str,
         policy: RetryPolicy | None = None,
         poll_s: float = 1.0,
         batch: int = 20,
@@ -171,6 +272,7 @@ class OutboxWorker:
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.db = db
+        self.channel = channel
         self.handlers = dict(handlers)
         self.policy = policy or RetryPolicy()
         self.poll_s = poll_s
@@ -180,15 +282,25 @@ class OutboxWorker:
         self.clock = clock
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._subscribed = False
 
     def wake(self) -> None:
         """Look at the outbox now (a row was just written on this instance)."""
         self._wake.set()
 
     async def run_once(self) -> int:
-        """Claim and deliver one batch; returns how many rows were handled."""
+        """Fan out new events, then claim and deliver one batch of this channel's deliveries;
+        returns how many deliveries were handled."""
+        if not self._subscribed:
+            async with self.db.session() as session:
+                added = await subscribe(session, channel=self.channel, topics=self.handlers)
+            if added:
+                log.info("outbox channel subscribed", extra={"channel": self.channel})
+            self._subscribed = True
+        await fan_out(self.db, now=self.clock(), limit=self.batch * 5)
         rows = await claim(
             self.db,
+            channel=self.channel,
             topics=self.handlers,
             now=self.clock(),
             limit=self.batch,
@@ -199,20 +311,23 @@ class OutboxWorker:
             if pause is not None:  # rate limited: give the rest of the batch back
                 for other in rows[index + 1 :]:
                     await _update(
-                        self.db, other.id, next_attempt_at=self.clock() + timedelta(seconds=pause)
+                        self.db,
+                        other.delivery_id,
+                        next_attempt_at=self.clock() + timedelta(seconds=pause),
                     )
                 break
         return len(rows)
 
     async def _deliver(self, row: Delivery) -> float | None:
         handler = self.handlers[row.topic]
+        where = {"channel": self.channel, "topic": row.topic, "row": row.id}
         try:
             await handler(row)
         except RetryLater as exc:
-            log.warning("outbox delivery deferred", extra={"topic": row.topic, "row": row.id})
+            log.warning("outbox delivery deferred", extra=where)
             await _update(
                 self.db,
-                row.id,
+                row.delivery_id,
                 next_attempt_at=self.clock() + timedelta(seconds=exc.after_s),
                 last_error=describe_error(exc, self.secrets),
             )
@@ -223,12 +338,10 @@ class OutboxWorker:
             attempts = row.attempts + 1
             error = describe_error(exc, self.secrets)
             if isinstance(exc, Permanent) or attempts >= self.policy.max_attempts:
-                log.error(
-                    "outbox row dead", extra={"topic": row.topic, "row": row.id, "error": error}
-                )
+                log.error("outbox delivery dead", extra={**where, "error": error})
                 await _update(
                     self.db,
-                    row.id,
+                    row.delivery_id,
                     status=OutboxStatus.DEAD.value,
                     attempts=attempts,
                     last_error=error,
@@ -237,11 +350,11 @@ class OutboxWorker:
                 delay = self.policy.delay(attempts)
                 log.warning(
                     "outbox delivery failed, retrying",
-                    extra={"topic": row.topic, "row": row.id, "error": error, "in_s": delay},
+                    extra={**where, "error": error, "in_s": delay},
                 )
                 await _update(
                     self.db,
-                    row.id,
+                    row.delivery_id,
                     attempts=attempts,
                     next_attempt_at=self.clock() + timedelta(seconds=delay),
                     last_error=error,
@@ -249,7 +362,7 @@ class OutboxWorker:
             return None
         await _update(
             self.db,
-            row.id,
+            row.delivery_id,
             status=OutboxStatus.SENT.value,
             attempts=row.attempts + 1,
             sent_at=self.clock(),
@@ -274,7 +387,7 @@ class OutboxWorker:
 
     def start(self) -> None:
         if self._task is None:
-            self._task = asyncio.create_task(self.run(), name="outbox-worker")
+            self._task = asyncio.create_task(self.run(), name=f"outbox-worker-{self.channel}")
 
     async def stop(self) -> None:
         if self._task is not None:

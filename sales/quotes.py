@@ -25,7 +25,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from sales import outbox
+from sales import events, outbox
 from sales.models import (
     Inquiry,
     InquiryStatus,
@@ -60,9 +60,6 @@ from sales.quotes_states import (
 from sales.references import QUOTE_PREFIX, next_reference
 
 __all__ = [
-    "QUOTE_ACCEPTED_TOPIC",
-    "QUOTE_PENDING_TOPIC",
-    "QUOTE_SENT_TOPIC",
     "NotQuotable",
     "QuoteConflict",
     "QuoteError",
@@ -79,9 +76,6 @@ __all__ = [
     "to_record",
 ]
 
-QUOTE_SENT_TOPIC = "slack.quote_sent"
-QUOTE_PENDING_TOPIC = "slack.quote_pending_approval"
-QUOTE_ACCEPTED_TOPIC = "slack.quote_accepted"
 SYSTEM = "system"
 _VERBS = {
     QuoteStatus.APPROVED: "approve it",
@@ -319,9 +313,9 @@ async def quote_inquiry(
 ) -> QuoteOutcome:
     """Price inquiry ``reference`` from ``book`` and write the quote.
 
-    In policy: the quote is ``sent`` at once (inquiry ``quoted``, outbox ``slack.quote_sent``).
+    In policy: the quote is ``sent`` at once (inquiry ``quoted``, outbox ``quote.sent``).
     Out of policy: ``pending_approval`` with the reasons stored (inquiry ``pending_approval``,
-    outbox ``slack.quote_pending_approval``); a target price below the floor also sets
+    outbox ``quote.pending_approval``); a target price below the floor also sets
     ``needs_negotiation``. Idempotent: while the inquiry has an open quote (not rejected or
     expired), that quote is returned with ``created=False``.
     """
@@ -367,7 +361,7 @@ async def quote_inquiry(
             inquiry,
             InquiryStatus.QUOTED if priced.in_policy else InquiryStatus.PENDING_APPROVAL,
         )
-        topic = QUOTE_SENT_TOPIC if priced.in_policy else QUOTE_PENDING_TOPIC
+        topic = events.QUOTE_SENT if priced.in_policy else events.QUOTE_PENDING_APPROVAL
         outbox.enqueue(
             db,
             topic=topic,
@@ -493,7 +487,7 @@ async def approve(
     db: AsyncSession, *, reference: str, by: str, note: str = "", now: datetime | None = None
 ) -> Quote:
     """A rep approves a pending quote: ``approved``, then ``sent`` to the buyer at once (both
-    in the audit trail); the inquiry becomes ``quoted``; outbox ``slack.quote_sent``.
+    in the audit trail); the inquiry becomes ``quoted``; outbox ``quote.sent``.
     ``QuoteConflict`` if the quote is not pending (already decided) or past its validity."""
     now = now or utcnow()
     source = await _claim(db, reference, QuoteStatus.APPROVED, now=now, unexpired=True)
@@ -512,10 +506,10 @@ async def approve(
         payload = _payload(quote, quote.inquiry.reference, status=QuoteStatus.SENT)
         outbox.enqueue(
             db,
-            topic=QUOTE_SENT_TOPIC,
+            topic=events.QUOTE_SENT,
             payload={**payload, "approved_by": by},
             ordering_key=quote.inquiry.reference,
-            dedupe_key=f"{QUOTE_SENT_TOPIC}:{reference}",
+            dedupe_key=f"{events.QUOTE_SENT}:{reference}",
         )
     except BaseException:
         await db.rollback()
@@ -548,7 +542,7 @@ async def accept(
     db: AsyncSession, *, reference: str, by: str, now: datetime | None = None
 ) -> Quote:
     """The buyer accepts a sent quote (in chat): ``accepted``, the inquiry is ``won``, outbox
-    ``slack.quote_accepted``. ``QuoteConflict`` if it is not sent or past its validity."""
+    ``quote.accepted``. ``QuoteConflict`` if it is not sent or past its validity."""
     now = now or utcnow()
     source = await _claim(db, reference, QuoteStatus.ACCEPTED, now=now, unexpired=True)
     if source is None:
@@ -560,13 +554,13 @@ async def accept(
         _move_inquiry(quote.inquiry, InquiryStatus.WON)
         outbox.enqueue(
             db,
-            topic=QUOTE_ACCEPTED_TOPIC,
+            topic=events.QUOTE_ACCEPTED,
             payload={
                 **_payload(quote, quote.inquiry.reference, status=QuoteStatus.ACCEPTED),
                 "accepted_by": by,
             },
             ordering_key=quote.inquiry.reference,
-            dedupe_key=f"{QUOTE_ACCEPTED_TOPIC}:{reference}",
+            dedupe_key=f"{events.QUOTE_ACCEPTED}:{reference}",
         )
     except BaseException:
         await db.rollback()

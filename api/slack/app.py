@@ -20,7 +20,7 @@ from api.settings import Settings
 from api.slack.approvals import QuoteApprovals
 from api.slack.approvers import Approvers
 from api.slack.client import build_client
-from api.slack.delivery import SlackDelivery
+from api.slack.delivery import CHANNEL, SlackDelivery
 from api.slack.desk import Desk
 from api.slack.engine import EngineIntents
 from api.slack.listeners import Context, register
@@ -102,6 +102,7 @@ def build_slack(
         worker = OutboxWorker(
             db,
             delivery.handlers(),
+            channel=CHANNEL,
             policy=RetryPolicy(
                 max_attempts=settings.outbox_max_attempts,
                 base_s=settings.outbox_backoff_base_s,
@@ -140,5 +141,6 @@ def configure_handoff(settings: Settings, gateway: ChatGateway) -> None:
             timeout_s=settings.handoff_timeout_s,
             publisher=push,
             staffed=settings.slack_enabled and bool(settings.slack_sales_channel),
+            company=settings.company_name,
         )
     )

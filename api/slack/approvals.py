@@ -13,10 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.chat.gateway import ChatGateway
 from api.slack import blocks
+from api.slack import threads as slack_threads
 from api.slack.approvers import Approvers
 from api.slack.delivery import load_quote, quote_summary
 from api.slack.records import QuoteSummary
-from sales import conversations, inquiries, slack_threads
+from sales import conversations, inquiries
 from sales.db import Database
 from sales.i18n import t
 from sales.models import ChatSession, Inquiry, Role, utcnow

@@ -1,7 +1,9 @@
-"""Outbox topics delivered to Slack: one handler per topic, each posting at most once per row.
+"""The Slack channel of the outbox: the domain events it subscribes to (new inquiries, quotes,
+handoffs, buyer messages) and Slack's own message edits, one handler per topic, each posting
+at most once per event.
 
-Before posting, a handler looks for the row's idempotency key in ``slack_posts``; after
-posting, it records the message there (channel, ts). A row retried after a crash that
+Before posting, a handler looks for the event's idempotency key in ``slack_posts``; after
+posting, it records the message there (channel, ts). A delivery retried after a crash that
 happened past that record is marked sent without a second post.
 """
 
@@ -18,19 +20,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from api.slack import blocks
+from api.slack import threads as slack_threads
 from api.slack.client import classify
 from api.slack.records import QuoteSummary
+from sales import events, inquiries
 from sales import handoff as handoffs
-from sales import inquiries, slack_threads
 from sales.db import Database
 from sales.models import ChatSession, Handoff, Inquiry, Quote
 from sales.outbox_worker import Delivery, Handler, Permanent
 
 log = logging.getLogger(__name__)
 
-QUOTE_PENDING_TOPIC = "slack.quote_pending_approval"
-QUOTE_SENT_TOPIC = "slack.quote_sent"
-QUOTE_ACCEPTED_TOPIC = "slack.quote_accepted"
+CHANNEL = "slack"  # this channel's name in the outbox's subscriptions and deliveries
 
 
 @dataclass(frozen=True)
@@ -87,13 +88,13 @@ class SlackDelivery:
 
     def handlers(self) -> dict[str, Handler]:
         return {
-            inquiries.NEW_INQUIRY_TOPIC: self._wrap(self.new_inquiry),
-            handoffs.HANDOFF_TOPIC: self._wrap(self.handoff),
-            handoffs.BUYER_MESSAGE_TOPIC: self._wrap(self.buyer_message),
-            handoffs.HANDOFF_UPDATE_TOPIC: self._wrap(self.handoff_update),
-            QUOTE_PENDING_TOPIC: self._wrap(self.quote_pending),
-            QUOTE_SENT_TOPIC: self._wrap(self.quote_event("sent")),
-            QUOTE_ACCEPTED_TOPIC: self._wrap(self.quote_event("accepted")),
+            events.INQUIRY_CREATED: self._wrap(self.new_inquiry),
+            events.HANDOFF_REQUESTED: self._wrap(self.handoff),
+            events.BUYER_MESSAGE: self._wrap(self.buyer_message),
+            events.HANDOFF_UPDATED: self._wrap(self.handoff_update),
+            events.QUOTE_PENDING_APPROVAL: self._wrap(self.quote_pending),
+            events.QUOTE_SENT: self._wrap(self.quote_event("sent")),
+            events.QUOTE_ACCEPTED: self._wrap(self.quote_event("accepted")),
             slack_threads.MESSAGE_UPDATE_TOPIC: self._wrap(self.message_update),
         }
 
@@ -102,7 +103,7 @@ class SlackDelivery:
             key = row.idempotency_key
             async with self.db.session() as db:
                 if await slack_threads.find_post(db, key) is not None:
-                    log.info("outbox row already posted", extra={"row": row.id})
+                    log.info("outbox event already posted", extra={"row": row.id})
                     return
             try:
                 posted = await post(row)
@@ -154,7 +155,7 @@ class SlackDelivery:
             )
         return Posted(kind, ref, channel, ts)
 
-    # -- topics ----------------------------------------------------------------------------
+    # -- events -----------------------------------------------------------------------------
 
     async def message_update(self, row: Delivery) -> None:
         """chat.update of a message (a decision or a take-over shown on it)."""

@@ -14,9 +14,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from api.chat.engine import EngineUnavailable
 from api.chat.gateway import ChatGateway
 from api.slack import blocks
+from api.slack import threads as slack_threads
 from api.slack.engine import EngineIntents
 from api.slack.ids import ActionId
-from sales import handoff, slack_threads
+from sales import handoff
 from sales.db import Database
 from sales.models import utcnow
 

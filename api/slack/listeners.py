@@ -15,11 +15,12 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from api.slack import blocks
+from api.slack import threads as slack_threads
 from api.slack.approvals import AlreadyDecided, NotAllowed, QuoteApprovals, UnknownQuote
 from api.slack.delivery import quote_summary
 from api.slack.desk import Desk
 from api.slack.ids import REJECT_NOTE_ACTION, ActionId, BlockId, QuoteRef, SessionRef, ViewId
-from sales import inquiries, slack_threads
+from sales import inquiries
 from sales.db import Database
 
 log = logging.getLogger(__name__)

@@ -73,7 +73,7 @@ async def test_request_take_over_hand_back(database: Database, pushed: list) -> 
     assert "asked a colleague from Lumora sales" in asked.messages[0].text
     assert asked.messages[0].role == "system"
     (row,) = await _outbox(database)
-    assert row.topic == "slack.handoff" and row.ordering_key == f"chat:{session_id}"
+    assert row.topic == "handoff.requested" and row.ordering_key == f"chat:{session_id}"
     assert asked.handoff is not None
     assert asked.handoff.summary["rfq"] == {"product": "PNL-6060-40W"}
     assert asked.handoff.summary["last_turns"][0]["text"] == "I need 600x600 panels"
@@ -273,9 +273,9 @@ async def test_timeout_asks_for_a_call_back_and_the_answer_goes_to_slack(
     assert record.callback_request == "+49 40 1234567, tomorrow 10-12 CET"
     topics = [(r.topic, r.payload.get("event")) for r in await _outbox(database)]
     assert topics == [
-        ("slack.handoff", None),
-        ("slack.handoff_update", "timed_out"),
-        ("slack.handoff_update", "callback"),
+        ("handoff.requested", None),
+        ("handoff.updated", "timed_out"),
+        ("handoff.updated", "callback"),
     ]
 
 

@@ -76,7 +76,7 @@ async def test_create_writes_inquiry_and_outbox_row_and_record_matches_contract(
     assert record["required_by"] == "2027-03-15"
     assert record["quotes"] == []
     assert [(r.topic, r.payload) for r in outbox_rows] == [
-        ("slack.new_inquiry", {"reference": record["reference"]})
+        ("inquiry.created", {"reference": record["reference"]})
     ]
 
 

@@ -130,13 +130,13 @@ async def test_in_policy_inquiry_is_quoted_and_sent_at_once(
     inquiry_ref = quote.inquiry.reference
     assert await inquiry_status(database, inquiry_ref) == "quoted"
     assert await outbox_topics(database) == [
-        ("slack.new_inquiry", inquiry_ref),
-        ("slack.quote_sent", quote.reference),
+        ("inquiry.created", inquiry_ref),
+        ("quote.sent", quote.reference),
     ]
     async with database.session() as db:
         inquiry = await inquiries.get(db, inquiry_ref)
         row = (
-            await db.execute(select(OutboxMessage).where(OutboxMessage.topic == "slack.quote_sent"))
+            await db.execute(select(OutboxMessage).where(OutboxMessage.topic == "quote.sent"))
         ).scalar_one()
     assert inquiries.to_record(inquiry)["quotes"] == [quote.reference]  # type: ignore[arg-type]
     assert row.ordering_key == inquiry_ref  # same Slack thread as the inquiry
@@ -158,7 +158,7 @@ async def test_out_of_policy_quote_waits_for_approval_with_its_reasons(
     assert "below the MOQ" in outcome.quote.events[-1].note
     assert await inquiry_status(database, outcome.quote.inquiry.reference) == "pending_approval"
     assert (await outbox_topics(database))[-1] == (
-        "slack.quote_pending_approval",
+        "quote.pending_approval",
         outcome.reference,
     )
 
@@ -195,7 +195,7 @@ async def test_quoting_twice_returns_the_open_quote(database: Database, book: Pr
         )
     assert not again.created and again.reference == first.reference
     assert await count(database, Quote) == 1
-    assert [t for t, _ in await outbox_topics(database)].count("slack.quote_sent") == 1
+    assert [t for t, _ in await outbox_topics(database)].count("quote.sent") == 1
 
 
 async def test_concurrent_quoting_of_one_inquiry_makes_one_quote(
@@ -292,7 +292,7 @@ async def test_a_failed_write_rolls_back_quote_outbox_and_inquiry_together(
 ) -> None:
     reference = await new_inquiry(database)
     async with database.session() as db:  # a row that makes the quote's outbox insert fail
-        db.add(OutboxMessage(topic="x", payload={}, dedupe_key="slack.quote_sent:Q-2026-000001"))
+        db.add(OutboxMessage(topic="x", payload={}, dedupe_key="quote.sent:Q-2026-000001"))
         await db.commit()
     async with database.session() as db:
         with pytest.raises(IntegrityError):
@@ -300,7 +300,7 @@ async def test_a_failed_write_rolls_back_quote_outbox_and_inquiry_together(
     assert await count(database, Quote) == 0
     assert await count(database, QuoteEvent) == 0
     assert await inquiry_status(database, reference) == "new"
-    assert [t for t, _ in await outbox_topics(database)] == ["slack.new_inquiry", "x"]
+    assert [t for t, _ in await outbox_topics(database)] == ["inquiry.created", "x"]
     async with database.session() as db:
         await db.execute(OutboxMessage.__table__.delete().where(OutboxMessage.topic == "x"))
         await db.commit()
@@ -312,9 +312,7 @@ async def test_a_failed_write_rolls_back_quote_outbox_and_inquiry_together(
 async def test_a_failed_approval_changes_nothing(database: Database, book: PriceBook) -> None:
     pending = await new_quote(database, book, rfq(**OUT_OF_POLICY))
     async with database.session() as db:
-        db.add(
-            OutboxMessage(topic="x", payload={}, dedupe_key=f"slack.quote_sent:{pending.reference}")
-        )
+        db.add(OutboxMessage(topic="x", payload={}, dedupe_key=f"quote.sent:{pending.reference}"))
         await db.commit()
     async with database.session() as db:
         with pytest.raises(IntegrityError):
@@ -344,7 +342,7 @@ async def test_approve_records_approval_and_sends(database: Database, book: Pric
         ("U123", "approved", "key account")
     ]
     assert quote.inquiry.status == "quoted"
-    assert (await outbox_topics(database))[-1] == ("slack.quote_sent", pending.reference)
+    assert (await outbox_topics(database))[-1] == ("quote.sent", pending.reference)
 
 
 async def test_reject_records_the_decision(database: Database, book: PriceBook) -> None:
@@ -364,7 +362,7 @@ async def test_buyer_accepts_a_sent_quote(database: Database, book: PriceBook) -
     assert quote.status == "accepted" and quote.inquiry.status == "won"
     assert quote.events[-1].actor == "session:abc"
     assert trail(quote)[-1] == ("accepted", "sent", "accepted")
-    assert (await outbox_topics(database))[-1] == ("slack.quote_accepted", sent.reference)
+    assert (await outbox_topics(database))[-1] == ("quote.accepted", sent.reference)
 
 
 async def test_unknown_quote_is_not_found(database: Database) -> None:
@@ -398,7 +396,7 @@ async def test_racing_approvals_exactly_one_wins(database: Database, book: Price
         assert [a.by for a in quote.approvals] == [winner]
         assert [e.action for e in quote.events].count("approved") == 1
     topics = [t for t, _ in await outbox_topics(database)]
-    assert topics.count("slack.quote_sent") == 3
+    assert topics.count("quote.sent") == 3
 
 
 async def test_approve_racing_reject_exactly_one_wins(database: Database, book: PriceBook) -> None:

@@ -61,10 +61,10 @@ def _pending_quote(client: TestClient, locale: str = "en") -> tuple[str, str, st
             )  # fmt: skip
             outbox.enqueue(
                 session,
-                topic="slack.quote_pending_approval",
+                topic="quote.pending_approval",
                 payload={"reference": reference, "inquiry": inquiry.reference},
                 ordering_key=inquiry.reference,
-                dedupe_key=f"slack.quote_pending_approval:{reference}",
+                dedupe_key=f"quote.pending_approval:{reference}",
             )
             await session.commit()
             return inquiry.reference, reference

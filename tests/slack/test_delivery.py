@@ -1,4 +1,4 @@
-"""Outbox rows delivered to the fake Slack: the new-inquiry message, exactly once, through
+"""Outbox events delivered to the fake Slack: the new-inquiry message, exactly once, through
 outages and rate limits."""
 
 from __future__ import annotations
@@ -10,12 +10,13 @@ from decimal import Decimal
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select
 
+from api.slack import delivery as slack_delivery
 from api.slack.delivery import SlackDelivery
 from api.slack.ids import ActionId
-from sales import inquiries
+from sales import events, inquiries
 from sales.db import Database
 from sales.inquiries import BuyerDraft, InquiryDraft, ItemDraft
-from sales.models import OutboxMessage, utcnow
+from sales.models import OutboxDelivery, OutboxMessage, utcnow
 from sales.outbox_worker import OutboxWorker, RetryPolicy
 from tests.fakes.slack import FakeSlack
 
@@ -50,7 +51,9 @@ def worker(database: Database, fake: FakeSlack, **kw) -> OutboxWorker:  # type: 
     client = AsyncWebClient(token=fake.token, base_url=fake.api_url)
     delivery = SlackDelivery(database, client, CHANNEL)
     policy = RetryPolicy(max_attempts=kw.pop("max_attempts", 5), base_s=0.05, max_s=0.2, jitter=0)
-    return OutboxWorker(database, delivery.handlers(), policy=policy, **kw)
+    return OutboxWorker(
+        database, delivery.handlers(), channel=slack_delivery.CHANNEL, policy=policy, **kw
+    )
 
 
 async def drain(w: OutboxWorker, database: Database, seconds: float = 10) -> None:
@@ -58,10 +61,13 @@ async def drain(w: OutboxWorker, database: Database, seconds: float = 10) -> Non
     while asyncio.get_running_loop().time() < deadline:
         await w.run_once()
         async with database.session() as db:
-            pending = (
+            unpublished = (
                 await db.execute(select(OutboxMessage).where(OutboxMessage.status == "pending"))
             ).first()
-        if pending is None:
+            pending = (
+                await db.execute(select(OutboxDelivery).where(OutboxDelivery.status == "pending"))
+            ).first()
+        if unpublished is None and pending is None:
             return
         await asyncio.sleep(0.05)
     raise AssertionError("outbox not drained")
@@ -82,8 +88,8 @@ async def test_new_inquiry_message_has_buyer_items_value_score_flags(
     assert "sample requested" in text and "PNL-6060-40W" in text
     assert ActionId.TAKE_OVER.value not in text  # no chat session: nobody to take over
     async with database.session() as db:
-        row = (await db.execute(select(OutboxMessage))).scalar_one()
-    assert row.status == "sent"
+        row = (await db.execute(select(OutboxDelivery))).scalar_one()
+    assert (row.channel, row.status) == ("slack", "sent")
 
 
 async def test_take_over_button_when_the_inquiry_came_from_a_chat(
@@ -129,9 +135,9 @@ async def test_a_row_already_posted_is_not_posted_again(
         await inquiries.create(db, draft=draft())
     w = worker(database, fake_slack)
     await drain(w, database)
-    # the worker "crashed" after posting: the row is pending again
+    # the worker "crashed" after posting: the delivery is pending again
     async with database.session() as db:
-        row = (await db.execute(select(OutboxMessage))).scalar_one()
+        row = (await db.execute(select(OutboxDelivery))).scalar_one()
         row.status = "pending"
         row.next_attempt_at = utcnow() - timedelta(seconds=1)
         await db.commit()
@@ -143,9 +149,9 @@ async def test_unknown_inquiry_is_a_dead_letter(database: Database, fake_slack: 
     from sales import outbox
 
     async with database.session() as db:
-        outbox.enqueue(db, topic=inquiries.NEW_INQUIRY_TOPIC, payload={"reference": "RFQ-0-0"})
+        outbox.enqueue(db, topic=events.INQUIRY_CREATED, payload={"reference": "RFQ-0-0"})
         await db.commit()
     await worker(database, fake_slack).run_once()
     async with database.session() as db:
-        row = (await db.execute(select(OutboxMessage))).scalar_one()
+        row = (await db.execute(select(OutboxDelivery))).scalar_one()
     assert row.status == "dead" and "RFQ-0-0" in (row.last_error or "")

@@ -172,7 +172,8 @@ def test_commands_ack_within_three_seconds(slack: SlackPoster) -> None:
 def test_an_event_retried_by_slack_acts_once(slack_app: TestClient, slack: SlackPoster) -> None:
     import asyncio  # noqa: F401
 
-    from sales import handoff, slack_threads
+    from api.slack import threads as slack_threads
+    from sales import handoff
 
     session_id, headers = _new_chat(slack_app)
     db = slack_app.app.state.services.db  # type: ignore[attr-defined]

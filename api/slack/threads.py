@@ -106,6 +106,7 @@ async def forget_events_before(
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+# Slack's own work, not a domain event: only the Slack channel subscribes to it.
 MESSAGE_UPDATE_TOPIC = "slack.message_update"
 
 

@@ -1,0 +1,48 @@
+"""The domain events the sales services publish through the outbox.
+
+An event names what happened in the business, never who hears of it: the outbox worker fans
+each one out to every channel subscribed to its topic (Slack today; email or a dashboard can
+subscribe to the same events without a change here). Payloads carry references, not copies:
+a channel loads what it shows.
+
+>>> canonical("slack.new_inquiry")
+'inquiry.created'
+>>> canonical("quote.sent")
+'quote.sent'
+"""
+
+from __future__ import annotations
+
+INQUIRY_CREATED = "inquiry.created"  # {"reference"}
+QUOTE_PENDING_APPROVAL = "quote.pending_approval"  # {"reference", "inquiry", "total", ...}
+QUOTE_SENT = "quote.sent"  # the same, with "approved_by" after an approval
+QUOTE_ACCEPTED = "quote.accepted"  # the same, with "accepted_by"
+HANDOFF_REQUESTED = "handoff.requested"  # {"handoff_id", "session_id"}
+HANDOFF_UPDATED = "handoff.updated"  # {"handoff_id", "session_id", "event": timed_out|callback}
+BUYER_MESSAGE = "handoff.buyer_message"  # {"session_id", "text", "note"?}
+
+ALL = (
+    INQUIRY_CREATED,
+    QUOTE_PENDING_APPROVAL,
+    QUOTE_SENT,
+    QUOTE_ACCEPTED,
+    HANDOFF_REQUESTED,
+    HANDOFF_UPDATED,
+    BUYER_MESSAGE,
+)
+
+# Topics of rows queued before the events had these names (they were named after Slack).
+LEGACY_TOPICS = {
+    "slack.new_inquiry": INQUIRY_CREATED,
+    "slack.quote_pending_approval": QUOTE_PENDING_APPROVAL,
+    "slack.quote_sent": QUOTE_SENT,
+    "slack.quote_accepted": QUOTE_ACCEPTED,
+    "slack.handoff": HANDOFF_REQUESTED,
+    "slack.handoff_update": HANDOFF_UPDATED,
+    "slack.buyer_message": BUYER_MESSAGE,
+}
+
+
+def canonical(topic: str) -> str:
+    """The event name of a topic, also for a row written under its old name."""
+    return LEGACY_TOPICS.get(topic, topic)
