@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import timedelta
-from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
@@ -24,6 +22,7 @@ from api.chat.sockets import SocketSlots
 from api.deps import Services
 from api.health import router as health_router
 from api.limits import BodySizeLimit
+from api.quote_pdf_view import link_signer
 from api.quote_pdf_view import router as quote_pdf_router
 from api.settings import Settings, get_settings
 from api.slack.app import build_slack, configure_handoff
@@ -32,7 +31,6 @@ from api.staff.kb import router as kb_router
 from api.staff.quotes import router as quotes_router
 from api.webhook import build_executor
 from api.webhook import router as webhook_router
-from sales import quote_links
 from sales.db import Database
 from sales.i18n import detect as language_detector
 from sales.normalizers import cities
@@ -120,12 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 kb=kb,
                 broker=broker,
                 price_book=services.price_book,
-                pdf_link=partial(
-                    quote_links.make_link,
-                    settings.buyer_base_url,
-                    ttl=timedelta(days=settings.quote_link_ttl_days),
-                    secret=settings.quote_link_secret.get_secret_value(),
-                ),
+                pdf_link=link_signer(settings),
             )
         )
         log.info(

@@ -1,6 +1,6 @@
 """Buyers' quotation PDFs by signed link: ``GET /q/{reference}.pdf?exp=...&sig=...``.
 
-No other authentication: the signature is the permission (see ``sales.quote_links``).
+No other authentication: the signature is the permission (see ``sales.quotes.links``).
 403 for a missing, tampered or expired signature (checked before the database is asked, so
 a bad link learns nothing about which quotes exist), 404 for an unknown quote or one that
 has not been released to the buyer (pending approval or rejected).
@@ -15,24 +15,29 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import Services, ServicesDep
 from api.errors import error_responses
-from sales import quote_links, quotes
+from api.settings import Settings
+from sales import quotes
 from sales.models import Quote, QuoteStatus
-from sales.quotes_documents import render_pdf
-from sales.quotes_states import RELEASED
+from sales.quotes import links as quote_links
+from sales.quotes.documents import render_pdf
+from sales.quotes.states import RELEASED
 
 router = APIRouter(tags=["buyer: quotation PDF"])
 
 
-def buyer_link(services: Services, reference: str, *, now: datetime | None = None) -> str:
-    """A signed link to the quote's PDF, valid for ``QUOTE_LINK_TTL_DAYS`` from ``now``."""
-    settings = services.settings
-    return quote_links.make_link(
+def link_signer(settings: Settings) -> quote_links.LinkSigner:
+    """The one maker of buyers' PDF links (chat, staff API, Slack): under the app's public
+    address, valid for ``QUOTE_LINK_TTL_DAYS``, signed with ``QUOTE_LINK_SECRET``."""
+    return quote_links.LinkSigner(
         settings.buyer_base_url,
-        reference,
         timedelta(days=settings.quote_link_ttl_days),
         secret=settings.quote_link_secret.get_secret_value(),
-        now=now,
     )
+
+
+def buyer_link(services: Services, reference: str, *, now: datetime | None = None) -> str:
+    """A signed link to the quote's PDF, valid for ``QUOTE_LINK_TTL_DAYS`` from ``now``."""
+    return link_signer(services.settings).link(reference, now=now)
 
 
 async def pdf_response(services: Services, quote: Quote, *, private: bool = True) -> Response:
@@ -66,8 +71,7 @@ async def pdf_response(services: Services, quote: Quote, *, private: bool = True
 async def buyer_quote_pdf(
     reference: str, services: ServicesDep, exp: str | None = None, sig: str | None = None
 ) -> Response:
-    secret = services.settings.quote_link_secret.get_secret_value()
-    verdict = quote_links.check(reference, exp, sig, secret=secret)
+    verdict = link_signer(services.settings).check(reference, exp, sig)
     if verdict is quote_links.LinkCheck.EXPIRED:
         raise HTTPException(
             status.HTTP_403_FORBIDDEN, "this quotation link has expired; ask us for a new one"

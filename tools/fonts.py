@@ -1,7 +1,7 @@
 """The quotation PDF's fonts: `python -m tools.fonts ensure`.
 
 `ensure` makes sure a CJK font is installed so that Chinese quotations and Chinese company or
-contact names render as real glyphs (``sales.quote_pdf`` looks for Noto Sans CJK, WenQuanYi or
+contact names render as real glyphs (``sales.quotes.pdf`` looks for Noto Sans CJK, WenQuanYi or
 Droid Sans Fallback). When none is found it installs Debian's ``fonts-wqy-microhei`` (apt-get,
 with sudo when not root, as ``tools.browser`` does for Chromium). DejaVu Sans, the Latin font,
 is checked too and installed (``fonts-dejavu-core``) if missing.
@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sales.quote_pdf import CJK_FONT_CANDIDATES, LATIN_FONTS, find_font
+from sales.quotes.pdf import CJK_FONT_CANDIDATES, LATIN_FONTS, find_font
 from tools.apt import apt_install
 
 CJK_PACKAGE = "fonts-wqy-microhei"

@@ -6,8 +6,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
-from functools import partial
 from typing import Any
 
 from fastapi import Request, Response
@@ -16,6 +14,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from api.chat.gateway import ChatGateway
+from api.quote_pdf_view import link_signer
 from api.settings import Settings
 from api.slack.approvals import QuoteApprovals
 from api.slack.approvers import Approvers
@@ -24,7 +23,6 @@ from api.slack.delivery import CHANNEL, SlackDelivery
 from api.slack.desk import Desk
 from api.slack.engine import EngineIntents
 from api.slack.listeners import Context, register
-from sales import quote_links
 from sales.db import Database
 from sales.outbox_worker import OutboxWorker, RetryPolicy
 
@@ -88,12 +86,7 @@ def build_slack(
         approvers=Approvers(
             client, user_ids=settings.slack_approver_ids, group=settings.slack_approver_group
         ),
-        pdf_link=partial(
-            quote_links.make_link,
-            settings.buyer_base_url,
-            ttl=timedelta(days=settings.quote_link_ttl_days),
-            secret=settings.quote_link_secret.get_secret_value(),
-        ),
+        pdf_link=link_signer(settings),
     )
     register(bolt, Context(db=db, desk=desk, approvals=approvals, kb=kb))
     worker = None

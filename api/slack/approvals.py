@@ -21,7 +21,7 @@ from sales import conversations, inquiries
 from sales.db import Database
 from sales.i18n import t
 from sales.models import ChatSession, Inquiry, Role, utcnow
-from sales.quotes_records import describe_for_buyer
+from sales.quotes.records import describe_for_buyer
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from api.staff.auth import StaffDep
 from api.text import CLEANED
 from sales import quotes
 from sales.models import Quote, QuoteStatus
-from sales.quotes_states import RELEASED, QuoteConflict, QuoteNotFound
+from sales.quotes.states import RELEASED, QuoteConflict, QuoteNotFound
 
 router = APIRouter(
     prefix="/api/quotes", tags=["staff: quotes"], responses=error_responses(401, 404)

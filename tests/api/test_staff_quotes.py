@@ -14,7 +14,7 @@ from sales import inquiries, quotes
 from sales.db import Database
 from sales.pricing import load_price_book
 
-from ..sales.test_quotes import DEMO_BOOK, OUT_OF_POLICY, TODAY, rfq
+from ..sales.quotes.test_service import DEMO_BOOK, OUT_OF_POLICY, TODAY, rfq
 from .conftest import STAFF_TOKEN
 
 AUTH = {"Authorization": f"Bearer {STAFF_TOKEN}"}

@@ -17,9 +17,9 @@ from pypdf import PdfReader
 from sales.i18n import LANGUAGES, t
 from sales.pricing import Incoterm, PriceBook, PricingRequest, RequestLine, load_price_book, price
 from sales.pricing.models import Charge
-from sales.quote_pdf import Buyer, QuotePdfData, Words, cjk_font_available, render_quote_pdf
+from sales.quotes.pdf import Buyer, QuotePdfData, Words, cjk_font_available, render_quote_pdf
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 ARTIFACTS = ROOT / "test-artifacts"
 TODAY = date(2026, 11, 21)
 

@@ -11,7 +11,7 @@ writer wait and then match nothing; SQLite serialises writers. So when two reps 
 same quote at once, exactly one wins and the other gets ``QuoteConflict``. Quoting an inquiry
 starts the same way on the inquiry's row, so two calls for one inquiry never make two quotes.
 
-Lifecycle and errors: ``sales.quotes_states``. Records and chat texts: ``sales.quotes_records``.
+Lifecycle and errors: ``sales.quotes.states``. Records and chat texts: ``sales.quotes.records``.
 """
 
 from __future__ import annotations
@@ -40,14 +40,14 @@ from sales.models import (
 from sales.normalizers.payment_terms import parse_payment_terms
 from sales.pricing import IssueCode, PriceBook, PricedQuote, PricingRequest, RequestLine, price
 from sales.pricing.incoterms import Incoterm
-from sales.quotes_records import (
+from sales.quotes.records import (
     amount_str,
     describe_for_buyer,
     policy_reasons,
     pricing_snapshot,
     to_record,
 )
-from sales.quotes_states import (
+from sales.quotes.states import (
     ALLOWED,
     OPEN,
     QUOTABLE_INQUIRY,

@@ -12,9 +12,9 @@ from sales import quotes
 from sales.db import Database
 from sales.models import Quote, QuoteStatus
 from sales.pricing import PriceBook
-from sales.quotes_states import ALLOWED, QuoteConflict, can_transition, check_transition
+from sales.quotes.states import ALLOWED, QuoteConflict, can_transition, check_transition
 
-from .test_quotes import OUT_OF_POLICY, TODAY, book, new_quote, rfq
+from .test_service import OUT_OF_POLICY, TODAY, book, new_quote, rfq
 
 __all__ = ["book"]  # the fixture, re-exported for this module
 

@@ -15,9 +15,9 @@ from pypdf import PdfReader
 from sales import inquiries, quotes
 from sales.db import Database
 from sales.pricing import PriceBook, price
-from sales.quotes_documents import priced_from_stored, render_pdf
+from sales.quotes.documents import priced_from_stored, render_pdf
 
-from .test_quotes import BELOW_FLOOR, OUT_OF_POLICY, TODAY, book, new_quote, rfq
+from .test_service import BELOW_FLOOR, OUT_OF_POLICY, TODAY, book, new_quote, rfq
 
 __all__ = ["book"]
 

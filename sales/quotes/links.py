@@ -4,6 +4,10 @@
 (Unix seconds), base64url without padding. Whoever holds the link can read that one quote
 until ``exp``; changing the reference or the expiry breaks the signature. Every app instance
 must share the secret, and it must survive restarts, or links stop working.
+
+Every link is made (and checked) by one :class:`LinkSigner`, built from the settings once
+(``api.quote_pdf_view.link_signer``): the chat's quote message, the staff API and Slack's
+approval note all hand out the same kind of link.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from urllib.parse import quote, urlencode
@@ -73,3 +78,29 @@ def check(
         return LinkCheck.BAD
     moment = now or datetime.now(UTC)
     return LinkCheck.VALID if moment.timestamp() <= expires else LinkCheck.EXPIRED
+
+
+@dataclass(frozen=True)
+class LinkSigner:
+    """Links to quote PDFs under ``base_url``, valid for ``ttl``, signed with ``secret``.
+
+    >>> signer = LinkSigner("https://sales.example/", timedelta(days=1), secret="s")
+    >>> signer("Q-2026-000045").startswith("https://sales.example/q/Q-2026-000045.pdf?exp=")
+    True
+    """
+
+    base_url: str
+    ttl: timedelta
+    secret: str | bytes = field(repr=False)
+
+    def link(self, reference: str, *, now: datetime | None = None) -> str:
+        return make_link(self.base_url, reference, self.ttl, secret=self.secret, now=now)
+
+    def __call__(self, reference: str) -> str:
+        """``signer(reference)``: a link from now (where a ``reference -> link`` is wanted)."""
+        return self.link(reference)
+
+    def check(
+        self, reference: str, exp: str | int | None, sig: str | None, *, now: datetime | None = None
+    ) -> LinkCheck:
+        return check(reference, exp, sig, secret=self.secret, now=now)

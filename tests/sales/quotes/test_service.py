@@ -26,7 +26,7 @@ from sales.models import (
 from sales.pricing import PriceBook, load_price_book
 from sales.quotes import QuoteConflict, QuoteNotFound, QuoteOutcome
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 TODAY = date(2026, 11, 21)
 DEMO_BOOK = ROOT / "sales" / "pricebook" / "demo.yaml"
 

@@ -12,7 +12,7 @@ from sales.models import Quote
 from sales.pricing.incoterms import Incoterm
 from sales.pricing.models import Charge, Policy, PricedLine, PricedQuote, ShipmentSummary
 from sales.pricing.pricebook import PriceBook
-from sales.quote_pdf import Buyer, QuotePdfData, render_quote_pdf
+from sales.quotes.pdf import Buyer, QuotePdfData, render_quote_pdf
 
 
 def _date(value: str | None) -> date | None:

@@ -1,0 +1,45 @@
+"""Quotes: a confirmed inquiry priced from the price book, approved or rejected, sent,
+accepted, expired -- and what the buyer gets of it.
+
+- :mod:`~sales.quotes.service`: quote an inquiry, approve, reject, accept, expire, get (the
+  functions below are its public API, so ``from sales import quotes; quotes.approve(...)``).
+- :mod:`~sales.quotes.states`: the lifecycle (allowed transitions) and the errors.
+- :mod:`~sales.quotes.records`: a quote as the contract record and as a chat text.
+- :mod:`~sales.quotes.documents`: a stored quote as the PDF's data (and the PDF).
+- :mod:`~sales.quotes.pdf`: the quotation PDF itself (fpdf2).
+- :mod:`~sales.quotes.links`: buyers' signed, expiring links to the PDF (one :class:`LinkSigner`).
+"""
+
+from sales.quotes.service import (
+    NotQuotable,
+    QuoteConflict,
+    QuoteError,
+    QuoteNotFound,
+    QuoteOutcome,
+    accept,
+    approve,
+    describe_for_buyer,
+    expire_due,
+    get,
+    pricing_request,
+    quote_inquiry,
+    reject,
+    to_record,
+)
+
+__all__ = [
+    "NotQuotable",
+    "QuoteConflict",
+    "QuoteError",
+    "QuoteNotFound",
+    "QuoteOutcome",
+    "accept",
+    "approve",
+    "describe_for_buyer",
+    "expire_due",
+    "get",
+    "pricing_request",
+    "quote_inquiry",
+    "reject",
+    "to_record",
+]
