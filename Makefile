@@ -1,5 +1,6 @@
 # exportdesk: `make run` starts everything on this machine; `make test` runs the whole suite;
-# `make bench` prints the benchmarks. Both environments are created and updated here.
+# `make check` is the fast loop (lint, types, unit tests); `make bench` prints the benchmarks.
+# Both environments are created and updated here. `make help` lists every target.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -16,13 +17,24 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: help env run test bench lint format model clean
+# The fast loop's tests: neither the Rasa engine's subprocess, nor a browser, nor a booted stack
+# (markers set in tests/conftest.py from the fixtures each test requests).
+FAST_TESTS := not engine and not e2e and not browser
+
+.PHONY: help env run test check typecheck bench lint format model clean
 
 help:
-	@echo "make run    - start the Rasa engine and the app, demo page on http://127.0.0.1:8000/"
-	@echo "make test   - run the whole test suite (creates environments, trains when needed)"
-	@echo "make bench  - print the benchmarks"
-	@echo "make lint   - ruff check and format check"
+	@echo "make run       - start the Rasa engine and the app, demo page on http://127.0.0.1:8000/"
+	@echo "make test      - run the whole test suite (creates environments, trains when needed)"
+	@echo "make check     - the fast loop: ruff, mypy, unit tests without engine/browser/stack"
+	@echo "make bench     - print the benchmarks"
+	@echo "make lint      - ruff check, ruff format check and mypy"
+	@echo "make typecheck - mypy over the app's packages and bot/ (against the engine's packages)"
+	@echo "make format    - ruff format and ruff check --fix"
+	@echo "make model     - train the Rasa model if bot/ or config.yml changed"
+	@echo "make env       - create or update both virtual environments"
+	@echo "make clean     - remove var/, models/, caches and test artifacts"
+	@echo "PYTEST_ARGS='...' is passed to pytest by test and check."
 
 $(APP_VENV)/.installed: pyproject.toml
 	@$(PY311) -c 'import sys; assert sys.version_info[:2] == (3, 11), sys.version' \
@@ -61,13 +73,28 @@ bench: env
 	$(APP_PY) -m tools.stack train
 	$(APP_PY) bench/run_all.py
 
+check: env
+	$(APP_VENV)/bin/ruff check .
+	$(APP_VENV)/bin/ruff format --check .
+	$(MAKE) --no-print-directory typecheck
+	$(APP_PY) -m pytest -q -m "$(FAST_TESTS)" $(PYTEST_ARGS)
+
 lint: env
 	$(APP_VENV)/bin/ruff check .
 	$(APP_VENV)/bin/ruff format --check .
+	$(MAKE) --no-print-directory typecheck
+
+# mypy's settings and its list of packages are in pyproject.toml. bot/ runs on Python 3.10 with
+# Rasa, which only the engine's environment has: mypy (from the app's environment) checks it
+# against that environment's packages (Rasa ships no type hints: its classes are Any there).
+typecheck: env
+	$(APP_VENV)/bin/mypy
+	$(APP_VENV)/bin/mypy --python-executable $(ENGINE_PY) --python-version 3.10 \
+	  --cache-dir .mypy_cache/engine bot
 
 format: env
 	$(APP_VENV)/bin/ruff format .
 	$(APP_VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf var models .pytest_cache .ruff_cache test-artifacts
+	rm -rf var models .pytest_cache .ruff_cache .mypy_cache test-artifacts

@@ -1261,7 +1261,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if args.latest_model:
             model = _latest_model()
-            stack_fixture.train = lambda: model  # type: ignore[attr-defined,assignment]
+            stack_fixture.train = lambda: model
         with stack_fixture.running_stack(chat_rate_burst=1000, chat_rate_per_minute=6000) as (
             _stack,
             settings,

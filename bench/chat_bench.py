@@ -123,8 +123,8 @@ async def measure(
     for name, data in results.items():
         lat = data["lat"]  # type: ignore[assignment]
         summary[name] = {
-            "p50_ms": statistics.median(lat) * 1000,  # type: ignore[arg-type]
-            "p95_ms": _pct(lat, 95) * 1000,  # type: ignore[arg-type]
+            "p50_ms": statistics.median(lat) * 1000,
+            "p95_ms": _pct(lat, 95) * 1000,
             "msgs_per_s": data["turns"] / data["secs"],  # type: ignore[operator]
             "turns": data["turns"],
         }

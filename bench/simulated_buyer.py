@@ -456,7 +456,7 @@ def validate(persona: Persona) -> None:
         if path not in known:
             raise PersonaError(f"{name}: states {path}, which it has no fact for")
     for path in persona.paths():
-        _check_expect(name, path, persona.fact(path))  # type: ignore[arg-type]
+        _check_expect(name, path, persona.fact(path))
 
 
 def _check_expect(name: str, path: str, fact: Fact) -> None:

@@ -1,14 +1,21 @@
-"""Shared fixtures: order databases on SQLite and on the local PostgreSQL server.
+"""Shared fixtures: order databases on SQLite and on the local PostgreSQL server, and the
+markers that split the suite into the fast loop (`make check`) and the rest.
 
 PostgreSQL tests create a database of their own and drop it afterwards; if the server is not
-reachable they fail (CI has it), unless EXPORTDESK_SKIP_POSTGRES=1 is set explicitly.
+reachable they fail (CI has it), unless EXPORTDESK_SKIP_POSTGRES=1 is set explicitly. A test that
+wants a migrated database gets a copy of one migrated once per session (`CREATE DATABASE ...
+TEMPLATE` on PostgreSQL, a file copy on SQLite) instead of running the migrations itself; the
+migration tests still start from an empty database (`db_url`).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -46,18 +53,48 @@ def _pg_url(name: str) -> str:
     return PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
+def _skip_without_postgres() -> None:
     if os.environ.get("EXPORTDESK_SKIP_POSTGRES") == "1":
         pytest.skip("EXPORTDESK_SKIP_POSTGRES=1")
+
+
+@contextmanager
+def _pg_database(template: str | None = None) -> Iterator[str]:
+    """A database of its own on the local server (a copy of `template` if given), dropped after."""
     name = f"exportdesk_test_{uuid.uuid4().hex[:10]}"
+    copy = f' TEMPLATE "{template}"' if template else ""
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"{copy}')
     try:
-        yield _pg_url(name)
+        yield name
     finally:
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """An empty database."""
+    _skip_without_postgres()
+    with _pg_database() as name:
+        yield _pg_url(name)
+
+
+@pytest.fixture(scope="session")
+def _postgres_template() -> Iterator[str]:
+    """The order database migrated to head once per session, only ever copied (no connection
+    stays open on it: PostgreSQL copies a database nobody is connected to)."""
+    _skip_without_postgres()
+    with _pg_database() as name:
+        upgrade(_pg_url(name))
+        yield name
+
+
+@pytest.fixture
+def migrated_postgres_url(_postgres_template: str) -> Iterator[str]:
+    """A database of its own, migrated to head: a copy of the session's template."""
+    with _pg_database(template=_postgres_template) as name:
+        yield _pg_url(name)
 
 
 @pytest.fixture
@@ -65,16 +102,44 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'orders.db'}"
 
 
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An order database file migrated to head once per session (in WAL mode, as `upgrade`
+    leaves it, checkpointed so that the file alone holds everything)."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "orders.db"
+    upgrade(f"sqlite:///{path}")
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    for suffix in ("-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    return path
+
+
+@pytest.fixture
+def migrated_sqlite_url(sqlite_url: str, _sqlite_template: Path) -> str:
+    """`sqlite_url`, migrated to head: a copy of the session's template file."""
+    shutil.copyfile(_sqlite_template, sqlite_url.removeprefix("sqlite:///"))
+    return sqlite_url
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest) -> str:
+    """An empty database on each backend (the migration tests)."""
     name = "sqlite_url" if request.param == "sqlite" else "postgres_url"
     return request.getfixturevalue(name)
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def migrated_db_url(request: pytest.FixtureRequest) -> str:
+    """A database on each backend, migrated to head."""
+    name = "migrated_sqlite_url" if request.param == "sqlite" else "migrated_postgres_url"
+    return request.getfixturevalue(name)
+
+
 @pytest.fixture
-async def database(db_url: str) -> AsyncIterator[Database]:
-    upgrade(db_url)
-    db = Database(db_url)
+async def database(migrated_db_url: str) -> AsyncIterator[Database]:
+    db = Database(migrated_db_url)
     try:
         yield db
     finally:
@@ -98,7 +163,26 @@ def demo_kb(kb_index: Path):  # type: ignore[no-untyped-def]
     return KnowledgeBase.load(kb_index)
 
 
+# What a test needs, told by the fixtures it requests or the module it is in, so that the fast
+# loop (`make check`: -m "not engine and not e2e and not browser") needs no marks in the tests.
+# A module listed here (or a test marked by hand) runs the Rasa engine's Python in a subprocess.
+ENGINE_MODULES = {"tests/bot/test_components.py"}
+STACK_FIXTURES = {"running_stack"}  # the real engine and app as processes
+BROWSER_FIXTURES = {"browser", "widget_page", "playwright"}
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Browser tests last: Playwright's sync API keeps an event loop running in the main thread
-    for the session, which async tests collected after it could not use."""
+    """Marks each test by what it needs (see above); then browser tests last: Playwright's sync
+    API keeps an event loop running in the main thread for the session, which async tests
+    collected after it could not use."""
+    root = Path(str(config.rootpath))
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        module = Path(str(item.path)).relative_to(root).as_posix()
+        if module in ENGINE_MODULES:
+            item.add_marker(pytest.mark.engine)
+        if fixtures & STACK_FIXTURES:
+            item.add_marker(pytest.mark.e2e)
+        if fixtures & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

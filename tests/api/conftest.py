@@ -8,7 +8,6 @@ from pydantic import SecretStr
 
 from api.main import create_app
 from api.settings import Settings
-from sales.migrate import upgrade
 from tools.stack import free_port
 
 STAFF_TOKEN = "staff-token-for-tests-0123456789"
@@ -16,11 +15,10 @@ ACTION_TOKEN = "action-token-for-tests-0123456789"
 
 
 @pytest.fixture
-def settings(sqlite_url: str, tmp_path) -> Settings:  # type: ignore[no-untyped-def]
-    upgrade(sqlite_url)
+def settings(migrated_sqlite_url: str, tmp_path) -> Settings:  # type: ignore[no-untyped-def]
     return Settings(
         _env_file=None,
-        database_url=sqlite_url,
+        database_url=migrated_sqlite_url,
         rasa_port=free_port(),  # nothing listens: the engine is "down"
         staff_api_tokens=SecretStr(STAFF_TOKEN),
         action_server_token=SecretStr(ACTION_TOKEN),

@@ -1,7 +1,8 @@
 """Runs the custom NLU components (bot/components/) in the engine's Python 3.10 environment.
 
 tests/bot/test_components.py starts ``<engine python> tests/bot/engine_checks.py <check>`` with a
-JSON request on stdin and asserts on the JSON answer (the last line of stdout). Rasa is only
+JSON request on stdin and asserts on the JSON answer (the last line of stdout); it asks for all
+its checks at once (``batch``), so that one process loads Rasa and the encoder. Rasa is only
 installed in the engine's environment, so the components cannot be imported by the test itself.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -185,11 +187,24 @@ def classify(request: dict[str, Any]) -> dict[str, Any]:
         return {"trained": answers[0], "loaded": answers[1]}
 
 
+def batch(request: dict[str, Any]) -> dict[str, Any]:
+    """Several checks in this one process ({name: [check, request]}), so that Rasa and the
+    encoder are loaded once: each answer, or the error that check raised (the others still run)."""
+    answers: dict[str, Any] = {}
+    for name, (check, check_request) in request.items():
+        try:
+            answers[name] = {"answer": CHECKS[check](check_request)}
+        except Exception:
+            answers[name] = {"error": traceback.format_exc()}
+    return answers
+
+
 CHECKS = {
     "tokenize": tokenize,
     "alignment": alignment,
     "featurize": featurize,
     "classify": classify,
+    "batch": batch,
 }
 
 if __name__ == "__main__":

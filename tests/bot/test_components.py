@@ -19,7 +19,7 @@ CHECKS = Path(__file__).resolve().parent / "engine_checks.py"
 ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"}
 
 
-def engine(check: str, request: dict[str, Any]) -> Any:
+def _run(check: str, request: dict[str, Any]) -> Any:
     result = subprocess.run(
         [str(engine_files.ENGINE_PYTHON), str(CHECKS), check],
         input=json.dumps(request),
@@ -31,6 +31,35 @@ def engine(check: str, request: dict[str, Any]) -> Any:
     )
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def engine(check: str, request: dict[str, Any]) -> Any:
+    """The answer of one check. Every check the tests below ask for runs in one engine process
+    (loading Rasa and the encoder takes longer than most checks), started by the first call."""
+    answers = _answers()
+    key = _key(check, request)
+    answer = answers[key] if key in answers else {"answer": _run(check, request)}
+    assert "error" not in answer, answer.get("error", "")[-3000:]
+    return answer["answer"]
+
+
+def _key(check: str, request: dict[str, Any]) -> str:
+    return json.dumps([check, request], sort_keys=True, ensure_ascii=False)
+
+
+@cache
+def _answers() -> dict[str, Any]:
+    return _run("batch", {_key(*call): call for call in _calls()})
+
+
+def _calls() -> list[tuple[str, dict[str, Any]]]:
+    """The requests the tests make (in the order the tests ask for them)."""
+    return [
+        ("tokenize", {"texts": list(TEXTS.values())}),
+        ALIGNMENT,
+        *(("featurize", featurize_request(sequence)) for sequence in (True, False)),
+        *(("classify", classify_request(intents)) for intents in CLASSIFY_INTENTS),
+    ]
 
 
 TEXTS = {
@@ -75,9 +104,12 @@ def test_token_offsets_point_into_the_original_text(name: str) -> None:
         assert text[start:end] == token
 
 
+ALIGNMENT = ("alignment", {"texts": ["2027年3月15日前到货"]})
+
+
 @cache
 def aligned() -> dict[str, Any]:
-    return engine("alignment", {"texts": ["2027年3月15日前到货"]})
+    return engine(*ALIGNMENT)
 
 
 def test_every_entity_annotation_falls_on_token_boundaries() -> None:
@@ -92,15 +124,19 @@ def test_learnt_words_are_stored_with_the_model() -> None:
     assert answer["loaded_equals_trained"]
 
 
-@cache
-def featurized(sequence_features: bool) -> dict[str, Any]:
+def featurize_request(sequence_features: bool) -> dict[str, Any]:
     texts = [
         "I need a quotation for LED panels",
         "我需要LED面板的报价",
         "Necesito una cotización de paneles LED",
         "goodbye, have a nice day",
     ]
-    return engine("featurize", {"texts": texts, "config": {"sequence_features": sequence_features}})
+    return {"texts": texts, "config": {"sequence_features": sequence_features}}
+
+
+@cache
+def featurized(sequence_features: bool) -> dict[str, Any]:
+    return engine("featurize", featurize_request(sequence_features))
 
 
 @pytest.mark.parametrize("sequence_features", [True, False])
@@ -137,20 +173,23 @@ TRAIN = {
 }  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    "intents", [["request_quote", "goodbye", "request_human"], ["goodbye", "request_human"]]
-)
+CLASSIFY_INTENTS = [["request_quote", "goodbye", "request_human"], ["goodbye", "request_human"]]
+ASKED = {
+    "request_quote": ["Necesito una cotización para paneles LED", "请给我报个价"],
+    "goodbye": ["Auf Wiedersehen, bis bald", "au revoir"],
+    "request_human": ["quero falar com uma pessoa", "我想和人工客服谈"],
+}
+
+
+def classify_request(intents: list[str]) -> dict[str, Any]:
+    texts = [text for intent in intents for text in ASKED[intent]]
+    return {"train": {i: TRAIN[i] for i in intents}, "texts": texts}
+
+
+@pytest.mark.parametrize("intents", CLASSIFY_INTENTS)
 def test_intents_learnt_in_english_are_recognised_in_other_languages(intents: list[str]) -> None:
-    texts = {
-        "request_quote": ["Necesito una cotización para paneles LED", "请给我报个价"],
-        "goodbye": ["Auf Wiedersehen, bis bald", "au revoir"],
-        "request_human": ["quero falar com uma pessoa", "我想和人工客服谈"],
-    }
-    asked = [(intent, text) for intent in intents for text in texts[intent]]
-    answer = engine(
-        "classify",
-        {"train": {i: TRAIN[i] for i in intents}, "texts": [text for _, text in asked]},
-    )
+    asked = [(intent, text) for intent in intents for text in ASKED[intent]]
+    answer = engine("classify", classify_request(intents))
     assert [name for name, _, _ in answer["trained"]] == [intent for intent, _ in asked]
     assert all(ranked == len(intents) for _, _, ranked in answer["trained"])
     assert answer["loaded"] == answer["trained"]

@@ -7,6 +7,8 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tools import engine_files
 from tools.stack import train
 
@@ -44,6 +46,7 @@ def _domain_utterances() -> set[str]:
     return names
 
 
+@pytest.mark.engine
 def test_rasa_data_validate() -> None:
     result = _rasa(
         "data", "validate",
@@ -70,6 +73,7 @@ def test_every_utterance_is_in_the_catalog_in_every_language() -> None:
         assert responses == _domain_utterances(), lang
 
 
+@pytest.mark.engine
 def test_rasa_test_stories_pass(tmp_path: Path) -> None:
     model = train()
     result = _rasa(

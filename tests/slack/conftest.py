@@ -166,16 +166,14 @@ STAFF_TOKEN = "staff-token-for-tests-0123456789"
 
 
 @pytest.fixture
-def slack_settings(sqlite_url: str, tmp_path, fake_slack: FakeSlack):  # type: ignore[no-untyped-def]
+def slack_settings(migrated_sqlite_url: str, tmp_path, fake_slack: FakeSlack):  # type: ignore[no-untyped-def]
     from pydantic import SecretStr
 
     from api.settings import Settings
-    from sales.migrate import upgrade
 
-    upgrade(sqlite_url)
     return Settings(
         _env_file=None,
-        database_url=sqlite_url,
+        database_url=migrated_sqlite_url,
         rasa_port=free_port(),  # nothing listens: the engine is "down"
         staff_api_tokens=SecretStr(STAFF_TOKEN),
         kb_index_dir=tmp_path / "no-index",
