@@ -20,7 +20,7 @@ from sales.rfq.extract import extract, is_question
 from sales.rfq.state import BUYER_SLOTS, DRAFT_SLOTS, has_draft
 
 # Messages that are about something else: they fill no RFQ field.
-NOT_FACTS = frozenset({"ask_why", "help", "stop", "resume", "bot_challenge", "goodbye"})
+NOT_FACTS = frozenset({"ask_why", "help", "stop", "resume", "bot_challenge", "goodbye", "repeat"})
 # Classified as a question, but read as an answer when it does not look like one.
 QUESTION = "ask_question"
 FORM = "rfq_form"

@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import runtime
 from actions.answers import answer_question
+from actions.asides import ASIDES
 from actions.language import language
 from actions.rfq_extract import (
     BOOKKEEPING,
@@ -28,8 +29,8 @@ from sales.i18n import localize, t
 from sales.i18n.lexicon import is_decline
 from sales.rfq import fields, repairs, rules
 from sales.rfq.extract import is_question
-from sales.rfq.formats import date_text, listed, number_text
-from sales.rfq.state import contact_line, missing, still_missing_with
+from sales.rfq.formats import ItemChoices, QuantityText, date_text, listed, number_text
+from sales.rfq.state import PENDING_QUANTITY, contact_line, missing, still_missing_with
 
 PERSON = "request_human"
 STOP = "stop"
@@ -81,6 +82,7 @@ class ValidateRfqForm(FormValidationAction):
             return [SlotSet("requested_slot", todo[0] if todo else None)]
         elsewhere = (
             (intent in NOT_FACTS and not (intent == STOP and is_decline(text)))
+            or intent in ASIDES
             or (intent == QUESTION and is_question(text))
             or (intent == PERSON and handoff.wants_a_person(text))
         )
@@ -99,7 +101,12 @@ class ValidateRfqForm(FormValidationAction):
         state.update(changes)
 
         requested = tracker.get_slot("requested_slot")
-        if requested and state.get(requested) is None:
+        if requested == PENDING_QUANTITY and state.get(requested) and requested not in recent:
+            # "which product?" not answered with one: the quantities stay, asked once only
+            dispatcher.utter_message(text=t("rfq.repair.quantity_unchanged", lang))
+            changes[PENDING_QUANTITY] = None
+            state[PENDING_QUANTITY] = None
+        elif requested and state.get(requested) is None:
             errors = tracker.get_slot("rfq_errors") or {}
             facts = set(recent) - BOOKKEEPING
             answered = answered_since_user_message(tracker)  # by a side-question rule
@@ -221,6 +228,29 @@ class ActionAskQuantity(Action):
         product = tracker.get_slot("product") or {}
         what = product.get("sku") or product.get("description")
         text = t("rfq.ask_quantity_of", lang, product=what) if what else t("rfq.ask_quantity", lang)
+        dispatcher.utter_message(text=text)
+        return []
+
+
+class ActionAskRfqPendingQuantity(Action):
+    """ "Which product should the 2,500 pcs be for: PNL-6060-40W (5,000 pcs) or ...?" """
+
+    def name(self) -> str:
+        return f"action_ask_{PENDING_QUANTITY}"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        lang = language(tracker)
+        pending = tracker.get_slot(PENDING_QUANTITY) or {}
+        items = tracker.get_slot("items") or []
+        quantity = QuantityText(pending.get("quantity") or 0, pending.get("unit"))
+        text = t(
+            "rfq.repair.which_item",
+            lang,
+            quantity=quantity.render(lang),
+            items=ItemChoices(items).render(lang),
+        )
         dispatcher.utter_message(text=text)
         return []
 

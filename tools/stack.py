@@ -36,16 +36,26 @@ def _say(text: str) -> None:
 
 
 def train(*, force: bool = False) -> Path:
-    """Train the model unless one with the current fingerprint exists."""
+    """Train the model unless one with the current fingerprint exists. Concurrent callers (a
+    test run and a benchmark) wait for one training instead of each running their own."""
     fp = engine_files.fingerprint()
     target = engine_files.model_path(fp)
     if target.exists() and not force:
         _say(f"model up to date ({target.name})")
         return target
+    engine_files.MODELS.mkdir(exist_ok=True)
+    with (engine_files.MODELS / ".train.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if target.exists() and not force:
+            _say(f"model trained meanwhile ({target.name})")
+            return target
+        return _train(fp, target)
+
+
+def _train(fp: str, target: Path) -> Path:
     if not engine_files.ENGINE_PYTHON.exists():
         raise SystemExit("the engine environment is missing: run `make env` first")
     _say(f"training the Rasa model ({fp}); this takes a minute or two")
-    engine_files.MODELS.mkdir(exist_ok=True)
     log_file = engine_files.VAR / "log" / "train.log"
     log_file.parent.mkdir(parents=True, exist_ok=True)
     with (

@@ -54,7 +54,7 @@ from sales.normalizers.result import Parsed
 from sales.normalizers.word_edges import END, HAN, START, alternatives, has_han
 from sales.rfq import typos
 from sales.rfq.products import CATEGORY_WORDS, Catalog, category_of, match_product
-from sales.rfq.state import BUYER_SLOTS
+from sales.rfq.state import BUYER_SLOTS, PENDING_QUANTITY
 
 # ---- spans -------------------------------------------------------------------------------
 
@@ -1060,7 +1060,7 @@ _NOT_BEFORE = re.compile(
 # thousands, so that no date, size or price is taken for one).
 _BARE_COUNT = re.compile(
     rf"{START}(?P<num>\d+(?:[.,]\d+)?\s*(?:k|mil|mille|tausend)(?![a-z])|\d{{1,3}}(?:[.,']\d{{3}})+"
-    rf"(?![\d.,]))(?!\s*(?:[%°$€£¥]|usd|eur|mm|cm|w\b))",
+    rf"(?!\d|[.,]\d))(?!\s*(?:[%°$€£¥]|usd|eur|mm|cm|w\b))",
     re.I,
 )
 
@@ -1078,6 +1078,28 @@ def _bare_counts(text: str) -> list[dict[str, str | None]]:
         if parsed.ok:
             found.append(_quantity_dict(parsed.value))
     return found
+
+
+def _old_counts(text: str) -> list[Decimal]:
+    """The counts a correction says are no longer wanted: "make that 2,500, not 5,000"."""
+    folded = fold_chars(text)
+    found = []
+    for match in _BARE_COUNT.finditer(folded):
+        if _NOT_BEFORE.search(folded[: match.start()]):
+            parsed = parse_quantity(text[match.start("num") : match.end("num")] + " pcs")
+            if parsed.ok:
+                found.append(parsed.value.amount)
+    return found
+
+
+def _item_corrected(text: str, items: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The item a count correction without a product is about: the only one, or the only one
+    with the count it says is no longer wanted; None when that is not clear."""
+    if len(items) == 1:
+        return items[0]
+    old = set(_old_counts(text))
+    having = [i for i in items if i.get("quantity") and Decimal(str(i["quantity"])) in old]
+    return having[0] if len(having) == 1 else None
 
 
 def _quantities(text: str) -> list[tuple[int, int, dict[str, str | None]]]:
@@ -1258,8 +1280,10 @@ def _items(
         existing = next((i for i in items if _same(i, mention)), None)
         if existing is not None and not adding:
             placed.append((mention.start, existing))
-            if quantity:
-                existing.update(quantity)
+            if quantity or state.get(PENDING_QUANTITY):
+                # a count, or the answer to "which product should 2,500 pcs be for?"
+                existing.update(quantity or state[PENDING_QUANTITY])
+                out.slots[PENDING_QUANTITY] = None
                 changed = True
             elif correcting and mention.sku and existing.get("sku") != mention.sku:
                 existing.update(product)
@@ -1294,9 +1318,16 @@ def _items(
             items.append({**target, **quantity, "target_price": None})
             out.slots["product"] = None
             changed = True
-        elif items and (correcting or expecting == "quantity" or len(items) == 1):
+        elif items and (expecting == "quantity" or len(items) == 1):
             items[-1].update(quantity)
             changed = True
+        elif items and correcting:
+            item = _item_corrected(text, items)
+            if item is not None:
+                item.update(quantity)
+                changed = True
+            else:  # "change the quantity to 2,500" with several products: the form asks which
+                out.slots[PENDING_QUANTITY] = quantity
         elif not items:
             out.slots["quantity"] = quantity
     elif "product" in out.slots and out.slots["product"] and state.get("quantity") and not items:

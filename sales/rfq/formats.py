@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -56,12 +57,13 @@ def date_text(value: date, language: str | None) -> str:
     return format_date(value, "long", locale=babel_locale(code))
 
 
-def listed(parts: Sequence[str], language: str | None) -> str:
-    """'a, b and c' with the language's separator and conjunction."""
+def listed(parts: Sequence[str], language: str | None, conjunction: str = "and") -> str:
+    """'a, b and c' (or 'a, b or c') with the language's separator and conjunction."""
     if len(parts) < 2:
         return "".join(parts)
     separator = t("rfq.list_separator", language)
-    return t("rfq.list_and", language, items=separator.join(parts[:-1]), last=parts[-1])
+    key = f"rfq.list_{conjunction}"
+    return t(key, language, items=separator.join(parts[:-1]), last=parts[-1])
 
 
 class QuantityText(Msg):
@@ -86,3 +88,29 @@ class QuantityText(Msg):
 def _quantity(key: str, params: dict[str, Decimal | str], language: str | None) -> str:
     number = number_text(params["number"], language)
     return t(key, language, number=number, unit=params["unit"])
+
+
+class ItemChoices(Msg):
+    """The items of a request as choices, "PNL-6060-40W (5,000 pcs) or FL-SL-100W (300 pcs)",
+    said in any language."""
+
+    def __new__(cls, items: Sequence[Mapping[str, Any]]) -> ItemChoices:
+        choices = [
+            (str(i.get("sku") or i.get("description") or "?"), i.get("quantity"), i.get("unit"))
+            for i in items
+        ]
+        self = str.__new__(cls, cls._text(choices, DEFAULT_LANGUAGE))
+        self.key = "rfq.list_or"
+        self.params = {"choices": choices}
+        return self
+
+    @staticmethod
+    def _text(choices: list[tuple[str, Any, Any]], language: str | None) -> str:
+        parts = [
+            f"{name} ({QuantityText(count, unit).render(language)})" if count else name
+            for name, count, unit in choices
+        ]
+        return listed(parts, language, "or")
+
+    def render(self, language: str | None) -> str:
+        return self._text(self.params["choices"], language)

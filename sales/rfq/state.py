@@ -28,6 +28,8 @@ FIELDS = tuple(f.name for f in fields.ASKED)
 QUESTION_GROUPS = fields.groups()
 # Fields the buyer declined or that the form went on without: {field: the buyer's words, or ""}.
 SKIPPED = "rfq_skipped"
+# A count correction waiting for the buyer to say which item it is for ("which product?").
+PENDING_QUANTITY = "rfq_pending_quantity"
 
 
 def still_missing_with(slot: str, slots: Mapping[str, Any]) -> list[str]:
@@ -58,6 +60,7 @@ DRAFT_SLOTS = (
     "rfq_id",
     "contact_confirmed",
     SKIPPED,
+    PENDING_QUANTITY,
 )
 BUYER_SLOTS = ("business_type", "company", "contact_name", "email", "phone", "phone_declined")
 
@@ -67,8 +70,9 @@ def items_complete(slots: Mapping[str, Any]) -> bool:
 
 
 def missing(slots: Mapping[str, Any]) -> list[str]:
-    """The slots still to ask for, in order."""
-    todo: list[str] = []
+    """The slots still to ask for, in order (first which product a count correction is for,
+    when the buyer did not say)."""
+    todo: list[str] = [PENDING_QUANTITY] if slots.get(PENDING_QUANTITY) else []
     if not items_complete(slots):
         todo.append("quantity" if slots.get("product") else "product")
     for name in FIELDS:

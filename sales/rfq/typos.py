@@ -8,6 +8,12 @@ read as that product word. Words elsewhere (names, companies, places) are left a
 'We need 2,5k downlights and 500 flood lights'
 >>> correct("Pannell Trading Ltd")
 'Pannell Trading Ltd'
+
+Chinese is typed by sound (pinyin input): a run of Han characters near a count that sounds
+exactly like a product word but is written otherwise is read as that word.
+
+>>> correct("我们需要3000个桶灯和200个头光灯")
+'我们需要3000个筒灯和200个投光灯'
 """
 
 from __future__ import annotations
@@ -15,7 +21,10 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from pypinyin import lazy_pinyin
+
 from sales.normalizers._text import fold
+from sales.normalizers.word_edges import has_han
 from sales.rfq.products import CATEGORY_WORDS, category_of
 
 # Informal spellings that are no typo of one word.
@@ -24,6 +33,9 @@ SPELLINGS = {"lites": "lights", "lite": "light", "hibay": "high bay", "hibays": 
 ALWAYS = frozenset({"lites", "hibays"})
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _COUNT_BEFORE = re.compile(r"\d[\d.,]*\s*(?:k|pcs|x)?\b[^\d]{0,24}$", re.I)
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+_HAN_COUNT_BEFORE = re.compile(r"[\d百千万]\s*[^\d]{0,12}$")
+_HAN_COUNT_AFTER = re.compile(r"^[^\d]{0,6}\d")
 
 
 @cache
@@ -37,6 +49,46 @@ def _vocabulary() -> dict[str, str]:
         for part in fold(word).split()
         if len(part) >= 5 and part.isalpha() and category_of(part) == category
     }
+
+
+@cache
+def _han_sounds() -> dict[tuple[str, ...], str | None]:
+    """The toneless pinyin of each Han product word, with the word ("tong deng" -> 筒灯); None
+    where two words sound the same."""
+    sounds: dict[tuple[str, ...], str | None] = {}
+    for words in CATEGORY_WORDS.values():
+        for word in words:
+            if has_han(word) and len(word) >= 2 and not _HAN_RUN.sub("", word):
+                key = tuple(lazy_pinyin(word))
+                sounds[key] = word if sounds.get(key, word) == word else None
+    return sounds
+
+
+def _han_fixed(text: str, start: int, end: int) -> str:
+    """text[start:end] (Han characters) with each stretch near a count that sounds like a
+    product word written as that word ("3000个桶灯" -> 筒灯; a company name further away is
+    left as written)."""
+    words = {w for w in _han_sounds().values() if w}
+    lengths = sorted({len(w) for w in words}, reverse=True)
+    out, at = [], start
+    while at < end:
+        size = 1
+        for length in lengths:
+            part = text[at : at + length]
+            if at + length > end:
+                continue
+            sound = None if part in words else _han_sounds().get(tuple(lazy_pinyin(part)))
+            if part in words or sound:
+                size = length
+                near = _HAN_COUNT_BEFORE.search(text[:at]) or _HAN_COUNT_AFTER.search(
+                    text[at + length :]
+                )
+                out.append(sound if sound and near else part)
+                break
+        else:
+            out.append(text[at])
+        at += size
+    return "".join(out)
 
 
 def _distance(a: str, b: str, limit: int) -> int:
@@ -87,4 +139,5 @@ def correct(text: str) -> str:
             return word
         return _fixed(word) or word
 
-    return _WORD.sub(fix, text)
+    text = _WORD.sub(fix, text)
+    return _HAN_RUN.sub(lambda m: _han_fixed(text, m.start(), m.end()), text)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from pypinyin import lazy_pinyin
+from pypinyin.constants import PINYIN_DICT
 
+from sales.normalizers.word_edges import has_han
 from sales.rfq.products import CATEGORY_WORDS, category_of
 from sales.rfq.typos import _vocabulary, correct
 
@@ -64,3 +69,70 @@ def test_typos_seen_in_buyers_messages(text: str, fixed: str) -> None:
 
 def test_every_category_has_words() -> None:
     assert all(CATEGORY_WORDS.values())
+
+
+# ---- Chinese, typed by sound ---------------------------------------------------------------
+
+
+@functools.cache
+def _homophones() -> dict[str, list[str]]:
+    """Toneless pinyin -> common characters read that way (the first reading of each)."""
+    by_sound: dict[str, list[str]] = {}
+    for code in PINYIN_DICT:
+        char = chr(code)
+        if not "\u4e00" <= char <= "\u9fff":
+            continue
+        sound = "".join(lazy_pinyin(char))
+        by_sound.setdefault(sound, []).append(char)
+    return by_sound
+
+
+HAN_WORDS = sorted(
+    {w for words in CATEGORY_WORDS.values() for w in words if w and all(has_han(c) for c in w)}
+)
+
+
+@st.composite
+def han_typo(draw: st.DrawFn) -> tuple[str, str]:
+    """A Han product word and the word with one character swapped for another of its sound."""
+    word = draw(st.sampled_from(HAN_WORDS))
+    at = draw(st.integers(min_value=0, max_value=len(word) - 1))
+    sound = "".join(lazy_pinyin(word[at]))
+    others = [c for c in _homophones().get(sound, []) if c != word[at]]
+    if not others:
+        return word, word
+    return word, word[:at] + draw(st.sampled_from(others)) + word[at + 1 :]
+
+
+@settings(max_examples=200, deadline=None)
+@given(han_typo(), st.integers(min_value=2, max_value=99999), st.sampled_from(["个", "只", "套"]))
+def test_a_han_word_typed_by_sound_near_a_count_is_the_product_word(
+    edit: tuple[str, str], count: int, measure: str
+) -> None:
+    word, typo = edit
+    fixed = correct(f"我们需要{count}{measure}{typo}，发到汉堡")
+    sounds_alike = [w for w in HAN_WORDS if lazy_pinyin(w) == lazy_pinyin(word)]
+    if len(sounds_alike) > 1:
+        return  # two product words of one sound: left as written
+    assert word in fixed, (typo, fixed)
+
+
+@settings(max_examples=200, deadline=None)
+@given(han_typo())
+def test_a_han_name_far_from_any_count_is_left_as_written(edit: tuple[str, str]) -> None:
+    _, typo = edit
+    text = f"我是上海{typo}照明科技有限公司的采购经理"
+    assert correct(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "fixed"),
+    [
+        ("我们需要3000个桶灯", "我们需要3000个筒灯"),
+        ("200个头光灯", "200个投光灯"),
+        ("三千个桶灯", "三千个筒灯"),
+        ("桶灯500个", "筒灯500个"),
+    ],
+)
+def test_chinese_typos_seen_in_buyers_messages(text: str, fixed: str) -> None:
+    assert correct(text) == fixed

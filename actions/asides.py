@@ -1,0 +1,72 @@
+"""Small talk and "say that again": answered in a word, and during the RFQ the open question is
+asked again by the form (rules in bot/data/rfq.yml and bot/data/rules.yml)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.language import language
+from sales.i18n import t
+
+# intent -> what the bot says before it asks the open question again
+ASIDE_MESSAGES = {
+    "greet": "rfq.repair.aside_greet",
+    "thank": "rfq.repair.aside_thank",
+    "goodbye": "rfq.repair.aside_goodbye",
+    "repeat": "rfq.repair.repeat",
+}
+ASIDE_RESPONSES = {"bot_challenge": "utter_iamabot"}
+ASIDES = frozenset({*ASIDE_MESSAGES, *ASIDE_RESPONSES})
+
+
+class ActionAside(Action):
+    """A greeting, thanks, "are you a bot?", "bye" or "what was the question?" during the
+    form: a short answer; the form then asks its open question again (no failed ask)."""
+
+    def name(self) -> str:
+        return "action_aside"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name") or ""
+        if intent in ASIDE_RESPONSES:
+            dispatcher.utter_message(response=ASIDE_RESPONSES[intent])
+        else:
+            key = ASIDE_MESSAGES.get(intent, "rfq.repair.repeat")
+            dispatcher.utter_message(text=t(key, language(tracker)))
+        return []
+
+
+def last_bot_turn(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The bot messages that answered the buyer's message before the latest one."""
+    users = [i for i, e in enumerate(events) if e.get("event") == "user"]
+    if not users:
+        return []
+    end = users[-1]
+    start = users[-2] if len(users) > 1 else -1
+    return [e for e in events[start + 1 : end] if e.get("event") == "bot"]
+
+
+class ActionRepeatLast(Action):
+    """ "Sorry, what?" outside the form: the bot's last messages again, buttons included."""
+
+    def name(self) -> str:
+        return "action_repeat_last"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        said = last_bot_turn(list(tracker.events))
+        if not said:
+            dispatcher.utter_message(response="utter_help")
+            return []
+        dispatcher.utter_message(text=t("rfq.repair.repeat", language(tracker)))
+        for event in said:
+            data = event.get("data") or {}
+            dispatcher.utter_message(text=event.get("text"), buttons=data.get("buttons") or [])
+        return []

@@ -1,0 +1,108 @@
+"""Small talk and "say that again": a short answer, no failed ask, nothing lost."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.asides import ASIDES, ActionAside, ActionRepeatLast, last_bot_turn
+from actions.rfq_form import ValidateRfqForm
+from sales.i18n import LANGUAGES, t
+
+from .conftest import tracker
+from .test_rfq_repairs import CONTACT_OPEN, DOMAIN, _slots
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize(
+    ("intent", "key"),
+    [
+        ("greet", "rfq.repair.aside_greet"),
+        ("thank", "rfq.repair.aside_thank"),
+        ("goodbye", "rfq.repair.aside_goodbye"),
+        ("repeat", "rfq.repair.repeat"),
+    ],
+)
+async def test_an_aside_is_answered_in_the_buyer_language(intent: str, key: str, lang: str) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionAside().run(
+        dispatcher, tracker(text="...", intent=intent, slots={"language": lang}), {}
+    )
+    assert [m["text"] for m in dispatcher.messages] == [t(key, lang)]
+
+
+async def test_are_you_a_bot_during_the_form_gets_the_bot_answer() -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionAside().run(dispatcher, tracker(text="are you a bot?", intent="bot_challenge"), {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_iamabot"]
+
+
+@pytest.mark.parametrize("intent", sorted(ASIDES))
+async def test_an_aside_is_no_failed_answer(rt, intent: str) -> None:  # type: ignore[no-untyped-def]
+    """The form asks its question again: no "not understood", no failure counted, nothing
+    skipped."""
+    dispatcher = CollectingDispatcher()
+    events = await ValidateRfqForm().run(
+        dispatcher,
+        tracker(
+            text="thanks!", intent=intent, slots={**CONTACT_OPEN, "requested_slot": "contact_name"}
+        ),
+        DOMAIN,
+    )
+    slots = _slots(events)
+    assert dispatcher.messages == []
+    assert "rfq_failures" not in slots and "rfq_skipped" not in slots
+    assert slots["requested_slot"] == "contact_name"
+
+
+def _conversation(*turns: tuple[str, Any]) -> list[dict[str, Any]]:
+    events: list[dict[str, Any]] = []
+    for who, said in turns:
+        if who == "user":
+            events.append({"event": "user", "text": said})
+        else:
+            events.append({"event": "bot", "text": said[0], "data": {"buttons": said[1]}})
+    return events
+
+
+def test_the_last_bot_turn_is_what_answered_the_previous_message() -> None:
+    buttons = [{"title": "Yes", "payload": "/affirm"}]
+    events = _conversation(
+        ("user", "hi"),
+        ("bot", ("Hello!", [])),
+        ("user", "I need 500 panels"),
+        ("bot", ("Where to?", [])),
+        ("bot", ("Samples?", buttons)),
+        ("user", "sorry, what?"),
+    )
+    assert [e["text"] for e in last_bot_turn(events)] == ["Where to?", "Samples?"]
+    assert last_bot_turn(events[:1]) == []
+
+
+async def test_repeat_outside_the_form_says_the_last_messages_again() -> None:
+    buttons = [{"title": "Yes", "payload": "/affirm"}]
+    events = _conversation(
+        ("bot", ("Shall I discard this request?", buttons)),
+        ("user", "what?"),
+    )
+    dispatcher = CollectingDispatcher()
+    tr = Tracker.from_dict(
+        {
+            "sender_id": "s1",
+            "slots": {"language": "en"},
+            "latest_message": {"text": "what?", "intent": {"name": "repeat"}},
+            "events": events,
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "action_listen",
+        }
+    )
+    await ActionRepeatLast().run(dispatcher, tr, {})
+    assert [(m["text"], m["buttons"]) for m in dispatcher.messages] == [
+        (t("rfq.repair.repeat", "en"), []),
+        ("Shall I discard this request?", buttons),
+    ]
