@@ -1182,6 +1182,33 @@ def _same(item: Mapping[str, Any], mention: _Mention) -> bool:
     return bool(mention.category and item.get("category") == mention.category)
 
 
+_POWER = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s*w(?![a-z])", re.I)
+
+
+def _item_by_spec(
+    items: list[dict[str, Any]], mention: _Mention, text: str
+) -> dict[str, Any] | None:
+    """The item "the 150W one" means: a mention without a product word of its own and without a
+    model typed out, whose wattage one item of the request has (and only one)."""
+    if not items or category_of(mention.words):
+        return None  # "the 150W floodlights" may be another product
+    if mention.sku and fold_chars(mention.sku) in fold_chars(text):
+        return None  # a model typed out is that model
+    powers = {m.group(1).replace(",", ".") for m in _POWER.finditer(mention.words)}
+    if not powers:
+        return None
+    hits = [
+        item
+        for item in items
+        if powers
+        & {
+            m.group(1).replace(",", ".")
+            for m in _POWER.finditer(f"{item.get('sku') or ''} {item.get('description') or ''}")
+        }
+    ]
+    return hits[0] if len(hits) == 1 else None
+
+
 def _refers_to_pending(pending: Any, mention: _Mention, catalog: Catalog) -> bool:
     """ "this panel" while a panel is being asked about: no new product, nothing to change."""
     if not isinstance(pending, Mapping) or mention.sku not in (None, pending.get("sku")):
@@ -1278,6 +1305,8 @@ def _items(
             quantity = _bare_count_after(text, mention.end)  # "change the tubes to 10k"
         product = {"description": mention.words, "sku": mention.sku, "category": mention.category}
         existing = next((i for i in items if _same(i, mention)), None)
+        if existing is None and not adding:
+            existing = _item_by_spec(items, mention, text)  # "the 150W one"
         if existing is not None and not adding:
             placed.append((mention.start, existing))
             if quantity or state.get(PENDING_QUANTITY):

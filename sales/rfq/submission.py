@@ -16,7 +16,7 @@ from sales.db import Database
 from sales.i18n import Msg, t
 from sales.models import QuoteStatus
 from sales.pricing import PriceBook
-from sales.quotes_records import describe_for_buyer
+from sales.quotes.records import describe_for_buyer
 from sales.rfq import lead, rules
 from sales.rfq.products import Catalog
 from sales.rfq.state import to_draft
