@@ -4,7 +4,8 @@
 
 1. Quality over knowledge/demo/questions.yaml: hit@1, hit@3 and MRR@10 for dense, lexical and
    hybrid retrieval (all without the model-number boost), and for the full hybrid search with
-   the boost, overall and per language.
+   the boost, overall and per language; then the same over knowledge/demo/questions_heldout.yaml,
+   questions in six languages written after the search was tuned and not used to tune it.
 2. Exact spec lookups: every attribute of every product asked for by model number (four
    spellings) must be answered with the record's value.
 3. Answers over knowledge/demo/answer_questions.yaml (written by bench/kb_answer_set.py): each
@@ -87,7 +88,9 @@ def _matches(hit: Hit, expect: dict[str, Any]) -> bool:
     return hit.doc == expect.get("doc") and hit.section == expect.get("section")
 
 
-def evaluate_quality(kb: KnowledgeBase, questions: list[dict[str, Any]]) -> None:
+def evaluate_quality(
+    kb: KnowledgeBase, questions: list[dict[str, Any]], title: str = "labelled questions"
+) -> None:
     configs = {
         "dense": {"mode": "dense", "sku_boost": False},
         "lexical": {"mode": "lexical", "sku_boost": False},
@@ -105,7 +108,7 @@ def evaluate_quality(kb: KnowledgeBase, questions: list[dict[str, Any]]) -> None
                 got = hits[0].source if hits else "nothing"
                 misses.append(f"  [{item.get('lang')}] {item['q']!r}: rank {rank}, top {got}")
     languages = sorted({lang for lang, _ in ranks["hybrid"]})
-    print(f"\n== Retrieval quality over {len(questions)} labelled questions ==")
+    print(f"\n== Retrieval quality over {len(questions)} {title} ==")
     header = f"{'method':<11} {'lang':<4} {'n':>4} {'hit@1':>6} {'hit@3':>6} {'MRR':>6}"
     print(header)
     for name, results in ranks.items():
@@ -447,6 +450,12 @@ def main() -> int:
         kb = KnowledgeBase.load(work / "demo")
         if questions:
             evaluate_quality(kb, questions)
+            heldout_file = DEMO / "questions_heldout.yaml"
+            if heldout_file.exists():
+                heldout = yaml.safe_load(heldout_file.read_text(encoding="utf-8"))["questions"]
+                evaluate_quality(
+                    kb, heldout, "held-out questions (not used to tune the search; see the file)"
+                )
         else:
             print(f"\n(no {questions_file.relative_to(ROOT)}: retrieval quality skipped)")
         evaluate_exact_lookups(kb)

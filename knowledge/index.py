@@ -167,14 +167,14 @@ class KnowledgeBase:
             query_vector = encode(self.embedder, [query])[0]
             ids, cosines = self.dense.search(query_vector, pool, allowed)
             candidates = dict(zip(ids.tolist(), cosines.tolist(), strict=True))
-        # "farolas", "dalles LED": the category's English words, which the records use
+        # "farolas", "dalles LED", "定金": the English words of the category and of the trade
+        # concepts a question in another language names, which our sources use
         from knowledge.categories import search_words
+        from knowledge.glossary import english_words
 
-        lexical_query = f"{query} {search_words(query)}".strip()
+        translated = f"{search_words(query)} {english_words(query)}".strip()
         lexical_scores = (
-            self.lexical.scores(
-                lexical_query, mask.astype(np.float32) if mask is not None else None
-            )
+            self._lexical_scores(query, translated, mask)
             if mode != "dense"
             else np.zeros(len(self.chunks), dtype=np.float32)
         )
@@ -202,6 +202,17 @@ class KnowledgeBase:
         scores = np.where(matched, boost_sku_match(scores), scores)
         order = np.lexsort((-scores, ~matched))
         return self._distinct_hits(ids[order], scores[order], k)
+
+    def _lexical_scores(self, query: str, translated: str, mask: np.ndarray | None) -> np.ndarray:
+        """BM25 of the question with its English words added; with English words, the higher
+        of that and the same score with the question's words that our sources do not hold left
+        out of the normalisation (they are what the English words translate)."""
+        weights = mask.astype(np.float32) if mask is not None else None
+        expanded = f"{query} {translated}".strip()
+        scores = self.lexical.scores(expanded, weights)
+        if translated:
+            scores = np.maximum(scores, self.lexical.scores(expanded, weights, count_unknown=False))
+        return scores
 
     def _distinct_hits(self, ids: np.ndarray, scores: np.ndarray, k: int) -> list[Hit]:
         hits: list[Hit] = []

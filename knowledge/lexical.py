@@ -4,7 +4,9 @@ Raw BM25 scores grow with query length and term rarity, so they are not comparab
 queries.  ``LexicalIndex.scores`` divides each document's BM25 score by the sum of the IDF
 weights of the query's terms — the score of a document of average length that contains every
 query term once — and clips at 1.  Query terms missing from the corpus count with the mean IDF
-of the known terms, so a query that is half unknown words cannot reach a full score.
+of the known terms, so a query that is half unknown words cannot reach a full score.  An
+unknown query word that is a compound of known words ("Hallenstrahler" over an index holding
+"hallen" and "strahler") is searched as its parts.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from knowledge.text_tokens import tokenize
+from knowledge.text_tokens import decompound, tokenize
 
 BM25_K1 = 1.2
 BM25_B = 0.75
@@ -52,14 +54,27 @@ class LexicalIndex:
 
         return cls(bm25s.BM25.load(str(directory), mmap=False), doc_count)
 
-    def scores(self, query: str, mask: np.ndarray | None = None) -> np.ndarray:
-        """Normalised scores (0..1) of every document for ``query``; ``mask`` zeroes some out."""
-        tokens = list(dict.fromkeys(tokenize(query)))
+    def query_tokens(self, query: str) -> list[str]:
+        """The query's tokens, an unknown compound replaced by its known parts."""
+        tokens: list[str] = []
+        for token in tokenize(query):
+            parts = None if token in self._vocab else decompound(token, self._vocab)
+            tokens.extend(parts or [token])
+        return tokens
+
+    def scores(
+        self, query: str, mask: np.ndarray | None = None, *, count_unknown: bool = True
+    ) -> np.ndarray:
+        """Normalised scores (0..1) of every document for ``query``; ``mask`` zeroes some out.
+
+        ``count_unknown=False`` leaves words the index does not hold out of the normalisation
+        (for a question whose own words were put into the index's language)."""
+        tokens = list(dict.fromkeys(self.query_tokens(query)))
         known = [self._vocab[token] for token in tokens if token in self._vocab and token]
         if not known or self.doc_count == 0:
             return np.zeros(self.doc_count, dtype=np.float32)
         known_idf = self._idf[known]
-        unknown = len(tokens) - len(known)
+        unknown = len(tokens) - len(known) if count_unknown else 0
         # bm25s' Lucene variant scores a term occurring once in a document of average
         # length as idf / (1 + k1).
         ideal = float(known_idf.sum() + unknown * known_idf.mean()) / (1.0 + BM25_K1)

@@ -50,3 +50,16 @@ def test_save_load_roundtrip(tmp_path: Path) -> None:
     np.testing.assert_allclose(
         loaded.scores("LED panel offices"), index.scores("LED panel offices")
     )
+
+
+def test_an_unknown_compound_is_searched_as_its_known_parts() -> None:
+    texts = [
+        "Strahler für Hallen und Lager, IP65.",
+        "Leuchten für Büros, UGR unter 19.",
+        "Zahlung per Akkreditiv.",
+    ]
+    index = LexicalIndex.build(texts)
+    assert index.query_tokens("Hallenstrahler") == ["hallen", "strahler"]
+    scores = index.scores("Hallenstrahler")
+    assert int(np.argmax(scores)) == 0 and scores[0] > 0.5
+    assert scores[1] == 0.0
