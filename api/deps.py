@@ -12,9 +12,9 @@ from fastapi.security import HTTPBearer
 from starlette.requests import HTTPConnection
 
 from api.broker import Broker
-from api.chat.engine import EngineClient
 from api.chat.gateway import ChatGateway
 from api.chat.sockets import SocketSlots
+from api.engine import EngineClient
 from api.settings import Settings
 from sales.db import Database
 

@@ -1,4 +1,5 @@
-"""Client of the Rasa engine: its REST channel (a bot turn) and its HTTP API (status)."""
+"""The one client of the Rasa engine: its REST channel (a bot turn) and its HTTP API (status;
+an intent triggered in a conversation, ``resume`` after a rep hands back)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from typing import Any
 import httpx
 
 log = logging.getLogger(__name__)
+
+RESUME_INTENT = "resume"
 
 
 class EngineUnavailable(RuntimeError):
@@ -21,7 +24,7 @@ class BotMessage:
     buttons: list[dict[str, str]] = field(default_factory=list)
 
 
-def _to_bot_message(raw: dict[str, Any]) -> BotMessage | None:
+def to_bot_message(raw: dict[str, Any]) -> BotMessage | None:
     text = raw.get("text") or ""
     buttons = [
         {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
@@ -60,7 +63,22 @@ class EngineClient:
             raise EngineUnavailable(type(exc).__name__) from exc
         if response.status_code != 200:
             raise EngineUnavailable(f"engine answered {response.status_code}")
-        return [m for raw in response.json() or [] if (m := _to_bot_message(raw))]
+        return [m for raw in response.json() or [] if (m := to_bot_message(raw))]
+
+    async def trigger(self, session_id: str, intent: str = RESUME_INTENT) -> list[BotMessage]:
+        """``POST /conversations/{id}/trigger_intent``; the replies the bot gave."""
+        try:
+            response = await self._client.post(
+                f"{self.base_url}/conversations/{session_id}/trigger_intent",
+                params={"token": self._token},
+                json={"name": intent, "entities": []},
+            )
+        except httpx.HTTPError as exc:
+            raise EngineUnavailable(type(exc).__name__) from exc
+        if response.status_code != 200:
+            raise EngineUnavailable(f"engine answered {response.status_code}")
+        raw = response.json().get("messages") or []
+        return [m for item in raw if (m := to_bot_message(item))]
 
     async def model_loaded(self) -> bool:
         """True when the engine answers and has a model loaded."""

@@ -15,11 +15,11 @@ import actions.runtime
 from api import errors, housekeeping, logs
 from api.broker import create_broker
 from api.chat import views as chat_views
-from api.chat.engine import EngineClient
 from api.chat.gateway import ChatGateway
 from api.chat.ratelimit import RateLimiter
 from api.chat.sockets import SocketSlots
 from api.deps import Services
+from api.engine import EngineClient
 from api.health import router as health_router
 from api.limits import BodySizeLimit
 from api.quote_pdf_view import link_signer

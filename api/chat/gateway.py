@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from api.broker import Broker
-from api.chat.engine import BotMessage, EngineClient, EngineUnavailable
 from api.chat.ratelimit import RateLimiter
+from api.engine import BotMessage, EngineClient, EngineUnavailable
 from sales import conversations, handoff
 from sales.db import Database
 from sales.i18n import session_language, t

@@ -14,6 +14,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from api.chat.gateway import ChatGateway
+from api.engine import EngineClient
 from api.quote_pdf_view import link_signer
 from api.settings import Settings
 from api.slack.approvals import QuoteApprovals
@@ -21,7 +22,6 @@ from api.slack.approvers import Approvers
 from api.slack.client import build_client
 from api.slack.delivery import CHANNEL, SlackDelivery
 from api.slack.desk import Desk
-from api.slack.engine import EngineIntents
 from api.slack.listeners import Context, register
 from sales.db import Database
 from sales.outbox_worker import OutboxWorker, RetryPolicy
@@ -34,7 +34,7 @@ class SlackIntegration:
     bolt: AsyncApp
     handler: AsyncSlackRequestHandler
     client: AsyncWebClient
-    engine: EngineIntents
+    engine: EngineClient
     worker: OutboxWorker | None
 
     async def handle(self, request: Request) -> Response:
@@ -73,7 +73,7 @@ def build_slack(
         name="exportdesk",
         logger=logging.getLogger("api.slack.bolt"),
     )
-    engine = EngineIntents(
+    engine = EngineClient(
         settings.engine_url,
         settings.rasa_auth_token.get_secret_value(),
         timeout_s=settings.engine_timeout_s,

@@ -11,11 +11,10 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from api.chat.engine import EngineUnavailable
 from api.chat.gateway import ChatGateway
+from api.engine import EngineClient, EngineUnavailable
 from api.slack import blocks
 from api.slack import threads as slack_threads
-from api.slack.engine import EngineIntents
 from api.slack.ids import ActionId
 from sales import handoff
 from sales.db import Database
@@ -31,7 +30,7 @@ class Desk:
         db: Database,
         client: AsyncWebClient,
         gateway: ChatGateway,
-        engine: EngineIntents,
+        engine: EngineClient,
     ) -> None:
         self.db = db
         self.client = client

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pytest
 from fastapi.testclient import TestClient
 
-from api.chat.engine import BotMessage
+from api.engine import BotMessage
 
 SPANISH = "Hola, necesitamos cinco mil paneles LED para un proyecto en Madrid"
 ENGLISH = "We need five thousand LED panels for a warehouse project in Hamburg"
