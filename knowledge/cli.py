@@ -4,29 +4,38 @@
     kb search "question" [-k 5] [--category C] [--cert CODE] [--market M]
     kb answer "question" [--lang en|zh|es|de]
 
-Defaults come from KB_SOURCE_DIR (the package's demo data), KB_INDEX_DIR (var/kb) and
-KB_EMBEDDING_MODEL (the bundled multilingual USE model).
+Defaults come from the app's settings (``api.settings.Settings``: environment variables and
+``.env``): KB_SOURCE_DIR (the package's demo data), KB_INDEX_DIR (``var/kb`` under the
+repository root, wherever the command runs) and KB_EMBEDDING_MODEL (the bundled multilingual
+USE model).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from knowledge.errors import KnowledgeError
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+if TYPE_CHECKING:
+    from api.settings import Settings
+
+
+def _settings() -> Settings:
+    from api.settings import Settings
+
+    return Settings()
 
 
 def default_source_dir() -> Path:
-    return Path(os.environ.get("KB_SOURCE_DIR") or PACKAGE_DIR / "demo")
+    return _settings().kb_source_dir
 
 
 def default_index_dir() -> Path:
-    return Path(os.environ.get("KB_INDEX_DIR") or "var/kb")
+    return _settings().kb_index_dir
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -70,7 +79,9 @@ def _ingest(args: argparse.Namespace) -> int:
     from knowledge.ingest import ingest
 
     report = ingest(
-        args.source or default_source_dir(), args.index or default_index_dir(), args.model
+        args.source or default_source_dir(),
+        args.index or default_index_dir(),
+        args.model or _settings().kb_embedding_model,
     )
     print(
         f"indexed {report.chunks} chunks from {report.products} products and "

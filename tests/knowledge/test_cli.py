@@ -2,7 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.cli import main
+from api.settings import ROOT, Settings
+from knowledge.cli import default_index_dir, default_source_dir, main
 
 
 def test_ingest_then_search_and_answer(
@@ -48,3 +49,13 @@ def test_errors_are_reported_not_raised(tmp_path: Path, capsys: pytest.CaptureFi
 def test_console_script_entry_point_is_declared() -> None:
     pyproject = (Path(__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8")
     assert 'kb = "knowledge.cli:main"' in pyproject
+
+
+def test_default_index_is_the_settings_one_wherever_the_command_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("KB_INDEX_DIR", raising=False)
+    monkeypatch.delenv("KB_SOURCE_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert default_index_dir() == ROOT / "var" / "kb" == Settings().kb_index_dir
+    assert default_source_dir() == ROOT / "knowledge" / "demo"
