@@ -1,0 +1,37 @@
+"""The attribute table (``knowledge/attributes.yaml``): loaded once, as it was written in Python."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from knowledge.attributes import ATTRIBUTES, BY_KEY, Attribute, find_attributes
+
+# sha256 of the table as the module exposed it when it was a Python tuple (43 attributes):
+# moving the data to a file must not change one word or its order.
+TABLE_DIGEST = "cc0d999f06f1c84f2fad23036c4ddc28853ffeccd14106f16dc86767df8cb937"
+
+
+def _digest(attributes: tuple[Attribute, ...]) -> str:
+    rows = [[a.key, list(a.fields), list(a.words)] for a in attributes]
+    canonical = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def test_the_table_is_the_one_written_before() -> None:
+    assert _digest(ATTRIBUTES) == TABLE_DIGEST
+
+
+def test_every_attribute_is_typed_and_has_a_field_and_words() -> None:
+    assert isinstance(ATTRIBUTES, tuple)
+    for attribute in ATTRIBUTES:
+        assert isinstance(attribute, Attribute)
+        assert isinstance(attribute.fields, tuple) and attribute.fields
+        assert isinstance(attribute.words, tuple) and attribute.words
+        assert all(isinstance(word, str) and word for word in attribute.words)
+    assert len(BY_KEY) == len(ATTRIBUTES)
+
+
+def test_words_are_found_in_questions() -> None:
+    assert find_attributes("What is the IP rating and the Schutzart?") == ["ip_rating"]
+    assert find_attributes("这款的防护等级和功率因数是多少") == ["ip_rating", "power_factor"]
