@@ -13,6 +13,7 @@ BENCHES = [
     ("adversarial buyers: RFQ invariants, six languages", ["adversarial_buyers.py"]),
     ("NLU cross-validation", ["nlu_bench.py"]),
     ("knowledge search quality and speed", ["kb_bench.py"]),
+    ("knowledge answer latency at 100k chunks (synthetic scale data)", ["kb_answer_latency.py"]),
     ("pricing engine", ["pricing_bench.py"]),
     ("quotes: inquiry to quote", ["quote_e2e_bench.py"]),
 ]

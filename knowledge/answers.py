@@ -35,9 +35,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from babel import Locale
-from babel.numbers import format_decimal
-
 from knowledge.attributes import BY_KEY, find_attributes
 from knowledge.catalog import Product, format_value
 from knowledge.categories import find_category
@@ -46,15 +43,17 @@ from knowledge.index import Hit, KnowledgeBase
 from knowledge.markets import ComplianceCheck, Market
 from sales.i18n import DEFAULT_LANGUAGE, catalog, language_of, t
 from sales.i18n.detect import detect
+from sales.i18n.formatting import babel, number_text
 
 # Lowest fused search score at which a retrieved passage is offered as the answer; calibrated
 # on knowledge/demo/questions.yaml against off-topic questions (see knowledge/README.md).
 CONFIDENT_SCORE = 0.42
 EXCERPT_CHARS = 400
+# A range answer lists at most this many models (or values) and says how many more there are:
+# a catalog of thousands of variants is not read out in a chat answer.
+MAX_LISTED = 12
 # The language our sources are written in unless their text says otherwise.
 SOURCE_LANGUAGE = DEFAULT_LANGUAGE
-# babel's locale for a supported language where the bare code is not the one we mean.
-BABEL_LOCALES = {"zh": "zh_Hans_CN", "pt": "pt_BR"}
 
 _COMPLIANCE_WORDS = re.compile(
     r"(?<!\w)(?:sell|selling|sold|import|importing|export|exporting|comply|compliant|compliance|"
@@ -213,10 +212,8 @@ def _referred_skus(
         for family in families:
             fitting = [
                 p
-                for p in kb.products
-                if p.get("category") == family
-                and _is_number(p.get("power_w"))
-                and float(p["power_w"]) == wanted
+                for p in kb.products_in(family)
+                if _is_number(p.get("power_w")) and float(p["power_w"]) == wanted
             ]
             if fitting:
                 mentioned = [
@@ -277,25 +274,16 @@ def _asked_property(question: str) -> str | None:
 # --- language helpers -----------------------------------------------------------------
 
 
-def _locale(lang: str) -> str:
-    return BABEL_LOCALES.get(lang, lang)
-
-
-@cache
-def _babel(lang: str) -> Locale:
-    return Locale.parse(_locale(lang))
-
-
 def language_name(code: str, lang: str) -> str:
     """The name of language ``code`` in language ``lang`` ("English", "inglés", "英语")."""
-    return _babel(lang).languages.get(code, code)
+    return babel(lang).languages.get(code, code)
 
 
 def market_name(market: Market, lang: str) -> str:
     """The market's name in the buyer's language (babel's territory name), else its own."""
     if lang == DEFAULT_LANGUAGE:
         return market.name
-    return _babel(lang).territories.get(market.code) or market.name
+    return babel(lang).territories.get(market.code) or market.name
 
 
 def text_language(text: str) -> str:
@@ -327,7 +315,7 @@ def _number(value: int | float, lang: str) -> str:
         return format_value(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return format_decimal(value, locale=_locale(lang))
+    return number_text(value, lang, max_places=3)
 
 
 def _is_number(value: Any) -> bool:
@@ -490,43 +478,79 @@ def _unknown_property_answer(
 def _category_answer(kb: KnowledgeBase, category: str, attributes: list[str], lang: str) -> Answer:
     """ "What warranty do you give on street lights?": the value of every product of the category
     from its record, said once when they all share it; what no record of it gives is said."""
-    products = [p for p in kb.products if p.get("category") == category]
+    products = kb.products_in(category)
     name = t(f"answers.category.{category}", lang)
     parts: list[str] = []
     complete = bool(products)
+    said: list[Any] = []  # what the parts were written from: a record per value, the SKUs
     for key in attributes:
         label = t(f"answers.attribute.{key}", lang)
-        values = {str(p["sku"]): _attribute_value(p, key, lang) for p in products}
-        known = {sku: value for sku, value in values.items() if value is not None}
-        if not known:
+        # products with the same record fields for the attribute have the same value text:
+        # written once per distinct value (a range of thousands has a handful)
+        groups: dict[str, list[Product]] = {}
+        for product in products:
+            groups.setdefault(_raw_value(product, key), []).append(product)
+        by_value: dict[str, list[str]] = {}
+        written_from: dict[str, Product] = {}
+        missing = 0
+        for members in groups.values():
+            value = _attribute_value(members[0], key, lang)
+            if value is None:
+                missing += len(members)
+                continue
+            by_value.setdefault(value, []).extend(str(p["sku"]) for p in members)
+            written_from.setdefault(value, members[0])
+        shown = list(by_value.items())[:MAX_LISTED]
+        said += [written_from[value] for value, _ in shown]
+        said += [group[:MAX_LISTED] for _, group in shown]
+        if not by_value:
             complete = False
             parts.append(_missing_sentence(name, key, lang))
             continue
-        shared = set(known.values())
-        if len(shared) == 1 and len(known) == len(values):
+        if len(by_value) == 1 and not missing:
             parts.append(
-                t("answers.category_same", lang, category=name, label=label, value=shared.pop())
+                t(
+                    "answers.category_same",
+                    lang,
+                    category=name,
+                    label=label,
+                    value=next(iter(by_value)),
+                )
             )
         else:  # grouped by value: "5 years: SL-M-30W, SL-M-60W; 3 years: SL-EC-60W"
-            by_value: dict[str, list[str]] = {}
-            for sku, value in known.items():
-                by_value.setdefault(value, []).append(sku)
-            each = [f"{value}: {', '.join(group)}" for value, group in by_value.items()]
+            each = [f"{value}: {_capped(group, ', ', lang)}" for value, group in by_value.items()]
+            # "and N more": the counts of what is not listed
+            counts = [len(group) for _, group in shown] + [len(by_value)]
+            said += [count - MAX_LISTED for count in counts if count > MAX_LISTED]
             parts.append(
                 t(
                     "answers.category_each",
                     lang,
                     category=name,
                     label=label,
-                    values=_join(each, lang),
+                    values=_capped(each, t("answers.join", lang), lang),
                 )
             )
-    grounded = _grounded(parts, products, lang)
+    grounded = _grounded(parts, said, lang)
     complete = complete and len(grounded) == len(parts)
     skus = sorted({str(p["sku"]) for p in products})
-    source = t("answers.records_source", lang, skus=", ".join(skus))
+    source = t("answers.records_source", lang, skus=_capped(skus, ", ", lang))
     text = _sentences(grounded, lang) + _cite([source], lang)
     return Answer(text=text, sources=[source], confident=complete)
+
+
+def _raw_value(product: Product, key: str) -> str:
+    """The record fields an attribute's value text is written from, as one key."""
+    fields = (*BY_KEY[key].fields, "moq_unit") if key == "moq" else BY_KEY[key].fields
+    return repr([product.get(name) for name in fields])
+
+
+def _capped(items: list[str], separator: str, lang: str) -> str:
+    """At most ``MAX_LISTED`` items, then "and N more"."""
+    if len(items) <= MAX_LISTED:
+        return separator.join(items)
+    more = t("answers.more", lang, n=_number(len(items) - MAX_LISTED, lang))
+    return separator.join(items[:MAX_LISTED]) + " " + more
 
 
 def _key_figures(product: Product, lang: str) -> str:
@@ -547,7 +571,7 @@ def _key_figures(product: Product, lang: str) -> str:
 def _line_answer(kb: KnowledgeBase, question: str, category: str, lang: str) -> Answer | None:
     """ "Do you make high bays?": yes, and the range with its key figures; "a floodlight for
     tennis courts with interchangeable optics": the two or three that fit best."""
-    products = [p for p in kb.products if p.get("category") == category]
+    products = kb.products_in(category)
     if not products:
         return None
     name = t(f"answers.category.{category}", lang)
@@ -561,22 +585,28 @@ def _line_answer(kb: KnowledgeBase, question: str, category: str, lang: str) -> 
             ]
         ):
             products = sized
-        ranked = [
-            hit.sku
-            for hit in kb.search(question, 10, category=category)
-            if hit.sku and any(p["sku"] == hit.sku for p in products)
-        ]
         by_sku = {p["sku"]: p for p in products}
+        ranked = [
+            hit.sku for hit in kb.search(question, 10, category=category) if hit.sku in by_sku
+        ]
         chosen = [by_sku[sku] for sku in dict.fromkeys(ranked)][:3] or products[:3]
         message = "answers.fits"
-    else:
-        chosen = products
+        more = 0
+    else:  # the whole range; a long one cut short ("and 3,480 more")
+        chosen = products[:MAX_LISTED]
         message = "answers.line"
+        more = len(products) - len(chosen)
     items = [f"{p['sku']} ({_key_figures(p, lang)})" for p in chosen]
-    parts = _grounded([t(message, lang, category=name, items=_join(items, lang))], chosen, lang)
+    listed = _join(items, lang)
+    if more:
+        listed += " " + t("answers.more", lang, n=_number(more, lang))
+    parts = _grounded([t(message, lang, category=name, items=listed)], [*chosen, more], lang)
     if not parts:
         return None
-    source = t("answers.records_source", lang, skus=", ".join(str(p["sku"]) for p in chosen))
+    skus = [str(p["sku"]) for p in chosen]
+    if more:
+        skus.append(t("answers.more", lang, n=_number(more, lang)))
+    source = t("answers.records_source", lang, skus=", ".join(skus))
     return Answer(
         text=_sentences(parts, lang) + _cite([source], lang), sources=[source], confident=True
     )
@@ -602,7 +632,7 @@ def _certifications_sentence(kb: KnowledgeBase, product: Product, question: str,
 
 
 def _codes_mentioned(kb: KnowledgeBase, question: str) -> list[str]:
-    known = {code for product in kb.products for code in product.get("certifications") or []}
+    known = set(kb.certification_codes)
     for market in kb.market_directory.markets.values():
         known.update(market.required)
         known.update(market.recommended)

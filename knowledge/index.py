@@ -75,6 +75,14 @@ class KnowledgeBase:
             if chunk.sku:
                 self._chunks_by_sku.setdefault(chunk.sku.upper(), []).append(position)
         self._filter_mask = lru_cache(maxsize=256)(self._compute_filter_mask)
+        self._by_category: dict[str, list[Product]] = {}
+        for product in self._products.values():
+            self._by_category.setdefault(str(product.get("category") or ""), []).append(product)
+        self._certification_codes = frozenset(
+            code
+            for product in self._products.values()
+            for code in product.get("certifications") or ()
+        )
 
     # --- loading ------------------------------------------------------------------------
 
@@ -119,6 +127,15 @@ class KnowledgeBase:
     @property
     def products(self) -> list[Product]:
         return list(self._products.values())
+
+    def products_in(self, category: str) -> list[Product]:
+        """The records of one category, in catalog order (kept at load: no scan per question)."""
+        return self._by_category.get(category, [])
+
+    @property
+    def certification_codes(self) -> frozenset[str]:
+        """Every certification code some record holds."""
+        return self._certification_codes
 
     def product(self, sku: str) -> Product | None:
         """The exact product record for ``sku`` (any case, dashes/spaces optional)."""
