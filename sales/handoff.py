@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from babel import Locale
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sales import conversations, events, outbox
 from sales.i18n import DEFAULT_LANGUAGE, language_of, t
+from sales.i18n.formatting import babel
 from sales.models import (
     ChatMessage,
     ChatMode,
@@ -149,14 +149,12 @@ class Outcome:
 # The notes to the buyer are written into the transcript in the chat session's language
 # (messages in the catalog's ``handoff`` area; weekday names from babel).
 
-BABEL_LOCALES = {"zh": "zh_Hans_CN", "pt": "pt_BR"}
 # A person negotiates: the note says so before asking for a colleague.
 NEGOTIATING = frozenset({HandoffReason.NEGOTIATION, HandoffReason.PRICE_BELOW_FLOOR})
 
 
 def _days(language: str, width: str) -> Mapping[int, str]:
-    locale = Locale.parse(BABEL_LOCALES.get(language, language))
-    return locale.days["format"][width]
+    return babel(language).days["format"][width]
 
 
 def _day_runs(days: frozenset[int], language: str) -> str:

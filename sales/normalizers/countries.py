@@ -20,10 +20,11 @@ import pycountry
 from babel import Locale
 
 from sales.i18n import Msg
+from sales.i18n.formatting import babel_locale
 from sales.normalizers._data import load_table
 from sales.normalizers._text import clean, clip, fold, too_long
 from sales.normalizers.cities import find_city
-from sales.normalizers.local_text import Localized, babel_locale, list_text
+from sales.normalizers.local_text import Localized, list_text
 from sales.normalizers.result import Parsed
 from sales.normalizers.word_edges import has_han
 

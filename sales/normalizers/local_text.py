@@ -11,26 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
-
-from babel.dates import format_date
-from babel.lists import format_list
-from babel.numbers import format_decimal
+from typing import Literal
 
 from sales.i18n import Msg, language_of, localize
-
-# The babel locale each supported language is written in.
-BABEL_LOCALES = {
-    "en": "en",
-    "zh": "zh_Hans_CN",
-    "es": "es",
-    "de": "de",
-    "pt": "pt_BR",
-    "fr": "fr",
-}
-
-
-def babel_locale(language: str | None) -> str:
-    return BABEL_LOCALES[language_of(language)]
+from sales.i18n import formatting as fmt
 
 
 class Localized(Msg):
@@ -49,17 +33,12 @@ class Localized(Msg):
 
 def human_date(value: date, language: str | None = "en") -> str:
     """'15 March 2027' in English, else CLDR's long date ("15. März 2027", "2027年3月15日")."""
-    lang = language_of(language)
-    if lang == "en":
-        return format_date(value, "d MMMM y", locale="en")
-    if lang == "fr" and value.day == 1:  # "1er mars 2027"
-        return format_date(value, "d'er' MMMM y", locale="fr")
-    return format_date(value, "long", locale=babel_locale(lang))
+    return fmt.date_text(value, language)
 
 
 def human_number(value: Decimal | int, language: str | None = "en") -> str:
     """'5,000' in English, '5.000' in German, '5 000' in French."""
-    return format_decimal(value, locale=babel_locale(language))
+    return fmt.number_text(value, language, max_places=3)
 
 
 def date_text(value: date) -> Localized:
@@ -70,16 +49,12 @@ def number_text(value: Decimal | int) -> Localized:
     return Localized(human_number(value), lambda lang: human_number(value, lang))
 
 
-def list_text(items: Iterable[str], style: str = "or") -> Localized:
+def list_text(items: Iterable[str], style: Literal["or", "standard"] = "or") -> Localized:
     """'A or B or C' in English (as the bot always wrote it); CLDR's list pattern elsewhere."""
     values = list(items)
-    joiner = " or " if style == "or" else ", "
 
     def render(lang: str) -> str:
-        said = [str(localize(v, lang)) for v in values]
-        if lang == "en":
-            return joiner.join(said)
-        return format_list(said, style=style, locale=babel_locale(lang))
+        return fmt.list_text([str(localize(v, lang)) for v in values], lang, style)
 
     return Localized(render("en"), render)
 

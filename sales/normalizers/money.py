@@ -29,9 +29,10 @@ from babel.numbers import (
 from price_parser import Price
 
 from sales.i18n import Msg
+from sales.i18n.formatting import babel_locale
 from sales.normalizers._data import load_table
 from sales.normalizers._text import clean, clip, fold, too_long
-from sales.normalizers.local_text import Localized, babel_locale
+from sales.normalizers.local_text import Localized
 from sales.normalizers.quantity import UNIT_SYNONYMS
 from sales.normalizers.result import Parsed
 

@@ -30,17 +30,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from babel import Locale
-from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import TableCellFillMode, XPos, YPos
 from fpdf.fonts import FontFace
 
 from sales.i18n import DEFAULT_LANGUAGE, catalog, language_of, t
+from sales.i18n.formatting import babel, babel_locale, date_text, money_text, number_text
 from sales.pricing.models import Charge, PricedLine, PricedQuote, ShipmentSummary
-from sales.pricing.money import format_money, minor_units
 from sales.pricing.pricebook import Exporter
 
 log = logging.getLogger(__name__)
@@ -63,8 +60,6 @@ MUTED = (95, 99, 104)
 RULE = (200, 205, 210)
 ZEBRA = (243, 246, 247)
 DRAFT_RED = (176, 32, 32)
-# babel's locale for each supported language (simplified Chinese, Brazilian Portuguese).
-BABEL_LOCALES = {"en": "en", "zh": "zh_Hans_CN", "es": "es", "de": "de", "pt": "pt_BR", "fr": "fr"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +180,7 @@ class Words:
 
     def __init__(self, language: str | None) -> None:
         self.language = language_of(language)
-        self.locale = BABEL_LOCALES[self.language]
+        self.locale = babel_locale(self.language)
         self.english = self.language == DEFAULT_LANGUAGE
 
     def __call__(self, key: str, /, **params: object) -> str:
@@ -198,37 +193,26 @@ class Words:
         return self(key, **params)
 
     def date(self, value: date) -> str:
-        if self.english:
-            return value.isoformat()
-        return format_date(value, "medium", locale=self.locale)  # 21.11.2026, 2026年11月21日
+        # 2026-11-21, 21.11.2026, 2026年11月21日
+        return date_text(value, self.language, length="medium", english="iso")
 
     def amount(self, amount: Decimal, currency: str) -> str:
         """'62,500.00' (en), '62.500,00' (de), '62 500,00' (fr): the currency's minor unit."""
-        if self.english:
-            return f"{amount:,.{minor_units(currency)}f}"
-        return format_currency(
-            amount, currency, format="#,##0.00", locale=self.locale, currency_digits=True
-        )
+        return money_text(amount, currency, self.language, code=False)
 
     def money(self, amount: Decimal, currency: str) -> str:
         """'EUR 62,500.00' (en), 'EUR 62.500,00' (de): the ISO code first, as B2B buyers read it."""
-        if self.english:
-            return format_money(amount, currency)
-        return format_currency(
-            amount, currency, format="¤¤ #,##0.00", locale=self.locale, currency_digits=True
-        )
+        return money_text(amount, currency, self.language)
 
     def number(self, value: Decimal | int | str, pattern: str | None = None) -> str:
         """A quantity or rate as given ('2,000', '4.7'; '2.000', '4,7' in German)."""
-        return format_decimal(
-            Decimal(value), pattern, locale=self.locale, decimal_quantization=pattern is not None
-        )
+        return number_text(value, self.language, pattern=pattern)
 
     def country(self, code: str | None) -> str:
         if not code:
             return ""
         code = code.strip()
-        name = Locale.parse(self.locale).territories.get(code.upper()) if len(code) == 2 else None
+        name = babel(self.language).territories.get(code.upper()) if len(code) == 2 else None
         return name or code
 
     def unit(self, unit: str) -> str:

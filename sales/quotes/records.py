@@ -11,16 +11,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from babel.dates import format_date
-from babel.numbers import format_currency
-
 from sales.i18n import DEFAULT_LANGUAGE, language_of, t
+from sales.i18n.formatting import date_text, money_text
 from sales.models import Quote, QuoteStatus
 from sales.pricing.models import Charge, PricedQuote
-from sales.pricing.money import format_money, round_money
-
-# babel's locale for a supported language where the bare code is not the one we mean.
-BABEL_LOCALES = {"zh": "zh_Hans_CN", "pt": "pt_BR"}
+from sales.pricing.money import round_money
 
 
 def amount_str(amount: Decimal, currency: str) -> str:
@@ -168,24 +163,13 @@ _KIND_OF_STATUS = {
 def _money_text(amount: Decimal, currency: str, language: str) -> str:
     """'USD 62,500.00' (en), 'USD 62.500,00' (de), 'USD 62 500,00' (fr): the ISO code first, as
     B2B buyers read it, with the language's separators and the currency's minor unit."""
-    rounded = round_money(Decimal(amount), currency)
-    if language == DEFAULT_LANGUAGE:
-        return format_money(rounded, currency)
-    return format_currency(
-        rounded,
-        currency,
-        format="¤¤ #,##0.00",
-        locale=BABEL_LOCALES.get(language, language),
-        currency_digits=True,
-    )
+    return money_text(round_money(Decimal(amount), currency), currency, language)
 
 
 def _date_text(value: date, language: str) -> str:
     """ISO in English (unambiguous in every market), else the language's long form:
     '21. Dezember 2026', '2026年12月21日', '21 de diciembre de 2026'."""
-    if language == DEFAULT_LANGUAGE:
-        return value.isoformat()
-    return format_date(value, "long", locale=BABEL_LOCALES.get(language, language))
+    return date_text(value, language, english="iso")
 
 
 def describe_for_buyer(quote: Quote, *, language: str | None = DEFAULT_LANGUAGE) -> str:

@@ -8,7 +8,7 @@ from sales.rfq.formats import QuantityText, babel_locale, date_text, listed, num
 
 
 def test_babel_locales_of_the_supported_languages() -> None:
-    assert babel_locale("zh") == "zh_CN"
+    assert babel_locale("zh") == "zh_Hans_CN"
     assert babel_locale("pt") == "pt_BR"
     assert babel_locale("de") == "de"
     assert babel_locale(None) == "en"
