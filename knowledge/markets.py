@@ -12,7 +12,6 @@ import yaml
 
 from knowledge.errors import KnowledgeSourceError
 
-NAME_LOCALES = ("en", "zh", "zh_Hant", "es", "de", "fr", "pt", "it")
 EU_MEMBERS = frozenset(
     [
         "AT",
@@ -44,53 +43,14 @@ EU_MEMBERS = frozenset(
         "SE",
     ]
 )
-# Everyday names that neither pycountry nor CLDR list.
-EXTRA_ALIASES: dict[str, tuple[str, ...]] = {
-    "GB": (
-        "UK",
-        "U.K.",
-        "Britain",
-        "Great Britain",
-        "England",
-        "Scotland",
-        "Wales",
-        "Großbritannien",
-        "Gran Bretaña",
-        "Inglaterra",
-        "英國",
-        "英格兰",
-        "大不列颠",
-        "Vereinigten Königreich",
-    ),
-    "US": (
-        "USA",
-        "U.S.",
-        "U.S.A.",
-        "America",
-        "United States of America",
-        "EE. UU.",
-        "EEUU",
-        "EE.UU.",
-        "美國",
-        "Vereinigten Staaten",
-    ),
-    "EU": (
-        "EU",
-        "E.U.",
-        "Europe",
-        "Europa",
-        "欧洲",
-        "歐洲",
-        "UE",
-        "European Economic Area",
-        "EEA",
-        "EWR",
-    ),
-    "AE": ("UAE", "Emirates", "Dubai", "阿联酋", "迪拜", "VAE", "EAU"),
-    "SA": ("KSA", "Saudi", "沙特"),
-    "KR": ("Korea", "韩国"),
-    "RU": ("Russia", "俄罗斯"),
-    "CN": ("China", "中国", "PRC"),
+# Names of markets that are not a country's (the EU, a city standing for its country);
+# countries' names are ``sales.normalizers.countries.country_names``.
+MARKET_NAMES: dict[str, tuple[str, ...]] = {
+    code: tuple(names)
+    for code, names in yaml.load(
+        (Path(__file__).with_name("market_names.yaml")).read_text(encoding="utf-8"),
+        Loader=yaml.BaseLoader,
+    ).items()
 }
 
 
@@ -299,25 +259,6 @@ def _is_code_like(name: str) -> bool:
 
 @cache
 def _names_for(code: str) -> frozenset[str]:
-    from babel import Locale, UnknownLocaleError
+    from sales.normalizers.countries import country_names
 
-    names: set[str] = set(EXTRA_ALIASES.get(code, ()))
-    for locale_name in NAME_LOCALES:
-        try:
-            territory = Locale.parse(locale_name).territories.get(code)
-        except (UnknownLocaleError, ValueError):
-            territory = None
-        if territory:
-            names.add(territory)
-    try:
-        import pycountry
-
-        country = pycountry.countries.get(alpha_2=code)
-    except (KeyError, LookupError):
-        country = None
-    if country is not None:
-        for attribute in ("name", "common_name", "official_name"):
-            value = getattr(country, attribute, None)
-            if value:
-                names.add(value)
-    return frozenset(names)
+    return country_names(code) | frozenset(MARKET_NAMES.get(code, ()))

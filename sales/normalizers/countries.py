@@ -106,6 +106,29 @@ def _port_index() -> dict[str, _Port]:
     return index
 
 
+@cache
+def country_names(code: str) -> frozenset[str]:
+    """Every name of country ``code`` we read: the everyday names of
+    ``data/country_aliases.yaml``, its ISO 3166 names and CLDR's in each of ``NAME_LOCALES``.
+
+    >>> sorted(n for n in country_names("DE") if n.startswith("D"))
+    ['Deutschland', 'Duitsland']
+    """
+    aliases: dict[str, list[str]] = load_table("country_aliases.yaml")
+    names = set(aliases.get(code, ()))
+    country = pycountry.countries.get(alpha_2=code)
+    if country is not None:
+        for attr in ("common_name", "name", "official_name"):
+            name = getattr(country, attr, None)
+            if name:
+                names.add(str(name))
+    for locale in NAME_LOCALES:
+        name = Locale.parse(locale).territories.get(code)
+        if name:
+            names.add(str(name))
+    return frozenset(names)
+
+
 def country_name(code: str, locale: str = "en") -> str:
     """'DE' -> 'Germany' (or 'Deutschland' for locale 'de'); unknown codes come back as given."""
     return Locale.parse(locale).territories.get(code.upper(), code)

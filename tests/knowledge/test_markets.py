@@ -59,3 +59,13 @@ def test_groups_follow_inherits_and_eu_membership(directory: MarketDirectory) ->
     assert directory.groups("DE") == {"DE", "EU"}
     assert directory.groups("AT") == {"AT", "EU"}
     assert directory.groups("US") == {"US"}
+
+
+def test_country_names_are_the_rfq_readers_ones(directory: MarketDirectory) -> None:
+    from sales.normalizers.countries import country_names
+
+    # one list of country names (sales/normalizers/data/country_aliases.yaml, ISO, CLDR)
+    assert "Großbritannien" in country_names("GB")
+    assert directory.find("Lieferung nach Großbritannien") == ["GB"]
+    assert directory.find("Can we sell in the States?") == ["US"]
+    assert directory.find("Ship to the member states of the EU") == ["EU"]

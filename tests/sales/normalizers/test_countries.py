@@ -226,3 +226,20 @@ def test_a_city_we_do_not_list_is_kept_before_its_country(
 )
 def test_greetings_and_companies_before_a_country_are_not_cities(text: str) -> None:
     assert [m.destination.place for m in find_places(text)] == [None]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("Vereinigten Staaten", "US"), ("VAE", "AE"), ("沙特", "SA"), ("Gran Bretaña", "GB")],
+)
+def test_names_from_the_one_alias_list(text: str, code: str) -> None:
+    """Names the market search knew before the two lists became one."""
+    assert parse_country(text).value == code
+
+
+def test_country_names_gather_every_source() -> None:
+    from sales.normalizers.countries import country_names
+
+    names = country_names("US")
+    assert {"the States", "United States of America", "Estados Unidos", "美国"} <= names
+    assert "Vereinigte Staaten" in names  # CLDR (de)
