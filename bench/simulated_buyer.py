@@ -26,6 +26,9 @@ from typing import Any
 
 import yaml
 
+from sales.normalizers.quantity import UNITS
+from sales.pricing.incoterms import Incoterm
+
 PERSONA_DIR = Path(__file__).resolve().parent / "personas"
 KEYWORD_DIR = PERSONA_DIR / "keywords"
 
@@ -52,9 +55,8 @@ FACTS = ITEM_FACTS + ORDER_FACTS
 # What a bot message can be about, besides the facts.
 QUESTION_KINDS = ("summary", "add_item", *FACTS)
 
-INCOTERMS = ("EXW", "FCA", "FAS", "FOB", "CFR", "CIF", "CPT", "CIP", "DAP", "DPU", "DDP")
+INCOTERMS = tuple(rule.value for rule in Incoterm)
 PAYMENT_CODES = ("TT", "LC", "DP", "DA", "OA", "ESCROW")
-UNITS = ("pcs", "sets", "pairs", "m", "kg", "t", "cartons", "pallets", "containers")
 BUSINESS_TYPES = (
     "importer",
     "distributor",

@@ -16,72 +16,17 @@ import re
 from dataclasses import dataclass
 
 from sales.i18n import Msg
+from sales.normalizers._data import load_table
 from sales.normalizers._text import clean, clip, fold, fold_chars, too_long
 from sales.normalizers.countries import parse_destination
 from sales.normalizers.result import Parsed
 from sales.normalizers.word_edges import END, START
+from sales.pricing.incoterms import ICC_ORDER
 
-INCOTERMS_2020 = ("EXW", "FCA", "CPT", "CIP", "DAP", "DPU", "DDP", "FAS", "FOB", "CFR", "CIF")
-# Names of each term; matching is on folded text (lower case, no accents), so they are
-# written that way.
-_NAMES = {
-    "EXW": [
-        "ex works", "ex-works", "exworks", "ex factory", "ex-factory", "ex warehouse",
-        "en fabrica", "franco fabrica", "ex fabrica", "ab werk", "a l'usine", "depart usine",
-        "ex usine", "na fabrica", "ex-fabrica", "na origem", "工厂交货", "出厂价", "工厂价",
-    ],
-    "FCA": [
-        "free carrier", "franco transportista", "libre transportista", "frei frachtfuhrer",
-        "franco transporteur", "livre no transportador", "franco transportador", "货交承运人",
-    ],
-    "CPT": [
-        "carriage paid to", "transporte pagado hasta", "frachtfrei", "port paye jusqu'a",
-        "transporte pago ate", "运费付至",
-    ],
-    "CIP": [
-        "carriage and insurance paid to", "carriage insurance paid to",
-        "transporte y seguro pagados hasta", "frachtfrei versichert",
-        "port paye assurance comprise", "port paye, assurance comprise",
-        "transporte e seguro pagos ate", "运费和保险费付至", "运保费付至",
-    ],
-    "DAP": [
-        "delivered at place", "delivered at the place", "entregada en lugar",
-        "entregado en lugar", "geliefert benannter ort", "rendu au lieu de destination",
-        "entregue no local", "目的地交货",
-    ],
-    "DPU": [
-        "delivered at place unloaded", "delivered place unloaded",
-        "entregada en lugar descargada", "geliefert benannter ort entladen",
-        "rendu au lieu de destination decharge", "rendu au lieu decharge",
-        "entregue no local desembarcado", "卸货地交货",
-    ],
-    "DDP": [
-        "delivered duty paid", "entregada derechos pagados", "entregado derechos pagados",
-        "entregado con derechos pagados", "geliefert verzollt", "rendu droits acquittes",
-        "entregue com direitos pagos", "完税后交货", "完税交货", "双清包税",
-    ],
-    "FAS": [
-        "free alongside ship", "free alongside", "franco al costado del buque",
-        "libre al costado del buque", "frei langsseite schiff", "franco le long du navire",
-        "livre no costado do navio", "船边交货",
-    ],
-    "FOB": [
-        "free on board", "franco a bordo", "libre a bordo", "frei an bord", "franco a bord",
-        "franco bord", "livre a bordo", "船上交货", "离岸价",
-    ],
-    "CFR": [
-        "cost and freight", "cost & freight", "c&f", "c+f", "cnf", "c and f", "coste y flete",
-        "costo y flete", "kosten und fracht", "cout et fret", "custo e frete", "成本加运费",
-    ],
-    "CIF": [
-        "cost insurance and freight", "cost, insurance and freight", "cost insurance freight",
-        "coste, seguro y flete", "costo, seguro y flete", "coste seguro y flete",
-        "costo seguro y flete", "kosten, versicherung und fracht",
-        "kosten versicherung und fracht", "cout, assurance et fret", "cout assurance et fret",
-        "custo, seguro e frete", "custo seguro e frete", "成本加保险费加运费", "成本保险加运费",
-        "到岸价",
-    ],
-}  # fmt: skip
+INCOTERMS_2020 = tuple(rule.value for rule in ICC_ORDER)
+# Names of each term in six languages (``data/incoterms.yaml``), folded as the text they are
+# matched in.
+_NAMES: dict[str, list[str]] = load_table("incoterms.yaml")
 # Terms of older editions: the successor and the note that says so.
 _OLD = {
     "DAT": ("DPU", "dat"),

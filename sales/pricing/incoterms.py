@@ -1,4 +1,7 @@
-"""The 11 Incoterms 2020 rules and which cost items the seller (we) carries under each."""
+"""The 11 Incoterms 2020 rules and which cost items the seller (we) carries under each.
+
+The one list of the rules' codes (``Incoterm``); their names in six languages are words, in
+``sales/normalizers/data/incoterms.yaml``."""
 
 from __future__ import annotations
 
@@ -68,3 +71,9 @@ SCOPES: dict[Incoterm, SellerScope] = {
 ORIGIN_NAMED_PLACE = frozenset({Incoterm.EXW, Incoterm.FCA, Incoterm.FAS, Incoterm.FOB})
 #: Sea-only rules (FAS, FOB, CFR, CIF): the named place must be a port.
 SEA_ONLY = frozenset({Incoterm.FAS, Incoterm.FOB, Incoterm.CFR, Incoterm.CIF})
+#: The codes in ICC's order, as buyers are shown them: the rules for any mode of transport
+#: (EXW, FCA, CPT, CIP, DAP, DPU, DDP), then those for sea and inland waterway.
+ICC_ORDER: tuple[Incoterm, ...] = (
+    *(rule for rule in Incoterm if rule not in SEA_ONLY),
+    *(rule for rule in Incoterm if rule in SEA_ONLY),
+)

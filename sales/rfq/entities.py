@@ -33,6 +33,7 @@ from sales.normalizers import (
     parse_required_by,
 )
 from sales.normalizers.result import Parsed
+from sales.pricing.incoterms import ORIGIN_NAMED_PLACE
 from sales.rfq.extract import Extraction
 from sales.rfq.products import Catalog, match_product
 from sales.rfq.rules import earliest_date
@@ -40,11 +41,11 @@ from sales.rfq.rules import earliest_date
 # Below this DIET confidence a span is not used.
 MIN_CONFIDENCE = 0.6
 # Incoterms whose named place is where the goods leave ("FOB Ningbo"), not the destination.
-ORIGIN_TERMS = frozenset({"EXW", "FCA", "FAS", "FOB"})
+ORIGIN_TERMS = frozenset(rule.value for rule in ORIGIN_NAMED_PLACE)
 # While the form asks for these, the answer is a name or a company ("Lagos Lighting Ltd"):
 # only an email address is taken from the entities then.
 CONTACT_FIELDS = frozenset({"contact_name", "company", "email", "phone", "business_type"})
-_ORIGIN_BEFORE = re.compile(r"(?i)(?<![a-z])(?:EXW|FCA|FAS|FOB)\W{0,2}$")
+_ORIGIN_BEFORE = re.compile(rf"(?i)(?<![a-z])(?:{'|'.join(sorted(ORIGIN_TERMS))})\W{{0,2}}$")
 
 
 @dataclass(frozen=True)

@@ -104,3 +104,13 @@ def test_garbage_never_raises(text: str) -> None:
     assert result.ok or result.error
     if result.value is not None:
         assert result.value.code in INCOTERMS_2020
+
+
+def test_one_list_of_rules() -> None:
+    """The codes are ``sales.pricing.incoterms.Incoterm``'s, in ICC's order; every rule has
+    its names in ``data/incoterms.yaml``."""
+    from sales.normalizers._data import load_table
+    from sales.pricing.incoterms import Incoterm
+
+    assert set(INCOTERMS_2020) == {rule.value for rule in Incoterm}
+    assert list(load_table("incoterms.yaml")) == list(INCOTERMS_2020)
