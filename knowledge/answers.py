@@ -107,6 +107,9 @@ def answer(
         skus = _referred_skus(kb, question, context, category, attributes)
     if skus:
         attributes = _relevant_attributes(kb, skus[0], attributes)
+    unknown = [] if markets else kb.market_directory.unknown_countries(question)
+    if unknown and ("certifications" in attributes or _COMPLIANCE_WORDS.search(question)):
+        return _unknown_market_answer(kb, skus[:1], unknown[0], lang)
     if (
         skus
         and markets
@@ -128,6 +131,17 @@ def answer(
     ]
     if asked and not skus and category:
         return _category_answer(kb, category, asked, lang)
+    if (
+        category
+        and markets
+        and not skus
+        and not asked
+        and "certifications" not in attributes
+        and (_NEED_WORDS.search(question) or not _COMPLIANCE_WORDS.search(question))
+    ):  # "a tube for the US market", "downlights, project in UK": what fits, sold there
+        found = _line_answer(kb, question, category, lang, market=markets[0])
+        if found is not None:
+            return found
     if (
         markets
         and not skus
@@ -222,11 +236,36 @@ def _referred_skus(
                 if mentioned:
                     return [mentioned[-1]]
                 return [min((str(p["sku"]) for p in fitting), key=lambda s: (len(s), s))]
+        if not families:  # no range named: the one model of the catalog with that power
+            fitting = [
+                p
+                for p in kb.products
+                if _is_number(p.get("power_w")) and float(p["power_w"]) == wanted
+            ]
+            if len(fitting) == 1:
+                return [str(fitting[0]["sku"])]
         return []
+    if not category and (family := _context_category(kb, context)):
+        # "the DALI one" of the range talked about: the one model whose number has that word
+        named = _model_word_match(kb.products_in(family), question)
+        if named:
+            return [named]
     if attributes and not category:
         mentioned = _context_skus(kb, context)
         return mentioned[-1:]
     return []
+
+
+def _model_word_match(products: Sequence[Product], question: str) -> str | None:
+    """The one product whose model number has a word the question writes in capitals
+    ("celui en DALI" -> DRV-DALI-40W); None when none or several have it."""
+    words = set(re.findall(r"(?<![A-Za-z0-9])([A-Z][A-Z0-9]{2,})(?![A-Za-z0-9])", question))
+    found = {
+        str(p["sku"])
+        for p in products
+        if words & set(str(p["sku"]).upper().split("-"))
+    }
+    return found.pop() if len(found) == 1 else None
 
 
 def _context_skus(kb: KnowledgeBase, context: Sequence[str]) -> list[str]:
@@ -553,13 +592,19 @@ def _capped(items: list[str], separator: str, lang: str) -> str:
     return separator.join(items[:MAX_LISTED]) + " " + more
 
 
-def _key_figures(product: Product, lang: str) -> str:
-    """ "150 W, 22,500 lm, IP65": what tells one model of a range from another."""
+def _key_figures(product: Product, lang: str, reasons: Sequence[str] = ()) -> str:
+    """ "150 W, 22,500 lm, IP65": what tells one model of a range from another; then the
+    fields a need was matched on ("-40°C to +55°C", "UL, FCC")."""
     shown = []
     for key in ("power_w", "luminous_flux_lm", "ip_rating"):
         value = _attribute_value(product, key, lang) if key in BY_KEY else None
         if value:
             shown.append(value.split(" (")[0])
+    for key in reasons:
+        if key == "certifications":
+            shown.append(", ".join(product.get("certifications") or []))
+        elif value := _attribute_value(product, key, lang):
+            shown.append(value)
     if product.get("category") == "driver":
         for field_name, suffix in (("output_current_ma", " mA"), ("output_voltage_v", "")):
             value = product.get(field_name)
@@ -568,14 +613,75 @@ def _key_figures(product: Product, lang: str) -> str:
     return ", ".join(shown)
 
 
-def _line_answer(kb: KnowledgeBase, question: str, category: str, lang: str) -> Answer | None:
+_TEMPERATURE = re.compile(
+    r"(?P<sign>[-−–]|minus\s|menos\s|moins\s|零下)?\s?(?P<n>\d{1,3})\s?(?:°\s?c|ºc|℃|度|grad\b)",
+    re.IGNORECASE,
+)
+_SIGNED = re.compile(r"[-−–+]?\d+(?:\.\d+)?")
+
+
+def asked_temperature(question: str) -> float | None:
+    """The ambient temperature a need states ("a cold store at -30°C", "60度左右"), in °C."""
+    match = _TEMPERATURE.search(question)
+    if not match:
+        return None
+    value = float(match.group("n"))
+    return -value if match.group("sign") else value
+
+
+def temperature_range(product: Product) -> tuple[float, float] | None:
+    """The record's operating range ("-40°C to +55°C" -> (-40, 55)), if it gives one."""
+    numbers = _SIGNED.findall(str(product.get("operating_temp") or "").replace("−", "-"))
+    if len(numbers) < 2:
+        return None
+    return float(numbers[0]), float(numbers[1])
+
+
+def _fitting(
+    kb: KnowledgeBase, products: list[Product], question: str, market: str | None
+) -> tuple[list[Product], list[str]]:
+    """The products meeting the need's hard constraints (an ambient temperature inside the
+    operating range; the market's required certifications), and the record fields that show
+    why they fit. A constraint no product meets is left out rather than answering nothing."""
+    shown: list[str] = []
+    temperature = asked_temperature(question)
+    if temperature is not None:
+        inside = [
+            p
+            for p in products
+            if (span := temperature_range(p)) is not None and span[0] <= temperature <= span[1]
+        ]
+        if inside:
+            products, shown = inside, ["operating_temp"]
+    if market is not None:
+        sold = [
+            p
+            for p in products
+            if not kb.market_directory.check(list(p.get("certifications") or []), market).missing
+        ]
+        if sold:
+            products = sold
+            shown.append("certifications")
+    return products, shown
+
+
+def _line_answer(
+    kb: KnowledgeBase, question: str, category: str, lang: str, market: str | None = None
+) -> Answer | None:
     """ "Do you make high bays?": yes, and the range with its key figures; "a floodlight for
-    tennis courts with interchangeable optics": the two or three that fit best."""
+    tennis courts with interchangeable optics": the two or three that fit best (within the
+    need's temperature and market, with the figures that show it)."""
     products = kb.products_in(category)
     if not products:
         return None
     name = t(f"answers.category.{category}", lang)
-    if _NEED_WORDS.search(question):
+    reasons: list[str] = []
+    if (
+        _NEED_WORDS.search(question)
+        or market is not None
+        or asked_temperature(question) is not None
+    ):
+        products, reasons = _fitting(kb, products, question, market)
         watts = _WATTS.search(question)
         if watts and (
             sized := [
@@ -596,7 +702,7 @@ def _line_answer(kb: KnowledgeBase, question: str, category: str, lang: str) -> 
         chosen = products[:MAX_LISTED]
         message = "answers.line"
         more = len(products) - len(chosen)
-    items = [f"{p['sku']} ({_key_figures(p, lang)})" for p in chosen]
+    items = [f"{p['sku']} ({_key_figures(p, lang, reasons)})" for p in chosen]
     listed = _join(items, lang)
     if more:
         listed += " " + t("answers.more", lang, n=_number(more, lang))
@@ -734,6 +840,34 @@ def _rule_codes(market: Market) -> set[str]:
     for alternatives in market.accepted_alternatives.values():
         codes.update(alternatives)
     return codes
+
+
+def _unknown_market_answer(
+    kb: KnowledgeBase, skus: Sequence[str], country: str, lang: str
+) -> Answer:
+    """A market our rules do not cover ("can I sell it in Chile?"): what the product holds,
+    from its record, and that we have no rules for that country; not confident, so a sales
+    engineer confirms (the person button and a knowledge gap follow)."""
+    name = babel(lang).territories.get(country) or country
+    parts: list[str] = []
+    sources: list[str] = []
+    records: list[Any] = []
+    for sku in skus:
+        product = kb.product(sku)
+        if product is None:
+            continue
+        held = list(product.get("certifications") or [])
+        parts.append(
+            t("answers.has_certs", lang, sku=product["sku"], certs=", ".join(held))
+            if held
+            else t("answers.no_certs", lang, sku=product["sku"])
+        )
+        sources.append(t("answers.record_source", lang, sku=product["sku"]))
+        records.append(product)
+    parts = _grounded(parts, records, lang)
+    parts.append(t("answers.market_unknown", lang, market=name))
+    text = _sentences(parts, lang) + (_cite(sources, lang) if sources else "")
+    return Answer(text=text, sources=sources, confident=False)
 
 
 def _market_answer(kb: KnowledgeBase, market_code: str, hits: list[Hit], lang: str) -> Answer:

@@ -24,6 +24,7 @@ class Attribute:
     key: str
     fields: tuple[str, ...]  # record fields that answer it, main field first
     words: tuple[str, ...]  # en, zh, es, de, fr, pt phrasings (matched case-insensitively)
+    values: tuple[str, ...] = ()  # regexes of values that name it ("3000K" asks the CCT)
 
 
 def _load(path: Path = TABLE) -> tuple[Attribute, ...]:
@@ -31,13 +32,22 @@ def _load(path: Path = TABLE) -> tuple[Attribute, ...]:
         path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader
     )
     return tuple(
-        Attribute(key, tuple(entry["fields"]), tuple(entry["words"])) for key, entry in raw.items()
+        Attribute(key, tuple(entry["fields"]), tuple(entry["words"]), tuple(entry.get("values", ())))
+        for key, entry in raw.items()
     )
 
 
 ATTRIBUTES: tuple[Attribute, ...] = _load()
 BY_KEY = {attribute.key: attribute for attribute in ATTRIBUTES}
 _CJK = re.compile(r"[\u3400-\u9fff]")
+# Plural endings a Latin attribute word may carry in a question (en/es/pt/fr "s", "es"; de "n",
+# "en"): the table lists the singular.
+_PLURAL = "s|es|n|en"
+# A misspelt word ("warrenty", "lifetme") still names its attribute when it is one edit away
+# from a single-word attribute word at least this long (shorter words are too close to others:
+# "weight" / "height").
+TYPO_MIN_LENGTH = 8
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 @cache
@@ -50,17 +60,76 @@ def _pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     for word in sorted(owner, key=len, reverse=True):
         escaped = re.escape(word)
         # a Latin word needs its own edges, also next to Chinese ("的surge protection是")
-        latin = rf"(?<![^\W\u3400-\u9fff]){escaped}(?![^\W\u3400-\u9fff])"
+        # ... and may carry a plural ending ("prazos", "montages", "Optiken")
+        latin = rf"(?<![^\W\u3400-\u9fff]){escaped}(?:{_PLURAL})?(?![^\W\u3400-\u9fff])"
         alternatives.append(escaped if _CJK.search(word) else latin)
     return re.compile("|".join(alternatives), re.IGNORECASE), owner
 
 
+@cache
+def _single_words() -> dict[str, str]:
+    """Single-word Latin attribute words long enough for the typo match, and their key."""
+    _, owner = _pattern()
+    return {
+        word: key
+        for word, key in owner.items()
+        if len(word) >= TYPO_MIN_LENGTH and _WORD.fullmatch(word) and not _CJK.search(word)
+    }
+
+
+def one_edit_apart(a: str, b: str) -> bool:
+    """``a`` and ``b`` differ by one substitution, insertion, deletion or swap of neighbours."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return a == b
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (
+            len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long_[i]:
+        i += 1
+    return short[i:] == long_[i + 1 :]
+
+
+def _owner_of(word: str, owner: dict[str, str]) -> str:
+    """The key of a matched word, its plural ending taken off where the table lists it bare."""
+    word = word.lower()
+    if word in owner:
+        return owner[word]
+    for ending in sorted(_PLURAL.split("|"), key=len, reverse=True):
+        if word.endswith(ending) and word[: -len(ending)] in owner:
+            return owner[word[: -len(ending)]]
+    raise KeyError(word)
+
+
 def find_attributes(text: str) -> list[str]:
-    """Keys of the attributes asked about in ``text``, in order of mention (longest phrase wins)."""
+    """Keys of the attributes asked about in ``text``, in order of mention (longest phrase wins;
+    a plural or a word misspelt by one letter counts)."""
     pattern, owner = _pattern()
-    found: list[str] = []
+    found: list[tuple[int, str]] = []
+    covered: list[tuple[int, int]] = []
     for match in pattern.finditer(text):
-        key = owner[match.group(0).lower()]
-        if key not in found:
-            found.append(key)
-    return found
+        found.append((match.start(), _owner_of(match.group(0), owner)))
+        covered.append(match.span())
+    singles = _single_words()
+    for match in _WORD.finditer(text):
+        word = match.group(0).lower()
+        if len(word) < TYPO_MIN_LENGTH - 1 or any(
+            start <= match.start() < end for start, end in covered
+        ):
+            continue
+        near = [key for candidate, key in singles.items() if one_edit_apart(word, candidate)]
+        if near:
+            found.append((match.start(), near[0]))
+    for attribute in ATTRIBUTES:
+        for value in attribute.values:
+            if match := re.search(value, text, re.IGNORECASE):
+                found.append((match.start(), attribute.key))
+    keys: list[str] = []
+    for _, key in sorted(found, key=lambda item: item[0]):
+        if key not in keys:
+            keys.append(key)
+    return keys

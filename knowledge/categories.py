@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from pathlib import Path
+
+import yaml
 
 from sales.normalizers._text import fold
 from sales.rfq.products import CATEGORY_WORDS, category_of
@@ -36,6 +39,10 @@ EXTRA_WORDS: dict[str, tuple[str, ...]] = {
                      "luminárias públicas", "postes de luz", "路灯", "道路照明"),
     "driver": ("led driver", "led drivers", "drivers led", "control gear", "驱动器"),
 }  # fmt: skip
+_MORE_WORDS = Path(__file__).with_name("lexicon") / "category_words.yaml"
+if _MORE_WORDS.exists():  # words added as data (knowledge/lexicon/category_words.yaml)
+    for _category, _words in (yaml.safe_load(_MORE_WORDS.read_text(encoding="utf-8")) or {}).items():
+        EXTRA_WORDS[_category] = (*EXTRA_WORDS.get(_category, ()), *map(str, _words))
 # The words a category's records are written in (English), added to a search for it.
 SEARCH_WORDS = {
     "panel": "LED panel",

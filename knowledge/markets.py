@@ -126,6 +126,7 @@ class MarketDirectory:
         self.raw = raw
         self.markets: dict[str, Market] = {code: self._market(code) for code in raw}
         self._patterns = self._build_patterns()
+        self._unknown: list[tuple[str, re.Pattern[str]]] | None = None
 
     def _market(self, code: str, seen: frozenset[str] = frozenset()) -> Market:
         """The market's own rules merged with those of the group it ``inherits`` from."""
@@ -208,6 +209,39 @@ class MarketDirectory:
             )
         return patterns
 
+    def unknown_countries(self, text: str) -> list[str]:
+        """Codes of countries ``text`` names that our market rules do not cover (not a market,
+        not a member of a group we have rules for), in order of mention: "Chile", "Kolumbien"."""
+        hits = sorted(
+            (match.start(), code)
+            for code, pattern in self._unknown_patterns()
+            if (match := pattern.search(text))
+        )
+        return list(dict.fromkeys(code for _, code in hits))
+
+    def _unknown_patterns(self) -> list[tuple[str, re.Pattern[str]]]:
+        if self._unknown is None:
+            import pycountry
+
+            covered = set(self.markets)
+            if "EU" in self.markets:
+                covered |= EU_MEMBERS
+            patterns = []
+            for country in pycountry.countries:
+                code = country.alpha_2
+                if code in covered:
+                    continue
+                names = sorted(
+                    {n for n in _names_for(code) if len(n) > 3 or _CJK_NAME.fullmatch(n)}, key=len, reverse=True
+                )
+                if names:
+                    pattern = "|".join(re.escape(name) for name in names)
+                    patterns.append(
+                        (code, re.compile(rf"(?<![^\W\u3400-\u9fff])(?i:{pattern})(?![^\W\u3400-\u9fff])"))
+                    )
+            self._unknown = patterns
+        return self._unknown
+
     def groups(self, code: str) -> frozenset[str]:
         """``code`` plus the groups it belongs to (its ``inherits`` chain; EU for members)."""
         found = {code}
@@ -255,6 +289,9 @@ def _merge(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:
 def _is_code_like(name: str) -> bool:
     """Short all-caps names (UK, USA, EU) only match in capitals, not "us" or "eu"."""
     return name.replace(".", "").replace(" ", "").isupper() and len(name) <= 6
+
+
+_CJK_NAME = re.compile(r"[\u3400-\u9fff]{2,}")
 
 
 @cache

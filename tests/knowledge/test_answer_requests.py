@@ -1,0 +1,137 @@
+"""Understanding a question as a request (issue 13, fixes after the held-out answer set):
+plural and misspelt attribute words, values that name an attribute, countries our market rules
+do not cover, a need's temperature and market as hard constraints, "the 400W one" / "the DALI
+one" referents, and range words kept as data."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.answers import answer, asked_temperature, temperature_range
+from knowledge.attributes import find_attributes, one_edit_apart
+from knowledge.categories import find_category
+from knowledge.index import KnowledgeBase
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Quais os prazos de entrega?", ["lead_time_days"]),  # plural of "prazo"
+        ("le 150W, quels montages possibles ?", ["mounting"]),
+        ("Was wiegt er und welche Optiken gibt es?", ["weight_kg", "beam_angle_deg"]),
+        ("whats the warrenty on it?", ["warranty_years"]),  # one letter wrong
+        ("does it come in 3000K?", ["cct_options"]),  # a value names its attribute
+        ("the height of the pole", []),  # "height" is not "weight": too short for a typo
+    ],
+)
+def test_attribute_words_in_plural_misspelt_or_as_values(
+    question: str, expected: list[str]
+) -> None:
+    assert find_attributes(question) == expected
+
+
+def test_one_edit_apart() -> None:
+    assert one_edit_apart("warrenty", "warranty")
+    assert one_edit_apart("lifetme", "lifetime")
+    assert one_edit_apart("wxrxanty", "warranty") is False
+    assert one_edit_apart("warratny", "warranty")  # neighbours swapped
+    assert one_edit_apart("packaging", "parking") is False
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("¿Puedo vender en Chile?", ["CL"]),
+        ("nach Kolumbien exportieren", ["CO"]),
+        ("能卖到智利吗", ["CL"]),
+        ("Can I sell it in Germany or Austria?", []),  # a market, an EU member
+        ("Saudi Arabia and Brazil", []),
+    ],
+)
+def test_countries_our_market_rules_do_not_cover(
+    demo_kb: KnowledgeBase, question: str, expected: list[str]
+) -> None:
+    assert demo_kb.market_directory.unknown_countries(question) == expected
+
+
+@pytest.mark.parametrize("language", ["en", "es", "de"])
+def test_a_market_we_have_no_rules_for_is_an_honest_dont_know(
+    demo_kb: KnowledgeBase, language: str
+) -> None:
+    question = {
+        "en": "Can I sell HB-UFO-100W in Chile, what approval do they need?",
+        "es": "¿Puedo vender el HB-UFO-100W en Chile? ¿Qué certificación piden?",
+        "de": "Dürfen wir HB-UFO-100W nach Chile exportieren, welche Zulassung?",
+    }[language]
+    result = answer(demo_kb, question, language=language)
+    assert not result.confident
+    assert "HB-UFO-100W" in result.text and "UL" in result.text  # what the record holds
+    assert "SASO" not in result.text and "INMETRO" not in result.text  # no other market's rules
+
+
+def test_temperatures_of_a_need_and_of_a_record() -> None:
+    assert asked_temperature("a cold store at -35°C") == -35
+    assert asked_temperature("铸造车间环境温度60度左右") == 60
+    assert asked_temperature("a 60° beam") is None
+    assert temperature_range({"operating_temp": "-20°C to +70°C (lamp head), driver ≤ +50°C"}) == (
+        -20,
+        70,
+    )
+
+
+def test_a_recommendation_keeps_to_the_stated_temperature_and_says_why(
+    demo_kb: KnowledgeBase,
+) -> None:
+    result = answer(demo_kb, "which of your high bays fits a cold store at -35°C?", language="en")
+    assert result.confident
+    assert "HB-UFO-150W-HT" not in result.text  # rated down to -20°C only
+    assert "HB-UFO-100W-EC" not in result.text
+    assert "-40" in result.text  # the operating range that makes it fit
+
+
+def test_a_recommendation_for_a_market_lists_what_can_be_sold_there(
+    demo_kb: KnowledgeBase,
+) -> None:
+    result = answer(
+        demo_kb, "Il me faut un tube LED pour un entrepôt, marché US", language="fr"
+    )
+    assert "T8-AB-1200-15W" in result.text
+    assert "T8-G-1200-18W" not in result.text  # no UL/ETL listing
+
+
+def test_the_watt_one_is_the_one_model_of_that_power(demo_kb: KnowledgeBase) -> None:
+    result = answer(
+        demo_kb, "Was wiegt der 400W?", language="de", context=["Habt ihr etwas für Sportplätze?"]
+    )
+    assert "FL-SP-400W" in result.text and "11,5" in result.text
+
+
+def test_the_dali_one_of_the_range_talked_about(demo_kb: KnowledgeBase) -> None:
+    result = answer(
+        demo_kb,
+        "celui en DALI, quelle plage de courant ?",
+        language="fr",
+        context=["On regarde vos drivers pour nos luminaires de bureau"],
+    )
+    assert "DRV-DALI-40W" in result.text and "1050" in result.text
+
+
+def test_range_words_from_the_data_file() -> None:
+    assert find_category("Einbaustrahler fürs Bad") == "downlight"
+    assert find_category("Lieferzeit für Hallenstrahler") == "high_bay"
+    assert find_category("Vous faites des projecteurs ?") == "floodlight"
+
+
+def test_new_record_fields_are_answered_and_absent_ones_said_missing(
+    demo_kb: KnowledgeBase,
+) -> None:
+    cut = answer(demo_kb, "DL-R200-18W: medida de corte?", language="es")
+    assert cut.confident and "175-180" in cut.text
+    t5 = answer(demo_kb, "T5-G-1149-16W: Sockel und wie viele Schaltzyklen?", language="de")
+    assert "G5" in t5.text and not t5.confident
+
+
+def test_a_range_named_with_a_market_lists_what_is_sold_there(demo_kb: KnowledgeBase) -> None:
+    result = answer(demo_kb, "Einbaustrahler fürs Bad, Projekt in UK", language="de")
+    assert result.confident
+    assert "DL-SLIM6-12W-NA" not in result.text and "DL-CCT3-8W" not in result.text  # no UKCA/CE
