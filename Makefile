@@ -17,16 +17,18 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-# The fast loop's tests: neither the Rasa engine's subprocess, nor a browser, nor a booted stack
-# (markers set in tests/conftest.py from the fixtures each test requests).
-FAST_TESTS := not engine and not e2e and not browser
+# The fast loop's tests: neither the Rasa engine's subprocess, nor a browser, nor a booted stack,
+# nor the PostgreSQL and Redis servers (each PostgreSQL test has a SQLite twin that stays in);
+# markers set in tests/conftest.py from the fixtures each test requests. Two pytest workers.
+FAST_TESTS   := not engine and not e2e and not browser and not postgres and not redis
+CHECK_WORKERS ?= 2
 
 .PHONY: help env run test check typecheck bench lint format model clean
 
 help:
 	@echo "make run       - start the Rasa engine and the app, demo page on http://127.0.0.1:8000/"
 	@echo "make test      - run the whole test suite (creates environments, trains when needed)"
-	@echo "make check     - the fast loop: ruff, mypy, unit tests without engine/browser/stack"
+	@echo "make check     - the fast loop: ruff, mypy, unit tests (no engine, browser, stack, servers)"
 	@echo "make bench     - print the benchmarks"
 	@echo "make lint      - ruff check, ruff format check and mypy"
 	@echo "make typecheck - mypy over the app's packages and bot/ (against the engine's packages)"
@@ -77,7 +79,8 @@ check: env
 	$(APP_VENV)/bin/ruff check .
 	$(APP_VENV)/bin/ruff format --check .
 	$(MAKE) --no-print-directory typecheck
-	$(APP_PY) -m pytest -q -m "$(FAST_TESTS)" $(PYTEST_ARGS)
+	$(APP_PY) -m tools.fonts ensure
+	$(APP_PY) -m pytest -q -m "$(FAST_TESTS)" -n $(CHECK_WORKERS) $(PYTEST_ARGS)
 
 lint: env
 	$(APP_VENV)/bin/ruff check .

@@ -164,11 +164,12 @@ def demo_kb(kb_index: Path):  # type: ignore[no-untyped-def]
 
 
 # What a test needs, told by the fixtures it requests or the module it is in, so that the fast
-# loop (`make check`: -m "not engine and not e2e and not browser") needs no marks in the tests.
-# A module listed here (or a test marked by hand) runs the Rasa engine's Python in a subprocess.
+# loop (`make check`: none of these markers) needs no marks in the tests. A module listed here
+# (or a test marked by hand) runs the Rasa engine's Python in a subprocess.
 ENGINE_MODULES = {"tests/bot/test_components.py"}
 STACK_FIXTURES = {"running_stack"}  # the real engine and app as processes
 BROWSER_FIXTURES = {"browser", "widget_page", "playwright"}
+POSTGRES_FIXTURES = {"postgres_url", "migrated_postgres_url", "_postgres_template"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -185,4 +186,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.e2e)
         if fixtures & BROWSER_FIXTURES:
             item.add_marker(pytest.mark.browser)
+        if fixtures & POSTGRES_FIXTURES:
+            item.add_marker(pytest.mark.postgres)
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
