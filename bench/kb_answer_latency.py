@@ -134,11 +134,11 @@ class EncoderTimer:
                 self.seconds += time.perf_counter() - started
                 self.calls += 1
 
-        embeddings.encode = timed  # type: ignore[assignment]
+        embeddings.encode = timed
         return self
 
     def __exit__(self, *exc: object) -> None:
-        embeddings.encode = self._original  # type: ignore[assignment]
+        embeddings.encode = self._original
 
 
 def time_answers(
