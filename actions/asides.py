@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -52,8 +53,27 @@ def last_bot_turn(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [e for e in events[start + 1 : end] if e.get("event") == "bot"]
 
 
+def last_action(events: list[dict[str, Any]]) -> str | None:
+    """The bot's last action before the buyer's latest message (action_listen aside)."""
+    users = [i for i, e in enumerate(events) if e.get("event") == "user"]
+    for event in reversed(events[: users[-1]] if users else []):
+        if event.get("event") == "action" and event.get("name") != "action_listen":
+            return str(event.get("name"))
+    return None
+
+
+def asks_only(action: str | None) -> bool:
+    """An action that only asks (the summary, "shall I discard?", a question): run again, the
+    buyer's next answer means what it meant before; no action that stores or discards."""
+    return bool(action) and (
+        action == "action_rfq_summary" or str(action).startswith(("action_ask_", "utter_"))
+    )
+
+
 class ActionRepeatLast(Action):
-    """ "Sorry, what?" outside the form: the bot's last messages again, buttons included."""
+    """ "Sorry, what?" outside the form: the bot's last messages again, buttons included. A
+    question (the summary, "shall I discard?") is asked again by its own action, so that "yes"
+    after it confirms as it would have."""
 
     def name(self) -> str:
         return "action_repeat_last"
@@ -66,6 +86,9 @@ class ActionRepeatLast(Action):
             dispatcher.utter_message(response="utter_help")
             return []
         dispatcher.utter_message(text=t("rfq.repair.repeat", language(tracker)))
+        previous = last_action(list(tracker.events))
+        if asks_only(previous):
+            return [FollowupAction(str(previous))]
         for event in said:
             data = event.get("data") or {}
             dispatcher.utter_message(text=event.get("text"), buttons=data.get("buttons") or [])

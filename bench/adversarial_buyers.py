@@ -91,6 +91,9 @@ BEHAVIOURS = (
     "multi_product",  # 2-3 products in the opening, by model and by description
     "side_question",  # "what is the IP rating of X?" mid-form
     "mixed_script",  # a company name in another script (Han in English, Latin in Chinese)
+    "small_talk",  # "thanks!", "hello again", "is this a bot?", "bye for now" mid-form
+    "repeat",  # "sorry, what was that?" mid-form
+    "clarification",  # "change the quantity to 2,500" with several products: which one?
 )
 VIOLATIONS = ("destroyed", "unanswered", "loop", "false_name", "false_company")
 MAX_TURNS = 40
@@ -222,6 +225,7 @@ class Case:
     typing: bool = False  # types answers even when a button fits
     volunteer_rate: float = 0.0  # chance of adding an unasked fact to an answer
     filler_rate: float = 0.0
+    clarify_item: int | None = None  # the item a count correction naming no product is for
 
 
 def _pick(rng: random.Random, options: Sequence[Any]) -> Any:
@@ -266,7 +270,11 @@ def _contact_facts(data: dict[str, Any], rng: random.Random, mixed_script: bool)
 
 def draw_behaviours(rng: random.Random) -> tuple[str, ...]:
     count = rng.choice((2, 3, 3, 4))
-    return tuple(sorted(rng.sample(BEHAVIOURS, count), key=BEHAVIOURS.index))
+    chosen = rng.sample(BEHAVIOURS, count)
+    if "clarification" in chosen:  # a count correction among several products
+        needed = ["clarification", "multi_product", "correction"]
+        chosen = needed + [b for b in chosen if b not in needed][: max(0, count - 3)]
+    return tuple(sorted(chosen, key=BEHAVIOURS.index))
 
 
 def generate(
@@ -504,6 +512,10 @@ def generate(
                 reply_keywords=((side_answer_keyword(sku, question["attribute"]),),),
             )
         )
+    for behaviour in ("small_talk", "repeat"):
+        if has(behaviour):
+            after = _pick(rng, ["opening", "items[0].quantity", "destination", "incoterm"])
+            events.append(Event(after=after, say=_pick(rng, data[behaviour]), kind="side_question"))
     case.persona.events = events
     if has("summary_correction"):
         i = rng.randrange(len(items))
@@ -545,13 +557,20 @@ def _correction(
     today: date,
 ) -> Event:
     what = _pick(rng, ["quantity", "quantity", "destination", "required_by", "incoterm"])
-    if what == "quantity" and len(items) > 1:
+    clarify = "clarification" in case.behaviours and len(items) > 1
+    if clarify:
+        what = "quantity"  # of which product, the bot has to ask
+    elif what == "quantity" and len(items) > 1:
         what = "destination"  # "change the quantity" would not say of which product
     templates = data["corrections"][what]
     if what == "quantity":
-        old = items[0].facts["quantity"]
+        i = rng.randrange(len(items)) if clarify else 0
+        old = items[i].facts["quantity"]
         new = _other_quantity(data, rng, old)
-        path = "items[0].quantity"
+        path = f"items[{i}].quantity"
+        if clarify:
+            case.clarify_item = i
+            templates = [t for t in templates if "{old}" not in t]
     elif what == "destination":
         old = facts["destination"]
         options = [d for d in data["destinations"] if d["place"] != old.expect["place"]]
@@ -686,6 +705,11 @@ class AdversarialBuyer(SimulatedBuyer):
             go_on = [b for b in message["buttons"] if fold(b.get("title") or "") in go_on_titles()]
             if go_on:  # "Would you like a colleague to help you?": no, the buyer goes on
                 return go_on[0]["title"], go_on[0]["payload"], "go on"
+        if kind == "which_item":
+            self._track(kind)
+            i = self.case.clarify_item
+            product = self.persona.items[i or 0].facts["product"]
+            return product.say, None, f"which product: items[{i}]"
         if kind == "add_item" and "multi_product" in self.case.behaviours:
             self._track(kind)
             return (*self._no_more(message.get("buttons") or []), "no more items: all named")

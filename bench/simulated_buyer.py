@@ -53,7 +53,8 @@ ORDER_FACTS = (
 )
 FACTS = ITEM_FACTS + ORDER_FACTS
 # What a bot message can be about, besides the facts.
-QUESTION_KINDS = ("summary", "add_item", *FACTS)
+# which_item: "which product should the 2,500 pcs be for?" after a count correction naming none
+QUESTION_KINDS = ("summary", "add_item", "which_item", *FACTS)
 
 INCOTERMS = tuple(rule.value for rule in Incoterm)
 PAYMENT_CODES = ("TT", "LC", "DP", "DA", "OA", "ESCROW")

@@ -40,6 +40,8 @@ KINDS = (
     "person_labels",
     "company_labels",
     "company_words",
+    "decline_verbs",
+    "determiners",
 )
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _PUNCTUATION = re.compile(r"[\s.,;:!?¡¿。，、；：！？\"“”«»()\[\]…~—–-]+")
@@ -55,7 +57,9 @@ def _fold(text: str) -> str:
 def table(language: str) -> dict[str, tuple[str, ...]]:
     """One language's lists, folded as messages are (no case, accents or punctuation),
     longest phrase first."""
-    raw = yaml.safe_load((LEXICON / f"{language}.yaml").read_text(encoding="utf-8")) or {}
+    # BaseLoader: every word stays a string ("no", "yes" and "on" are no booleans here)
+    text = (LEXICON / f"{language}.yaml").read_text(encoding="utf-8")
+    raw = yaml.load(text, Loader=yaml.BaseLoader) or {}
     return {
         kind: tuple(
             sorted({_words_only(str(w)) for w in raw.get(kind) or ()}, key=len, reverse=True)
@@ -95,7 +99,10 @@ def is_decline(text: str) -> bool:
     folded = _words_only(text)
     if not folded or not _pattern(("decline",)).search(folded):
         return False
-    rest = _pattern(("decline", "politeness", "optional_nouns", "phone_words")).sub(" ", folded)
+    parts = (
+        "decline", "politeness", "optional_nouns", "phone_words", "decline_verbs", "determiners"
+    )  # fmt: skip
+    rest = _pattern(parts).sub(" ", folded)
     return not rest.strip()
 
 

@@ -50,6 +50,7 @@ from sales.normalizers._text import clean, fold, fold_chars
 from sales.normalizers.countries import find_places
 from sales.normalizers.incoterms import TERM_PATTERN
 from sales.normalizers.numbers import CHINESE_NUMERALS, number_words_pattern
+from sales.normalizers.quantity import UNIT_SYNONYMS
 from sales.normalizers.result import Parsed
 from sales.normalizers.word_edges import END, HAN, START, alternatives, has_han
 from sales.rfq import typos
@@ -73,16 +74,31 @@ _CHINESE_NUMBER = (
     rf"(?:{START}\d+(?:\.\d+)?)?(?=[{CHINESE_NUMERALS}]{{2}}|[十百千万亿])"
     rf"[{CHINESE_NUMERALS}]{{1,16}}+"
 )
-_LATIN_UNITS = tuple(fold(u) for u in (
-    "pcs", "pc", "pieces", "piece", "units", "unit", "nos", "ea", "sets", "set", "kits", "kit",
-    "pairs", "pair", "meters", "metres", "meter", "metre", "m", "kgs", "kg", "kilos", "tons",
-    "tonnes", "t", "cartons", "carton", "ctns", "boxes", "pallets", "pallet", "containers",
-    "container", "40hq", "40gp", "20gp", "fcl",
-    "piezas", "pieza", "unidades", "juegos", "juego", "cajas", "palés", "palets",
-    "contenedores", "stück", "stücke", "stk", "stk.", "einheiten", "sätze", "satz", "kartons",
-    "paletten", "pièces", "pièce", "unités", "lots", "paires", "palettes", "conteneurs",
-    "peças", "peça", "pçs", "conjuntos", "jogos", "pares", "caixas", "paletes", "contêineres",
-))  # fmt: skip
+_GENERIC_NOUNS = (
+    "lights", "light", "lamps", "lamp", "fixtures", "fixture", "luminaires", "luminaire",
+    "luces", "lamparas", "luminarias", "leuchten", "lampen", "lampes", "luminarias",
+    "lampadas", "灯具",
+)  # fmt: skip
+# Unit words: those of the quantity reader (sales/normalizers/data/units.yaml) that name no
+# product (a product noun there counts pieces; here it names the product), without tokens that
+# mean something else next to a number in lighting ("lm" lumens; "u", "st", "mt"); and
+# container codes.
+_NOT_UNITS_HERE = frozenset({"u", "u.", "st", "lm", "mt", "par", "qty", "bulb", "bulbs", "focos"})
+_LATIN_UNITS = tuple(
+    sorted(
+        {
+            word
+            for word in UNIT_SYNONYMS
+            if not has_han(word)
+            and word not in _NOT_UNITS_HERE
+            and word not in _GENERIC_NOUNS
+            and not category_of(word)
+        }
+        | {"40hq", "40gp", "20gp", "fcl", "stk."},
+        key=len,
+        reverse=True,
+    )
+)
 _HAN_UNITS = ("个", "件", "套", "只", "支", "片", "盏", "台", "对", "箱", "托", "柜", "米")
 # "2 x 40HQ", "两个40尺高柜" (two 40-foot high cubes)
 _HAN_CONTAINER = r"个?\s*(?:20|40|45)\s*(?:尺|英尺)?\s*[高平普]?\s*(?:货柜|集装箱|柜|箱)"
@@ -100,11 +116,6 @@ _CONTAINER = re.compile(
     r"|[24]0\s*(?:hq|gp|ft|'|’)|45\s*hq|fcl|containers?|柜|集装箱"
 )
 _UNIT_WORDS = rf"{_CONTAINER_UNITS}|{alternatives(_LATIN_UNITS)}|{'|'.join(_HAN_UNITS)}"
-_GENERIC_NOUNS = (
-    "lights", "light", "lamps", "lamp", "fixtures", "fixture", "luminaires", "luminaire",
-    "luces", "lamparas", "luminarias", "leuchten", "lampen", "lampes", "luminarias",
-    "lampadas", "灯具",
-)  # fmt: skip
 # Folded as the text they are searched in (``fold_chars``: "straßenleuchte" -> "strasenleuchte").
 _PRODUCT_NOUNS = sorted(
     {fold_chars(w) for words in CATEGORY_WORDS.values() for w in words} | set(_GENERIC_NOUNS),

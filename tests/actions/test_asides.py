@@ -8,7 +8,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.asides import ASIDES, ActionAside, ActionRepeatLast, last_bot_turn
+from actions.asides import ASIDES, ActionAside, ActionRepeatLast, asks_only, last_bot_turn
 from actions.rfq_form import ValidateRfqForm
 from sales.i18n import LANGUAGES, t
 
@@ -106,3 +106,34 @@ async def test_repeat_outside_the_form_says_the_last_messages_again() -> None:
         (t("rfq.repair.repeat", "en"), []),
         ("Shall I discard this request?", buttons),
     ]
+
+
+async def test_repeat_after_a_question_asks_it_again_with_its_own_action() -> None:
+    """After the summary, "what?" runs the summary again: a "yes" then confirms as before."""
+    events = [
+        {"event": "action", "name": "action_rfq_summary"},
+        {"event": "bot", "text": "Here is your request ...", "data": {"buttons": []}},
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": "what?"},
+    ]
+    tr = Tracker.from_dict(
+        {
+            "sender_id": "s1",
+            "slots": {"language": "en"},
+            "latest_message": {"text": "what?", "intent": {"name": "repeat"}},
+            "events": events,
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "action_listen",
+        }
+    )
+    dispatcher = CollectingDispatcher()
+    result = await ActionRepeatLast().run(dispatcher, tr, {})
+    assert result == [{"event": "followup", "timestamp": None, "name": "action_rfq_summary"}]
+    assert [m["text"] for m in dispatcher.messages] == [t("rfq.repair.repeat", "en")]
+
+
+@pytest.mark.parametrize("action", ["action_submit_rfq", "action_discard_rfq", None])
+def test_no_action_that_stores_or_discards_is_run_again(action: str | None) -> None:
+    assert not asks_only(action)

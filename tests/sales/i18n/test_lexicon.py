@@ -96,3 +96,28 @@ def test_real_companies_stay_companies(parts: list[str], legal: str) -> None:
 def test_sentences_quantities_and_codes_name_nobody(text: str) -> None:
     assert not parse_person_name(text).ok
     assert not parse_company_name(text).ok
+
+
+def test_yaml_booleans_stay_words() -> None:
+    """ "yes" and "no" in a list are the words, not YAML's true and false."""
+    assert "yes" in words("politeness") and "no" in words("sentence_words")
+    assert not {"true", "false"} & set(words("politeness") + words("sentence_words"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "prefiro não passar telefone",
+        "prefiero no dar mi teléfono",
+        "I'd rather not give a phone number",
+        "No lo sé, disculpe.",
+        "Vielen Dank, lieber nicht",
+    ],
+)
+def test_a_decline_with_a_verb_of_giving_or_an_apology_is_a_decline(text: str) -> None:
+    assert is_decline(text)
+
+
+@pytest.mark.parametrize("text", ["Vielen Dank!", "disculpe", "Muito obrigado!", "非常感谢"])
+def test_thanks_and_apologies_are_fillers(text: str) -> None:
+    assert is_filler(text)
