@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import yaml
@@ -87,9 +88,51 @@ def write_endpoints(settings: Settings, target: Path) -> Path:
     return target
 
 
-def engine_env(settings: Settings) -> dict[str, str]:
+# What the engine process may see of the launcher's environment: the basics a process needs
+# (where programs are, the home folder, locale, time zone, temporary folder) and the thread
+# counts of the numeric libraries. Nothing else passes: the staff tokens, Slack's secrets, the
+# database and quote-link secrets of the app stay out of the engine (issue 14, finding 12).
+ENGINE_ENV_PASSTHROUGH = frozenset(
+    {
+        "PATH",
+        "HOME",
+        "USER",
+        "LOGNAME",
+        "LANG",
+        "LANGUAGE",
+        "TZ",
+        "TMPDIR",
+        "TEMP",
+        "TMP",
+        "SYSTEMROOT",
+        "OMP_NUM_THREADS",
+        "MKL_NUM_THREADS",
+        "OPENBLAS_NUM_THREADS",
+        "TF_NUM_INTEROP_THREADS",
+        "TF_NUM_INTRAOP_THREADS",
+        "CUDA_VISIBLE_DEVICES",
+        "HF_HUB_OFFLINE",
+        "TRANSFORMERS_OFFLINE",
+    }
+)
+ENGINE_ENV_PASSTHROUGH_PREFIXES = ("LC_",)
+
+
+def base_env(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The allow-listed part of `environ` (default: this process's environment)."""
+    source = os.environ if environ is None else environ
+    return {
+        name: value
+        for name, value in source.items()
+        if name in ENGINE_ENV_PASSTHROUGH or name.startswith(ENGINE_ENV_PASSTHROUGH_PREFIXES)
+    }
+
+
+def engine_env(settings: Settings, environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The engine's whole environment: the allow-listed basics and what the engine reads
+    (its API token, the action webhook's token, the tracker store, the lock store's password)."""
     env = {
-        **os.environ,
+        **base_env(environ),
         **tracker_env(settings),
         "ACTION_SERVER_TOKEN": settings.action_server_token.get_secret_value(),
         "RASA_AUTH_TOKEN": settings.rasa_auth_token.get_secret_value(),

@@ -80,7 +80,12 @@ def _train(fp: str, target: Path) -> Path:
                 "model",
             ],
             cwd=ROOT,
-            env={**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"},
+            # training reads the bot project only: no secret of the app's
+            env={
+                **engine_files.base_env(),
+                "RASA_TELEMETRY_ENABLED": "false",
+                "TF_CPP_MIN_LOG_LEVEL": "2",
+            },
             stdout=out,
             stderr=subprocess.STDOUT,
         )

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import json
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -62,3 +65,81 @@ def test_sqlite_tracker_folder_is_created(tmp_path: Path) -> None:
     assert "lock_store" not in yaml.safe_load(
         engine_files.write_endpoints(settings, tmp_path / "e.yml").read_text()
     )
+
+
+APP_SECRETS = {
+    "STAFF_API_TOKENS": "staff-secret-token",
+    "SLACK_BOT_TOKEN": "xoxb-slack-secret",
+    "SLACK_SIGNING_SECRET": "slack-signing-secret",
+    "QUOTE_LINK_SECRET": "quote-link-secret",
+    "DATABASE_URL": "postgresql://app:db-secret@127.0.0.1/orders",
+    "SMTP_URL": "smtp://mail:smtp-secret@127.0.0.1:25",
+    "AWS_SECRET_ACCESS_KEY": "cloud-secret",
+}
+
+
+def test_engine_env_is_an_allow_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 14, finding 12: the engine gets what it needs, not the app's secrets."""
+    for name, value in APP_SECRETS.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
+    settings = Settings(_env_file=None, rasa_auth_token=SecretStr("engine-api-token"))
+    env = engine_files.engine_env(settings)
+    for name, value in APP_SECRETS.items():
+        assert name not in env
+        assert all(value not in v for v in env.values()), name
+    assert env["PATH"] == os.environ["PATH"]
+    assert env["LC_ALL"] == "C.UTF-8"
+    assert env["RASA_AUTH_TOKEN"] == "engine-api-token"
+    assert env["ACTION_SERVER_TOKEN"] == settings.action_server_token.get_secret_value()
+    assert {"TRACKER_DIALECT", "TRACKER_STORE_URL", "TRACKER_DB"} <= env.keys()
+    allowed = (
+        engine_files.ENGINE_ENV_PASSTHROUGH
+        | {"ACTION_SERVER_TOKEN", "RASA_AUTH_TOKEN", "LOCK_STORE_PASSWORD"}
+        | {"TRACKER_DIALECT", "TRACKER_STORE_URL", "TRACKER_DB"}
+        | {"RASA_TELEMETRY_ENABLED", "TF_CPP_MIN_LOG_LEVEL"}
+        | {"SQLALCHEMY_SILENCE_UBER_WARNING", "PYTHONWARNINGS"}
+    )
+    assert {n for n in env if not n.startswith("LC_")} <= allowed
+
+
+def test_stack_starts_the_engine_with_the_allow_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tools import stack
+
+    for name, value in APP_SECRETS.items():
+        monkeypatch.setenv(name, value)
+    settings = Settings(_env_file=None, staff_api_tokens=SecretStr("staff-secret-token"))
+    launched = stack.Stack(settings, tmp_path / "model.tar.gz", tmp_path)
+    spawned: dict[str, dict[str, str]] = {}
+    monkeypatch.setattr(launched, "_spawn", lambda name, argv, env: spawned.__setitem__(name, env))
+    launched.start_engine()
+    engine = spawned["engine"]
+    assert "STAFF_API_TOKENS" not in engine and "SLACK_BOT_TOKEN" not in engine
+    assert all("secret" not in v for v in engine.values())
+    # the app itself still gets its settings
+    launched.start_app()
+    assert spawned["app"]["STAFF_API_TOKENS"] == "staff-secret-token"
+
+
+@pytest.mark.skipif(not engine_files.ENGINE_PYTHON.exists(), reason="no engine environment")
+def test_engine_python_runs_with_the_allow_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine's interpreter starts and imports its project with nothing but this env."""
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-slack-secret")
+    env = engine_files.engine_env(Settings(_env_file=None))
+    script = (
+        "import os, sys, json; sys.path.insert(0, '.'); import bot.catalog_nlg; "
+        "print(json.dumps(sorted(os.environ)))"
+    )
+    result = subprocess.run(
+        [str(engine_files.ENGINE_PYTHON), "-c", script],
+        cwd=engine_files.ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    names = json.loads(result.stdout.splitlines()[-1])
+    assert "SLACK_BOT_TOKEN" not in names and "RASA_AUTH_TOKEN" in names
