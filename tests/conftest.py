@@ -17,12 +17,16 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import psycopg
 import pytest
 
 from sales.db import Database
 from sales.migrate import upgrade
+
+if TYPE_CHECKING:
+    from tests.e2e.conftest import RunningStack
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -161,6 +165,40 @@ def demo_kb(kb_index: Path):  # type: ignore[no-untyped-def]
     from knowledge.index import KnowledgeBase
 
     return KnowledgeBase.load(kb_index)
+
+
+@pytest.fixture(scope="session")
+def running_stack(
+    tmp_path_factory: pytest.TempPathFactory, kb_index: Path
+) -> Iterator[RunningStack]:
+    """The real engine and app as processes (tests/e2e/conftest.py), one per session for the
+    end-to-end and the browser tests."""
+    from pydantic import SecretStr
+
+    from api.settings import Settings
+    from tests.e2e.conftest import STAFF_TOKEN, RunningStack
+    from tools.stack import Stack, free_port, train
+
+    model = train()
+    work = tmp_path_factory.mktemp("stack")
+    settings = Settings(
+        _env_file=None,
+        app_port=free_port(),
+        rasa_port=free_port(),
+        database_url=f"sqlite:///{work / 'orders.db'}",
+        tracker_store_url=f"sqlite:///{work / 'tracker.db'}",
+        staff_api_tokens=SecretStr(STAFF_TOKEN),
+        kb_index_dir=kb_index,
+        chat_rate_burst=50,
+    )
+    upgrade(settings.database_url)
+    stack = Stack(settings, model, work / "log")
+    stack.start()
+    try:
+        stack.wait_healthy(timeout=300)
+        yield RunningStack(stack, settings, f"http://127.0.0.1:{settings.app_port}")
+    finally:
+        stack.stop()
 
 
 # What a test needs, told by the fixtures it requests or the module it is in, so that the fast

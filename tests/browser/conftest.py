@@ -1,5 +1,6 @@
 """The chat widget in Debian's Chromium, driven by Playwright, against the real stack
-(the Rasa engine and the app, started once per session by tests/e2e/conftest.py)."""
+(the Rasa engine and the app, started once per session by tests/conftest.py, the same stack the
+end-to-end tests use)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from tests.e2e.conftest import RunningStack, running_stack  # noqa: F401
+from tests.e2e.conftest import RunningStack
 
 with contextlib.suppress(ImportError):  # kb_index moved to tests/conftest.py; older: e2e's
     from tests.e2e.conftest import kb_index  # type: ignore[attr-defined]  # noqa: F401
@@ -131,7 +132,7 @@ class WidgetPage:
 @pytest.fixture
 def widget_page(
     browser: Browser,
-    running_stack: RunningStack,  # noqa: F811 - the fixture imported above
+    running_stack: RunningStack,
 ) -> Iterator[Callable[..., WidgetPage]]:
     """Opens a fresh browser context (its own localStorage) per call."""
     contexts: list[BrowserContext] = []
