@@ -26,10 +26,11 @@ from actions.rfq_extract import (
 )
 from sales import handoff
 from sales.i18n import localize, t
+from sales.i18n.formatting import date_text, listed, number_text
 from sales.i18n.lexicon import is_decline
 from sales.rfq import fields, repairs, rules
 from sales.rfq.extract import is_question
-from sales.rfq.formats import ItemChoices, QuantityText, date_text, listed, number_text
+from sales.rfq.formats import ItemChoices, QuantityText
 from sales.rfq.state import PENDING_QUANTITY, contact_line, missing, still_missing_with
 
 PERSON = "request_human"

@@ -1,7 +1,5 @@
-"""Quantities and item choices in RFQ texts, in the buyer's language.
-
-Numbers, dates and lists are written by ``sales.i18n.formatting`` (one babel locale map);
-its functions are re-exported here for the modules that import them from this one."""
+"""Quantities and item choices in RFQ texts, in the buyer's language (numbers, dates and
+lists are written by ``sales.i18n.formatting``)."""
 
 from __future__ import annotations
 
@@ -10,25 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from sales.i18n import DEFAULT_LANGUAGE, Msg, catalog, t
-from sales.i18n.formatting import (
-    BABEL_LOCALES,
-    babel_locale,
-    date_text,
-    listed,
-    money_amount_text,
-    number_text,
-)
-
-__all__ = [
-    "BABEL_LOCALES",
-    "ItemChoices",
-    "QuantityText",
-    "babel_locale",
-    "date_text",
-    "listed",
-    "money_amount_text",
-    "number_text",
-]
+from sales.i18n.formatting import listed, number_text
 
 # The unit's own message ("5,000 pcs", "5.000 Stück", "5,000件"); other units read "<n> <unit>".
 UNIT_KEY = "rfq.unit.{unit}"

@@ -15,11 +15,12 @@ from typing import Any
 import phonenumbers
 
 from sales.i18n import DEFAULT_LANGUAGE, catalog, t
+from sales.i18n.formatting import babel_locale, date_text, money_amount_text
 from sales.inquiries import BuyerDraft, InquiryDraft, ItemDraft
 from sales.normalizers import country_name
 from sales.normalizers.certifications import known_codes
 from sales.rfq import fields
-from sales.rfq.formats import QuantityText, babel_locale, date_text, money_amount_text
+from sales.rfq.formats import QuantityText
 
 # Asked in this order, only when missing (sales/rfq/fields.py). Phone is optional: it is asked
 # with the contact details and not again.

@@ -4,7 +4,8 @@ from datetime import date
 from decimal import Decimal
 
 from sales.i18n import Msg, localize
-from sales.rfq.formats import QuantityText, babel_locale, date_text, listed, number_text
+from sales.i18n.formatting import babel_locale, date_text, listed, number_text
+from sales.rfq.formats import QuantityText
 
 
 def test_babel_locales_of_the_supported_languages() -> None:
