@@ -243,8 +243,7 @@ def evaluate_answers(
                 f"  [{item['lang']} {item['kind']} {verdict}] {item['q']!r}: {result.text[:160]}"
             )
     print(
-        f"\n== Answers over {len(items)} {title} (correct / partial / honest "
-        "don't-know / wrong) =="
+        f"\n== Answers over {len(items)} {title} (correct / partial / honest don't-know / wrong) =="
     )
     print(
         f"{'group':<20} {'n':>4} {'correct':>8} {'partial':>8} {'honest':>7} {'wrong':>6} "

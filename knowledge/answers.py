@@ -260,11 +260,7 @@ def _model_word_match(products: Sequence[Product], question: str) -> str | None:
     """The one product whose model number has a word the question writes in capitals
     ("celui en DALI" -> DRV-DALI-40W); None when none or several have it."""
     words = set(re.findall(r"(?<![A-Za-z0-9])([A-Z][A-Z0-9]{2,})(?![A-Za-z0-9])", question))
-    found = {
-        str(p["sku"])
-        for p in products
-        if words & set(str(p["sku"]).upper().split("-"))
-    }
+    found = {str(p["sku"]) for p in products if words & set(str(p["sku"]).upper().split("-"))}
     return found.pop() if len(found) == 1 else None
 
 

@@ -32,7 +32,9 @@ def _load(path: Path = TABLE) -> tuple[Attribute, ...]:
         path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader
     )
     return tuple(
-        Attribute(key, tuple(entry["fields"]), tuple(entry["words"]), tuple(entry.get("values", ())))
+        Attribute(
+            key, tuple(entry["fields"]), tuple(entry["words"]), tuple(entry.get("values", ()))
+        )
         for key, entry in raw.items()
     )
 
@@ -84,7 +86,9 @@ def one_edit_apart(a: str, b: str) -> bool:
     if len(a) == len(b):
         diff = [i for i in range(len(a)) if a[i] != b[i]]
         return len(diff) == 1 or (
-            len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
             and a[diff[1]] == b[diff[0]]
         )
     short, long_ = (a, b) if len(a) < len(b) else (b, a)

@@ -41,7 +41,9 @@ EXTRA_WORDS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 _MORE_WORDS = Path(__file__).with_name("lexicon") / "category_words.yaml"
 if _MORE_WORDS.exists():  # words added as data (knowledge/lexicon/category_words.yaml)
-    for _category, _words in (yaml.safe_load(_MORE_WORDS.read_text(encoding="utf-8")) or {}).items():
+    for _category, _words in (
+        yaml.safe_load(_MORE_WORDS.read_text(encoding="utf-8")) or {}
+    ).items():
         EXTRA_WORDS[_category] = (*EXTRA_WORDS.get(_category, ()), *map(str, _words))
 # The words a category's records are written in (English), added to a search for it.
 SEARCH_WORDS = {

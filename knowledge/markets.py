@@ -232,12 +232,19 @@ class MarketDirectory:
                 if code in covered:
                     continue
                 names = sorted(
-                    {n for n in _names_for(code) if len(n) > 3 or _CJK_NAME.fullmatch(n)}, key=len, reverse=True
+                    {n for n in _names_for(code) if len(n) > 3 or _CJK_NAME.fullmatch(n)},
+                    key=len,
+                    reverse=True,
                 )
                 if names:
                     pattern = "|".join(re.escape(name) for name in names)
                     patterns.append(
-                        (code, re.compile(rf"(?<![^\W\u3400-\u9fff])(?i:{pattern})(?![^\W\u3400-\u9fff])"))
+                        (
+                            code,
+                            re.compile(
+                                rf"(?<![^\W\u3400-\u9fff])(?i:{pattern})(?![^\W\u3400-\u9fff])"
+                            ),
+                        )
                     )
             self._unknown = patterns
         return self._unknown

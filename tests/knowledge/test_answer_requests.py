@@ -92,9 +92,7 @@ def test_a_recommendation_keeps_to_the_stated_temperature_and_says_why(
 def test_a_recommendation_for_a_market_lists_what_can_be_sold_there(
     demo_kb: KnowledgeBase,
 ) -> None:
-    result = answer(
-        demo_kb, "Il me faut un tube LED pour un entrepôt, marché US", language="fr"
-    )
+    result = answer(demo_kb, "Il me faut un tube LED pour un entrepôt, marché US", language="fr")
     assert "T8-AB-1200-15W" in result.text
     assert "T8-G-1200-18W" not in result.text  # no UL/ETL listing
 
