@@ -74,7 +74,15 @@ class BearerToken(HTTPBearer):
         return bearer_token(request)
 
 
-staff_bearer = BearerToken("staffToken", "an entry of STAFF_API_TOKENS")
+staff_bearer = BearerToken(
+    "staffToken",
+    "A staff identity's token from STAFF_API_TOKENS: entries `name:scope1+scope2:token` with "
+    "the scopes `read` (inquiries, quotes, PDFs, knowledge search), `approve` (approve or reject "
+    "quotes; once SLACK_APPROVERS / SLACK_APPROVER_GROUP is set, only identities named by an "
+    "approver's Slack user id) and `admin` (erase a buyer's personal data); a plain token is "
+    "read+approve. 401: no known token; 403: the identity lacks the scope (or is not an "
+    "approver). Decisions are recorded under the identity's name.",
+)
 chat_bearer = BearerToken(
     "chatSessionToken", "the chat session's token, from POST /api/chat/sessions"
 )

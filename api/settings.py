@@ -9,6 +9,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from api.staff.identities import StaffIdentity, parse_staff_tokens
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -24,6 +26,8 @@ class Settings(BaseSettings):
     tracker_store_url: str = f"sqlite:///{ROOT / 'var' / 'tracker.db'}"
     redis_url: str | None = None
 
+    # Staff identities: `name:scope1+scope2:token` entries (scopes read, approve, admin) or plain
+    # tokens (read+approve), comma-separated (api/staff/identities.py).
     staff_api_tokens: SecretStr = SecretStr("")
     action_server_token: SecretStr = Field(
         default_factory=lambda: SecretStr(secrets.token_urlsafe(32))
@@ -85,6 +89,12 @@ class Settings(BaseSettings):
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value
 
+    @field_validator("staff_api_tokens")
+    @classmethod
+    def _staff_tokens_well_formed(cls, value: SecretStr) -> SecretStr:
+        parse_staff_tokens(value.get_secret_value())  # ValueError names the entry, not its token
+        return value
+
     @property
     def engine_url(self) -> str:
         return f"http://{self.rasa_host}:{self.rasa_port}"
@@ -99,9 +109,13 @@ class Settings(BaseSettings):
         return "127.0.0.1" if self.app_host in ("0.0.0.0", "::", "") else self.app_host
 
     @property
+    def staff_identities(self) -> tuple[StaffIdentity, ...]:
+        return parse_staff_tokens(self.staff_api_tokens.get_secret_value())
+
+    @property
     def staff_tokens(self) -> frozenset[str]:
-        raw = self.staff_api_tokens.get_secret_value()
-        return frozenset(t.strip() for t in raw.split(",") if t.strip())
+        """The staff API's bearer tokens alone (what the log masking hides)."""
+        return frozenset(identity.token for identity in self.staff_identities)
 
     @property
     def widget_origin_list(self) -> list[str]:

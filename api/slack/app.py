@@ -36,6 +36,8 @@ class SlackIntegration:
     client: AsyncWebClient
     engine: EngineClient
     worker: OutboxWorker | None
+    # the approver list, also checked for decisions through the staff API
+    approvers: Approvers | None = None
 
     async def handle(self, request: Request) -> Response:
         return await self.handler.handle(request)
@@ -79,13 +81,14 @@ def build_slack(
         timeout_s=settings.engine_timeout_s,
     )
     desk = Desk(db=db, client=client, gateway=gateway, engine=engine)
+    approvers = Approvers(
+        client, user_ids=settings.slack_approver_ids, group=settings.slack_approver_group
+    )
     approvals = QuoteApprovals(
         db=db,
         client=client,
         gateway=gateway,
-        approvers=Approvers(
-            client, user_ids=settings.slack_approver_ids, group=settings.slack_approver_group
-        ),
+        approvers=approvers,
         pdf_link=link_signer(settings),
     )
     register(bolt, Context(db=db, desk=desk, approvals=approvals, kb=kb))
@@ -112,6 +115,7 @@ def build_slack(
         client=client,
         engine=engine,
         worker=worker,
+        approvers=approvers,
     )
 
 

@@ -9,12 +9,14 @@ from fastapi import APIRouter, HTTPException, Query, status
 
 from api.deps import ServicesDep
 from api.errors import error_responses
-from api.staff.auth import StaffDep
+from api.staff.auth import READ_FORBIDDEN, StaffDep
 from sales import inquiries
 from sales.models import InquiryStatus
 
 router = APIRouter(
-    prefix="/api/inquiries", tags=["staff: inquiries"], responses=error_responses(401)
+    prefix="/api/inquiries",
+    tags=["staff: inquiries"],
+    responses=error_responses(401, descriptions={403: READ_FORBIDDEN}),
 )
 
 

@@ -8,10 +8,14 @@ from fastapi import APIRouter, HTTPException, Query, status
 
 from api.deps import ServicesDep
 from api.errors import error_responses
-from api.staff.auth import StaffDep
+from api.staff.auth import READ_FORBIDDEN, StaffDep
 from sales import knowledge_gaps
 
-router = APIRouter(prefix="/api/kb", tags=["staff: knowledge base"], responses=error_responses(401))
+router = APIRouter(
+    prefix="/api/kb",
+    tags=["staff: knowledge base"],
+    responses=error_responses(401, descriptions={403: READ_FORBIDDEN}),
+)
 
 
 @router.get(

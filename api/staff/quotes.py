@@ -8,35 +8,48 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Response, status
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from api.deps import ServicesDep
 from api.errors import error_responses
 from api.quote_pdf_view import buyer_link, pdf_response
-from api.staff.auth import StaffDep
+from api.staff.auth import READ_FORBIDDEN, DeciderDep, StaffDep
 from api.text import CLEANED
 from sales import quotes
 from sales.models import Quote, QuoteStatus
 from sales.quotes.states import RELEASED, QuoteConflict, QuoteNotFound
 
 router = APIRouter(
-    prefix="/api/quotes", tags=["staff: quotes"], responses=error_responses(401, 404)
+    prefix="/api/quotes",
+    tags=["staff: quotes"],
+    responses=error_responses(401, 404, descriptions={403: READ_FORBIDDEN}),
 )
 
 
 class Decision(BaseModel):
-    """An approval decision: who decided (Slack user id, e-mail, name) and why."""
+    """An approval decision and why. Who decided is the staff identity of the token."""
 
     model_config = ConfigDict(extra="forbid")
 
     by: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128), CLEANED
-    ]
+        str | None,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=128),
+        CLEANED,
+        Field(
+            deprecated=True,
+            description="ignored: the decision is recorded under the token's staff identity",
+        ),
+    ] = None
     note: Annotated[str, StringConstraints(max_length=2000), CLEANED] = ""
 
 
 _DECISION_ERRORS = error_responses(
-    413, 422, descriptions={409: "not pending approval, or past its validity"}
+    413,
+    422,
+    descriptions={
+        403: "the staff identity lacks the approve scope, or is not on the approver list",
+        409: "not pending approval, or past its validity",
+    },
 )
 
 
@@ -77,23 +90,27 @@ async def get_quote_pdf(reference: str, _: StaffDep, services: ServicesDep) -> R
 
 @router.post("/{reference}/approve", responses=_DECISION_ERRORS)
 async def approve_quote(
-    reference: str, decision: Decision, _: StaffDep, services: ServicesDep
+    reference: str, decision: Decision, identity: DeciderDep, services: ServicesDep
 ) -> dict[str, Any]:
+    """Needs the approve scope (and a name on the approver list, when one is set)."""
     with _http_errors():
         async with services.db.session() as db:
             quote = await quotes.approve(
-                db, reference=reference, by=decision.by, note=decision.note
+                db, reference=reference, by=identity.name, note=decision.note
             )
     return quotes.to_record(quote)
 
 
 @router.post("/{reference}/reject", responses=_DECISION_ERRORS)
 async def reject_quote(
-    reference: str, decision: Decision, _: StaffDep, services: ServicesDep
+    reference: str, decision: Decision, identity: DeciderDep, services: ServicesDep
 ) -> dict[str, Any]:
+    """Needs the approve scope (and a name on the approver list, when one is set)."""
     with _http_errors():
         async with services.db.session() as db:
-            quote = await quotes.reject(db, reference=reference, by=decision.by, note=decision.note)
+            quote = await quotes.reject(
+                db, reference=reference, by=identity.name, note=decision.note
+            )
     return quotes.to_record(quote)
 
 

@@ -35,5 +35,6 @@ def test_the_values_shown_are_valid(tmp_path: Path) -> None:
         "".join(f"{name}={value}\n" for name, value in _shown() if value and name in fields)
     )
     settings = Settings(_env_file=env)
-    assert settings.staff_tokens == {"example-staff-token-1", "example-staff-token-2"}
+    assert settings.staff_tokens == {"example-crm-token", "example-approver-token"}
+    assert [i.name for i in settings.staff_identities] == ["crm", "U0123456789"]
     assert settings.slack_approver_ids == {"U0123456789", "U0987654321"}

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
 from api.settings import Settings
+from api.staff.identities import legacy_name
 from sales import inquiries, quotes
 from sales.db import Database
 from sales.pricing import load_price_book
@@ -18,6 +19,7 @@ from ..sales.quotes.test_service import DEMO_BOOK, OUT_OF_POLICY, TODAY, rfq
 from .conftest import STAFF_TOKEN
 
 AUTH = {"Authorization": f"Bearer {STAFF_TOKEN}"}
+STAFF_NAME = legacy_name(STAFF_TOKEN)
 
 
 def make_quote(settings: Settings, *, in_policy: bool = True) -> str:
@@ -102,12 +104,13 @@ def test_approve_then_approving_again_is_409(client: TestClient, settings: Setti
     assert response.status_code == 200
     record = response.json()
     assert record["status"] == "sent"
+    # recorded under the token's identity (a plain token: read+approve, named by its hash)
     assert [(a["by"], a["decision"], a["note"]) for a in record["approvals"]] == [
-        ("U123", "approved", "ok for this key account")
+        (STAFF_NAME, "approved", "ok for this key account")
     ]
     again = client.post(f"/api/quotes/{ref}/approve", json={"by": "U456"}, headers=AUTH)
     assert again.status_code == 409
-    assert "approved by U123" in again.json()["detail"]
+    assert f"approved by {STAFF_NAME}" in again.json()["detail"]
     reject = client.post(f"/api/quotes/{ref}/reject", json={"by": "U456"}, headers=AUTH)
     assert reject.status_code == 409
 
@@ -148,7 +151,7 @@ def test_approving_a_sent_or_expired_quote_is_409(client: TestClient, settings: 
 
 def test_malformed_decisions_are_422(client: TestClient, settings: Settings) -> None:
     ref = make_quote(settings, in_policy=False)
-    for body in ({}, {"by": ""}, {"by": "   "}, {"by": "U1", "extra": 1}, {"by": 5}):
+    for body in ({"by": ""}, {"by": "   "}, {"by": "U1", "extra": 1}, {"by": 5}, {"note": 5}):
         response = client.post(f"/api/quotes/{ref}/approve", json=body, headers=AUTH)
         assert response.status_code == 422, body
         assert isinstance(response.json()["detail"], str)
@@ -166,12 +169,14 @@ def test_control_characters_in_a_decision_are_removed(
 ) -> None:
     ref = make_quote(settings, in_policy=False)
     only_nul = client.post(f"/api/quotes/{ref}/reject", json={"by": "\x00"}, headers=AUTH)
-    assert only_nul.status_code == 422 and "by" in only_nul.json()["detail"]
+    assert (
+        only_nul.status_code == 422 and "by" in only_nul.json()["detail"]
+    )  # (ignored, but checked)
     response = client.post(
         f"/api/quotes/{ref}/reject", json={"by": "U1\x00", "note": "too\x00 low\r\nsorry\x07"},
         headers=AUTH,
     )  # fmt: skip
     assert response.status_code == 200
     assert [(a["by"], a["note"]) for a in response.json()["approvals"]] == [
-        ("U1", "too low\nsorry")
+        (STAFF_NAME, "too low\nsorry")
     ]
