@@ -92,6 +92,33 @@ def _words_only(text: str) -> str:
     return _PUNCTUATION.sub(" ", _fold(text)).strip()
 
 
+@cache
+def _han_pattern(kinds: tuple[str, ...]) -> re.Pattern[str] | None:
+    han = sorted({w for k in kinds for w in words(k) if _HAN.search(w)}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in han)) if han else None
+
+
+@cache
+def _latin_phrases(kinds: tuple[str, ...]) -> tuple[frozenset[str], int]:
+    phrases = frozenset(w for k in kinds for w in words(k) if not _HAN.search(w))
+    return phrases, max((len(p.split()) for p in phrases), default=0)
+
+
+def _made_of(folded: str, kinds: tuple[str, ...]) -> bool:
+    """``folded`` is nothing but phrases of ``kinds``, however they overlap ("nein, danke
+    schön": "nein" + "danke schön", though "nein danke" is a phrase too)."""
+    han = _han_pattern(kinds)
+    tokens = (han.sub(" ", folded) if han else folded).split()
+    phrases, longest = _latin_phrases(kinds)
+    ends = [True] + [False] * len(tokens)  # ends[i]: tokens[:i] split into phrases
+    for i in range(1, len(tokens) + 1):
+        ends[i] = any(
+            ends[i - n] and " ".join(tokens[i - n : i]) in phrases
+            for n in range(1, min(longest, i) + 1)
+        )
+    return ends[-1]
+
+
 def is_decline(text: str) -> bool:
     """The whole message refuses what was asked ("skip", "no phone number, thanks", "不用",
     "sin teléfono", "prefiero no decirlo"): a decline, politeness and the name of an optional
@@ -102,8 +129,7 @@ def is_decline(text: str) -> bool:
     parts = (
         "decline", "politeness", "optional_nouns", "phone_words", "decline_verbs", "determiners"
     )  # fmt: skip
-    rest = _pattern(parts).sub(" ", folded)
-    return not rest.strip()
+    return _made_of(folded, parts)
 
 
 def mentions(kind: str, text: str) -> bool:
@@ -124,7 +150,7 @@ def table_words(kind: str) -> frozenset[str]:
 def is_filler(text: str) -> bool:
     """A message (or part of one) that says nothing: "Sorry", "Sure", "Hola", "好的"."""
     folded = _words_only(text)
-    return bool(folded) and not _pattern(("filler", "politeness")).sub(" ", folded).strip()
+    return bool(folded) and _made_of(folded, ("filler", "politeness"))
 
 
 def sentence_words(text: str, *, lower_case_only: bool = False) -> list[str]:

@@ -112,6 +112,8 @@ def test_yaml_booleans_stay_words() -> None:
         "I'd rather not give a phone number",
         "No lo sé, disculpe.",
         "Vielen Dank, lieber nicht",
+        "nein, danke schön",  # "nein danke" is a phrase, "danke schön" too
+        "不用了，谢谢",
     ],
 )
 def test_a_decline_with_a_verb_of_giving_or_an_apology_is_a_decline(text: str) -> None:
