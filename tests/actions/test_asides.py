@@ -82,14 +82,9 @@ def test_the_last_bot_turn_is_what_answered_the_previous_message() -> None:
     assert last_bot_turn(events[:1]) == []
 
 
-async def test_repeat_outside_the_form_says_the_last_messages_again() -> None:
-    buttons = [{"title": "Yes", "payload": "/affirm"}]
-    events = _conversation(
-        ("bot", ("Shall I discard this request?", buttons)),
-        ("user", "what?"),
-    )
-    dispatcher = CollectingDispatcher()
-    tr = Tracker.from_dict(
+def _what_outside_the_form(events: list[dict[str, Any]]) -> Tracker:
+    """ "what?" (intent repeat) after ``events``, no form active."""
+    return Tracker.from_dict(
         {
             "sender_id": "s1",
             "slots": {"language": "en"},
@@ -101,6 +96,16 @@ async def test_repeat_outside_the_form_says_the_last_messages_again() -> None:
             "latest_action_name": "action_listen",
         }
     )
+
+
+async def test_repeat_outside_the_form_says_the_last_messages_again() -> None:
+    buttons = [{"title": "Yes", "payload": "/affirm"}]
+    events = _conversation(
+        ("bot", ("Shall I discard this request?", buttons)),
+        ("user", "what?"),
+    )
+    dispatcher = CollectingDispatcher()
+    tr = _what_outside_the_form(events)
     await ActionRepeatLast().run(dispatcher, tr, {})
     assert [(m["text"], m["buttons"]) for m in dispatcher.messages] == [
         (t("rfq.repair.repeat", "en"), []),
@@ -116,18 +121,7 @@ async def test_repeat_after_a_question_asks_it_again_with_its_own_action() -> No
         {"event": "action", "name": "action_listen"},
         {"event": "user", "text": "what?"},
     ]
-    tr = Tracker.from_dict(
-        {
-            "sender_id": "s1",
-            "slots": {"language": "en"},
-            "latest_message": {"text": "what?", "intent": {"name": "repeat"}},
-            "events": events,
-            "paused": False,
-            "followup_action": None,
-            "active_loop": {},
-            "latest_action_name": "action_listen",
-        }
-    )
+    tr = _what_outside_the_form(events)
     dispatcher = CollectingDispatcher()
     result = await ActionRepeatLast().run(dispatcher, tr, {})
     assert result == [{"event": "followup", "timestamp": None, "name": "action_rfq_summary"}]
