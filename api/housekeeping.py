@@ -1,6 +1,7 @@
 """Periodic jobs of every app instance: handoffs nobody took in time, quotes past their
-validity, old Slack event ids. Each job is safe to run on several instances at once (the
-services use conditional updates), so no leader election is needed."""
+validity, old Slack event ids, buyers' personal data past RETENTION_DAYS (when set). Each job is
+safe to run on several instances at once (the services use conditional updates), so no leader
+election is needed."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from api.slack import threads as slack_threads
-from sales import handoff, quotes
+from sales import handoff, privacy, quotes
 from sales.db import Database
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,14 @@ class Periodic:
             self._task = None
 
 
-def jobs(db: Database, *, handoff_timeout_s: float) -> list[Periodic]:
+def jobs(
+    db: Database,
+    *,
+    handoff_timeout_s: float,
+    retention_days: int | None = None,
+    retention_interval_s: float = 3600.0,
+    tracker_url: str | None = None,
+) -> list[Periodic]:
     async def expire_handoffs() -> None:
         async with db.session() as session:
             await handoff.expire_waiting(session, timeout_s=handoff_timeout_s)
@@ -63,8 +71,20 @@ def jobs(db: Database, *, handoff_timeout_s: float) -> list[Periodic]:
         async with db.session() as session:
             await slack_threads.forget_events_before(session, days=7)
 
-    return [
+    async def apply_retention() -> None:
+        assert retention_days is not None
+        async with db.session() as session:
+            report = await privacy.apply_retention(
+                session, tracker_url=tracker_url, days=retention_days
+            )
+        if report.total:  # the audit line: counts only
+            log.info("retention applied", extra={"days": retention_days, "erased": report.stores})
+
+    periodic = [
         Periodic("handoff-timeouts", max(0.2, min(5.0, handoff_timeout_s / 4)), expire_handoffs),
         Periodic("quote-expiry", 3600, expire_quotes),
         Periodic("slack-event-cleanup", 24 * 3600, forget_slack_events),
     ]
+    if retention_days:  # off unless RETENTION_DAYS is set
+        periodic.append(Periodic("retention", retention_interval_s, apply_retention))
+    return periodic

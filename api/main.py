@@ -28,6 +28,7 @@ from api.settings import Settings, get_settings
 from api.slack.app import build_slack, configure_handoff
 from api.staff.inquiries import router as inquiries_router
 from api.staff.kb import router as kb_router
+from api.staff.privacy import router as privacy_router
 from api.staff.quotes import router as quotes_router
 from api.webhook import build_executor
 from api.webhook import router as webhook_router
@@ -109,7 +110,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         configure_handoff(settings, gateway)
         services.slack = build_slack(settings, db=db, gateway=gateway, kb=lambda: services.kb)
-        periodic = housekeeping.jobs(db, handoff_timeout_s=settings.handoff_timeout_s)
+        periodic = housekeeping.jobs(
+            db,
+            handoff_timeout_s=settings.handoff_timeout_s,
+            retention_days=settings.retention_days,
+            retention_interval_s=settings.retention_interval_s,
+            tracker_url=settings.tracker_store_url,
+        )
         app.state.services = services
         app.state.executor = build_executor()
         actions.runtime.configure(
@@ -168,6 +175,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(quotes_router)
     app.include_router(quote_pdf_router)
     app.include_router(kb_router)
+    app.include_router(privacy_router)
     app.include_router(webhook_router)
 
     @app.post("/slack/events", include_in_schema=False)

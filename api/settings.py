@@ -80,10 +80,20 @@ class Settings(BaseSettings):
     # API and the Origin check of its WebSocket. Comma-separated; empty: same origin only.
     widget_origins: str = ""
     engine_timeout_s: float = 30.0
+    # Retention of buyers' personal data (sales/privacy.py): chat sessions, transcripts and
+    # tracker events untouched for this many days are deleted, inquiries anonymised, knowledge
+    # gaps deleted; unset (the default): kept until erased on request. Checked this often.
+    retention_days: int | None = Field(default=None, ge=1)
+    retention_interval_s: float = Field(default=3600.0, gt=0)
     log_level: str = "INFO"
 
     @field_validator(
-        "redis_url", "slack_sales_channel", "slack_approver_group", "public_base_url", mode="before"
+        "redis_url",
+        "slack_sales_channel",
+        "slack_approver_group",
+        "public_base_url",
+        "retention_days",
+        mode="before",
     )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:

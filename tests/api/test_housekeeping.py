@@ -36,3 +36,17 @@ async def test_every_job_runs_against_the_order_database(database: Database) -> 
     ]
     for job in scheduled:
         await job.job()
+
+
+async def test_retention_is_a_job_only_when_configured(database: Database) -> None:
+    assert "retention" not in [j.name for j in jobs(database, handoff_timeout_s=300)]
+    scheduled = jobs(
+        database,
+        handoff_timeout_s=300,
+        retention_days=30,
+        retention_interval_s=60,
+        tracker_url=database.url.render_as_string(hide_password=False),
+    )
+    retention = [j for j in scheduled if j.name == "retention"]
+    assert len(retention) == 1 and retention[0].interval_s == 60
+    await retention[0].job()  # an empty database: nothing to erase, no error

@@ -26,6 +26,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("post", "/api/quotes/{reference}/link"): {"401", "403", "404", "409"},
     ("get", "/api/kb/search"): {"401", "403", "422", "503"},
     ("get", "/api/kb/gaps"): {"401", "403", "422"},
+    ("post", "/api/privacy/erase"): {"401", "403", "413", "422", "503"},
     ("get", "/q/{reference}.pdf"): {"403", "404", "503"},
 }  # fmt: skip
 
@@ -68,7 +69,7 @@ def test_bearer_schemes_are_declared_on_the_staff_and_chat_routes(spec: dict[str
     assert schemes["chatSessionToken"]["scheme"] == "bearer"
     for method, path in EXPECTED:
         security = spec["paths"][path][method].get("security")
-        if path.startswith(("/api/inquiries", "/api/quotes", "/api/kb")):
+        if path.startswith(("/api/inquiries", "/api/quotes", "/api/kb", "/api/privacy")):
             assert security == [{"staffToken": []}], path
         elif path.startswith("/api/chat/sessions/"):
             assert security == [{"chatSessionToken": []}], path
