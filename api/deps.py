@@ -12,6 +12,7 @@ from fastapi.security import HTTPBearer
 from starlette.requests import HTTPConnection
 
 from api.broker import Broker
+from api.chat.clients import ClientLimits
 from api.chat.gateway import ChatGateway
 from api.chat.sockets import SocketSlots
 from api.engine import EngineClient
@@ -31,6 +32,7 @@ class Services:
     kb_error: str | None = None
     slack: Any | None = None  # api.slack.app.SlackIntegration when configured
     price_book: Any | None = None  # sales.pricing.PriceBook once loaded
+    client_limits: ClientLimits | None = None  # per client address (api/chat/clients.py)
 
 
 def get_services(request: Request) -> Services:

@@ -15,6 +15,7 @@ import actions.runtime
 from api import errors, housekeeping, logs
 from api.broker import create_broker
 from api.chat import views as chat_views
+from api.chat.clients import ClientLimits, ClientResolver, TurnSlots, parse_networks
 from api.chat.gateway import ChatGateway
 from api.chat.ratelimit import RateLimiter
 from api.chat.sockets import SocketSlots
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             broker=broker,
             limiter=RateLimiter(settings.chat_rate_per_minute, settings.chat_rate_burst),
             max_text=settings.chat_max_text,
+            turns=TurnSlots(settings.chat_max_turns_in_flight),
         )
         kb, kb_error = _load_knowledge(settings)
         # the language detector's models (about 0.6 s) and the world's cities (about 2 s) load
@@ -107,6 +109,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             kb=kb,
             kb_error=kb_error,
             price_book=_load_price_book(settings),
+            client_limits=ClientLimits(
+                ClientResolver(
+                    settings.trusted_proxy_header, parse_networks(settings.trusted_proxies)
+                ),
+                sessions_per_minute=settings.chat_client_sessions_per_minute,
+                sessions_burst=settings.chat_client_sessions_burst,
+                messages_per_minute=settings.chat_client_messages_per_minute,
+                messages_burst=settings.chat_client_messages_burst,
+            ),
         )
         configure_handoff(settings, gateway)
         services.slack = build_slack(settings, db=db, gateway=gateway, kb=lambda: services.kb)

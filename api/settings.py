@@ -70,8 +70,20 @@ class Settings(BaseSettings):
 
     chat_max_text: int = 2000
     chat_max_body_bytes: int = 64 * 1024
-    chat_rate_per_minute: int = 60
+    chat_rate_per_minute: int = 60  # per chat session
     chat_rate_burst: int = 15
+    # Per client address (api/chat/clients.py): sessions created and messages sent (HTTP and
+    # WebSocket together), token buckets; past them 429 with Retry-After. Loopback is not exempt.
+    chat_client_sessions_per_minute: int = Field(default=20, ge=1)
+    chat_client_sessions_burst: int = Field(default=20, ge=1)
+    chat_client_messages_per_minute: int = Field(default=120, ge=1)
+    chat_client_messages_burst: int = Field(default=60, ge=1)
+    # Behind a reverse proxy: the header naming the client (X-Forwarded-For), believed from
+    # peers in TRUSTED_PROXIES (CIDRs, comma-separated) only; unset: the socket's peer.
+    trusted_proxy_header: str | None = None
+    trusted_proxies: str = "127.0.0.1/32,::1/128"
+    # Turns in flight per app instance (each may wait for the engine); more: 503, Retry-After.
+    chat_max_turns_in_flight: int = Field(default=100, ge=1)
     # WebSockets: open sockets per chat session (per app instance; more are closed with 4429)
     # and the largest frame read (a 2,000-character message with its JSON fits many times).
     chat_ws_per_session: int = Field(default=5, ge=1)
@@ -93,6 +105,7 @@ class Settings(BaseSettings):
         "slack_approver_group",
         "public_base_url",
         "retention_days",
+        "trusted_proxy_header",
         mode="before",
     )
     @classmethod
@@ -103,6 +116,14 @@ class Settings(BaseSettings):
     @classmethod
     def _staff_tokens_well_formed(cls, value: SecretStr) -> SecretStr:
         parse_staff_tokens(value.get_secret_value())  # ValueError names the entry, not its token
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_well_formed(cls, value: str) -> str:
+        from api.chat.clients import parse_networks
+
+        parse_networks(value)
         return value
 
     @property

@@ -32,6 +32,13 @@ def running_stack(**overrides: object) -> Iterator[tuple[Stack, Settings]]:
             "staff_api_tokens": SecretStr(BENCH_STAFF_TOKEN),
             "kb_index_dir": work / "kb",
             "chat_rate_burst": 100,
+            # every simulated buyer comes from 127.0.0.1: the per-client limits and the bound
+            # on turns in flight sized for hundreds of concurrent buyers, not one person
+            "chat_client_sessions_per_minute": 100_000,
+            "chat_client_sessions_burst": 10_000,
+            "chat_client_messages_per_minute": 1_000_000,
+            "chat_client_messages_burst": 100_000,
+            "chat_max_turns_in_flight": 10_000,
             "log_level": "WARNING",
         }
         values.update(overrides)

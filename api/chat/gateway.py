@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from api.broker import Broker
+from api.chat.clients import TurnSlots
 from api.chat.ratelimit import RateLimiter
 from api.engine import BotMessage, EngineClient, EngineUnavailable
 from sales import conversations, handoff
@@ -32,7 +33,15 @@ class MessageTooLong(InvalidMessage):
 
 
 class RateLimited(RuntimeError):
-    pass
+    def __init__(self, reason: str, retry_after_s: float = 1.0) -> None:
+        super().__init__(reason)
+        self.retry_after_s = retry_after_s
+
+
+class Busy(RuntimeError):
+    """Too many turns in flight in this instance: the message was not stored; try again."""
+
+    retry_after_s = 2.0
 
 
 class EngineDown(RuntimeError):
@@ -83,8 +92,10 @@ class ChatGateway:
         broker: Broker,
         limiter: RateLimiter,
         max_text: int,
+        turns: TurnSlots | None = None,
     ) -> None:
         self.db = db
+        self.turns = turns or TurnSlots(1_000_000)
         self.engine = engine
         self.broker = broker
         self.limiter = limiter
@@ -130,8 +141,20 @@ class ChatGateway:
     ) -> Turn:
         """One buyer message: stored first, then answered by the engine (if the bot has the
         conversation). Raises EngineDown after storing when the engine does not answer."""
-        if not self.limiter.allow(session.id):
-            raise RateLimited("too many messages; please wait a moment")
+        wait_s = self.limiter.wait_s(session.id)
+        if wait_s:
+            raise RateLimited("too many messages; please wait a moment", wait_s)
+        if not self.turns.take():
+            log.warning("too many turns in flight", extra={"limit": self.turns.limit})
+            raise Busy("the assistant is busy; please try again in a moment")
+        try:
+            return await self._handle(session, text=text, payload=payload)
+        finally:
+            self.turns.give_back()
+
+    async def _handle(
+        self, session: ChatSession, *, text: str | None = None, payload: str | None = None
+    ) -> Turn:
         if payload is not None:
             shown = await self._resolve_payload(session.id, payload)
             to_engine = payload

@@ -6,19 +6,30 @@ import asyncio
 import contextlib
 import json
 import logging
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Security, WebSocket, status
+from fastapi import (
+    APIRouter,
+    Depends,
+    HTTPException,
+    Query,
+    Request,
+    Security,
+    WebSocket,
+    status,
+)
 from fastapi.websockets import WebSocketDisconnect
 from pydantic import ValidationError
 
 from api.chat.gateway import (
+    Busy,
     EngineDown,
     InvalidMessage,
     MessageTooLong,
     RateLimited,
     message_event,
 )
+from api.chat.ratelimit import RateLimiter, retry_after
 from api.chat.schemas import MessageIn, MessageOut, SessionIn, SessionOut, TurnOut
 from api.deps import Services, ServicesDep, chat_bearer, get_ws_services
 from api.errors import error_responses
@@ -63,14 +74,57 @@ SessionDep = Annotated[ChatSession, Depends(authorized_session)]
 # what every route taking the session's token can answer
 _SESSION_ERRORS = {401: "missing or wrong token", 404: "unknown chat session"}
 
+_RETRY_AFTER = {
+    "Retry-After": {
+        "description": "seconds to wait before trying again",
+        "schema": {"type": "integer", "minimum": 1},
+    }
+}
+
+
+def _with_retry_after(
+    responses: dict[int | str, dict[str, Any]], *codes: int
+) -> dict[int | str, dict[str, Any]]:
+    for code in codes:
+        responses[code] = {**responses[code], "headers": _RETRY_AFTER}
+    return responses
+
+
+def _too_many(detail: str, wait_s: float) -> HTTPException:
+    return HTTPException(
+        status.HTTP_429_TOO_MANY_REQUESTS, detail, headers={"Retry-After": retry_after(wait_s)}
+    )
+
+
+def _client_wait_s(services: Services, conn: Request | WebSocket, bucket: str) -> float:
+    """Take a token from this client's bucket (``sessions`` or ``messages``): 0.0, or the
+    seconds to wait."""
+    limits = services.client_limits
+    if limits is None:
+        return 0.0
+    limiter: RateLimiter = getattr(limits, bucket)
+    client = limits.resolver.client(conn.client.host if conn.client else None, conn.headers)
+    wait_s = limiter.wait_s(client)
+    if wait_s:
+        log.warning("client over its limit", extra={"limit": bucket})
+    return wait_s
+
 
 @router.post(
     "/sessions",
     status_code=status.HTTP_201_CREATED,
     response_model=SessionOut,
-    responses=error_responses(413, 422),
+    responses=_with_retry_after(
+        error_responses(413, 422, descriptions={429: "too many sessions created by this client"}),
+        429,
+    ),
 )
-async def create_session(services: ServicesDep, body: SessionIn | None = None) -> SessionOut:
+async def create_session(
+    request: Request, services: ServicesDep, body: SessionIn | None = None
+) -> SessionOut:
+    wait_s = _client_wait_s(services, request, "sessions")
+    if wait_s:
+        raise _too_many("too many new chats from this address; please wait a moment", wait_s)
     body = body or SessionIn()
     async with services.db.session() as db:
         session, token = await conversations.create_session(
@@ -84,17 +138,27 @@ async def create_session(services: ServicesDep, body: SessionIn | None = None) -
 @router.post(
     "/sessions/{session_id}/messages",
     response_model=TurnOut,
-    responses=error_responses(
-        422,
-        descriptions={
-            **_SESSION_ERRORS,
-            413: "text over 2,000 characters, or a body over 64 KiB",
-            429: "too many messages",
-            503: "engine down; the message is kept and a person follows up",
-        },
+    responses=_with_retry_after(
+        error_responses(
+            422,
+            descriptions={
+                **_SESSION_ERRORS,
+                413: "text over 2,000 characters, or a body over 64 KiB",
+                429: "too many messages on this session or from this client",
+                503: "engine down (the message is kept and a person follows up), or too many "
+                "turns in flight (the message was not kept: send it again after Retry-After)",
+            },
+        ),
+        429,
+        503,
     ),
 )
-async def post_message(body: MessageIn, session: SessionDep, services: ServicesDep) -> TurnOut:
+async def post_message(
+    request: Request, body: MessageIn, session: SessionDep, services: ServicesDep
+) -> TurnOut:
+    wait_s = _client_wait_s(services, request, "messages")
+    if wait_s:
+        raise _too_many("too many messages from this address; please wait a moment", wait_s)
     try:
         turn = await services.gateway.handle(session, text=body.text, payload=body.payload)
     except MessageTooLong as exc:
@@ -102,7 +166,13 @@ async def post_message(body: MessageIn, session: SessionDep, services: ServicesD
     except InvalidMessage as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
     except RateLimited as exc:
-        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, str(exc)) from None
+        raise _too_many(str(exc), exc.retry_after_s) from None
+    except Busy as exc:
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            str(exc),
+            headers={"Retry-After": retry_after(exc.retry_after_s)},
+        ) from None
     except EngineDown as exc:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc)) from None
     return TurnOut(
@@ -208,6 +278,16 @@ async def _ws_message(
     if not isinstance(incoming, dict) or incoming.get("type") != "message":
         await websocket.send_json({"type": "error", "detail": 'expected {"type": "message", ...}'})
         return
+    wait_s = _client_wait_s(services, websocket, "messages")
+    if wait_s:
+        await websocket.send_json(
+            {
+                "type": "error",
+                "detail": "too many messages from this address; please wait a moment",
+                "retry_after": int(retry_after(wait_s)),
+            }
+        )
+        return
     try:
         body = MessageIn.model_validate(
             {k: v for k, v in incoming.items() if k in ("text", "payload")}
@@ -215,5 +295,13 @@ async def _ws_message(
         await services.gateway.handle(session, text=body.text, payload=body.payload)
     except ValidationError as exc:
         await websocket.send_json({"type": "error", "detail": exc.errors()[0]["msg"]})
-    except (InvalidMessage, RateLimited, EngineDown) as exc:
+    except (RateLimited, Busy) as exc:
+        await websocket.send_json(
+            {
+                "type": "error",
+                "detail": str(exc),
+                "retry_after": int(retry_after(exc.retry_after_s)),
+            }
+        )
+    except (InvalidMessage, EngineDown) as exc:
         await websocket.send_json({"type": "error", "detail": str(exc)})

@@ -12,7 +12,7 @@ ERROR = {"$ref": "#/components/schemas/ErrorOut"}
 
 # the error statuses each route can answer
 EXPECTED: dict[tuple[str, str], set[str]] = {
-    ("post", "/api/chat/sessions"): {"413", "422"},
+    ("post", "/api/chat/sessions"): {"413", "422", "429"},
     ("post", "/api/chat/sessions/{session_id}/messages"): {
         "401", "404", "413", "422", "429", "503",
     },

@@ -6,6 +6,7 @@ share one stack per session (a fixture imported into a second conftest would be 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import httpx
@@ -14,6 +15,18 @@ from api.settings import Settings
 from tools.stack import Stack, free_port
 
 STAFF_TOKEN = "e2e-staff-token-0123456789abcdef"
+
+# Every e2e buyer (up to ~20 at once, session after session) comes from 127.0.0.1, where the
+# per-client limits (CHAT_CLIENT_*) would take them for one flooding client. The stack's
+# Settings (tests/conftest.py's running_stack, built after this module is imported) read these
+# from the environment; the tests of the limits themselves set theirs explicitly.
+for _name, _value in {
+    "CHAT_CLIENT_SESSIONS_PER_MINUTE": "100000",
+    "CHAT_CLIENT_SESSIONS_BURST": "10000",
+    "CHAT_CLIENT_MESSAGES_PER_MINUTE": "1000000",
+    "CHAT_CLIENT_MESSAGES_BURST": "100000",
+}.items():
+    os.environ.setdefault(_name, _value)
 __all__ = ["STAFF_TOKEN", "RunningStack", "free_port"]
 
 
