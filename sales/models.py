@@ -338,6 +338,10 @@ class OutboxDelivery(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # the in-flight marker: the attempt delivering the row now (None between attempts), and
+    # when the last attempt started (kept after one that did not succeed: it may have posted)
+    sending_id: Mapped[str | None] = mapped_column(String(32))
+    sending_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class KnowledgeGap(Base):

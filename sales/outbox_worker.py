@@ -18,6 +18,17 @@ claim is a conditional UPDATE that only one worker can win (SQLite has one write
 failing (retried, dead) never re-delivers the event to another channel, which keeps its own
 delivery state.
 
+In flight: before its handler runs, a delivery is marked with the attempt's id (``sending_id``)
+and the time (``sending_at``), by a conditional UPDATE that also checks the claim is still this
+worker's (status pending, ``next_attempt_at`` still its lease): a batch that outlived its lease
+skips the rows another worker has claimed since, and a worker whose claim comes while another
+attempt is still sending (marked less than ``in_flight_s`` ago) leaves the row to it. The
+attempt's end (sent, retried, dead) is recorded only by the attempt holding the marker. An
+attempt that did not end in success (an error, a crash: the marker stays) leaves
+``sending_at``: the next attempt gets it as :attr:`Delivery.interrupted_at` and must first look
+for what the earlier one may have delivered (the Slack channel looks its post up by the event's
+key, which every post carries).
+
 Handlers raise :class:`RetryLater` (rate limits: not counted as an attempt), :class:`Permanent`
 (dead at once) or any other exception (retried with backoff). ``last_error`` holds the
 exception's class and message with known secrets masked.
@@ -29,6 +40,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import uuid
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -78,6 +90,9 @@ class Delivery:
     attempts: int
     channel: str = ""
     delivery_id: int = 0
+    lease_until: datetime | None = None  # the claim's lease (the row is the claimer's until)
+    # when an earlier attempt started that did not end in success (it may have delivered)
+    interrupted_at: datetime | None = None
 
     @property
     def idempotency_key(self) -> str:
@@ -236,18 +251,83 @@ async def claim(
                         attempts=delivery.attempts,
                         channel=delivery.channel,
                         delivery_id=delivery.id,
+                        lease_until=lease_until,
                     )
                 )
         await session.commit()
     return claimed
 
 
-async def _update(db: Database, delivery_id: int, **values: Any) -> None:
+@dataclass(frozen=True)
+class _Deferred:
+    after_s: float
+
+
+async def take(
+    db: Database, row: Delivery, *, attempt: str, now: datetime, in_flight_s: float
+) -> Delivery | _Deferred | None:
+    """Mark the claimed ``row`` as being sent by ``attempt``: the row as the handler gets it
+    (``interrupted_at`` set when an earlier attempt may have delivered it), ``_Deferred`` when
+    another attempt is sending it, None when the claim is no longer this worker's."""
+    mine = and_(
+        OutboxDelivery.id == row.delivery_id,
+        OutboxDelivery.status == OutboxStatus.PENDING.value,
+        OutboxDelivery.next_attempt_at == row.lease_until,
+    )
+    async with db.session() as session:
+        found = (
+            await session.execute(
+                select(OutboxDelivery.sending_id, OutboxDelivery.sending_at).where(mine)
+            )
+        ).first()
+        if found is None:
+            return None
+        sending_id, sending_at = found
+        if sending_id is not None and sending_at is not None:
+            left = (sending_at + timedelta(seconds=in_flight_s) - now).total_seconds()
+            if left > 0:
+                return _Deferred(left)
+        same_marker = (
+            OutboxDelivery.sending_id.is_(None)
+            if sending_id is None
+            else OutboxDelivery.sending_id == sending_id
+        )
+        won = await session.execute(
+            update(OutboxDelivery)
+            .where(mine, same_marker)
+            .values(sending_id=attempt, sending_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        await session.commit()
+    if won.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    return Delivery(**{**row.__dict__, "interrupted_at": sending_at})
+
+
+async def _finish(db: Database, delivery_id: int, attempt: str, **values: Any) -> bool:
+    """Record an attempt's end, if the row's marker is still this attempt's."""
+    async with db.session() as session:
+        done = await session.execute(
+            update(OutboxDelivery)
+            .where(OutboxDelivery.id == delivery_id, OutboxDelivery.sending_id == attempt)
+            .values(sending_id=None, **values)
+            .execution_options(synchronize_session=False)
+        )
+        await session.commit()
+    return done.rowcount == 1  # type: ignore[attr-defined]
+
+
+async def _give_back(db: Database, row: Delivery, at: datetime) -> None:
+    """Move a claimed row's next attempt, if the claim is still this worker's."""
     async with db.session() as session:
         await session.execute(
             update(OutboxDelivery)
-            .where(OutboxDelivery.id == delivery_id)
-            .values(**values)
+            .where(
+                OutboxDelivery.id == row.delivery_id,
+                OutboxDelivery.status == OutboxStatus.PENDING.value,
+                OutboxDelivery.next_attempt_at == row.lease_until,
+            )
+            .values(next_attempt_at=at)
             .execution_options(synchronize_session=False)
         )
         await session.commit()
@@ -268,6 +348,7 @@ class OutboxWorker:
         poll_s: float = 1.0,
         batch: int = 20,
         lease_s: float = 60.0,
+        in_flight_s: float = 120.0,
         secrets: Iterable[str] = (),
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
@@ -278,6 +359,9 @@ class OutboxWorker:
         self.poll_s = poll_s
         self.batch = batch
         self.lease_s = lease_s
+        # an attempt marked longer ago than this is over (crashed): longer than one handler
+        # can take (its HTTP calls time out well before)
+        self.in_flight_s = in_flight_s
         self.secrets = tuple(s for s in secrets if s)
         self.clock = clock
         self._wake = asyncio.Event()
@@ -310,24 +394,35 @@ class OutboxWorker:
             pause = await self._deliver(row)
             if pause is not None:  # rate limited: give the rest of the batch back
                 for other in rows[index + 1 :]:
-                    await _update(
-                        self.db,
-                        other.delivery_id,
-                        next_attempt_at=self.clock() + timedelta(seconds=pause),
-                    )
+                    await _give_back(self.db, other, self.clock() + timedelta(seconds=pause))
                 break
         return len(rows)
 
-    async def _deliver(self, row: Delivery) -> float | None:
-        handler = self.handlers[row.topic]
-        where = {"channel": self.channel, "topic": row.topic, "row": row.id}
+    async def _deliver(self, claimed: Delivery) -> float | None:
+        handler = self.handlers[claimed.topic]
+        where = {"channel": self.channel, "topic": claimed.topic, "row": claimed.id}
+        attempt = uuid.uuid4().hex
+        taken = await take(
+            self.db, claimed, attempt=attempt, now=self.clock(), in_flight_s=self.in_flight_s
+        )
+        if taken is None:  # the lease ran out and another worker has it (or has sent it)
+            log.info("outbox delivery taken over by another worker", extra=where)
+            return None
+        if isinstance(taken, _Deferred):  # another attempt is sending it right now
+            log.warning("outbox delivery in flight elsewhere", extra=where)
+            await _give_back(self.db, claimed, self.clock() + timedelta(seconds=taken.after_s))
+            return None
+        row = taken
+        if row.interrupted_at is not None:
+            log.warning("outbox delivery resumed after an unfinished attempt", extra=where)
         try:
             await handler(row)
         except RetryLater as exc:
             log.warning("outbox delivery deferred", extra=where)
-            await _update(
+            await _finish(
                 self.db,
                 row.delivery_id,
+                attempt,
                 next_attempt_at=self.clock() + timedelta(seconds=exc.after_s),
                 last_error=describe_error(exc, self.secrets),
             )
@@ -339,9 +434,10 @@ class OutboxWorker:
             error = describe_error(exc, self.secrets)
             if isinstance(exc, Permanent) or attempts >= self.policy.max_attempts:
                 log.error("outbox delivery dead", extra={**where, "error": error})
-                await _update(
+                await _finish(
                     self.db,
                     row.delivery_id,
+                    attempt,
                     status=OutboxStatus.DEAD.value,
                     attempts=attempts,
                     last_error=error,
@@ -352,20 +448,23 @@ class OutboxWorker:
                     "outbox delivery failed, retrying",
                     extra={**where, "error": error, "in_s": delay},
                 )
-                await _update(
+                await _finish(
                     self.db,
                     row.delivery_id,
+                    attempt,
                     attempts=attempts,
                     next_attempt_at=self.clock() + timedelta(seconds=delay),
                     last_error=error,
                 )
             return None
-        await _update(
+        await _finish(
             self.db,
             row.delivery_id,
+            attempt,
             status=OutboxStatus.SENT.value,
             attempts=row.attempts + 1,
             sent_at=self.clock(),
+            sending_at=None,
             last_error=None,
         )
         return None

@@ -5,15 +5,26 @@ at most once per event.
 Before posting, a handler looks for the event's idempotency key in ``slack_posts``; after
 posting, it records the message there (channel, ts). A delivery retried after a crash that
 happened past that record is marked sent without a second post.
+
+Between the post and its record (a crash, a timeout whose post went through, a batch that
+outlived its lease) the outbox's in-flight marker tells the next attempt that an earlier one
+may have posted (:attr:`Delivery.interrupted_at`). Every post carries the event's key in its
+message metadata (``exportdesk_outbox``), so that attempt first reads the channel's history
+(or the thread's replies) since the earlier attempt and, finding the key, records that
+message instead of posting again. Reading needs the ``channels:history`` scope
+(``groups:history`` in a private channel); without it the post is made (at least once).
 """
 
 from __future__ import annotations
 
+import contextvars
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,7 +32,7 @@ from sqlalchemy.orm import selectinload
 
 from api.slack import blocks
 from api.slack import threads as slack_threads
-from api.slack.client import classify
+from api.slack.client import classify, slack_error
 from api.slack.records import QuoteSummary
 from sales import events, inquiries
 from sales import handoff as handoffs
@@ -32,6 +43,21 @@ from sales.outbox_worker import Delivery, Handler, Permanent
 log = logging.getLogger(__name__)
 
 CHANNEL = "slack"  # this channel's name in the outbox's subscriptions and deliveries
+METADATA_EVENT = "exportdesk_outbox"  # the metadata every post carries: {"key": <event key>}
+# how far before the interrupted attempt's start its post is looked for (clock skew)
+LOOKUP_MARGIN = timedelta(minutes=5)
+LOOKUP_PAGES = 10
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    key: str
+    interrupted_at: datetime | None
+
+
+_attempt: contextvars.ContextVar[_Attempt | None] = contextvars.ContextVar(
+    "slack_outbox_attempt", default=None
+)
 
 
 @dataclass(frozen=True)
@@ -105,10 +131,13 @@ class SlackDelivery:
                 if await slack_threads.find_post(db, key) is not None:
                     log.info("outbox event already posted", extra={"row": row.id})
                     return
+            token = _attempt.set(_Attempt(key, row.interrupted_at))
             try:
                 posted = await post(row)
             except Exception as exc:
                 raise classify(exc) from exc
+            finally:
+                _attempt.reset(token)
             if posted is not None:
                 async with self.db.session() as db:
                     await slack_threads.record_post(
@@ -136,8 +165,55 @@ class SlackDelivery:
             kwargs["thread_ts"] = thread_ts
             if broadcast:
                 kwargs["reply_broadcast"] = True
+        attempt = _attempt.get()
+        if attempt is not None:
+            kwargs["metadata"] = {
+                "event_type": METADATA_EVENT,
+                "event_payload": {"key": attempt.key},
+            }
+            if attempt.interrupted_at is not None:
+                found = await self._find_post(attempt, thread_ts)
+                if found is not None:
+                    log.warning("outbox event found already posted in Slack")
+                    return found
         response = await self.client.chat_postMessage(**kwargs)
         return str(response["channel"]), str(response["ts"])
+
+    async def _find_post(self, attempt: _Attempt, thread_ts: str | None) -> tuple[str, str] | None:
+        """The message an earlier attempt of this event posted (channel, ts), if any."""
+        assert attempt.interrupted_at is not None
+        oldest = f"{(attempt.interrupted_at - LOOKUP_MARGIN).timestamp():.6f}"
+        cursor: str | None = None
+        try:
+            for _ in range(LOOKUP_PAGES):
+                args: dict[str, Any] = {
+                    "channel": self.channel,
+                    "oldest": oldest,
+                    "include_all_metadata": True,
+                    "limit": 200,
+                }
+                if cursor:
+                    args["cursor"] = cursor
+                if thread_ts:
+                    response = await self.client.conversations_replies(ts=thread_ts, **args)
+                else:
+                    response = await self.client.conversations_history(**args)
+                for message in response.get("messages") or []:
+                    metadata = message.get("metadata") or {}
+                    if (
+                        metadata.get("event_type") == METADATA_EVENT
+                        and (metadata.get("event_payload") or {}).get("key") == attempt.key
+                    ):
+                        return self.channel, str(message["ts"])
+                cursor = (response.get("response_metadata") or {}).get("next_cursor")
+                if not cursor:
+                    return None
+        except SlackApiError as exc:
+            if slack_error(exc) in ("missing_scope", "not_allowed_token_type"):
+                log.warning("cannot read the channel to look for an earlier post; posting")
+                return None
+            raise
+        return None
 
     async def _in_session_thread(
         self, session_id: str, message: blocks.Message, *, kind: str, ref: str, broadcast: bool

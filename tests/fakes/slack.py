@@ -152,7 +152,7 @@ class FakeSlack:
                 args.update(json.loads(body))
             else:
                 args.update(parse_qsl(body.decode()))
-        for key in ("blocks", "view", "attachments"):  # form-encoded JSON fields
+        for key in ("blocks", "view", "attachments", "metadata"):  # form-encoded JSON fields
             if isinstance(args.get(key), str):
                 args[key] = json.loads(args[key])
         return args
@@ -231,9 +231,49 @@ class FakeSlack:
         }
         if args.get("thread_ts"):
             message["thread_ts"] = args["thread_ts"]
+            if args.get("reply_broadcast") in (True, "true", "1"):
+                message["reply_broadcast"] = True
+        if args.get("metadata"):
+            message["metadata"] = args["metadata"]
         with self._lock:
             self.messages[(channel, ts)] = message
         return {"ok": True, "channel": channel, "ts": ts, "message": message}
+
+    def _read(self, args: dict[str, Any], keep: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+        """conversations.history / .replies: newest first from ``oldest`` on, ``limit`` a page
+        (``cursor`` the next page's offset); metadata only with include_all_metadata."""
+        channel = args.get("channel")
+        oldest = float(args.get("oldest") or 0)
+        with self._lock:
+            found = [
+                dict(m)
+                for (c, ts), m in self.messages.items()
+                if c == channel and float(ts) >= oldest and keep(m)
+            ]
+        found.sort(key=lambda m: float(m["ts"]), reverse=True)
+        if str(args.get("include_all_metadata")).lower() not in ("true", "1"):
+            for message in found:
+                message.pop("metadata", None)
+        start = int(args.get("cursor") or 0)
+        limit = int(args.get("limit") or 100)
+        page = found[start : start + limit]
+        more = start + limit < len(found)
+        return {
+            "ok": True,
+            "messages": page,
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
+
+    def _m_conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        return self._read(
+            args,
+            lambda m: "thread_ts" not in m or m["thread_ts"] == m["ts"] or m.get("reply_broadcast"),
+        )
+
+    def _m_conversations_replies(self, args: dict[str, Any]) -> dict[str, Any]:
+        ts = args.get("ts")
+        return self._read(args, lambda m: m["ts"] == ts or m.get("thread_ts") == ts)
 
     def _m_chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
         key = (args.get("channel"), args.get("ts"))
