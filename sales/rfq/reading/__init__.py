@@ -1,0 +1,1 @@
+"""The RFQ reader's parts; `sales.rfq.extract` puts them together."""
