@@ -34,6 +34,7 @@ from typing import Any
 from sales.i18n import Msg
 from sales.normalizers import parse_quantity, parse_yes_no
 from sales.normalizers._text import clean, fold_chars
+from sales.normalizers.countries import find_places
 from sales.normalizers.incoterms import TERM_PATTERN
 from sales.rfq import typos
 from sales.rfq.products import Catalog
@@ -41,7 +42,7 @@ from sales.rfq.reading.contact import CONTACT_SLOTS
 from sales.rfq.reading.direct import _direct, _yes_no_part
 from sales.rfq.reading.extraction import Extraction
 from sales.rfq.reading.items import _items
-from sales.rfq.reading.patterns import _CORRECTION, _DATE, _QUANTITY
+from sales.rfq.reading.patterns import _COMPANY, _CORRECTION, _DATE, _NAME_INTRO, _QUANTITY
 from sales.rfq.reading.scan import _scan
 
 _QUESTION_START = re.compile(
@@ -73,11 +74,15 @@ def is_question(text: str) -> bool:
 
 
 def _corrects_an_earlier_answer(text: str) -> bool:
-    """A correction naming an Incoterm, a count or a date rather than who the buyer is."""
+    """A correction naming an Incoterm, a count, a date or a place rather than who the buyer is
+    ("Actually it goes to Hamburg, Germany instead": no company "Germany instead.")."""
     folded = fold_chars(text)
-    return bool(_CORRECTION.search(folded)) and bool(
-        TERM_PATTERN.search(folded) or _QUANTITY.search(folded) or _DATE.search(folded)
-    )
+    if not _CORRECTION.search(folded):
+        return False
+    if TERM_PATTERN.search(folded) or _QUANTITY.search(folded) or _DATE.search(folded):
+        return True
+    who = "@" in text or _COMPANY.search(text) or _NAME_INTRO.search(text)
+    return not who and bool(find_places(text))
 
 
 def extract(

@@ -17,6 +17,7 @@ from sales.normalizers import (
     parse_phone,
 )
 from sales.normalizers._text import fold, fold_chars
+from sales.normalizers.word_edges import HAN
 from sales.rfq.reading.extraction import Extraction
 from sales.rfq.reading.patterns import _BUSINESS, _COMPANY, _EMAIL, _NAME_INTRO
 
@@ -34,6 +35,11 @@ _LABELLED = re.compile(r"^\s*(?P<label>[^:：@\d]{1,30}?)\s*[:：]\s*(?P<value>.
 _PERSON_OF_COMPANY = re.compile(
     r"^(?P<person>[A-ZÀ-ÖØ-Þ][\w'’-]+(?:\s+[A-ZÀ-ÖØ-Þ][\w'’-]+){1,2})\s+"
     r"(?:de|from|von|da|do|chez|of|at|bei)\s+(?P<company>[A-ZÀ-ÖØ-Þ].+)$"
+)
+# "我是Gulf Lumen Trading LLC的陈志明", "深圳明辉照明有限公司的李娜": the company, 的, the person.
+_HAN_PERSON_OF_COMPANY = re.compile(
+    rf"^(?:我是|我们是|这里是|我来自)?(?P<company>.+?)的(?P<person>[{HAN}]{{2,4}}"
+    r"|[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})$"
 )
 _NAME_INTRO_WORDS = re.compile(
     r"^(?:my name is|i am|i'm|i’m|this is|me llamo|mi nombre es|soy|ich bin|mein name ist"
@@ -60,6 +66,9 @@ def _labelled(part: str) -> tuple[str | None, str]:
 def _person_of_company(text: str) -> tuple[str, str] | None:
     """ "Andrés Gómez de Andina Eléctrica S.A.S." -> (person, company), when the words before
     "de" name a person (no company words) and the rest is a company with its legal form."""
+    han = _HAN_PERSON_OF_COMPANY.match(text.strip())
+    if han and _COMPANY.fullmatch(_CHINESE_INTRO.sub("", han.group("company")).strip()):
+        return han.group("person"), _CHINESE_INTRO.sub("", han.group("company")).strip()
     text = _NAME_INTRO_WORDS.sub("", text).strip()
     found = _PERSON_OF_COMPANY.match(text)
     if found is None or _COMPANY.fullmatch(found.group("company")) is None:
@@ -72,7 +81,7 @@ def _person_of_company(text: str) -> tuple[str, str] | None:
 
 def _contact_block(slot: str, text: str, out: Extraction, state: Mapping[str, Any]) -> None:
     """An answer to "your name, company and email" may carry all three, in any order."""
-    parts = [p.strip() for p in re.split(r"[,;\n]|\s+-\s+|\s+/\s+", text) if p.strip()]
+    parts = [p.strip() for p in re.split(r"[,;，；\n]|\s+-\s+|\s+/\s+", text) if p.strip()]
     rest: list[str] = []
     for raw in parts:
         label, part = _labelled(raw)

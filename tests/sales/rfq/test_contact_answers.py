@@ -81,3 +81,41 @@ def test_a_model_number_after_a_unit_is_no_company(demo_kb) -> None:  # type: ig
         "bitte 500 Stück SL-M-100W", state={}, expecting=None, today=TODAY, catalog=demo_kb
     )
     assert "company" not in found.slots
+
+
+HAN_PEOPLE = ["陈志明", "王建国", "李娜", "张伟"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    intro=st.sampled_from(["我是", "我们是", "这里是", ""]),
+    company=st.sampled_from(
+        [*COMPANIES, "Gulf Lumen Trading LLC", "Bright Star Lighting Pte. Ltd."]
+    ),
+    person=st.sampled_from(HAN_PEOPLE),
+    tail=st.sampled_from(["", "，邮箱buyer@example.com", "，邮箱buyer@example.com，进口商"]),
+)
+def test_company_de_person_in_chinese(  # type: ignore[no-untyped-def]
+    demo_kb, intro: str, company: str, person: str, tail: str
+) -> None:
+    """ "我是Gulf Lumen Trading LLC的陈志明": the company before 的, the person after it."""
+    text = f"{intro}{company}的{person}{tail}"
+    found = extract(text, state={}, expecting="contact_name", today=TODAY, catalog=demo_kb)
+    assert found.slots.get("contact_name") == person, (text, found.slots)
+    assert found.slots.get("company") == company, (text, found.slots)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Actually it goes to Hamburg, Germany instead.",
+        "Sorry, change the destination to Rotterdam.",
+        "En realidad va a Valencia, España.",
+    ],
+)
+def test_a_destination_correction_while_the_contact_is_asked_is_no_contact(  # type: ignore[no-untyped-def]
+    demo_kb, text: str
+) -> None:
+    found = extract(text, state={}, expecting="company", today=TODAY, catalog=demo_kb)
+    assert "company" not in found.slots and "contact_name" not in found.slots, found.slots
+    assert found.slots.get("destination"), found.slots
