@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from sales.i18n import Msg
+from sales.i18n.lexicon import is_filler
 from sales.normalizers import (
     parse_business_type,
     parse_certifications,
@@ -108,15 +109,30 @@ def _direct(
             out.slots["quantity"] = _quantity_dict(parsed.value)
             return
     elif slot == "product":
-        match = match_product(text, catalog)
-        if match.sku or match.category or len(text.split()) <= 8:
-            out.slots["product"] = {"description": _product_words(text), "sku": match.sku}
+        said = _product_sentence(text, catalog)  # not "... Unsere Kunden sind Supermärkte."
+        match = match_product(said, catalog)
+        if match.sku or match.category or len(said.split()) <= 8:
+            out.slots["product"] = {"description": _product_words(said), "sku": match.sku}
             return
         parsed = Parsed.failure(Msg("validation.reader.product_unclear"))
     else:
         return
     if parsed.error:
         out.errors[slot] = parsed.error
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-ÖØ-Þ¿¡])|(?<=[。！？])")
+
+
+def _product_sentence(text: str, catalog: Catalog) -> str:
+    """The sentence of an answer to "which product?" that names it: the first naming a model or
+    a category, else the first that is more than a greeting or thanks."""
+    sentences = [x.strip() for x in _SENTENCE_END.split(text) if x.strip()]
+    for sentence in sentences:
+        match = match_product(sentence, catalog)
+        if match.sku or match.category:
+            return sentence
+    return next((x for x in sentences if not is_filler(x)), text)
 
 
 def _yes_no_part(text: str) -> bool | None:
