@@ -11,6 +11,7 @@ from typing import Any
 
 import phonenumbers
 
+from sales.i18n import lexicon
 from sales.normalizers import (
     parse_business_type,
     parse_certifications,
@@ -185,7 +186,10 @@ def _scan(
             out.notes.extend(parsed.notes)
     if "sample_requested" not in out.slots and (match := _SAMPLE.search(folded)):
         clause = _clause(folded, match.start(), match.end())
-        out.slots["sample_requested"] = not _NEGATION.search(clause)
+        # "pas besoin d'échantillon", "no hace falta muestra": a decline phrase negates too
+        out.slots["sample_requested"] = not (
+            _NEGATION.search(clause) or lexicon.mentions("decline", clause)
+        )
     if "business_type" not in out.slots and (match := _BUSINESS.search(folded)):
         out.set("business_type", parse_business_type(text[match.start() : match.end()]))
     if "company" not in out.slots and (match := _COMPANY.search(text)):
@@ -225,7 +229,9 @@ def _payment_clause(text: str, start: int, end: int) -> str:
 
 def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     left = max(text.rfind(sep, 0, start) for sep in (",", ";", ".", "\n"))
-    rights = [i for sep in (",", ";", "\n") if (i := text.find(sep, end)) >= 0]
+    # a clause ends at a comma, a semicolon, a line or a sentence ("... first. No target price")
+    ends = (",", ";", "\n", ". ", "! ", "? ", "。", "！", "？")
+    rights = [i for sep in ends if (i := text.find(sep, end)) >= 0]
     return left + 1, min(rights) if rights else len(text)
 
 
