@@ -14,6 +14,11 @@ def normalise_sku(text: str) -> str:
     return "".join(_ALNUM_RUN.findall(text)).upper()
 
 
+# A model number ending in a letter with a count (and unit) written right after it
+# ("40W3000", "8W200pcs").
+_COUNT_GLUED = re.compile(r"^(.*[A-Z])\d+[A-Z]*$")
+
+
 class SkuMatcher:
     """Finds known SKUs in text, tolerating case, spaces, dashes, dots and slashes."""
 
@@ -48,7 +53,10 @@ class SkuMatcher:
         while i < len(parts):
             match_len = 0
             for n in range(min(self._max_parts, len(parts) - i), 0, -1):
-                sku = self._by_key.get("".join(parts[i : i + n]).upper())
+                window = "".join(parts[i : i + n]).upper()
+                sku = self._by_key.get(window)
+                if sku is None and (glued := _COUNT_GLUED.match(window)):
+                    sku = self._by_key.get(glued.group(1))  # "PNL-6060-40W3000套": 3000 of it
                 if sku is not None:
                     if sku not in found:
                         found.append(sku)

@@ -33,9 +33,10 @@ from typing import Any
 
 from sales.i18n import Msg
 from sales.normalizers import parse_quantity, parse_yes_no
-from sales.normalizers._text import clean, fold_chars
+from sales.normalizers._text import clean, fold, fold_chars
 from sales.normalizers.countries import find_places
 from sales.normalizers.incoterms import TERM_PATTERN
+from sales.normalizers.quantity import UNIT_SYNONYMS
 from sales.rfq import typos
 from sales.rfq.products import Catalog
 from sales.rfq.reading.contact import CONTACT_SLOTS
@@ -85,6 +86,19 @@ def _corrects_an_earlier_answer(text: str) -> bool:
     return not who and bool(find_places(text))
 
 
+_COUNT_AND_WORD = re.compile(r"(?<=\d)(?!(?:st|nd|rd|th)\b)([^\W\d_]{2,})\b", re.I)  # not "21st"
+
+
+def _unglued(text: str, catalog: Catalog) -> str:
+    """A count written right after a model number, and a unit right after a count, set apart:
+    "PNL-6060-40W3000套" -> "PNL-6060-40W 3000套", "200pcs" -> "200 pcs" (not "18W", "40HQ")."""
+    for sku in catalog.find_skus(text):
+        text = re.sub(rf"(?i)({re.escape(sku)})(?=\d)", r"\1 ", text)
+    return _COUNT_AND_WORD.sub(
+        lambda m: " " + m.group(1) if fold(m.group(1)) in UNIT_SYNONYMS else m.group(1), text
+    )
+
+
 def extract(
     text: str,
     *,
@@ -94,7 +108,7 @@ def extract(
     catalog: Catalog,
 ) -> Extraction:
     """Facts in one buyer message, given what is known already (``state``, the form's slots)."""
-    text = clean(text)
+    text = _unglued(clean(text), catalog)
     out = Extraction()
     if not text:
         return out
