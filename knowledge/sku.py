@@ -17,6 +17,8 @@ def normalise_sku(text: str) -> str:
 # A model number ending in a letter with a count (and unit) written right after it
 # ("40W3000", "8W200pcs").
 _COUNT_GLUED = re.compile(r"^(.*[A-Z])\d+[A-Z]*$")
+# ... or with a count right before it ("12000PNL-6060-40W").
+_COUNT_BEFORE = re.compile(r"^\d+([A-Z].*)$")
 
 
 class SkuMatcher:
@@ -55,8 +57,19 @@ class SkuMatcher:
             for n in range(min(self._max_parts, len(parts) - i), 0, -1):
                 window = "".join(parts[i : i + n]).upper()
                 sku = self._by_key.get(window)
-                if sku is None and (glued := _COUNT_GLUED.match(window)):
+                first, last = parts[i].upper(), parts[i + n - 1].upper()
+                if (
+                    sku is None
+                    and _COUNT_GLUED.match(last)
+                    and (glued := _COUNT_GLUED.match(window))
+                ):
                     sku = self._by_key.get(glued.group(1))  # "PNL-6060-40W3000套": 3000 of it
+                if (
+                    sku is None
+                    and _COUNT_BEFORE.match(first)
+                    and (glued := _COUNT_BEFORE.match(window))
+                ):
+                    sku = self._by_key.get(glued.group(1))  # "12000PNL-6060-40W"
                 if sku is not None:
                     if sku not in found:
                         found.append(sku)

@@ -90,10 +90,12 @@ _COUNT_AND_WORD = re.compile(r"(?<=\d)(?!(?:st|nd|rd|th)\b)([^\W\d_]{2,})\b", re
 
 
 def _unglued(text: str, catalog: Catalog) -> str:
-    """A count written right after a model number, and a unit right after a count, set apart:
-    "PNL-6060-40W3000套" -> "PNL-6060-40W 3000套", "200pcs" -> "200 pcs" (not "18W", "40HQ")."""
+    """A count written right after or before a model number, and a unit right after a count, set
+    apart: "PNL-6060-40W3000套" -> "PNL-6060-40W 3000套", "12000PNL-6060-40W" -> "12000
+    PNL-6060-40W", "200pcs" -> "200 pcs" (not "18W", "21st")."""
     for sku in catalog.find_skus(text):
         text = re.sub(rf"(?i)({re.escape(sku)})(?=\d)", r"\1 ", text)
+        text = re.sub(rf"(?i)(?<=\d)({re.escape(sku)})", r" \1", text)
     return _COUNT_AND_WORD.sub(
         lambda m: " " + m.group(1) if fold(m.group(1)) in UNIT_SYNONYMS else m.group(1), text
     )

@@ -1,3 +1,5 @@
+import pytest
+
 from knowledge.sku import SkuMatcher, normalise_sku
 
 SKUS = ["PNL-6060-40W", "PNL-6060-40W-EM", "FL-SP-200W", "T8-AB-1200-18W"]
@@ -29,3 +31,18 @@ def test_unknown_or_partial_numbers_are_not_found() -> None:
     assert matcher.find("Do you have a PNL-6060 or a 40W panel?") == []
     assert matcher.canonical("pnl-6060-40w") == "PNL-6060-40W"
     assert matcher.canonical("PNL-9999") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("PNL-6060-40W3000套", ["PNL-6060-40W"]),
+        ("12000PNL-6060-40W", ["PNL-6060-40W"]),
+        ("DL-CCT3-8W200pcs", ["DL-CCT3-8W"]),
+        ("200 HB-UFO-100W-EC", ["HB-UFO-100W-EC"]),  # a count apart is no part of the model
+        ("200HB-UFO-100W-EC", ["HB-UFO-100W-EC"]),
+    ],
+)
+def test_a_count_glued_to_a_model_number(text: str, found: list[str]) -> None:
+    matcher = SkuMatcher(["PNL-6060-40W", "DL-CCT3-8W", "HB-UFO-100W", "HB-UFO-100W-EC"])
+    assert matcher.find(text) == found

@@ -22,7 +22,11 @@ TODAY = date(2026, 12, 7)
     count=st.integers(min_value=2, max_value=99).map(lambda n: n * 100),
     measure=st.sampled_from(["个", "套", "只", "pcs"]),
     template=st.sampled_from(
-        ["请报价：{sku}{count}{measure}。", "你好，想询价{sku}{count}{measure}"]
+        [
+            "请报价：{sku}{count}{measure}。",
+            "你好，想询价{sku}{count}{measure}",
+            "请报价：{count}{sku}。",
+        ]
     ),
 )
 def test_a_count_glued_to_a_model_number(  # type: ignore[no-untyped-def]
