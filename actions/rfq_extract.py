@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
+from actions.asides import intent_of
 from actions.language import SLOT as LANGUAGE_SLOT
 from actions.language import language as session_language
 from sales.i18n import language_of, localize
@@ -103,7 +104,7 @@ class ActionExtractRfqFacts(Action):
         message: dict[str, Any],
         lang: str,
     ) -> list[dict[str, Any]]:
-        intent = (message.get("intent") or {}).get("name")
+        intent = intent_of(message)
         text = message.get("text") or ""
         if intent in NOT_FACTS or not text or text.startswith("/"):
             return []

@@ -14,7 +14,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import runtime
 from actions.answers import answer_question
-from actions.asides import ASIDES
+from actions.asides import ASIDES, intent_of
 from actions.language import language
 from actions.rfq_extract import (
     BOOKKEEPING,
@@ -72,7 +72,7 @@ class ValidateRfqForm(FormValidationAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        intent = intent_of(tracker.latest_message)
         recent = set_since_user_message(tracker)
         state = slot_state(tracker)
         text = ((tracker.latest_message or {}).get("text") or "").strip()

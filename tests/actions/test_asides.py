@@ -8,7 +8,15 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.asides import ASIDES, ActionAside, ActionRepeatLast, asks_only, last_bot_turn
+from actions.asides import (
+    ASIDE_CONFIDENCE,
+    ASIDES,
+    ActionAside,
+    ActionRepeatLast,
+    asks_only,
+    last_bot_turn,
+)
+from actions.rfq_extract import ActionExtractRfqFacts
 from actions.rfq_form import ValidateRfqForm
 from sales.i18n import LANGUAGES, t
 
@@ -131,3 +139,47 @@ async def test_repeat_after_a_question_asks_it_again_with_its_own_action() -> No
 @pytest.mark.parametrize("action", ["action_submit_rfq", "action_discard_rfq", None])
 def test_no_action_that_stores_or_discards_is_run_again(action: str | None) -> None:
     assert not asks_only(action)
+
+
+def _unsure(text: str, intent: str, slots: dict[str, Any]) -> Tracker:
+    """``text`` classified as ``intent`` with a confidence below ASIDE_CONFIDENCE."""
+    return Tracker.from_dict(
+        {
+            "sender_id": "s1",
+            "slots": slots,
+            "latest_message": {
+                "text": text,
+                "intent": {"name": intent, "confidence": ASIDE_CONFIDENCE - 0.11},
+                "message_id": f"m-{text}",
+            },
+            "events": [{"event": "user", "text": text}],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {"name": "rfq_form"},
+            "latest_action_name": "action_listen",
+        }
+    )
+
+
+async def test_an_unsure_aside_is_read_as_an_answer(rt) -> None:  # type: ignore[no-untyped-def]
+    """ "lots of them" came out as goodbye (0.49) when the quantity was asked: no "I'll keep your
+    request", but the reason the answer cannot be read, and a failed ask counted."""
+    slots = {
+        "product": {
+            "description": "100W floodlight",
+            "sku": "FL-SL-100W",
+            "category": "floodlight",
+        },
+        "requested_slot": "quantity",
+    }
+    tr = _unsure("lots of them", "goodbye", slots)
+    aside = CollectingDispatcher()
+    assert await ActionAside().run(aside, tr, {}) == [] and aside.messages == []
+    extracted = await ActionExtractRfqFacts().run(CollectingDispatcher(), tr, {})
+    errors = _slots(extracted).get("rfq_errors") or {}
+    assert "quantity" in errors
+    tr = _unsure("lots of them", "goodbye", {**slots, "rfq_errors": errors})
+    dispatcher = CollectingDispatcher()
+    events = await ValidateRfqForm().run(dispatcher, tr, DOMAIN)
+    assert _slots(events)["rfq_failures"] == {"quantity": 1}
+    assert "couldn't read" in dispatcher.messages[0]["text"]
