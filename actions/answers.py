@@ -8,16 +8,18 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
 from actions.language import language as language_of_session
-from actions.rfq_extract import BOOKKEEPING, set_since_user_message
+from actions.rfq_extract import BOOKKEEPING, FORM, set_since_user_message, slot_state
 from actions.submit_rfq import ActionRfqSummary
 from sales import knowledge_gaps
 from sales.i18n import DEFAULT_LANGUAGE, t
 from sales.rfq.extract import is_question
+from sales.rfq.state import missing
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +123,10 @@ class ActionAnswerQuestion(Action):
         if in_form(tracker) and not is_question(question):
             return []  # an answer the classifier took for a question: the form reads it
         if not is_question(question) and _changed_the_request(tracker):
+            if missing(slot_state(tracker)):
+                # an opening the classifier was unsure of ("Bom dia, por favor cotem 5.000
+                # peças de T8-G-1200-18W."): the form asks for what is still missing
+                return [FollowupAction(FORM)]
             # "bitte FOB Ningbo statt FCA" at the summary: a change, shown in the summary
             return await ActionRfqSummary().run(dispatcher, tracker, domain)
         await answer_question(dispatcher, tracker, question)

@@ -57,3 +57,18 @@ def test_a_unit_glued_to_a_count_and_ordinals_left_alone(  # type: ignore[no-unt
     found = extract(text, state={}, expecting=None, today=TODAY, catalog=demo_kb)
     assert [(i["sku"], i["quantity"]) for i in found.slots.get("items") or []] == items, found.slots
     assert found.slots.get("required_by") == required_by, found.slots
+
+
+@pytest.mark.parametrize(
+    "template",
+    ["{n} of {sku}", "{n} x {sku}", "{n} {sku}", "{n} de {sku}", "{n} von {sku}"],
+)
+@pytest.mark.parametrize(("n", "count"), [("8000", "8000"), ("3k", "3000"), ("2.500", "2500")])
+def test_a_bare_count_before_a_model_number(  # type: ignore[no-untyped-def]
+    demo_kb, template: str, n: str, count: str
+) -> None:
+    text = "Hi, I need a quote for " + template.format(n=n, sku="HB-UFO-200W") + " and "
+    text += template.format(n="300", sku="DRV-DALI-40W") + "."
+    found = extract(text, state={}, expecting=None, today=TODAY, catalog=demo_kb)
+    items = [(i["sku"], i["quantity"]) for i in found.slots.get("items") or []]
+    assert items == [("HB-UFO-200W", count), ("DRV-DALI-40W", "300")], (text, found.slots)
