@@ -10,36 +10,6 @@ accepted, expired -- and what the buyer gets of it.
 - :mod:`~sales.quotes.links`: buyers' signed, expiring links to the PDF (one :class:`LinkSigner`).
 """
 
-from sales.quotes.service import (
-    NotQuotable,
-    QuoteConflict,
-    QuoteError,
-    QuoteNotFound,
-    QuoteOutcome,
-    accept,
-    approve,
-    describe_for_buyer,
-    expire_due,
-    get,
-    pricing_request,
-    quote_inquiry,
-    reject,
-    to_record,
-)
-
-__all__ = [
-    "NotQuotable",
-    "QuoteConflict",
-    "QuoteError",
-    "QuoteNotFound",
-    "QuoteOutcome",
-    "accept",
-    "approve",
-    "describe_for_buyer",
-    "expire_due",
-    "get",
-    "pricing_request",
-    "quote_inquiry",
-    "reject",
-    "to_record",
-]
+# the service's public API, listed once (its __all__)
+from sales.quotes.service import *  # noqa: F403
+from sales.quotes.service import __all__ as __all__
