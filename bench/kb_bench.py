@@ -441,6 +441,13 @@ def run_answer_sets(kb: KnowledgeBase, heldout: bool) -> None:
             yaml.safe_load(heldout_file.read_text(encoding="utf-8"))["questions"],
             "held-out answer questions (written without reading the answer code)",
         )
+    fresh_file = DEMO / "answer_questions_fresh.yaml"
+    if heldout and fresh_file.exists():
+        evaluate_answers(
+            kb,
+            yaml.safe_load(fresh_file.read_text(encoding="utf-8"))["questions"],
+            "fresh held-out answer questions (second set, written before any fix for it)",
+        )
 
 
 def main() -> int:
