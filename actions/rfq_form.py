@@ -145,7 +145,7 @@ class ValidateRfqForm(FormValidationAction):
             failures[requested] = failures.get(requested, 0) + 1
             changes["rfq_failures"] = failures
             if failures[requested] >= repairs.MAX_ASKS:
-                if repairs.can_go_on_without(requested):
+                if repairs.can_go_on_without(requested, {**state, **changes}):
                     repair = repairs.give_up(requested, {**state, **changes}, text)
                     changes.update(repair.changes)
                 offer_person = True

@@ -324,7 +324,12 @@ async def build_summary(
         if inquiry.items:
             item = inquiry.items[0]
             rfq.setdefault("product", item.sku or item.description)
-            rfq.setdefault("quantity", f"{item.quantity.normalize():f} {item.unit}")
+            rfq.setdefault(
+                "quantity",
+                f"{item.quantity.normalize():f} {item.unit}"
+                if item.quantity is not None
+                else "to be confirmed",
+            )
         rfq.setdefault("email", inquiry.email)
         rfq.setdefault("country", inquiry.buyer_country)
         summary["rfq"] = rfq

@@ -20,7 +20,7 @@ from sales.references import INQUIRY_PREFIX, next_reference
 @dataclass(frozen=True)
 class ItemDraft:
     description: str
-    quantity: Decimal
+    quantity: Decimal | None  # None: the buyer could not say yet ("to be confirmed")
     unit: str = "pcs"
     sku: str | None = None
     target_price_amount: Decimal | None = None
@@ -164,7 +164,9 @@ async def list_recent(
     return list((await db.execute(stmt)).scalars())
 
 
-def _quantity(value: Decimal) -> int | float:
+def _quantity(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
     return int(value) if value == value.to_integral_value() else float(value)
 
 

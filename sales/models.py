@@ -200,7 +200,8 @@ class InquiryItem(Base):
     position: Mapped[int] = mapped_column(Integer)
     sku: Mapped[str | None] = mapped_column(String(64))
     description: Mapped[str] = mapped_column(Text)
-    quantity: Mapped[Decimal] = mapped_column(Quantity)
+    # None: the buyer could not say yet; a person quotes it once it is known
+    quantity: Mapped[Decimal | None] = mapped_column(Quantity)
     unit: Mapped[str] = mapped_column(String(16), default="pcs")
     target_price_amount: Mapped[Decimal | None] = mapped_column(Money)
     target_price_currency: Mapped[str | None] = mapped_column(String(3))

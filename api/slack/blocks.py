@@ -105,6 +105,8 @@ def language_label(code: str | None) -> str:
 
 
 def _qty(value: Any) -> str:
+    if value is None:
+        return "? (to be confirmed)"
     number = Decimal(str(value))
     return f"{number:,.0f}" if number == number.to_integral_value() else f"{number:,}"
 
@@ -118,7 +120,7 @@ def inquiry_value(record: dict[str, Any]) -> tuple[Decimal, str] | None:
     currency: str | None = None
     for item in record.get("items") or []:
         target = item.get("target_price")
-        if not target:
+        if not target or item.get("quantity") is None:
             return None
         if currency and target["currency"] != currency:
             return None

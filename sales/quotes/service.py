@@ -206,6 +206,9 @@ def pricing_request(inquiry: Inquiry, book: PriceBook) -> PricingRequest:
         raise NotQuotable(f"inquiry {ref} has no items to price")
     if not inquiry.destination_country:
         raise NotQuotable(f"inquiry {ref} has no destination country; it is needed to quote")
+    unknown = [item.position for item in inquiry.items if item.quantity is None]
+    if unknown:
+        raise NotQuotable(f"inquiry {ref}: the quantity of item {unknown[0]} is to be confirmed")
     currencies = {
         item.target_price_currency.upper()
         for item in inquiry.items
@@ -220,7 +223,7 @@ def pricing_request(inquiry: Inquiry, book: PriceBook) -> PricingRequest:
             RequestLine(
                 sku=item.sku,
                 description=item.description,
-                quantity=_whole(Decimal(item.quantity)),
+                quantity=_whole(quantity),
                 unit=item.unit or "pcs",
                 target_price=(
                     item.target_price_amount
@@ -230,6 +233,7 @@ def pricing_request(inquiry: Inquiry, book: PriceBook) -> PricingRequest:
                 target_currency=item.target_price_currency,
             )
             for item in inquiry.items
+            if (quantity := item.quantity) is not None  # none is: checked above
         )
         return PricingRequest(
             lines=lines,

@@ -16,6 +16,8 @@ def order_value_usd(items: Sequence[Mapping[str, Any]], book: PriceBook | None) 
     total = Decimal(0)
     known = False
     for item in items:
+        if item.get("quantity") is None:
+            continue  # to be confirmed: no value to count
         quantity = Decimal(str(item["quantity"]))
         price = item.get("target_price")
         if price and book is not None and book.currencies.has_rate(price["currency"]):

@@ -73,6 +73,8 @@ def declined(requested: str, slots: Mapping[str, Any], text: str) -> Repair | No
 def give_up(requested: str, slots: Mapping[str, Any], text: str) -> Repair:
     """The second failed ask: go on without the question's fields, keeping the buyer's words
     (unless they were a decline) for the sales team (the form offers a person too)."""
+    if requested == "quantity":
+        return _quantity_to_confirm(slots, text)
     open_fields = [f for f in still_missing_with(requested, slots) if f in fields.BY_NAME]
     words = "" if is_decline(text) else text.strip()[:KEPT_CHARS]
     if words:
@@ -83,7 +85,26 @@ def give_up(requested: str, slots: Mapping[str, Any], text: str) -> Repair:
     return Repair(_skipping(slots, open_fields, words), [said])
 
 
-def can_go_on_without(requested: str | None) -> bool:
-    """Items are asked until given (a product we do not list keeps the buyer's words); every
-    other field can be gone on without."""
+def _quantity_to_confirm(slots: Mapping[str, Any], text: str) -> Repair:
+    """A buyer who cannot say how many (yet): the product becomes an item whose quantity is to
+    be confirmed, with the buyer's words for the sales team; such a request is quoted by a
+    person, never priced on a guessed count."""
+    product = dict(slots.get("product") or {})
+    words = "" if is_decline(text) else text.strip()[:KEPT_CHARS]
+    item = {**product, "quantity": None, "unit": None, "target_price": None}
+    if words:
+        item["quantity_as_written"] = words
+    what = product.get("sku") or product.get("description") or ""
+    return Repair(
+        {"items": [*(slots.get("items") or []), item], "product": None, "quantity": None},
+        [Msg("rfq.repair.quantity_to_confirm", product=what)],
+    )
+
+
+def can_go_on_without(requested: str | None, slots: Mapping[str, Any]) -> bool:
+    """Every field can be gone on without, and so can the count of a product in hand (it is
+    then to be confirmed); the product itself is asked until given (one we do not list keeps
+    the buyer's words)."""
+    if requested == "quantity":
+        return bool(slots.get("product"))
     return requested in fields.BY_NAME

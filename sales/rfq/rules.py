@@ -39,7 +39,7 @@ def below_moq(item: Mapping[str, Any], catalog: Catalog) -> Msg | None:
         return None
     unit = item.get("unit") or "pcs"
     moq_unit = product.get("moq_unit") or "pcs"
-    if unit != moq_unit:
+    if unit != moq_unit or item.get("quantity") is None:
         return None
     if Decimal(str(item["quantity"])) >= Decimal(str(product["moq"])):
         return None

@@ -14,7 +14,7 @@ from typing import Any
 
 import phonenumbers
 
-from sales.i18n import DEFAULT_LANGUAGE, catalog, t
+from sales.i18n import DEFAULT_LANGUAGE, Msg, catalog, t
 from sales.i18n.formatting import babel_locale, date_text, money_amount_text
 from sales.inquiries import BuyerDraft, InquiryDraft, ItemDraft
 from sales.normalizers import country_name
@@ -124,7 +124,10 @@ def contact_line(slots: Mapping[str, Any], language: str | None = "en") -> str:
     return t("rfq.list_separator", language).join(p for p in parts if p)
 
 
-def quantity_text(item: Mapping[str, Any]) -> QuantityText:
+def quantity_text(item: Mapping[str, Any]) -> Msg:
+    """ "5,000 pcs", or "quantity to be confirmed" for a buyer who could not say (yet)."""
+    if item.get("quantity") is None:
+        return Msg("rfq.summary.quantity_to_confirm")
     return QuantityText(item["quantity"], item.get("unit"))
 
 
@@ -302,7 +305,7 @@ def to_draft(
     items = tuple(
         ItemDraft(
             description=str(item.get("description") or item.get("sku") or ""),
-            quantity=Decimal(str(item["quantity"])),
+            quantity=None if item.get("quantity") is None else Decimal(str(item["quantity"])),
             unit=item.get("unit") or "pcs",
             sku=item.get("sku"),
             target_price_amount=Decimal(item["target_price"]["amount"])
@@ -355,6 +358,14 @@ def team_notes(slots: Mapping[str, Any]) -> list[str]:
     fields the form went on without, declined fields, certifications not on our list."""
     skipped = slots.get(SKIPPED) or {}
     notes = [f"Buyer's words for {name}: “{text}”." for name, text in skipped.items() if text]
+    for item in slots.get("items") or []:
+        if item.get("quantity") is None:
+            what = item.get("sku") or item.get("description") or "?"
+            words = item.get("quantity_as_written")
+            notes.append(
+                f"Quantity of {what} to be confirmed"
+                + (f"; buyer's words: “{words}”." if words else ".")
+            )
     declined = [name for name, text in skipped.items() if not text]
     if declined:
         notes.append(f"Not given: {', '.join(declined)}.")

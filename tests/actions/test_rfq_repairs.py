@@ -165,3 +165,21 @@ async def test_a_request_without_contact_details_is_stored(rt) -> None:  # type:
         record = inquiries.to_record(await inquiries.get(db, reference))  # type: ignore[arg-type]
     assert record["buyer"]["email"] is None and record["buyer"]["company"] is None
     assert "Not given: contact_name, company, email." in record["notes"]
+
+
+async def test_a_buyer_who_cannot_say_how_many_is_asked_twice_then_the_form_goes_on(rt) -> None:  # type: ignore[no-untyped-def]
+    product = {"description": "floodlight", "sku": "FL-SL-100W", "category": "floodlight"}
+    slots = {**SLOTS, "product": product, "requested_slot": "quantity"}
+    first, said, _ = await _validate("not sure yet", slots)
+    assert first["requested_slot"] == "quantity" and said
+    slots["rfq_failures"] = first["rfq_failures"]
+    second, said, messages = await _validate("really no idea", slots)
+    assert second["requested_slot"] is None  # the summary comes next: no third ask
+    assert second["product"] is None
+    item = second["items"][-1]
+    assert item["sku"] == "FL-SL-100W" and item["quantity"] is None
+    assert item["quantity_as_written"] == "really no idea"
+    assert "to be confirmed" in said[0]
+    assert any(b["payload"] == "/request_human" for m in messages for b in m["buttons"])
+    draft = missing({**slots, **second})
+    assert draft == []

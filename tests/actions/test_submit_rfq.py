@@ -78,3 +78,34 @@ async def test_nothing_to_submit(rt) -> None:  # type: ignore[no-untyped-def]
     dispatcher = CollectingDispatcher()
     assert await ActionSubmitRfq().run(dispatcher, tracker(slots={}), {}) == []
     assert "no complete request" in dispatcher.messages[0]["text"]
+
+
+async def test_an_item_to_be_confirmed_is_stored_and_quoted_by_a_person(rt) -> None:  # type: ignore[no-untyped-def]
+    unknown = {
+        "description": "100W floodlight",
+        "sku": "FL-SL-100W",
+        "category": "floodlight",
+        "quantity": None,
+        "unit": None,
+        "target_price": None,
+        "quantity_as_written": "depends on the project, maybe a few hundred",
+    }
+    slots = {**SLOTS, "items": [*SLOTS["items"], unknown]}
+    async with rt.db.session() as db:
+        session, _ = await conversations.create_session(db)
+    dispatcher = CollectingDispatcher()
+    await ActionSubmitRfq().run(
+        dispatcher,
+        tracker(text="/affirm", intent="affirm", slots=slots, sender=session.id, form=False),
+        {},
+    )
+    reply = "\n".join(m["text"] for m in dispatcher.messages)
+    reference = re.search(r"RFQ-\d{4}-\d{6}", reply).group(0)  # type: ignore[union-attr]
+    async with rt.db.session() as db:
+        record = inquiries.to_record(await inquiries.get(db, reference))  # type: ignore[arg-type]
+        # never priced on a guessed count: no quote; the sales team prepares it
+        assert (await db.execute(select(func.count()).select_from(Quote))).scalar_one() == 0
+    assert [i["quantity"] for i in record["items"]] == [5000, None]
+    assert "Quantity of FL-SL-100W to be confirmed" in record["notes"]
+    assert "maybe a few hundred" in record["notes"]
+    assert "https://quotes.example/q/" not in reply

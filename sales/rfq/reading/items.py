@@ -332,6 +332,11 @@ def _items(
             items.append({**target, **quantity, "target_price": None})
             out.slots["product"] = None
             changed = True
+        elif unknown := [i for i in items if i.get("quantity") is None]:
+            # the count of an item "to be confirmed", given later ("ok, 500 then")
+            unknown[0].update(quantity)
+            unknown[0].pop("quantity_as_written", None)
+            changed = True
         elif items and (expecting == "quantity" or len(items) == 1):
             items[-1].update(quantity)
             changed = True

@@ -58,3 +58,17 @@ def test_the_150w_one_is_the_high_bay(demo_kb, text: str) -> None:  # type: igno
 def test_a_new_product_of_the_same_wattage_is_a_new_item(demo_kb) -> None:  # type: ignore[no-untyped-def]
     items = run(demo_kb, "add 200 FL-NA-150W floodlights too")
     assert [i["sku"] for i in items] == ["HB-UFO-150W", "FL-SL-100W", "FL-NA-150W"]
+
+
+@pytest.mark.parametrize(
+    "text", ["let's say 400 pcs", "vale, 400 unidades", "那就400个吧", "400 Stück bitte"]
+)
+def test_a_count_given_later_is_the_count_to_be_confirmed(demo_kb, text: str) -> None:  # type: ignore[no-untyped-def]
+    unknown = {**FLOODS, "quantity": None, "unit": None, "quantity_as_written": "no idea"}
+    found = extract(
+        text, state={"items": [dict(BAYS), unknown]}, expecting=None, today=TODAY, catalog=demo_kb
+    )
+    bays, floods = found.slots["items"]
+    assert bays["quantity"] == "500"  # the known count is left alone
+    assert floods["quantity"] == "400" and floods["unit"] == "pcs"
+    assert "quantity_as_written" not in floods

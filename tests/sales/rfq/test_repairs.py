@@ -129,3 +129,31 @@ def test_skipped_fields_show_in_the_summary_and_the_team_notes() -> None:
 def test_certifications_we_do_not_list_are_noted_for_the_team() -> None:
     slots = {**COMPLETE, "certifications": ["CE", "RETIE"]}
     assert team_notes(slots) == ["Certifications not on our list, as written: RETIE."]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(min_size=1, max_size=80).filter(lambda s: s.strip()), st.sampled_from(LANGUAGES))
+def test_a_count_the_buyer_cannot_give_leaves_the_item_to_be_confirmed(
+    text: str, lang: str
+) -> None:
+    product = {"description": "floodlight", "sku": "FL-SL-100W", "category": "floodlight"}
+    slots = {**COMPLETE, "product": product}
+    assert missing(slots) == ["quantity"]
+    assert repairs.can_go_on_without("quantity", slots)
+    repair = repairs.give_up("quantity", slots, text)
+    after = {**slots, **repair.changes}
+    # no loop: nothing is asked any more, the first item kept, the new one has no guessed count
+    assert missing(after) == []
+    assert after["items"][0] == ITEM
+    assert after["items"][1]["sku"] == "FL-SL-100W" and after["items"][1]["quantity"] is None
+    rendered = summary(after, lang)
+    assert "FL-SL-100W" in rendered and localize(repair.said[0], lang)
+    notes = " ".join(team_notes(after))
+    assert "Quantity of FL-SL-100W to be confirmed" in notes
+    if not is_decline(text):
+        assert text.strip()[:40] in notes
+
+
+def test_without_a_product_in_hand_the_product_is_asked_until_given() -> None:
+    assert not repairs.can_go_on_without("product", {**COMPLETE, "items": []})
+    assert not repairs.can_go_on_without("quantity", COMPLETE)
