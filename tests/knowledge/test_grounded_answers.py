@@ -139,3 +139,40 @@ def test_markdown_becomes_plain_text() -> None:
         "## Cover\n\n- **Fails** to light;\n- output below `L70`\n| a | b |\n|---|---|\n| 1 | 2 |"
     )
     assert plain_text(text) == "Cover; Fails to light; output below L70; a; b; 1; 2."
+
+
+def test_a_sentence_with_a_figure_its_record_lacks_is_not_said(
+    demo_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The composer's own check: a sentence that comes out with a number the record does not
+    have (here a message text that adds one) is dropped, and the answer is not confident."""
+    import knowledge.answers as answers
+
+    spec_sentence = answers._spec_sentence
+
+    def adds_a_figure(sku: str, key: str, value: str, lang: str) -> str:
+        sentence = spec_sentence(sku, key, value, lang)
+        return sentence + " (tested 9731 h)" if key == "weight_kg" else sentence
+
+    monkeypatch.setattr(answers, "_spec_sentence", adds_a_figure)
+    result = answer(demo_kb, "What is the weight and the IP rating of HB-UFO-150W?")
+    assert "IP65" in result.text
+    assert "9731" not in result.text and "4.2" not in result.text
+    assert not result.confident
+
+
+def test_a_market_verdict_with_a_figure_its_rules_lack_is_not_said(
+    demo_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import knowledge.answers as answers
+
+    clauses = answers._compliance_clauses
+    monkeypatch.setattr(
+        answers,
+        "_compliance_clauses",
+        lambda check, lang: [*clauses(check, lang), "SABER takes 9731 days"],
+    )
+    result = answer(demo_kb, "Can we import FL-SL-30W-EC into Saudi Arabia?")
+    assert "9731" not in result.text
+    assert not result.confident
+    assert "SASO" in result.text  # the national schemes' sentence is grounded and still said
