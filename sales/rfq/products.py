@@ -16,8 +16,12 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any, Protocol
 
+import yaml
+
+from sales.i18n import LANGUAGES
 from sales.normalizers._text import fold
 from sales.normalizers.word_edges import END, whole
 
@@ -33,119 +37,48 @@ class Catalog(Protocol):
     def products(self) -> Sequence[Product]: ...
 
 
-# Category words in the six languages, in lower case and mostly without accents; matching
-# folds both sides (case, accents, ß), so "Painéis" finds "paineis" and "Straßenleuchten"
-# finds "straßenleuchten".
-CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
-    "panel": (
-        "panel", "panels", "flat panel", "troffer", "panel led", "led panel", "led panels",
-        "paneles", "paneles led", "led-panel", "led-panels", "einbaupanel", "panneau",
-        "panneaux", "panneau led", "panneaux led", "dalle led", "dalles led", "painel",
-        "paineis", "painel led", "paineis led", "einlegepanel", "einlegepanels",
-        "einlegeleuchte", "einlegeleuchten", "rasterleuchte", "rasterleuchten", "dalle", "dalles",
-        "面板灯", "平板灯",
-    ),
-    "downlight": (
-        "downlight", "downlights", "down light", "down lights", "spot", "spots",
-        "foco empotrable", "focos empotrables", "einbaustrahler", "einbauleuchte",
-        "einbauleuchten", "spot encastrable", "spots encastrables", "encastre", "encastres",
-        "spot encastre", "spots encastres", "downlight embutido", "downlights embutidos",
-        "plafon", "plafons", "plafom", "plafon led", "plafons led", "plafones", "plafonnier",
-        "plafonniers", "aufbauleuchte", "aufbauleuchten", "筒灯", "吸顶灯",
-    ),
-    "tube": (
-        "tube", "tubes", "t8", "t5", "tubo", "tubos", "tubo led", "tubos led", "rohre", "rohren",
-        "led-rohre", "led-rohren", "leuchtstoffrohre", "tube led", "tubes led",
-        "lampada tubular", "lampadas tubulares", "灯管", "日光灯管",
-    ),
-    "high_bay": (
-        "high bay", "high bays", "highbay", "highbays", "ufo", "campana", "campanas",
-        "campana high bay", "campanas high bay", "campanas industriales", "hallenstrahler",
-        "hallenleuchte", "hallenleuchten", "hallentiefstrahler", "cloche", "cloches",
-        "cloche industrielle", "cloches industrielles", "luminaria industrial",
-        "luminarias industriales", "luminaria high bay", "luminarias high bay", "工矿灯",
-        "天棚灯",
-    ),
-    "floodlight": (
-        "floodlight", "floodlights", "flood light", "flood lights", "reflector", "reflectores",
-        "proyector", "proyectores", "fluter", "flutlicht", "flutlichtstrahler", "led-fluter",
-        "projecteur", "projecteurs", "refletor", "refletores", "projetor", "projetores",
-        "投光灯", "泛光灯",
-    ),
-    "street_light": (
-        "street light", "street lights", "streetlight", "streetlights", "road light", "roadway",
-        "cobra", "farola", "farolas", "luminaria vial", "luminarias viales",
-        "alumbrado publico", "straßenleuchte", "straßenleuchten", "strassenleuchte",
-        "strassenleuchten", "straßenlampe", "straßenlampen", "lampadaire", "lampadaires",
-        "eclairage public", "luminaire routier", "luminaires routiers", "luminaria publica",
-        "luminarias publicas", "iluminacao publica", "路灯",
-    ),
-    "driver": (
-        "driver", "drivers", "power supply", "fuente de alimentacion",
-        "fuentes de alimentacion", "controlador", "controladores", "treiber", "led-treiber",
-        "netzteil", "netzteile", "betriebsgerat", "betriebsgerate", "alimentation",
-        "alimentations", "alimentation led", "fonte de alimentacao", "fontes de alimentacao",
-        "emergency module", "emergency modules", "emergency kit", "emergency kits",
-        "emergency pack", "emergency packs", "emergency driver", "emergency drivers",
-        "modulo de emergencia", "modulos de emergencia", "kit de emergencia", "kits de emergencia",
-        "notlichtmodul", "notlichtmodule", "notlicht-set", "notlichtset", "notlicht-modul",
-        "module de secours", "modules de secours", "kit de secours", "kits de secours",
-        "应急电源", "应急模块", "应急包", "驱动电源", "电源", "驱动",
-    ),
-}  # fmt: skip
-# Words that select a variant; a plain request prefers the plain product.
-VARIANT_WORDS: dict[str, tuple[str, ...]] = {
-    "emergency": (
-        "emergency", "emergencia", "emergencias", "notlicht", "notbeleuchtung", "notlichtmodul",
-        "notlichtmodule", "notlicht-set", "notlichtset", "notstrom", "notleuchte", "secours",
-        "de secours",
-        "bloc autonome", "应急",
-    ),
-    "economy": (
-        "economy", "cheap", "budget", "eco", "economico", "economica", "barato", "barata",
-        "gunstig", "economique", "economicos", "经济型", "经济款",
-    ),
-    "ugr": (
-        "ugr", "office", "low glare", "anti-glare", "anti glare", "oficina", "antideslumbrante",
-        "buro", "blendfrei", "entblendet", "bureau", "anti-eblouissement", "escritorio",
-        "antiofuscamento", "防眩", "办公室",
-    ),
-    "north america": (
-        "north america", "usa", "us market", "canada", "2x4", "2x2", "ft", "ul", "etl", "dlc",
-        "cobra", "canless", "type a+b", "norteamerica", "estados unidos", "nordamerika",
-        "amerique du nord", "america do norte", "北美",
-    ),
-    "high temperature": (
-        "high temperature", "high-temp", "70°c", "ta 70", "alta temperatura", "hochtemperatur",
-        "haute temperature", "高温",
-    ),
-    "fire-rated": (
-        "fire rated", "fire-rated", "firerated", "ignifugo", "cortafuegos", "brandschutz",
-        "coupe-feu", "corta-fogo", "防火",
-    ),
-    "edge-lit": ("edge-lit", "edge lit", "iluminacion lateral", "seitlich", "侧发光"),
-    "dali": ("dali",),
-    "sports": (
-        "sports", "stadium", "modular", "deportes", "deportivo", "estadio", "sport", "stadion",
-        "stade", "esportes", "esportivo", "estadio", "体育", "球场", "体育场",
-    ),
-    "linear": ("linear", "lineal", "lineaire", "线性", "条形"),
-    "cob": ("cob",),
-    "glass": ("glass", "vidrio", "glas", "verre", "vidro", "玻璃"),
-    "aluminium-pc": (
-        "aluminium", "aluminum", "shatter", "pc tube", "aluminio", "aluminio-pc", "铝",
-    ),
-    "high efficiency": (
-        "high efficiency", "160 lm/w", "high-efficiency", "alta eficiencia", "hocheffizient",
-        "haute efficacite", "高光效",
-    ),
-    "surface": (
-        "surface", "superficie", "adosado", "aufbau", "aufputz", "en saillie", "sobrepor",
-        "plafon", "plafons", "plafom", "plafones", "plafonnier", "plafonniers", "aufbauleuchte",
-        "aufbauleuchten", "明装", "吸顶",
-    ),
-    "slim": ("slim", "extraplano", "flach", "extra-plat", "extra plat", "fino", "超薄"),
-}  # fmt: skip
+# What buyers call each category and variant, one data file per language
+# (sales/rfq/product_words/<lang>.yaml, and any.yaml for codes every language uses). Matching
+# folds both sides (case, accents, ß), so "Painéis" finds "paineis" and "Straßenleuchten" finds
+# "straßenleuchten".
+WORDS_DIR = Path(__file__).with_name("product_words")
+_MIN_COMPOUND_HEAD = 5
+
+
+@dataclass(frozen=True)
+class ProductWords:
+    categories: dict[str, tuple[str, ...]]
+    variants: dict[str, tuple[str, ...]]
+    # category words that also end compounds ("Röhren" of "Glasröhren"), with their category
+    compound_heads: dict[str, str]
+
+
+def load_words(directory: Path = WORDS_DIR) -> ProductWords:
+    categories: dict[str, list[str]] = {}
+    variants: dict[str, list[str]] = {}
+    heads: dict[str, str] = {}
+    for name in (*LANGUAGES, "any"):
+        raw = yaml.load((directory / f"{name}.yaml").read_text("utf-8"), Loader=yaml.BaseLoader)
+        for category, words in (raw.get("categories") or {}).items():
+            categories.setdefault(category, []).extend(map(str, words))
+            if raw.get("compounds") == "true":
+                heads.update(
+                    (w, category)
+                    for w in map(str, words)
+                    if len(w) >= _MIN_COMPOUND_HEAD and fold(w).isalpha()
+                )
+        for variant, words in (raw.get("variants") or {}).items():
+            variants.setdefault(variant, []).extend(map(str, words))
+    return ProductWords(
+        {k: tuple(dict.fromkeys(v)) for k, v in categories.items()},
+        {k: tuple(dict.fromkeys(v)) for k, v in variants.items()},
+        heads,
+    )
+
+
+WORDS = load_words()
+CATEGORY_WORDS = WORDS.categories
+VARIANT_WORDS = WORDS.variants
 _WATTS = re.compile(rf"(\d{{1,4}})\s*(?:w{END}|watts?{END}|vatios?{END}|瓦)", re.I)
 _SIZE = re.compile(
     r"(?<![\d.])(\d{3,4})\s*[x×*]\s*(\d{3,4})(?!\d)|(?<![\d.])(\d{3,4})\s*mm(?![a-z])"
@@ -167,8 +100,56 @@ def _word(word: str) -> re.Pattern[str]:
     return re.compile(whole(word))
 
 
+_LETTERS = re.compile(r"[^\W\d_]+")
+# A compound names its head's category when the head has a word of three letters or more before
+# it ("glas|röhren"), and the whole is no word of ours.
+_MIN_COMPOUND_MODIFIER = 3
+
+
+@cache
+def _compound_heads() -> tuple[tuple[str, str], ...]:
+    heads = {fold(word): category for word, category in WORDS.compound_heads.items()}
+    return tuple(sorted(heads.items(), key=lambda kv: len(kv[0]), reverse=True))
+
+
+def _split_compound(word: str) -> tuple[str, str] | None:
+    """("glas", "rohren") for "glasrohren" (folded): a modifier, and a category word as head."""
+    for head, _ in _compound_heads():
+        if len(word) - len(head) >= _MIN_COMPOUND_MODIFIER and word.endswith(head):
+            return word[: -len(head)], head
+    return None
+
+
+def compound_category(word: str) -> str | None:
+    """The category of a compound ending with a category word ("Glasröhren": tube,
+    "Deckeneinbauleuchten": downlight), in languages that write compounds (the data's
+    ``compounds: true``)."""
+    split = _split_compound(fold(word))
+    return dict(_compound_heads())[split[1]] if split else None
+
+
+def _unglued(folded: str) -> str:
+    """Folded text with each compound that ends with a category word written as two words
+    ("glasrohren" -> "glas rohren"), so that its head and its modifier ("glas": the glass
+    variant) are found as words."""
+
+    def split(token: re.Match[str]) -> str:
+        word = token.group()
+        parts = None if word in _folded_words() else _split_compound(word)
+        return " ".join(parts) if parts else word
+
+    return _LETTERS.sub(split, folded)
+
+
+@cache
+def _folded_words() -> frozenset[str]:
+    """Every category word, folded: words of ours are not split ("hallenstrahler")."""
+    return frozenset(fold(w) for words in CATEGORY_WORDS.values() for w in words)
+
+
 def category_of(text: str) -> str | None:
-    lowered = fold(text)
+    """The category the text names first: a category word, or a compound ending with one."""
+    lowered = _unglued(fold(text))
     best: tuple[int, str] | None = None
     for category, words in CATEGORY_WORDS.items():
         for word in words:
@@ -183,7 +164,7 @@ def _has_word(text: str, word: str) -> bool:
 
 
 def _variants(text: str) -> set[str]:
-    lowered = fold(text)
+    lowered = _unglued(fold(text))
     return {
         name
         for name, words in VARIANT_WORDS.items()

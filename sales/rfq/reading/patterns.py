@@ -11,7 +11,7 @@ from sales.normalizers._text import fold_chars
 from sales.normalizers.numbers import CHINESE_NUMERALS, number_words_pattern
 from sales.normalizers.quantity import UNIT_SYNONYMS
 from sales.normalizers.word_edges import END, HAN, START, alternatives, has_han
-from sales.rfq.products import CATEGORY_WORDS, category_of
+from sales.rfq.products import CATEGORY_WORDS, WORDS, category_of
 
 # The local part without Han characters: "我的邮箱是wang@kx.example" is wang@kx.example.
 _EMAIL = re.compile(r"(?:(?![\u3400-\u9fff])[\w.+'-])+@[\w-]*(?:\.[\w-]+)*", re.UNICODE)
@@ -83,6 +83,14 @@ _MENTION_NOUNS = "|".join(
     re.escape(w) for w in _LATIN_NOUNS if w not in ("t8", "t5", "spot", "spots")
 )
 _HAN_NOUN_ALT = "|".join(re.escape(w) for w in _HAN_NOUNS)
+# A compound ending with a category word ("glasrohren": glas|rohren), in languages that write
+# compounds (sales.rfq.products.compound_category says which category).
+_COMPOUND = (
+    r"[^\W\d_]{3,}?(?:"
+    + "|".join(re.escape(fold_chars(w)) for w in sorted(WORDS.compound_heads, key=len)[::-1])
+    + ")"
+)
+_NOUN_OR_COMPOUND = rf"(?:{_MENTION_NOUNS}|{_COMPOUND})"
 # A number that is a specification, not a count: 40W, 1200mm, 4000K, 230V, 600x600, 90%.
 _SPEC_AFTER_NUMBER = (
     r"(?!-?\s*(?:hours?|hrs?|horas?|stunden|heures?|小时)(?![a-z]))"  # "3-hour": a duration
@@ -101,7 +109,7 @@ _QUANTITY = re.compile(
     rf"|container|[24]0[\s-]*(?:fus|ft|'|’|hq|gp))))"
     rf"{_SPEC_AFTER_NUMBER}\s*"
     rf"(?:x\s*)?(?P<unit>(?:{_UNIT_WORDS})"
-    rf"|(?:(?!(?:and|y|und|et|e|plus|\d)(?![\w-]))(?!\d)[\w-]+\s+){{0,5}}?(?:{_MENTION_NOUNS}){END}"
+    rf"|(?:(?!(?:and|y|und|et|e|plus|\d)(?![\w-]))(?!\d)[\w-]+\s+){{0,5}}?{_NOUN_OR_COMPOUND}{END}"
     rf"|(?:{_HAN_NOUN_ALT}))",
     re.I,
 )
@@ -124,7 +132,7 @@ _NOT_PRODUCT_START = (
 )
 _MENTION = re.compile(
     rf"\b(?P<phrase>(?:{_NOT_PRODUCT_START}(?=[\w×*/.+-]*[^\W\d_])[\w×*/.+-]+\s+){{0,5}}"
-    rf"(?:{_MENTION_NOUNS}))(?![\w])",
+    rf"{_NOUN_OR_COMPOUND})(?![\w])",
     re.I,
 )
 # Chinese product words: the spec tokens written right before them ("600x600 40W面板灯").
