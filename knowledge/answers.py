@@ -41,6 +41,14 @@ from knowledge.categories import find_category
 from knowledge.grounding import figures, keep_grounded, source_text
 from knowledge.index import Hit, KnowledgeBase
 from knowledge.markets import ComplianceCheck, Market
+from knowledge.recommend import (
+    ASKS_FIT,
+    Fit,
+    operating_range,
+    rank,
+    read_need,
+    temperature_asked,
+)
 from sales.i18n import DEFAULT_LANGUAGE, catalog, language_of, t
 from sales.i18n.detect import detect
 from sales.i18n.formatting import babel, number_text
@@ -151,6 +159,11 @@ def answer(
         return _market_answer(kb, markets[0], hits, lang)
     if category and not skus and not asked and not markets and _asks_for_range(question):
         found = _line_answer(kb, question, category, lang)
+        if found is not None:
+            return found
+    if not skus and not category and ASKS_FIT.search(question):
+        # "a light for a cold store at -35°C": the records of any category that fit best
+        found = _need_answer(kb, question, lang, market=markets[0] if markets else None)
         if found is not None:
             return found
     return _retrieval_answer(kb, question, lang)
@@ -609,56 +622,9 @@ def _key_figures(product: Product, lang: str, reasons: Sequence[str] = ()) -> st
     return ", ".join(shown)
 
 
-_TEMPERATURE = re.compile(
-    r"(?P<sign>[-−–]|minus\s|menos\s|moins\s|零下)?\s?(?P<n>\d{1,3})\s?(?:°\s?c|ºc|℃|度|grad\b)",
-    re.IGNORECASE,
-)
-_SIGNED = re.compile(r"[-−–+]?\d+(?:\.\d+)?")
-
-
-def asked_temperature(question: str) -> float | None:
-    """The ambient temperature a need states ("a cold store at -30°C", "60度左右"), in °C."""
-    match = _TEMPERATURE.search(question)
-    if not match:
-        return None
-    value = float(match.group("n"))
-    return -value if match.group("sign") else value
-
-
-def temperature_range(product: Product) -> tuple[float, float] | None:
-    """The record's operating range ("-40°C to +55°C" -> (-40, 55)), if it gives one."""
-    numbers = _SIGNED.findall(str(product.get("operating_temp") or "").replace("−", "-"))
-    if len(numbers) < 2:
-        return None
-    return float(numbers[0]), float(numbers[1])
-
-
-def _fitting(
-    kb: KnowledgeBase, products: list[Product], question: str, market: str | None
-) -> tuple[list[Product], list[str]]:
-    """The products meeting the need's hard constraints (an ambient temperature inside the
-    operating range; the market's required certifications), and the record fields that show
-    why they fit. A constraint no product meets is left out rather than answering nothing."""
-    shown: list[str] = []
-    temperature = asked_temperature(question)
-    if temperature is not None:
-        inside = [
-            p
-            for p in products
-            if (span := temperature_range(p)) is not None and span[0] <= temperature <= span[1]
-        ]
-        if inside:
-            products, shown = inside, ["operating_temp"]
-    if market is not None:
-        sold = [
-            p
-            for p in products
-            if not kb.market_directory.check(list(p.get("certifications") or []), market).missing
-        ]
-        if sold:
-            products = sold
-            shown.append("certifications")
-    return products, shown
+# the need's ambient temperature and a record's operating range, as the ranking reads them
+asked_temperature = temperature_asked
+temperature_range = operating_range
 
 
 def _line_answer(
@@ -671,34 +637,24 @@ def _line_answer(
     if not products:
         return None
     name = t(f"answers.category.{category}", lang)
-    reasons: list[str] = []
+    reasons: list[list[str]]
     if (
         _NEED_WORDS.search(question)
         or market is not None
         or asked_temperature(question) is not None
     ):
-        products, reasons = _fitting(kb, products, question, market)
-        watts = _WATTS.search(question)
-        if watts and (
-            sized := [
-                p
-                for p in products
-                if _is_number(p.get("power_w")) and float(p["power_w"]) == float(watts.group(1))
-            ]
-        ):
-            products = sized
-        by_sku = {p["sku"]: p for p in products}
-        ranked = [
-            hit.sku for hit in kb.search(question, 10, category=category) if hit.sku in by_sku
-        ]
-        chosen = [by_sku[sku] for sku in dict.fromkeys(ranked)][:3] or products[:3]
+        fits = _ranked(kb, question, products, market, category)
+        chosen, reasons = _best(fits)
         message = "answers.fits"
         more = 0
     else:  # the whole range; a long one cut short ("and 3,480 more")
         chosen = products[:MAX_LISTED]
+        reasons = [[] for _ in chosen]
         message = "answers.line"
         more = len(products) - len(chosen)
-    items = [f"{p['sku']} ({_key_figures(p, lang, reasons)})" for p in chosen]
+    items = [
+        f"{p['sku']} ({_fit_figures(p, lang, why)})" for p, why in zip(chosen, reasons, strict=True)
+    ]
     listed = _join(items, lang)
     if more:
         listed += " " + t("answers.more", lang, n=_number(more, lang))
@@ -709,6 +665,97 @@ def _line_answer(
     if more:
         skus.append(t("answers.more", lang, n=_number(more, lang)))
     source = t("answers.records_source", lang, skus=", ".join(skus))
+    return Answer(
+        text=_sentences(parts, lang) + _cite([source], lang), sources=[source], confident=True
+    )
+
+
+def _ranked(
+    kb: KnowledgeBase,
+    question: str,
+    products: list[Product],
+    market: str | None,
+    category: str | None = None,
+) -> list[Fit]:
+    """``products`` ranked for the need ``question`` states (``knowledge.recommend``)."""
+    need = read_need(question, sorted(kb.certification_codes))
+    order = [
+        hit.sku
+        for hit in kb.search(question, 20, category=category)
+        if hit.sku and not hit.doc and kb.product(hit.sku) is not None
+    ]
+    sold_in = None
+    if market is not None:
+        sold_in = {
+            str(p["sku"])
+            for p in products
+            if not kb.market_directory.check(list(p.get("certifications") or []), market).missing
+        }
+    return rank(products, need, [str(kb.product(sku)["sku"]) for sku in order], sold_in)  # type: ignore[index]
+
+
+def _best(fits: list[Fit]) -> tuple[list[Product], list[list[str]]]:
+    """The two or three best fits (a third only when it meets nearly as much as the best), and
+    the record fields that show why each fits."""
+    if not fits:
+        return [], []
+    chosen = fits[:2] + [fit for fit in fits[2:3] if fit.met >= fits[0].met - 1]
+    return [fit.product for fit in chosen], [fit.reasons for fit in chosen]
+
+
+_ATTRIBUTE_OF_FIELD = {name: a.key for a in BY_KEY.values() for name in a.fields[:1]}
+
+
+def _fit_figures(product: Product, lang: str, reasons: Sequence[str]) -> str:
+    """The key figures of a record, then the fields a need was matched on (as attributes where
+    an attribute gives them, else the record's value)."""
+    keys = [
+        _ATTRIBUTE_OF_FIELD.get(name, name) if name != "certifications" else name
+        for name in reasons
+    ]
+    known = [key for key in keys if key in BY_KEY or key == "certifications"]
+    text = _key_figures(product, lang, [k for k in known if k not in ("power_w", "ip_rating")])
+    for key in keys:
+        if key not in known and product.get(key) not in (None, "", []):
+            value = product[key]
+            text += ", " + (
+                value_text(value, lang) if not isinstance(value, bool) else key.replace("_", " ")
+            )
+    return text
+
+
+def _need_answer(
+    kb: KnowledgeBase, question: str, lang: str, market: str | None = None
+) -> Answer | None:
+    """ "A light for a cold store at -35°C, DLC Premium and DALI": the records of the whole
+    catalog that fit best (two or three), grouped by category, each with the figures that show
+    why; none when the question states no constraint and the search finds no product for it."""
+    need = read_need(question, sorted(kb.certification_codes))
+    hits = kb.search(question, 3)
+    if not need.stated() and not (hits and hits[0].sku and not hits[0].doc):
+        return None
+    fits = _ranked(kb, question, kb.products, market)
+    chosen, reasons = _best(fits)
+    if not chosen:
+        return None
+    by_category: dict[str, list[str]] = {}
+    for product, why in zip(chosen, reasons, strict=True):
+        by_category.setdefault(str(product.get("category")), []).append(
+            f"{product['sku']} ({_fit_figures(product, lang, why)})"
+        )
+    parts = [
+        t(
+            "answers.fits",
+            lang,
+            category=t(f"answers.category.{category}", lang),
+            items=_join(items, lang),
+        )
+        for category, items in by_category.items()
+    ]
+    parts = _grounded(parts, chosen, lang)
+    if not parts:
+        return None
+    source = t("answers.records_source", lang, skus=", ".join(str(p["sku"]) for p in chosen))
     return Answer(
         text=_sentences(parts, lang) + _cite([source], lang), sources=[source], confident=True
     )

@@ -1,0 +1,337 @@
+"""Recommendations: which catalog records fit a need the buyer states ("a light for a cold store
+at -35°C, about 30,000 lm, DALI", "something for tennis courts with interchangeable optics").
+
+The need is read as constraints, each checked against the record: an ambient temperature inside
+the operating range, a power or a luminous flux near the one asked, an IP / IK rating at least
+the one asked, the certifications and dimming protocols named, a CRI above or a UGR below a
+figure, a surge protection of at least so many kV, a market whose rules the record meets, and
+the features of ``knowledge/lexicon/needs.yaml`` (tilt, interchangeable optics, aisle optics,
+sensor, photocell, wet location, emergency, fire rating, flicker-free, shatter-resistant,
+high CRI, low glare). The temperature and the market are hard (a record outside them is left
+out, unless none is inside); the rest count, one each, and the search's ranking of the product
+records for the question's words breaks ties (it carries needs we have no constraint for:
+"foundry", "slow-motion replay", "clothing store"). Every record is ranked with the record
+fields that show why it fits, so the answer can say so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from knowledge.catalog import Product
+
+NEEDS_FILE = Path(__file__).resolve().parent / "lexicon" / "needs.yaml"
+# How much the search's ranking adds: less than one met constraint, so it only orders records
+# that meet as many.
+SEARCH_WEIGHT = 0.9
+NEAR = 0.2  # a power or flux within 20% of the one asked is "about" it
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_TEMPERATURE = re.compile(
+    r"(?P<sign>[-−–]|minus\s|menos\s|moins\s|零下)?\s?(?P<n>\d{1,3})\s?(?:°\s?c|ºc|℃|度|grad\b)",
+    re.IGNORECASE,
+)
+_SIGNED = re.compile(r"[-−–+]?\d+(?:\.\d+)?")
+_WATTS = re.compile(r"(?<![\w.])(\d{1,4})\s?(?:w|watts?|瓦)(?![a-z])", re.IGNORECASE)
+_LUMENS = re.compile(
+    r"(?<![\w.,])(\d{1,3}(?:[,.\s]\d{3})+|\d{2,6})\s?(?:k\s?)?(?:lm|lumens?|lúmenes|lumen|流明)"
+    r"(?![a-z])",
+    re.IGNORECASE,
+)
+_IP = re.compile(r"(?<![A-Za-z])IP\s?(\d)(\d)(?!\d)", re.IGNORECASE)
+_IK = re.compile(r"(?<![A-Za-z])IK\s?(\d{2})(?!\d)", re.IGNORECASE)
+_KV = re.compile(r"(?<![\w.])(\d{1,2}(?:[.,]\d)?)\s?kv(?![a-z])", re.IGNORECASE)
+_CRI = re.compile(
+    r"(?:cri|irc|ra|显色指数|显色)\s*(?:>|≥|>=|above|over|of|at least|mayor (?:de|que)|"
+    r"superior a|por encima de|über|mindestens|von|au-dessus de|supérieur à|d'au moins|"
+    r"acima de|maior (?:de|que)|pelo menos|大于|以上)?\s*(\d{2})",
+    re.IGNORECASE,
+)
+_UGR = re.compile(
+    r"ugr\s*(?:<|≤|<=|below|under|less than|of|menor (?:de|que)|inferior a|por debajo de|unter|"
+    r"kleiner als|von|inférieur à|en dessous de|abaixo de|menor (?:de|que)|小于|低于)?\s*(\d{2})",
+    re.IGNORECASE,
+)
+_DIMMING = {
+    "DALI": re.compile(r"(?<![a-z])dali(?![a-z])", re.IGNORECASE),
+    "0-10V": re.compile(r"(?<![\d.])0\s?-\s?10\s?v", re.IGNORECASE),
+    "1-10V": re.compile(r"(?<![\d.])1\s?-\s?10\s?v", re.IGNORECASE),
+    "TRIAC": re.compile(r"(?<![a-z])(?:triac|phase-cut|phasenabschnitt)(?![a-z])", re.IGNORECASE),
+}
+_PREMIUM = re.compile(r"dlc\s+premium", re.IGNORECASE)
+# A request for what fits: "which light do you recommend", "I need something for", "推荐".
+ASKS_FIT = re.compile(
+    r"(?<!\w)(?:recommend|recommended|suggest|need (?:a|an|some|something|lights?|lighting)|"
+    r"looking for|something for|which (?:light|lamp|luminaire|fixture|product|one)s?|"
+    r"what (?:light|lamp|luminaire|fixture|product)s?|suitable|fits?|"
+    r"recomienda[ns]?|recomendar(?:ía|ían)?|necesito|necesitamos|busco|buscamos|"
+    r"qu[eé] (?:luminaria|luz|lámpara|producto)s?|adecuad[oa]s?|sirve para|"
+    r"empfehlen|empfiehlst|empfehlung|brauchen|brauche|suchen|suche|welche[rns]? "
+    r"(?:leuchte|lampe|strahler|produkt)|passt|geeignet|"
+    r"recommandez|recommanderiez|conseillez|il me faut|il nous faut|je cherche|nous cherchons|"
+    r"besoin d|quel(?:le)?s? (?:luminaire|éclairage|produit|lampe)s?|que proposez|"
+    r"adapté(?:e|s|es)?|convient|"
+    r"recomenda[mr]?|preciso|precisamos|procuro|procuramos|qua(?:l|is) (?:luminária|luz|lâmpada|"
+    r"produto)s?|uma luz|serve (?:pra|para)|adequad[oa]s?)(?!\w)"
+    r"|推荐|适合|适用|用什么灯|什么灯|哪款|哪个|需要.{0,12}灯",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Feature:
+    key: str
+    fields: tuple[str, ...]
+    match: re.Pattern[str] | None
+    words: tuple[str, ...]
+
+
+@dataclass
+class Fit:
+    """A record ranked for a need: the constraints it meets and the fields that show it."""
+
+    product: Product
+    met: int
+    reasons: list[str] = field(default_factory=list)
+    search_rank: int | None = None
+
+    @property
+    def score(self) -> float:
+        bonus = SEARCH_WEIGHT / (1 + self.search_rank) if self.search_rank is not None else 0.0
+        return self.met + bonus
+
+
+@cache
+def features() -> tuple[Feature, ...]:
+    data = yaml.safe_load(NEEDS_FILE.read_text(encoding="utf-8")) or {}
+    return tuple(
+        Feature(
+            key=key,
+            fields=tuple(entry["fields"]),
+            match=re.compile(entry["match"]) if entry.get("match") else None,
+            words=tuple(str(word).lower() for word in entry["words"]),
+        )
+        for key, entry in data.items()
+    )
+
+
+def _says(text: str, word: str) -> bool:
+    if _CJK.search(word):
+        return word in text
+    return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text) is not None
+
+
+def stated_features(question: str) -> list[Feature]:
+    text = question.lower()
+    return [f for f in features() if any(_says(text, word) for word in f.words)]
+
+
+def has_feature(product: Product, feature: Feature) -> str | None:
+    """The field of ``product`` that shows it has ``feature``, if it has it."""
+    for name in feature.fields:
+        value = product.get(name)
+        if value in (None, "", [], False):
+            continue
+        if feature.match and not feature.match.search(
+            " ".join(map(str, value)) if isinstance(value, list) else str(value)
+        ):
+            continue
+        return name
+    return None
+
+
+def temperature_asked(question: str) -> float | None:
+    match = _TEMPERATURE.search(question)
+    if not match:
+        return None
+    value = float(match.group("n"))
+    return -value if match.group("sign") else value
+
+
+def operating_range(product: Product) -> tuple[float, float] | None:
+    numbers = _SIGNED.findall(str(product.get("operating_temp") or "").replace("−", "-"))
+    if len(numbers) < 2:
+        return None
+    return float(numbers[0]), float(numbers[1])
+
+
+def _number(text: str) -> float:
+    return float(re.sub(r"[,.\s]", "", text))
+
+
+def _first_number(value: Any) -> float | None:
+    found = re.search(r"\d+(?:\.\d+)?", str(value or ""))
+    return float(found.group(0)) if found else None
+
+
+def _near(value: Any, wanted: float) -> bool:
+    return isinstance(value, int | float) and abs(float(value) - wanted) <= NEAR * wanted
+
+
+@dataclass
+class Need:
+    temperature: float | None = None
+    watts: float | None = None
+    lumens: float | None = None
+    ip: tuple[int, int] | None = None
+    ik: int | None = None
+    codes: tuple[str, ...] = ()
+    premium: bool = False
+    dimming: tuple[str, ...] = ()
+    cri: int | None = None
+    ugr: int | None = None
+    surge_kv: float | None = None
+    features: tuple[Feature, ...] = ()
+
+    def stated(self) -> bool:
+        return any(
+            value not in (None, (), False)
+            for value in (
+                self.temperature,
+                self.watts,
+                self.lumens,
+                self.ip,
+                self.ik,
+                self.codes,
+                self.premium,
+                self.dimming,
+                self.cri,
+                self.ugr,
+                self.surge_kv,
+                self.features,
+            )
+        )
+
+
+def read_need(question: str, certification_codes: Sequence[str] = ()) -> Need:
+    """The constraints ``question`` states."""
+    lumens = _LUMENS.search(question)
+    lumen_value = None
+    if lumens:
+        lumen_value = _number(lumens.group(1))
+        if re.search(r"\d\s?k\s?(?:lm|lumen)", lumens.group(0), re.IGNORECASE):
+            lumen_value *= 1000
+    # a wattage that is part of a lumen figure or a model number is not asked
+    watts = next(
+        (m for m in _WATTS.finditer(question) if not re.search(r"[A-Z]-$", question[: m.start()])),
+        None,
+    )
+    ip = _IP.search(question)
+    ik = _IK.search(question)
+    surge = _KV.search(question)
+    cri = _CRI.search(question)
+    ugr = _UGR.search(question)
+    codes = tuple(
+        code
+        for code in sorted(certification_codes)
+        if re.search(rf"(?<![A-Za-z0-9]){re.escape(code)}(?![A-Za-z0-9])", question)
+    )
+    return Need(
+        temperature=temperature_asked(question),
+        watts=float(watts.group(1)) if watts else None,
+        lumens=lumen_value,
+        ip=(int(ip.group(1)), int(ip.group(2))) if ip else None,
+        ik=int(ik.group(1)) if ik else None,
+        codes=codes,
+        premium=bool(_PREMIUM.search(question)),
+        dimming=tuple(name for name, pattern in _DIMMING.items() if pattern.search(question)),
+        cri=int(cri.group(1)) if cri and 50 <= int(cri.group(1)) <= 99 else None,
+        ugr=int(ugr.group(1)) if ugr and 10 <= int(ugr.group(1)) <= 30 else None,
+        surge_kv=float(surge.group(1).replace(",", ".")) if surge else None,
+        features=tuple(stated_features(question)),
+    )
+
+
+def _soft_checks(product: Product, need: Need) -> tuple[int, list[str]]:
+    """How many of the soft constraints ``product`` meets, and the fields that show them."""
+    met = 0
+    reasons: list[str] = []
+
+    def meets(ok: bool, name: str) -> None:
+        nonlocal met
+        if ok:
+            met += 1
+            if name not in reasons:
+                reasons.append(name)
+
+    if need.watts is not None:
+        meets(_near(product.get("power_w"), need.watts), "power_w")
+    if need.lumens is not None:
+        meets(_near(product.get("luminous_flux_lm"), need.lumens), "luminous_flux_lm")
+    if need.ip is not None:
+        own = _IP.search(str(product.get("ip_rating") or ""))
+        meets(
+            own is not None and int(own.group(1)) >= need.ip[0] and int(own.group(2)) >= need.ip[1],
+            "ip_rating",
+        )
+    if need.ik is not None:
+        own_ik = _IK.search(str(product.get("ik_rating") or ""))
+        meets(own_ik is not None and int(own_ik.group(1)) >= need.ik, "ik_rating")
+    held = set(product.get("certifications") or [])
+    for code in need.codes:
+        meets(code in held, "certifications")
+    if need.premium:
+        meets("premium" in str(product.get("dlc_level") or "").lower(), "dlc_level")
+    dimming = " ".join(map(str, product.get("dimming") or [])).upper()
+    for protocol in need.dimming:
+        meets(protocol in dimming, "dimming")
+    if need.cri is not None:
+        own_cri = _first_number(re.sub(r"\(.*?\)", "", str(product.get("cri") or "")))
+        meets(own_cri is not None and own_cri >= need.cri, "cri")
+    if need.ugr is not None:
+        own_ugr = _first_number(product.get("ugr"))
+        meets(own_ugr is not None and own_ugr <= need.ugr, "ugr")
+    if need.surge_kv is not None:
+        own_kv = _first_number(product.get("surge_protection"))
+        meets(own_kv is not None and own_kv >= need.surge_kv, "surge_protection")
+    for feature in need.features:
+        shown = has_feature(product, feature)
+        meets(shown is not None, shown or "")
+    return met, [name for name in reasons if name]
+
+
+def rank(
+    products: Sequence[Product],
+    need: Need,
+    search_order: Sequence[str] = (),
+    sold_in: set[str] | None = None,
+) -> list[Fit]:
+    """``products`` best first for ``need``: inside the hard constraints (temperature; the
+    market, given as the SKUs ``sold_in`` it), then by constraints met, then by the search's
+    order (``search_order``, SKUs best first)."""
+    pool = list(products)
+    hard: list[str] = []
+    if need.temperature is not None:
+        inside = [
+            p
+            for p in pool
+            if (span := operating_range(p)) is not None and span[0] <= need.temperature <= span[1]
+        ]
+        if inside:
+            pool, hard = inside, ["operating_temp"]
+    if sold_in is not None:
+        sold = [p for p in pool if p["sku"] in sold_in]
+        if sold:
+            pool = sold
+            hard.append("certifications")
+    position = {sku: i for i, sku in enumerate(dict.fromkeys(search_order))}
+    fits = []
+    for product in pool:
+        met, reasons = _soft_checks(product, need)
+        fits.append(
+            Fit(
+                product=product,
+                met=met,
+                reasons=[*hard, *(r for r in reasons if r not in hard)],
+                search_rank=position.get(product["sku"]),
+            )
+        )
+    fits.sort(key=lambda fit: -fit.score)
+    return fits

@@ -1,0 +1,107 @@
+"""Recommendations for a need without a category: the catalog ranked by the stated constraints,
+the two or three best shown with the reason each fits."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from knowledge.answers import answer
+from knowledge.index import KnowledgeBase
+from knowledge.recommend import ASKS_FIT, rank, read_need
+
+
+def _product(sku: str, **fields: Any) -> dict[str, Any]:
+    return {"sku": sku, "category": "high_bay", **fields}
+
+
+def test_a_need_is_read_as_constraints() -> None:
+    need = read_need(
+        "a light for a freezer at -35°C, about 30,000 lumens, IP65, DLC Premium, DALI and UL",
+        ["UL", "CE", "DLC"],
+    )
+    assert need.temperature == -35
+    assert need.lumens == 30000
+    assert need.ip == (6, 5)
+    assert need.premium and "DALI" in need.dimming and "UL" in need.codes
+    assert need.watts is None  # no wattage stated
+    assert read_need("Licht für eine Gießerei, bis zu 65 Grad").temperature == 65
+    assert read_need("冷库，零下30度").temperature == -30
+    assert read_need("IRC acima de 90 e UGR menor de 19").cri == 90
+    assert read_need("IRC acima de 90 e UGR menor de 19").ugr == 19
+    assert [f.key for f in read_need("orientable, avec plusieurs faisceaux au choix").features] == [
+        "tilt",
+        "beam_options",
+    ]
+    assert not read_need("what are your payment terms?").stated()
+
+
+def test_records_are_ranked_by_constraints_met_within_the_temperature() -> None:
+    products = [
+        _product("WARM", operating_temp="-20°C to +45°C", luminous_flux_lm=30000),
+        _product("COLD-SMALL", operating_temp="-40°C to +55°C", luminous_flux_lm=15000),
+        _product(
+            "COLD-BIG",
+            operating_temp="-40°C to +55°C",
+            luminous_flux_lm=30000,
+            dimming=["DALI (option)"],
+        ),
+    ]
+    fits = rank(products, read_need("cold store -35°C, 30000 lm, DALI"))
+    assert [fit.product["sku"] for fit in fits] == ["COLD-BIG", "COLD-SMALL"]  # WARM left out
+    assert fits[0].reasons == ["operating_temp", "luminous_flux_lm", "dimming"]
+    assert fits[0].met == 2 and fits[1].met == 0
+
+
+def test_the_search_order_breaks_ties_only() -> None:
+    products = [_product("A", ip_rating="IP65"), _product("B", ip_rating="IP66")]
+    need = read_need("something IP66")
+    assert [f.product["sku"] for f in rank(products, need, ["A", "B"])] == ["B", "A"]
+    assert [f.product["sku"] for f in rank(products, read_need("x"), ["B", "A"])] == ["B", "A"]
+
+
+def test_a_feature_needs_its_field_and_value() -> None:
+    flickering = _product("F1", flicker="NOT flicker-free: ripple 30%")
+    steady = _product("F2", flicker="flicker-free (< 1%; slow-motion playback up to 1,000 fps)")
+    fits = rank([flickering, steady], read_need("no flicker for slow motion replays"))
+    assert fits[0].product["sku"] == "F2" and fits[0].reasons == ["flicker"]
+    assert fits[1].met == 0
+
+
+def test_the_request_words_in_six_languages() -> None:
+    for question in (
+        "which light do you recommend for a cold store?",
+        "冷库用什么灯？",
+        "¿Qué me recomiendan para un hospital?",
+        "Wir brauchen Licht für eine Gießerei",
+        "Que proposez-vous pour une boutique ?",
+        "Preciso de uma luminária para um posto",
+    ):
+        assert ASKS_FIT.search(question), question
+    assert not ASKS_FIT.search("What is the warranty of HB-UFO-150W?")
+
+
+def test_a_need_without_a_category_gets_the_best_records_with_reasons(
+    demo_kb: KnowledgeBase,
+) -> None:
+    result = answer(
+        demo_kb,
+        "I need a light for a freezer warehouse at -35°C, about 30,000 lumens, DLC Premium, DALI",
+    )
+    assert result.confident
+    first = result.text.split(";")[0]
+    assert "HB-UFO-200W" in first  # the one record meeting all four
+    assert "-40" in first and "Premium" in first  # the reasons: its range, its DLC level
+    assert "HB-LIN-220W" not in result.text  # -30°C at the coldest: outside the need
+    shown = re.findall(r"[A-Z]+-[A-Z0-9-]+", result.sources[0])
+    assert 2 <= len(shown) <= 3 and shown[0] == "HB-UFO-200W"
+
+
+def test_a_foundry_gets_the_high_temperature_high_bay(demo_kb: KnowledgeBase) -> None:
+    result = answer(
+        demo_kb,
+        "Wir brauchen Licht für eine Gießerei, in der Halle sind es bis zu 65 Grad",
+        language="de",
+    )
+    assert result.text.count("HB-UFO-150W-HT") >= 1
+    assert "+70" in result.text  # why: its operating range
