@@ -16,12 +16,13 @@ from actions.asides import intent_of
 from actions.language import SLOT as LANGUAGE_SLOT
 from actions.language import language as session_language
 from sales.i18n import language_of, localize
+from sales.rfq import fields
 from sales.rfq.entities import fill_gaps
 from sales.rfq.extract import extract, is_question
 from sales.rfq.state import BUYER_SLOTS, DRAFT_SLOTS, has_draft
 
 # Messages that are about something else: they fill no RFQ field.
-NOT_FACTS = frozenset({"ask_why", "help", "stop", "resume", "bot_challenge", "goodbye", "repeat"})
+NOT_FACTS = frozenset(fields.NOT_FACTS_INTENTS)
 # Classified as a question, but read as an answer when it does not look like one.
 QUESTION = "ask_question"
 FORM = "rfq_form"

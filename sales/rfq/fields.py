@@ -1,9 +1,11 @@
 """The RFQ's fields, in one place: what the form asks, in which order and groups, and what a
 buyer who declines a field gets.
 
-The form's order (`state.FIELDS`), its question groups (`state.QUESTION_GROUPS`) and the
-repairs (`sales.rfq.repairs`) are derived from :data:`ASKED`; a test checks the Rasa domain's
-slots and form against it (tests/sales/rfq/test_fields.py).
+The form's order (`state.FIELDS`), its question groups (`state.QUESTION_GROUPS`), the repairs
+(`sales.rfq.repairs`), the handoff summary (`actions.handoff`) and the Rasa domain's RFQ slots
+and form (`bot/domain/rfq_fields.yml`, written by `python -m sales.rfq.domain`; a test checks it
+is current) are derived from :data:`ASKED`, :data:`ITEM_SLOTS`, :data:`ASKED_WITH`,
+:data:`READ_TOO` and :data:`BOOKKEEPING`.
 
 - ``group``: fields asked in one question while more than one of them is missing.
 - ``optional``: a decline ("no preference", "skip", "不用") is an answer: the field is left
@@ -22,23 +24,47 @@ class Field:
     name: str
     group: str
     optional: bool = False
+    # the Rasa slot's type: "text", "bool" or "any" (a JSON value: a dict, a list)
+    slot_type: str = "text"
 
 
 ASKED: tuple[Field, ...] = (
-    Field("destination", "where_when"),
+    Field("destination", "where_when", slot_type="any"),
     Field("required_by", "where_when"),
     Field("incoterm", "terms", optional=True),
     Field("payment_terms", "terms", optional=True),
-    Field("sample_requested", "terms", optional=True),
-    Field("certifications", "certifications", optional=True),
+    Field("sample_requested", "terms", optional=True, slot_type="bool"),
+    Field("certifications", "certifications", optional=True, slot_type="any"),
     Field("contact_name", "contact"),
     Field("company", "contact"),
     Field("email", "contact"),
     Field("business_type", "contact", optional=True),
 )
-# Asked with a group, never alone: phone with the contact details.
+# The items: the list, and the product and count being asked for (dicts).
+ITEM_SLOTS = {"items": "any", "product": "any", "quantity": "any"}
+# Read from the buyer's messages besides the fields, with the slot's type.
+READ_TOO = {
+    "incoterm_place": "text",  # "FOB Shenzhen": the named place of an Incoterm
+    "payment_detail": "text",  # "30% deposit, 70% against B/L copy"
+    "notes": "text",
+    "contact_confirmed": "bool",  # a second request: the same contact details?
+    "phone_declined": "bool",
+}
+# Kept by the actions only, never read from a message.
+BOOKKEEPING = {
+    "rfq_errors": "any",  # why the last answer could not be taken, by field
+    "rfq_failures": "any",  # failed asks, by field
+    "rfq_skipped": "any",  # fields gone on without: the buyer's words, or ""
+    "rfq_pending_quantity": "any",  # a count correction waiting for "which product?"
+    "rfq_id": "text",
+    "rfq_extracted_for": "text",  # the message the facts were last read from
+    "last_inquiry": "text",
+}
+# Asked with a group, never alone: phone with the contact details (a text slot).
 ASKED_WITH = {"phone": "contact"}
 BY_NAME = {f.name: f for f in ASKED}
+# Intents whose messages hold no RFQ facts ("why?", "stop", "say that again").
+NOT_FACTS_INTENTS = ("ask_why", "help", "stop", "resume", "bot_challenge", "goodbye", "repeat")
 # The item fields: asked until given (a product the catalog lacks keeps the buyer's words).
 ITEM_FIELDS = ("product", "quantity")
 

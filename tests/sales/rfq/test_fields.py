@@ -12,7 +12,7 @@ from sales.rfq import fields
 from sales.rfq.state import BUYER_SLOTS, DRAFT_SLOTS, FIELDS, QUESTION_GROUPS
 
 DOMAIN = yaml.safe_load(
-    (Path(__file__).resolve().parents[3] / "bot" / "domain" / "rfq.yml").read_text()
+    (Path(__file__).resolve().parents[3] / "bot" / "domain" / "rfq_fields.yml").read_text()
 )
 
 
