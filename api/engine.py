@@ -3,7 +3,10 @@ an intent triggered in a conversation, ``resume`` after a rep hands back)."""
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,9 +44,28 @@ def to_bot_message(raw: dict[str, Any]) -> BotMessage | None:
     return BotMessage(text=text, buttons=buttons)
 
 
+def worker_for(sender: str, workers: int) -> int:
+    """Which of `workers` engine workers serves the conversation `sender`: rendezvous hashing
+    on SHA-256, so every app instance picks the same worker (Python's hash() differs between
+    processes) and adding a worker moves only the conversations that go to the new one."""
+    if workers == 1:
+        return 0
+    return max(range(workers), key=lambda i: hashlib.sha256(f"{i}\0{sender}".encode()).digest())
+
+
 class EngineClient:
-    def __init__(self, base_url: str, auth_token: str, timeout_s: float = 30.0) -> None:
-        self.base_url = base_url.rstrip("/")
+    """One or more engine workers (`base_url`: one URL or a list). A conversation's turns and
+    its triggered intents always go to the same worker (`worker_for`), whose lock store then
+    keeps them one at a time and in order; with REDIS_URL set the lock store is shared too."""
+
+    def __init__(
+        self, base_url: str | Sequence[str], auth_token: str, timeout_s: float = 30.0
+    ) -> None:
+        urls = [base_url] if isinstance(base_url, str) else list(base_url)
+        if not urls:
+            raise ValueError("no engine URL")
+        self.base_urls = tuple(url.rstrip("/") for url in urls)
+        self.base_url = self.base_urls[0]
         self._token = auth_token
         self._client = httpx.AsyncClient(
             timeout=httpx.Timeout(timeout_s, connect=2.0),
@@ -58,7 +80,9 @@ class EngineClient:
         if language:
             body["metadata"] = {"language": language}
         try:
-            response = await self._client.post(f"{self.base_url}/webhooks/rest/webhook", json=body)
+            response = await self._client.post(
+                f"{self.url_for(sender)}/webhooks/rest/webhook", json=body
+            )
         except httpx.HTTPError as exc:
             raise EngineUnavailable(type(exc).__name__) from exc
         if response.status_code != 200:
@@ -69,7 +93,7 @@ class EngineClient:
         """``POST /conversations/{id}/trigger_intent``; the replies the bot gave."""
         try:
             response = await self._client.post(
-                f"{self.base_url}/conversations/{session_id}/trigger_intent",
+                f"{self.url_for(session_id)}/conversations/{session_id}/trigger_intent",
                 params={"token": self._token},
                 json={"name": intent, "entities": []},
             )
@@ -80,11 +104,18 @@ class EngineClient:
         raw = response.json().get("messages") or []
         return [m for item in raw if (m := to_bot_message(item))]
 
+    def url_for(self, sender: str) -> str:
+        """The worker serving the conversation `sender`."""
+        return self.base_urls[worker_for(sender, len(self.base_urls))]
+
     async def model_loaded(self) -> bool:
-        """True when the engine answers and has a model loaded."""
+        """True when every engine worker answers and has a model loaded."""
+        return all(await asyncio.gather(*(self._loaded(url) for url in self.base_urls)))
+
+    async def _loaded(self, base_url: str) -> bool:
         try:
             response = await self._client.get(
-                f"{self.base_url}/status", params={"token": self._token}, timeout=3.0
+                f"{base_url}/status", params={"token": self._token}, timeout=3.0
             )
         except httpx.HTTPError:
             return False

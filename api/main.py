@@ -81,7 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = Database(settings.database_url)
         engine = EngineClient(
-            settings.engine_url,
+            settings.engine_urls,
             settings.rasa_auth_token.get_secret_value(),
             timeout_s=settings.engine_timeout_s,
         )

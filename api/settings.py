@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     app_port: int = 8000
     rasa_host: str = "127.0.0.1"
     rasa_port: int = 5005
+    # Engine workers (`rasa run` processes): the launcher starts them on RASA_PORT, RASA_PORT+1,
+    # ...; the app sends each conversation to one of them (api/engine.py, worker_for).
+    engine_workers: int = Field(default=1, ge=1, le=16)
 
     database_url: str = f"sqlite:///{ROOT / 'var' / 'exportdesk.db'}"
     tracker_store_url: str = f"sqlite:///{ROOT / 'var' / 'tracker.db'}"
@@ -129,6 +132,11 @@ class Settings(BaseSettings):
     @property
     def engine_url(self) -> str:
         return f"http://{self.rasa_host}:{self.rasa_port}"
+
+    @property
+    def engine_urls(self) -> list[str]:
+        """Every engine worker, in order (the first is `engine_url`)."""
+        return [f"http://{self.rasa_host}:{self.rasa_port + i}" for i in range(self.engine_workers)]
 
     @property
     def buyer_base_url(self) -> str:

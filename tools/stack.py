@@ -1,8 +1,9 @@
 """Prepare and run the whole stack on one machine: `python -m tools.stack run|prepare|train`.
 
 `run` migrates the database, ingests the knowledge base (only what changed), trains the Rasa
-model only when `bot/` or `config.yml` changed, starts the engine and the app on loopback,
-prints the demo page's URL, and stops both cleanly on Ctrl-C or SIGTERM.
+model only when `bot/` or `config.yml` changed, starts the engine (ENGINE_WORKERS processes on
+RASA_PORT, RASA_PORT+1, ...) and the app on loopback, prints the demo page's URL, and stops
+them all cleanly on Ctrl-C or SIGTERM.
 """
 
 from __future__ import annotations
@@ -130,6 +131,22 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def free_ports(count: int, attempts: int = 50) -> int:
+    """The first of `count` consecutive free loopback ports (engine workers take RASA_PORT,
+    RASA_PORT+1, ...)."""
+    for _ in range(attempts):
+        first = free_port()
+        with contextlib.ExitStack() as held:
+            try:
+                for port in range(first, first + count):
+                    sock = held.enter_context(socket.socket())
+                    sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return first
+    raise RuntimeError(f"no {count} consecutive free ports found")
+
+
 def settings_env(settings: Settings) -> dict[str, str]:
     """Settings as the environment variables that produce them again."""
     env: dict[str, str] = {}
@@ -143,7 +160,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
 
 
 class Stack:
-    """The engine and the app as child processes, each in its own process group."""
+    """The engine workers and the app as child processes, each in its own process group."""
 
     def __init__(self, settings: Settings, model: Path, log_dir: Path) -> None:
         self.settings = settings
@@ -162,61 +179,72 @@ class Stack:
         """The app process gets exactly these settings (secrets included) through its env."""
         return {**os.environ, **settings_env(self.settings)}
 
+    @property
+    def engine_names(self) -> list[str]:
+        """The workers' process (and log file) names: `engine`, then `engine-2`, `engine-3`..."""
+        return ["engine", *(f"engine-{i + 1}" for i in range(1, self.settings.engine_workers))]
+
     def start_engine(self) -> None:
+        """Every engine worker: the same model, endpoints (tracker store, lock store, action
+        webhook) and environment, each on its own port (`Settings.engine_urls`)."""
         s = self.settings
         endpoints = engine_files.write_endpoints(s, self.log_dir / "endpoints.yml")
-        self._spawn(
-            "engine",
-            [
-                str(engine_files.ENGINE_PYTHON),
-                str(engine_files.BOT / "serve.py"),
-                "--model",
-                str(self.model),
-                "--endpoints",
-                str(endpoints),
-                "--credentials",
-                str(engine_files.BOT / "credentials.yml"),
-                "--interface",
-                s.rasa_host,
-                "--port",
-                str(s.rasa_port),
-            ],
-            engine_files.engine_env(s),
-        )
+        env = engine_files.engine_env(s)
+        for index, name in enumerate(self.engine_names):
+            self._spawn(name, self.engine_argv(endpoints, s.rasa_port + index), env)
+
+    def engine_argv(self, endpoints: Path, port: int) -> list[str]:
+        """One engine worker's command line (the container image runs the same)."""
+        s = self.settings
+        return [
+            str(engine_files.ENGINE_PYTHON),
+            str(engine_files.BOT / "serve.py"),
+            "--model",
+            str(self.model),
+            "--endpoints",
+            str(endpoints),
+            "--credentials",
+            str(engine_files.BOT / "credentials.yml"),
+            "--interface",
+            s.rasa_host,
+            "--port",
+            str(port),
+        ]
 
     def start_app(self, *, port: int | None = None, name: str = "app") -> None:
         """An app instance; more than one (other ports, names) share the engine and stores."""
-        s = self.settings
         env = self.app_env()
-        env["APP_PORT"] = str(port or s.app_port)
-        self._spawn(
-            name,
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "api.main:create_app",
-                "--factory",
-                "--host",
-                s.app_host,
-                "--port",
-                env["APP_PORT"],
-                "--no-access-log",
-                "--timeout-graceful-shutdown",
-                "5",
-                # a bigger WebSocket frame is refused by the server before it is read whole
-                "--ws-max-size",
-                str(s.chat_ws_max_frame_bytes),
-            ],
-            env,
-        )
+        env["APP_PORT"] = str(port or self.settings.app_port)
+        self._spawn(name, self.app_argv(int(env["APP_PORT"])), env)
+
+    def app_argv(self, port: int) -> list[str]:
+        """One app instance's command line (the container image runs the same)."""
+        s = self.settings
+        return [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "api.main:create_app",
+            "--factory",
+            "--host",
+            s.app_host,
+            "--port",
+            str(port),
+            "--no-access-log",
+            "--timeout-graceful-shutdown",
+            "5",
+            # a bigger WebSocket frame is refused by the server before it is read whole
+            "--ws-max-size",
+            str(s.chat_ws_max_frame_bytes),
+        ]
 
     def start(self) -> None:
         self.start_engine()
         self.start_app()
 
     def stop_engine(self) -> None:
-        self._stop("engine")
+        for name in self.engine_names:
+            self._stop(name)
 
     def _stop(self, name: str, timeout: float = 15.0) -> None:
         proc = self.procs.pop(name, None)
@@ -232,8 +260,11 @@ class Stack:
             proc.wait()
 
     def stop(self) -> None:
-        for name in [n for n in self.procs if n != "engine"] + ["engine"]:
+        """The apps first (they call the engine), then the engine workers."""
+        engines = set(self.engine_names)
+        for name in [n for n in self.procs if n not in engines]:
             self._stop(name)
+        self.stop_engine()
 
     def dead(self) -> list[str]:
         return [name for name, proc in self.procs.items() if proc.poll() is not None]
@@ -283,7 +314,16 @@ def run(settings: Settings) -> int:
         signal.signal(signal.SIGTERM, stop)
         try:
             stack.start()
-            _say("starting the engine and the app (logs in var/log/)")
+            workers = settings.engine_workers
+            _say(
+                f"starting the engine ({workers} worker{'s' if workers > 1 else ''} from port "
+                f"{settings.rasa_port}) and the app (logs in var/log/)"
+            )
+            if workers > 1 and not settings.redis_url:
+                _say(
+                    "REDIS_URL is unset: each worker locks its own conversations only, which "
+                    "holds while every app instance routes by session (set it to share the lock)"
+                )
             started = time.monotonic()
             while not stopping:
                 try:

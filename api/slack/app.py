@@ -76,7 +76,7 @@ def build_slack(
         logger=logging.getLogger("api.slack.bolt"),
     )
     engine = EngineClient(
-        settings.engine_url,
+        settings.engine_urls,
         settings.rasa_auth_token.get_secret_value(),
         timeout_s=settings.engine_timeout_s,
     )
