@@ -1,5 +1,8 @@
 """GET /health: 200 only when the engine has its model, the knowledge index is loaded and the
-database answers; 503 naming the failing parts otherwise."""
+database answers; 503 naming the failing parts otherwise (readiness: send this instance buyers).
+GET /health/live: 200 while the process serves requests, whatever the engine or the database
+do (liveness: an orchestrator restarts an instance that fails it, which would not help when the
+engine is down)."""
 
 from __future__ import annotations
 
@@ -44,3 +47,8 @@ async def health(services: ServicesDep) -> JSONResponse:
     if failing:
         body["failing"] = failing
     return JSONResponse(body, status_code=200 if not failing else 503)
+
+
+@router.get("/health/live")
+async def live() -> dict[str, str]:
+    return {"status": "ok"}
