@@ -1,5 +1,6 @@
-"""The one client of the Rasa engine: its REST channel (a bot turn) and its HTTP API (status;
-an intent triggered in a conversation, ``resume`` after a rep hands back)."""
+"""The one client of the Rasa engine: its input channel (a bot turn, ``/webhooks/app/webhook``
+with the channel's shared secret, bot/channels/app.py) and its HTTP API (status; an intent
+triggered in a conversation, ``resume`` after a rep hands back; the API's auth token)."""
 
 from __future__ import annotations
 
@@ -59,7 +60,12 @@ class EngineClient:
     keeps them one at a time and in order; with REDIS_URL set the lock store is shared too."""
 
     def __init__(
-        self, base_url: str | Sequence[str], auth_token: str, timeout_s: float = 30.0
+        self,
+        base_url: str | Sequence[str],
+        auth_token: str,
+        *,
+        channel_token: str,
+        timeout_s: float = 30.0,
     ) -> None:
         urls = [base_url] if isinstance(base_url, str) else list(base_url)
         if not urls:
@@ -67,21 +73,38 @@ class EngineClient:
         self.base_urls = tuple(url.rstrip("/") for url in urls)
         self.base_url = self.base_urls[0]
         self._token = auth_token
+        self._channel_headers = {"Authorization": f"Bearer {channel_token}"}
         self._client = httpx.AsyncClient(
             timeout=httpx.Timeout(timeout_s, connect=2.0),
             limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
         )
 
     async def send(
-        self, sender: str, message: str, *, language: str | None = None
+        self,
+        sender: str,
+        message: str,
+        *,
+        language: str | None = None,
+        message_id: str | None = None,
+        replay: bool = False,
     ) -> list[BotMessage]:
-        """One bot turn through Rasa's REST channel; the session language goes as metadata."""
+        """One bot turn through the engine's app channel; the session language goes as metadata.
+
+        The engine runs a turn once per ``message_id``; ``replay`` says it may have been sent
+        before (its answer timed out, the app died): the engine then answers from the
+        conversation's record when the turn ran already (bot/channels/app.py)."""
         body: dict[str, Any] = {"sender": sender, "message": message}
         if language:
             body["metadata"] = {"language": language}
+        if message_id is not None:
+            body["message_id"] = message_id
+        if replay:
+            body["replay"] = True
         try:
             response = await self._client.post(
-                f"{self.url_for(sender)}/webhooks/rest/webhook", json=body
+                f"{self.url_for(sender)}/webhooks/app/webhook",
+                json=body,
+                headers=self._channel_headers,
             )
         except httpx.HTTPError as exc:
             raise EngineUnavailable(type(exc).__name__) from exc

@@ -18,6 +18,7 @@ from api.chat import views as chat_views
 from api.chat.clients import ClientLimits, ClientResolver, TurnSlots, parse_networks
 from api.chat.gateway import ChatGateway
 from api.chat.ratelimit import RateLimiter
+from api.chat.replay import replay_kept
 from api.chat.sockets import SocketSlots
 from api.deps import Services
 from api.engine import EngineClient
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         {
             settings.action_server_token.get_secret_value(),
             settings.rasa_auth_token.get_secret_value(),
+            settings.engine_channel_token.get_secret_value(),
             settings.quote_link_secret.get_secret_value(),
             *settings.staff_tokens,
             *(
@@ -83,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = EngineClient(
             settings.engine_urls,
             settings.rasa_auth_token.get_secret_value(),
+            channel_token=settings.engine_channel_token.get_secret_value(),
             timeout_s=settings.engine_timeout_s,
         )
         broker = await create_broker(settings.redis_url)
@@ -127,6 +130,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             retention_days=settings.retention_days,
             retention_interval_s=settings.retention_interval_s,
             tracker_url=settings.tracker_store_url,
+        )
+        periodic.append(
+            housekeeping.Periodic(
+                "chat-replay",
+                settings.chat_replay_interval_s,
+                lambda: replay_kept(gateway, db, older_than_s=settings.engine_timeout_s + 5),
+            )
         )
         app.state.services = services
         app.state.executor = build_executor()

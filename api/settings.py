@@ -36,6 +36,10 @@ class Settings(BaseSettings):
         default_factory=lambda: SecretStr(secrets.token_urlsafe(32))
     )
     rasa_auth_token: SecretStr = Field(default_factory=lambda: SecretStr(secrets.token_urlsafe(32)))
+    # The engine's input channel (bot/channels/app.py) takes buyer turns only with this secret.
+    engine_channel_token: SecretStr = Field(
+        default_factory=lambda: SecretStr(secrets.token_urlsafe(32))
+    )
 
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
@@ -95,6 +99,9 @@ class Settings(BaseSettings):
     # API and the Origin check of its WebSocket. Comma-separated; empty: same origin only.
     widget_origins: str = ""
     engine_timeout_s: float = 30.0
+    # How often each instance answers buyer messages kept while the engine was down (once it is
+    # back; api/chat/replay.py).
+    chat_replay_interval_s: float = Field(default=5.0, gt=0)
     # Retention of buyers' personal data (sales/privacy.py): chat sessions, transcripts and
     # tracker events untouched for this many days are deleted, inquiries anonymised, knowledge
     # gaps deleted; unset (the default): kept until erased on request. Checked this often.

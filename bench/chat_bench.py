@@ -1,9 +1,9 @@
 """Turn latency and throughput of the chat API against bare Rasa, at N concurrent buyers.
 
 The same scripted conversations run (a) through the app's chat API and (b) straight at the
-engine's REST webhook (the bare-Rasa baseline; actions still run in the app's webhook), in
-alternating rounds in one run, and the script prints p50/p95 turn latency, messages per second,
-and the ratios app/baseline.
+engine's input channel with its secret (the bare-Rasa baseline; actions still run in the app's
+webhook), in alternating rounds in one run, and the script prints p50/p95 turn latency, messages
+per second, and the ratios app/baseline.
 
     .venv/bin/python bench/chat_bench.py [--buyers 20] [--rounds 3]
 """
@@ -74,7 +74,7 @@ async def via_engine(
     for _kind, value in SCRIPT:
         started = time.perf_counter()
         response = await engine.post(
-            "/webhooks/rest/webhook", json={"sender": session_id, "message": value.format(i=i)}
+            "/webhooks/app/webhook", json={"sender": session_id, "message": value.format(i=i)}
         )
         latencies.append(time.perf_counter() - started)
         response.raise_for_status()
@@ -86,7 +86,7 @@ def _pct(values: list[float], pct: float) -> float:
 
 
 async def measure(
-    app_url: str, engine_url: str, buyers: int, rounds: int
+    app_url: str, engine_url: str, buyers: int, rounds: int, channel_token: str
 ) -> dict[str, dict[str, float]]:
     limits = httpx.Limits(max_connections=buyers * 2, max_keepalive_connections=buyers * 2)
     confirms: list[float] = []
@@ -96,7 +96,12 @@ async def measure(
     }
     async with (
         httpx.AsyncClient(base_url=app_url, timeout=120, limits=limits) as client,
-        httpx.AsyncClient(base_url=engine_url, timeout=120, limits=limits) as engine,
+        httpx.AsyncClient(
+            base_url=engine_url,
+            timeout=120,
+            limits=limits,
+            headers={"Authorization": f"Bearer {channel_token}"},
+        ) as engine,
     ):
         # warm-up: one conversation each way
         await via_app(client, 10_000, [])
@@ -144,13 +149,16 @@ def main() -> None:
     args = parser.parse_args()
     with running_stack() as (_stack, settings):
         app_url = f"http://127.0.0.1:{settings.app_port}"
-        summary = asyncio.run(measure(app_url, settings.engine_url, args.buyers, args.rounds))
+        channel_token = settings.engine_channel_token.get_secret_value()
+        summary = asyncio.run(
+            measure(app_url, settings.engine_url, args.buyers, args.rounds, channel_token)
+        )
     print(f"\n== chat turn latency: {args.buyers} concurrent buyers, {args.rounds} rounds each way")
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     )
     print(f"{'path':<22}{'turns':>7}{'p50 ms':>10}{'p95 ms':>10}{'msgs/s':>10}")
-    for name, label in (("rasa", "bare Rasa (REST)"), ("app", "app chat API")):
+    for name, label in (("rasa", "bare Rasa (channel)"), ("app", "app chat API")):
         s = summary[name]
         print(
             f"{label:<22}{s['turns']:>7}{s['p50_ms']:>10.1f}{s['p95_ms']:>10.1f}{s['msgs_per_s']:>10.1f}"

@@ -1,4 +1,5 @@
-"""Start `rasa run` with the HTTP API's auth token taken from the environment.
+"""Start `rasa run` with the HTTP API's auth token taken from the environment (and the input
+channel's secret, ENGINE_CHANNEL_TOKEN, which bot/channels/app.py reads there).
 
 Runs in the engine's own Python 3.10 environment. Passing the token here, rather than on the
 command line, keeps it out of `ps` listings.
@@ -17,6 +18,9 @@ if __name__ == "__main__":
     token = os.environ.get("RASA_AUTH_TOKEN")
     if not token:
         sys.exit("RASA_AUTH_TOKEN is not set")
+    # the input channel's secret (bot/channels/app.py reads it): no engine without one
+    if not os.environ.get("ENGINE_CHANNEL_TOKEN"):
+        sys.exit("ENGINE_CHANNEL_TOKEN is not set")
     # one argument ("--auth-token=..."): a token may start with "-"
     sys.argv = ["rasa", "run", *sys.argv[1:], "--enable-api", f"--auth-token={token}"]
     main()

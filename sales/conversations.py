@@ -7,8 +7,10 @@ import hmac
 import secrets
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sales.i18n import language_of
@@ -83,8 +85,10 @@ async def append(
     payload: str | None = None,
     author: str | None = None,
     handled: bool = True,
+    client_message_id: str | None = None,
 ) -> list[ChatMessage]:
-    """Append messages of one role to the transcript and commit; returns them with their seq."""
+    """Append messages of one role to the transcript and commit; returns them with their seq.
+    A ``client_message_id`` already used in the session raises IntegrityError (rolled back)."""
     if not texts:
         return []
     last = await _allocate_seq(db, session_id, len(texts))
@@ -99,12 +103,97 @@ async def append(
             payload=payload,
             author=author,
             handled=handled,
+            client_message_id=client_message_id,
         )
         for i, (text, buttons) in enumerate(texts)
     ]
     db.add_all(rows)
+    try:
+        await db.commit()
+    except IntegrityError:
+        await db.rollback()
+        raise
+    return rows
+
+
+async def answer(
+    db: AsyncSession,
+    *,
+    buyer: ChatMessage,
+    texts: Sequence[tuple[str, list[dict[str, str]]]],
+) -> list[ChatMessage] | None:
+    """Store the bot's answer to ``buyer`` and mark it handled, in one transaction; None (and
+    nothing stored) when it was answered already (another attempt, another instance)."""
+    claimed = await db.execute(
+        update(ChatMessage)
+        .where(ChatMessage.id == buyer.id, ChatMessage.handled.is_(False))
+        .values(handled=True)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        await db.rollback()
+        return None
+    rows: list[ChatMessage] = []
+    if texts:
+        last = await _allocate_seq(db, buyer.session_id, len(texts))
+        first = last - len(texts) + 1
+        rows = [
+            ChatMessage(
+                session_id=buyer.session_id,
+                seq=first + i,
+                role=Role.BOT.value,
+                text=text,
+                buttons=buttons,
+                reply_to=buyer.seq,
+            )
+            for i, (text, buttons) in enumerate(texts)
+        ]
+        db.add_all(rows)
     await db.commit()
     return rows
+
+
+async def by_client_id(
+    db: AsyncSession, session_id: str, client_message_id: str
+) -> ChatMessage | None:
+    """The buyer message the client sent with this id, if any."""
+    result = await db.execute(
+        select(ChatMessage).where(
+            ChatMessage.session_id == session_id,
+            ChatMessage.client_message_id == client_message_id,
+        )
+    )
+    return result.scalar_one_or_none()
+
+
+async def replies_to(db: AsyncSession, session_id: str, seq: int) -> list[ChatMessage]:
+    """The bot's answer to the buyer message ``seq``."""
+    result = await db.execute(
+        select(ChatMessage)
+        .where(ChatMessage.session_id == session_id, ChatMessage.reply_to == seq)
+        .order_by(ChatMessage.seq)
+    )
+    return list(result.scalars())
+
+
+async def sessions_with_unhandled(
+    db: AsyncSession, *, before: datetime, limit: int = 100
+) -> list[str]:
+    """Chat sessions the bot has, with buyer messages the engine never answered that were
+    stored before ``before`` (oldest first)."""
+    result = await db.execute(
+        select(ChatMessage.session_id)
+        .join(ChatSession, ChatSession.id == ChatMessage.session_id)
+        .where(
+            ChatMessage.role == Role.BUYER.value,
+            ChatMessage.handled.is_(False),
+            ChatMessage.created_at < before,
+            ChatSession.mode == ChatMode.BOT.value,
+        )
+        .group_by(ChatMessage.session_id)
+        .order_by(func.min(ChatMessage.created_at))
+        .limit(limit)
+    )
+    return list(result.scalars())
 
 
 async def messages_after(db: AsyncSession, session_id: str, after: int = 0) -> list[ChatMessage]:

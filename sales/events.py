@@ -20,6 +20,9 @@ QUOTE_ACCEPTED = "quote.accepted"  # the same, with "accepted_by"
 HANDOFF_REQUESTED = "handoff.requested"  # {"handoff_id", "session_id"}
 HANDOFF_UPDATED = "handoff.updated"  # {"handoff_id", "session_id", "event": timed_out|callback}
 BUYER_MESSAGE = "handoff.buyer_message"  # {"session_id", "text", "note"?}
+# the engine did not answer: the buyer's messages from seq on are kept (sales/replay.py)
+CHAT_KEPT = "chat.kept"  # {"session_id", "seq"}
+CHAT_REPLAYED = "chat.replayed"  # {"session_id", "seqs", "count"}: answered once it was back
 
 ALL = (
     INQUIRY_CREATED,
@@ -29,6 +32,8 @@ ALL = (
     HANDOFF_REQUESTED,
     HANDOFF_UPDATED,
     BUYER_MESSAGE,
+    CHAT_KEPT,
+    CHAT_REPLAYED,
 )
 
 # Topics of rows queued before the events had these names (they were named after Slack).

@@ -129,7 +129,10 @@ class ChatSession(Base):
 
 class ChatMessage(Base):
     __tablename__ = "chat_messages"
-    __table_args__ = (UniqueConstraint("session_id", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("session_id", "seq"),
+        UniqueConstraint("session_id", "client_message_id", name="uq_chat_messages_client_id"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     session_id: Mapped[str] = mapped_column(ForeignKey("chat_sessions.id", ondelete="CASCADE"))
@@ -141,6 +144,10 @@ class ChatMessage(Base):
     author: Mapped[str | None] = mapped_column(String(128))
     # Buyer messages only: whether the engine has processed it (False while the engine is down).
     handled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Buyer messages: the id the client gave it (a repeat returns the first answer).
+    client_message_id: Mapped[str | None] = mapped_column(String(64))
+    # Bot messages: the seq of the buyer message they answer.
+    reply_to: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     session: Mapped[ChatSession] = relationship(back_populates="messages")

@@ -21,13 +21,20 @@ MODELS = ROOT / "models"
 VAR = ROOT / "var"
 
 
+# What only `rasa run` reads, never training: changing them needs no new model.
+RUNTIME_ONLY = ("credentials.yml", "serve.py", "channels")
+
+
 def fingerprint() -> str:
     """A hash of everything training reads: the bot project, the pipeline, the Rasa version."""
     digest = hashlib.sha256()
     files = sorted(
         p
         for p in [*BOT.rglob("*"), CONFIG, BOT / "requirements.txt"]
-        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+        if p.is_file()
+        and "__pycache__" not in p.parts
+        and p.suffix != ".pyc"
+        and not (p.is_relative_to(BOT) and p.relative_to(BOT).parts[0] in RUNTIME_ONLY)
     )
     for path in dict.fromkeys(files):
         digest.update(str(path.relative_to(ROOT)).encode())
@@ -130,12 +137,14 @@ def base_env(environ: Mapping[str, str] | None = None) -> dict[str, str]:
 
 def engine_env(settings: Settings, environ: Mapping[str, str] | None = None) -> dict[str, str]:
     """The engine's whole environment: the allow-listed basics and what the engine reads
-    (its API token, the action webhook's token, the tracker store, the lock store's password)."""
+    (its API token, its input channel's secret, the action webhook's token, the tracker store,
+    the lock store's password)."""
     env = {
         **base_env(environ),
         **tracker_env(settings),
         "ACTION_SERVER_TOKEN": settings.action_server_token.get_secret_value(),
         "RASA_AUTH_TOKEN": settings.rasa_auth_token.get_secret_value(),
+        "ENGINE_CHANNEL_TOKEN": settings.engine_channel_token.get_secret_value(),
         "RASA_TELEMETRY_ENABLED": "false",
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",

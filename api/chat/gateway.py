@@ -9,11 +9,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+
 from api.broker import Broker
 from api.chat.clients import TurnSlots
 from api.chat.ratelimit import RateLimiter
 from api.engine import BotMessage, EngineClient, EngineUnavailable
 from sales import conversations, handoff
+from sales import replay as replay_events
 from sales.db import Database
 from sales.i18n import session_language, t
 from sales.models import ChatMessage, ChatMode, ChatSession, Role
@@ -137,10 +140,19 @@ class ChatGateway:
         raise InvalidMessage("that button is no longer available; please type your answer")
 
     async def handle(
-        self, session: ChatSession, *, text: str | None = None, payload: str | None = None
+        self,
+        session: ChatSession,
+        *,
+        text: str | None = None,
+        payload: str | None = None,
+        client_message_id: str | None = None,
     ) -> Turn:
         """One buyer message: stored first, then answered by the engine (if the bot has the
-        conversation). Raises EngineDown after storing when the engine does not answer."""
+        conversation). Raises EngineDown after storing when the engine does not answer.
+
+        With a ``client_message_id`` the session already holds, nothing is stored or run again:
+        the answer is the first one (or, if that message still waits for the engine, it is
+        answered now, by the engine's record when its turn ran already)."""
         wait_s = self.limiter.wait_s(session.id)
         if wait_s:
             raise RateLimited("too many messages; please wait a moment", wait_s)
@@ -148,29 +160,41 @@ class ChatGateway:
             log.warning("too many turns in flight", extra={"limit": self.turns.limit})
             raise Busy("the assistant is busy; please try again in a moment")
         try:
-            return await self._handle(session, text=text, payload=payload)
+            return await self._handle(
+                session, text=text, payload=payload, client_message_id=client_message_id
+            )
         finally:
             self.turns.give_back()
 
     async def _handle(
-        self, session: ChatSession, *, text: str | None = None, payload: str | None = None
+        self,
+        session: ChatSession,
+        *,
+        text: str | None = None,
+        payload: str | None = None,
+        client_message_id: str | None = None,
     ) -> Turn:
-        if payload is not None:
-            shown = await self._resolve_payload(session.id, payload)
-            to_engine = payload
-        else:
-            assert text is not None
-            if len(text) > self.max_text:
-                raise MessageTooLong(
-                    f"a message may have at most {self.max_text} characters; "
-                    f"this one has {len(text)}"
-                )
-            shown = text.strip()
-            to_engine = engine_text(text)
-            if not to_engine:
-                raise InvalidMessage("the message is empty")
-
         async with self._lock(session.id):
+            first: ChatMessage | None = None
+            if client_message_id is not None:
+                async with self.db.session() as db:
+                    first = await conversations.by_client_id(db, session.id, client_message_id)
+                if first is not None:
+                    return await self._repeat(session.id, first)
+            if payload is not None:
+                shown = await self._resolve_payload(session.id, payload)
+                to_engine = payload
+            else:
+                assert text is not None
+                if len(text) > self.max_text:
+                    raise MessageTooLong(
+                        f"a message may have at most {self.max_text} characters; "
+                        f"this one has {len(text)}"
+                    )
+                shown = text.strip()
+                to_engine = engine_text(text)
+                if not to_engine:
+                    raise InvalidMessage("the message is empty")
             async with self.db.session() as db:
                 current = await db.get(ChatSession, session.id, populate_existing=True)
                 mode = current.mode if current else session.mode
@@ -190,14 +214,23 @@ class ChatGateway:
                         to_engine = SWITCH_LANGUAGE
                 if not bot_has_it:  # a person is asked for or has it: to the Slack thread
                     handoff.forward_buyer_message(db, session_id=session.id, text=shown)
-                (buyer_message,) = await conversations.append(
-                    db,
-                    session_id=session.id,
-                    role=Role.BUYER,
-                    texts=[(shown, [])],
-                    payload=payload,
-                    handled=not bot_has_it,
-                )
+                try:
+                    (buyer_message,) = await conversations.append(
+                        db,
+                        session_id=session.id,
+                        role=Role.BUYER,
+                        texts=[(shown, [])],
+                        payload=payload,
+                        handled=not bot_has_it,
+                        client_message_id=client_message_id,
+                    )
+                except IntegrityError:
+                    if client_message_id is not None:  # another instance stored it meanwhile
+                        first = await conversations.by_client_id(db, session.id, client_message_id)
+                    if first is None:
+                        raise
+            if first is not None:
+                return await self._repeat(session.id, first)
             await self.publish(session.id, [buyer_message])
             if language != before:  # the widget switches its own texts at once
                 await self.broker.publish(session.id, state_event(mode, language))
@@ -205,26 +238,80 @@ class ChatGateway:
                 async with self.db.session() as db:
                     outcome = await handoff.buyer_wrote(db, session_id=session.id, text=shown)
                 return Turn(messages=outcome.messages, mode=outcome.mode, language=language)
-            try:
-                replies = await self.engine.send(session.id, to_engine, language=language)
-            except EngineUnavailable as exc:
-                log.warning("engine unavailable", extra={"reason": str(exc)})
-                raise EngineDown(t("core.engine_down", language)) from exc
+            await self._answer_waiting(session.id, fresh=(buyer_message.id, to_engine))
             async with self.db.session() as db:
-                stored = await conversations.append(
-                    db,
-                    session_id=session.id,
-                    role=Role.BOT,
-                    texts=[(r.text, r.buttons) for r in replies],
-                )
-                await conversations.mark_handled(db, [buyer_message.id])
                 current = await db.get(ChatSession, session.id, populate_existing=True)
                 mode = current.mode if current else mode
                 language = current.language if current else language
                 # with the notes actions wrote during the turn (a handoff's, say)
                 answered = await conversations.messages_after(db, session.id, buyer_message.seq)
-            await self.publish(session.id, stored)
-            return Turn(messages=answered or stored, mode=mode, language=language)
+            return Turn(messages=answered, mode=mode, language=language)
+
+    async def _repeat(self, session_id: str, first: ChatMessage) -> Turn:
+        """A message the client sent before (same client_message_id): the first answer."""
+        if not first.handled:  # kept while the engine was down, or its answer timed out
+            await self._answer_waiting(session_id)
+        async with self.db.session() as db:
+            current = await db.get(ChatSession, session_id, populate_existing=True)
+            answer = await conversations.replies_to(db, session_id, first.seq)
+        mode = current.mode if current else ChatMode.BOT.value
+        return Turn(messages=answer, mode=mode, language=current.language if current else None)
+
+    async def _answer_waiting(
+        self, session_id: str, *, fresh: tuple[int, str] | None = None
+    ) -> int:
+        """Send the session's buyer messages the engine has not answered to it, oldest first,
+        and store each answer (the caller holds the session's lock). ``fresh``: the message just
+        stored (its id and what the engine gets for it), sent for the first time; every other
+        one is a replay, which the engine answers from its record when the turn ran already.
+        Raises EngineDown when the engine does not answer (the messages stay kept, and the
+        sales channel hears of it once); returns how many kept messages were replayed."""
+        async with self.db.session() as db:
+            waiting = await conversations.unhandled(db, session_id)
+        replayed: list[int] = []
+        for message in waiting:
+            async with self.db.session() as db:
+                current = await db.get(ChatSession, session_id, populate_existing=True)
+            if current is None or current.mode != ChatMode.BOT.value:
+                break  # a person has the conversation now; the messages went to them
+            first_send = fresh is not None and message.id == fresh[0]
+            if first_send:
+                assert fresh is not None
+                to_engine = fresh[1]
+            else:
+                to_engine = message.payload or engine_text(message.text)
+            try:
+                replies = await self.engine.send(
+                    session_id,
+                    to_engine,
+                    language=current.language,
+                    message_id=f"{session_id}-{message.seq}",
+                    replay=not first_send,
+                )
+            except EngineUnavailable as exc:
+                log.warning("engine unavailable", extra={"reason": str(exc)})
+                async with self.db.session() as db:
+                    await replay_events.kept(db, session_id=session_id, first_seq=waiting[0].seq)
+                raise EngineDown(t("core.engine_down", current.language)) from exc
+            async with self.db.session() as db:
+                stored = await conversations.answer(
+                    db, buyer=message, texts=[(r.text, r.buttons) for r in replies]
+                )
+            if stored is None:
+                continue  # answered meanwhile by another attempt
+            await self.publish(session_id, stored)
+            if not first_send:
+                replayed.append(message.seq)
+        if replayed:
+            log.info("kept messages replayed", extra={"count": len(replayed)})
+            async with self.db.session() as db:
+                await replay_events.replayed(db, session_id=session_id, seqs=replayed)
+        return len(replayed)
+
+    async def replay(self, session_id: str) -> int:
+        """Answer the session's kept messages (the replay job); how many were replayed."""
+        async with self._lock(session_id):
+            return await self._answer_waiting(session_id)
 
     async def bot_turn(
         self, session_id: str, produce: Callable[[], Awaitable[list[BotMessage]]]

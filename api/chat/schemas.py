@@ -32,6 +32,11 @@ class MessageIn(BaseModel):
     # control characters other than newline and tab are removed (api.text)
     text: CleanStr | None = None
     payload: str | None = Field(default=None, max_length=512)
+    # The client's id for this message (a repeat with the same id in the session returns the
+    # first answer and never runs the turn twice); 1-64 visible ASCII characters.
+    client_message_id: str | None = Field(
+        default=None, min_length=1, max_length=64, pattern=r"^[\x21-\x7e]+$"
+    )
 
     @model_validator(mode="after")
     def _one_of(self) -> MessageIn:

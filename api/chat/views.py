@@ -160,7 +160,12 @@ async def post_message(
     if wait_s:
         raise _too_many("too many messages from this address; please wait a moment", wait_s)
     try:
-        turn = await services.gateway.handle(session, text=body.text, payload=body.payload)
+        turn = await services.gateway.handle(
+            session,
+            text=body.text,
+            payload=body.payload,
+            client_message_id=body.client_message_id,
+        )
     except MessageTooLong as exc:
         raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, str(exc)) from None
     except InvalidMessage as exc:
@@ -290,9 +295,14 @@ async def _ws_message(
         return
     try:
         body = MessageIn.model_validate(
-            {k: v for k, v in incoming.items() if k in ("text", "payload")}
+            {k: v for k, v in incoming.items() if k in ("text", "payload", "client_message_id")}
         )
-        await services.gateway.handle(session, text=body.text, payload=body.payload)
+        await services.gateway.handle(
+            session,
+            text=body.text,
+            payload=body.payload,
+            client_message_id=body.client_message_id,
+        )
     except ValidationError as exc:
         await websocket.send_json({"type": "error", "detail": exc.errors()[0]["msg"]})
     except (RateLimited, Busy) as exc:

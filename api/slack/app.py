@@ -78,6 +78,7 @@ def build_slack(
     engine = EngineClient(
         settings.engine_urls,
         settings.rasa_auth_token.get_secret_value(),
+        channel_token=settings.engine_channel_token.get_secret_value(),
         timeout_s=settings.engine_timeout_s,
     )
     desk = Desk(db=db, client=client, gateway=gateway, engine=engine)

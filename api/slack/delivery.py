@@ -118,6 +118,8 @@ class SlackDelivery:
             events.HANDOFF_REQUESTED: self._wrap(self.handoff),
             events.BUYER_MESSAGE: self._wrap(self.buyer_message),
             events.HANDOFF_UPDATED: self._wrap(self.handoff_update),
+            events.CHAT_KEPT: self._wrap(self.chat_outage),
+            events.CHAT_REPLAYED: self._wrap(self.chat_outage),
             events.QUOTE_PENDING_APPROVAL: self._wrap(self.quote_pending),
             events.QUOTE_SENT: self._wrap(self.quote_event("sent")),
             events.QUOTE_ACCEPTED: self._wrap(self.quote_event("accepted")),
@@ -294,6 +296,38 @@ class SlackDelivery:
         )
         return await self._in_session_thread(
             session_id, message, kind="buyer_message", ref=session_id, broadcast=False
+        )
+
+    async def chat_outage(self, row: Delivery) -> Posted:
+        """The engine did not answer a buyer (their messages are kept), or it answered them late
+        once it was back (sales/replay.py): told in the session's thread."""
+        session_id = str(row.payload.get("session_id") or "")
+        if not session_id:
+            raise Permanent("payload names no session")
+        async with self.db.session() as db:
+            if await db.get(ChatSession, session_id) is None:
+                raise Permanent("no such chat session (erased?)")
+        if row.topic == events.CHAT_KEPT:
+            text = (
+                "The assistant could not answer this buyer (its engine is down). Their "
+                "messages are kept and will be answered when it is back; the buyer was told a "
+                "person will follow up."
+            )
+            kind, icon = "chat_kept", ":warning:"
+        else:
+            count = int(row.payload.get("count") or 0)
+            text = (
+                f"The assistant is back: {count} kept message{'s' if count != 1 else ''} of "
+                "this buyer answered late. Check the conversation."
+            )
+            kind, icon = "chat_replayed", ":arrows_counterclockwise:"
+        message = blocks.Message(
+            text=text,
+            blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": f"{icon} {text}"}}],
+        )
+        ref = f"{session_id}:{row.payload.get('seq') or row.payload.get('seqs')}"
+        return await self._in_session_thread(
+            session_id, message, kind=kind, ref=ref[:120], broadcast=False
         )
 
     async def handoff_update(self, row: Delivery) -> Posted | None:

@@ -1134,7 +1134,16 @@ textarea:focus-visible { outline: 2px solid var(--accent); outline-offset: 0; bo
     }
   }
 
+  /** An id for one buyer message: sent again (a retry, a reconnection), it is answered once. */
+  function clientMessageId() {
+    if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
+    const bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
   function addPending(shown, body) {
+    body = { ...body, client_message_id: clientMessageId() };
     const node = messageNode({ role: "buyer", text: shown, created_at: null }, "Infinity");
     node.classList.add("pending");
     const stateNode = el("div", { class: "state", "aria-live": "off" });

@@ -22,7 +22,13 @@ class FakeEngine:
     sent: list[tuple[str, str | None]] = field(default_factory=list)
 
     async def send(
-        self, sender: str, message: str, *, language: str | None = None
+        self,
+        sender: str,
+        message: str,
+        *,
+        language: str | None = None,
+        message_id: str | None = None,
+        replay: bool = False,
     ) -> list[BotMessage]:
         self.sent.append((message, language))
         return [BotMessage(text=f"[{language}] ok")]

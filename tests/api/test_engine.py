@@ -3,8 +3,9 @@ from __future__ import annotations
 import json
 
 import httpx
+import pytest
 
-from api.engine import RESUME_INTENT, BotMessage, EngineClient, to_bot_message
+from api.engine import RESUME_INTENT, BotMessage, EngineClient, EngineUnavailable, to_bot_message
 
 
 def test_rasa_rest_messages_are_mapped() -> None:
@@ -24,7 +25,7 @@ async def test_trigger_posts_the_intent_and_maps_the_replies() -> None:
         seen.append(request)
         return httpx.Response(200, json={"messages": [{"recipient_id": "s1", "text": "Back"}]})
 
-    client = EngineClient("http://engine/", "token")
+    client = EngineClient("http://engine/", "token", channel_token="channel-token")
     await client.close()
     client._client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
     try:
@@ -34,3 +35,49 @@ async def test_trigger_posts_the_intent_and_maps_the_replies() -> None:
     assert seen[0].url.path == "/conversations/s1/trigger_intent"
     assert seen[0].url.params["token"] == "token"
     assert json.loads(seen[0].content) == {"name": RESUME_INTENT, "entities": []}
+
+
+async def test_a_turn_goes_to_the_app_channel_with_its_secret() -> None:
+    """Issue 14, finding 3: the engine's channel wants the shared secret; the API token is not
+    sent with a turn (nor the secret with an API call)."""
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.url.path == "/status":
+            return httpx.Response(200, json={"model_file": "m.tar.gz"})
+        return httpx.Response(200, json=[{"recipient_id": "s1", "text": "Hello"}])
+
+    client = EngineClient("http://engine/", "api-token", channel_token="channel-secret")
+    await client.close()
+    client._client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+    try:
+        assert await client.send("s1", "hi", language="de") == [BotMessage(text="Hello")]
+        assert await client.model_loaded()
+    finally:
+        await client.close()
+    turn, status = seen
+    assert turn.url.path == "/webhooks/app/webhook"
+    assert turn.headers["Authorization"] == "Bearer channel-secret"
+    assert "api-token" not in str(turn.url)
+    assert json.loads(turn.content) == {
+        "sender": "s1",
+        "message": "hi",
+        "metadata": {"language": "de"},
+    }
+    assert "Authorization" not in status.headers
+    assert status.url.params["token"] == "api-token"
+
+
+async def test_a_refused_turn_is_the_engine_unavailable() -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(403, json={"detail": "invalid token"})
+
+    client = EngineClient("http://engine/", "api-token", channel_token="stale-secret")
+    await client.close()
+    client._client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+    try:
+        with pytest.raises(EngineUnavailable, match="403"):
+            await client.send("s1", "hi")
+    finally:
+        await client.close()

@@ -62,3 +62,53 @@ async def test_last_buttons_and_unhandled(database: Database) -> None:
         assert [m.id for m in await conversations.unhandled(db, session.id)] == [buyer.id]
         await conversations.mark_handled(db, [buyer.id])
         assert await conversations.unhandled(db, session.id) == []
+
+
+async def test_an_answer_is_stored_once_and_found_by_the_client_id(database: Database) -> None:
+    """Issue 14, finding 5: two attempts at one turn (a retry, another instance) store one
+    answer; a client's id names one buyer message per session."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy.exc import IntegrityError
+
+    async with database.session() as db:
+        session, _ = await conversations.create_session(db)
+        (buyer,) = await conversations.append(
+            db,
+            session_id=session.id,
+            role=Role.BUYER,
+            texts=[("hello", [])],
+            handled=False,
+            client_message_id="c-1",
+        )
+        # a rollback (the repeated id below) expires the loaded objects: keep their values
+        sid, buyer_id, buyer_seq = session.id, buyer.id, buyer.seq
+        soon = datetime.now(UTC) + timedelta(seconds=1)
+        assert await conversations.sessions_with_unhandled(db, before=soon) == [sid]
+        with pytest.raises(IntegrityError):
+            await conversations.append(
+                db,
+                session_id=sid,
+                role=Role.BUYER,
+                texts=[("hello again", [])],
+                client_message_id="c-1",
+            )
+        found = await conversations.by_client_id(db, sid, "c-1")
+        assert found is not None and found.id == buyer_id
+        assert await conversations.by_client_id(db, sid, "c-2") is None
+        stored = await conversations.answer(db, buyer=found, texts=[("Hi!", []), ("How?", [])])
+        assert stored is not None and [m.reply_to for m in stored] == [buyer_seq, buyer_seq]
+        assert await conversations.answer(db, buyer=found, texts=[("Hi again!", [])]) is None
+        replies = await conversations.replies_to(db, sid, buyer_seq)
+        assert [m.text for m in replies] == ["Hi!", "How?"]
+        assert await conversations.unhandled(db, sid) == []
+        assert await conversations.sessions_with_unhandled(db, before=soon) == []
+        # another session may use the same client id
+        other, _ = await conversations.create_session(db)
+        await conversations.append(
+            db,
+            session_id=other.id,
+            role=Role.BUYER,
+            texts=[("hello", [])],
+            client_message_id="c-1",
+        )

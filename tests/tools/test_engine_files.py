@@ -35,6 +35,29 @@ def test_fingerprint_changes_with_bot_files_only(
     assert engine_files.fingerprint() not in (first, second)
 
 
+def test_fingerprint_ignores_what_only_the_running_engine_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The input channels, their credentials and the start script: no retraining for them."""
+    bot = tmp_path / "bot"
+    (bot / "data").mkdir(parents=True)
+    (bot / "data" / "nlu.yml").write_text("a")
+    config = tmp_path / "config.yml"
+    config.write_text("pipeline: []")
+    monkeypatch.setattr(engine_files, "ROOT", tmp_path)
+    monkeypatch.setattr(engine_files, "BOT", bot)
+    monkeypatch.setattr(engine_files, "CONFIG", config)
+    first = engine_files.fingerprint()
+    (bot / "channels").mkdir()
+    (bot / "channels" / "app.py").write_text("class AppInput: ...")
+    (bot / "credentials.yml").write_text("bot.channels.app.AppInput:")
+    (bot / "serve.py").write_text("main()")
+    assert engine_files.fingerprint() == first
+    (bot / "components").mkdir()
+    (bot / "components" / "channels.py").write_text("a component is read by training")
+    assert engine_files.fingerprint() != first
+
+
 def test_endpoints_file_holds_no_secret(tmp_path: Path) -> None:
     settings = Settings(
         _env_file=None,
@@ -91,11 +114,12 @@ def test_engine_env_is_an_allow_list(monkeypatch: pytest.MonkeyPatch) -> None:
     assert env["PATH"] == os.environ["PATH"]
     assert env["LC_ALL"] == "C.UTF-8"
     assert env["RASA_AUTH_TOKEN"] == "engine-api-token"
+    assert env["ENGINE_CHANNEL_TOKEN"] == settings.engine_channel_token.get_secret_value()
     assert env["ACTION_SERVER_TOKEN"] == settings.action_server_token.get_secret_value()
     assert {"TRACKER_DIALECT", "TRACKER_STORE_URL", "TRACKER_DB"} <= env.keys()
     allowed = (
         engine_files.ENGINE_ENV_PASSTHROUGH
-        | {"ACTION_SERVER_TOKEN", "RASA_AUTH_TOKEN", "LOCK_STORE_PASSWORD"}
+        | {"ACTION_SERVER_TOKEN", "RASA_AUTH_TOKEN", "ENGINE_CHANNEL_TOKEN", "LOCK_STORE_PASSWORD"}
         | {"TRACKER_DIALECT", "TRACKER_STORE_URL", "TRACKER_DB"}
         | {"RASA_TELEMETRY_ENABLED", "TF_CPP_MIN_LOG_LEVEL"}
         | {"SQLALCHEMY_SILENCE_UBER_WARNING", "PYTHONWARNINGS"}
