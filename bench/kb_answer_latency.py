@@ -10,9 +10,9 @@ real range varies) until the chunk count is reached; each variant is rendered in
 the same code as a real record, and the catalog the answers read holds every variant.  The
 figures show how the answer path scales, not retrieval quality on a real 100k catalog.
 
-Every labelled question (``knowledge/demo/questions.yaml`` and
-``knowledge/demo/answer_questions.yaml``, with their language and context) is answered once to
-warm up and then timed.  The query encoder's share (USE-multilingual, one short text) is
+Every labelled question (``knowledge/demo/questions.yaml``, ``answer_questions.yaml`` and the
+two held-out answer sets, with their language and context) is answered once to warm up and then
+timed.  The query encoder's share (USE-multilingual, one short text) is
 measured apart, by timing every call to ``knowledge.embeddings.encode`` made while answering.
 Embeddings are kept in ``--work`` (an incremental index), so a second run embeds nothing.
 """
@@ -103,7 +103,12 @@ def synthetic_catalog(
 
 def labelled_questions() -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
-    for name in ("questions.yaml", "answer_questions.yaml"):
+    for name in (
+        "questions.yaml",
+        "answer_questions.yaml",
+        "answer_questions_heldout.yaml",
+        "answer_questions_fresh.yaml",
+    ):
         path = DEMO / name
         if path.exists():
             for item in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]:

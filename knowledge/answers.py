@@ -38,6 +38,7 @@ from typing import Any
 from knowledge.attributes import BY_KEY, find_attributes
 from knowledge.catalog import Product, format_value
 from knowledge.categories import find_category
+from knowledge.glossary import english_words
 from knowledge.grounding import figures, keep_grounded, source_text
 from knowledge.index import Hit, KnowledgeBase
 from knowledge.markets import ComplianceCheck, Market
@@ -49,6 +50,7 @@ from knowledge.recommend import (
     read_need,
     temperature_asked,
 )
+from knowledge.text_tokens import tokenize
 from sales.i18n import DEFAULT_LANGUAGE, catalog, language_of, t
 from sales.i18n.detect import detect
 from sales.i18n.formatting import babel, number_text
@@ -166,7 +168,7 @@ def answer(
         found = _need_answer(kb, question, lang, market=markets[0] if markets else None)
         if found is not None:
             return found
-    return _retrieval_answer(kb, question, lang)
+    return _retrieval_answer(kb, question, lang, skus)
 
 
 # --- understanding the request --------------------------------------------------------
@@ -956,9 +958,59 @@ def _market_note(note: str, lang: str) -> str:
 # --- retrieval ------------------------------------------------------------------------
 
 
-def _retrieval_answer(kb: KnowledgeBase, question: str, lang: str) -> Answer:
+# Words of a request for a product's whole record ("tell me about", "datasheet"): the record's
+# summary is then the answer.
+_GENERAL_WORDS = (
+    "tell me us about info information details detail datasheet data sheet spec specs "
+    "specification specifications product products know more send show give describe overview "
+    "summary please pls "
+    "介绍 资料 信息 参数 详细 了解 一下 规格 规格书 产品 "
+    "información informacion datos ficha técnica tecnica detalles producto hoja háblame "
+    "informationen infos datenblatt daten produkt beschreibung erzählen "
+    "informations fiche technique détails produit parlez-moi "
+    "informações informacoes dados detalhes produto fale"
+)
+_GENERAL = frozenset(_GENERAL_WORDS.split()) | frozenset(tokenize(_GENERAL_WORDS))
+# Words asking whether a product suits a use ("does it suit offices?"): its record's summary,
+# which names what it is for, is the evidence to quote.
+_SUITS = re.compile(
+    r"(?<!\w)(?:suitable|suit|suits|fit for|good for|for use|recommended for|sirve para|"
+    r"apt[oa] para|adecuad[oa]|vale para|geeignet|passt|taugt|eignet|adapté(?:e|s)?|convient|"
+    r"serve (?:para|pra)|adequad[oa]|indicad[oa] para)(?!\w)|适合|适用|能用于|可以用于|可用于",
+    re.IGNORECASE,
+)
+
+
+def _summary_only(question: str, skus: Sequence[str], hits: list[Hit]) -> bool:
+    """The best passage is the named product's own record, yet most of what the question asks
+    (its words, and the English words of the concepts it names) is not in it: quoting the record
+    would answer with the product's summary, not with what was asked."""
+    if not skus or not hits or not hits[0].sku or hits[0].doc or _SUITS.search(question):
+        return False
+    if hits[0].sku.upper() not in {sku.upper() for sku in skus}:
+        return False
+    rest = question
+    for sku in skus:
+        rest = re.sub(re.escape(sku), " ", rest, flags=re.IGNORECASE)
+    named = set(tokenize(" ".join(skus)))
+    asked = {
+        token
+        for token in tokenize(rest)
+        if token not in _GENERAL and token not in named and not token.isdigit() and len(token) > 1
+    }
+    if not asked:
+        return False
+    record = set(tokenize(hits[0].text))
+    found = {token for token in asked if token in record}
+    found_english = set(tokenize(english_words(rest))) & record
+    return len(found) + len(found_english) < len(asked) / 2
+
+
+def _retrieval_answer(
+    kb: KnowledgeBase, question: str, lang: str, skus: Sequence[str] = ()
+) -> Answer:
     hits = kb.search(question, 3)
-    if not hits or hits[0].score < CONFIDENT_SCORE:
+    if not hits or hits[0].score < CONFIDENT_SCORE or _summary_only(question, skus, hits):
         return Answer(text=t("answers.dont_know", lang), sources=[], confident=False, hits=hits)
     best = hits[0]
     excerpt = _excerpt(best.text)

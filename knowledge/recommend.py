@@ -80,6 +80,9 @@ ASKS_FIT = re.compile(
     r"adapté(?:e|s|es)?|convient|"
     r"recomenda[mr]?|preciso|precisamos|procuro|procuramos|qua(?:l|is) (?:luminária|luz|lâmpada|"
     r"produto)s?|uma luz|serve (?:pra|para)|adequad[oa]s?)(?!\w)"
+    r"|(?<!\w)(?:an?|some|un|une|una|um|uma|ein|eine|einen)\s+(?:light|lamp|luminaire|fixture|"
+    r"lighting|luz|luminaria|luminária|lámpara|lâmpada|lampe|leuchte|éclairage)\s+"
+    r"(?:for|pour|para|pra|für)(?!\w)"
     r"|推荐|适合|适用|用什么灯|什么灯|哪款|哪个|需要.{0,12}灯",
     re.IGNORECASE,
 )

@@ -133,3 +133,57 @@ def test_a_range_named_with_a_market_lists_what_is_sold_there(demo_kb: Knowledge
     result = answer(demo_kb, "Einbaustrahler fürs Bad, Projekt in UK", language="de")
     assert result.confident
     assert "DL-SLIM6-12W-NA" not in result.text and "DL-CCT3-8W" not in result.text  # no UKCA/CE
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("How many FL-SL-100W did you ship to Kenya last year?", "en"),
+        ("DRV-TRIAC-20W 的MTBF是多少小时？", "zh"),
+        ("¿Cuántas unidades del SL-M-60W tienen en stock ahora mismo?", "es"),
+        ("In welcher RAL-Farbe ist das Gehäuse des SL-M-100W lackiert?", "de"),
+    ],
+)
+def test_a_question_its_record_does_not_answer_is_not_answered_with_the_summary(
+    demo_kb: KnowledgeBase, question: str, language: str
+) -> None:
+    result = answer(demo_kb, question, language=language)
+    assert not result.confident and result.sources == []
+    assert "LED" not in result.text  # no line of the record's summary
+
+
+def test_a_request_for_the_whole_record_still_gets_it(demo_kb: KnowledgeBase) -> None:
+    for question in ("Tell me about the HB-UFO-150W", "HB-UFO-150W datasheet", "HB-UFO-150W"):
+        result = answer(demo_kb, question)
+        assert result.confident and "HB-UFO-150W" in result.text, question
+    result = answer(demo_kb, "Is the HB-UFO-240W suitable for cold stores?")
+    assert result.confident and "cold stores" in result.text  # the record says it
+
+
+@pytest.mark.parametrize(
+    ("question", "present", "missing"),
+    [
+        ("DL-FR90-9W : finitions de collerette ?", "satin nickel", None),
+        ("DRV-STR-150W-P: how do you program it?", "NFC", None),
+        ("What is the BUG rating and the pole height of SL-NA-150W?", "B1-U0-G2", "mounting"),
+        ("PNL-6060-40W-EM: battery charge time?", None, "charge"),
+        ("T8-HE-1200-14W failure rate?", None, "failure rate"),
+    ],
+)
+def test_new_attributes_answered_from_the_record_or_said_missing(
+    demo_kb: KnowledgeBase, question: str, present: str | None, missing: str | None
+) -> None:
+    result = answer(demo_kb, question)
+    if present:
+        assert present in result.text
+    if missing:
+        assert missing in result.text and "does not give" in result.text
+        assert not result.confident
+    else:
+        assert result.confident
+
+
+def test_a_state_is_its_countrys_market(demo_kb: KnowledgeBase) -> None:
+    result = answer(demo_kb, "Can we sell the DL-SLIM6-12W-NA in California?")
+    assert result.text.startswith("Yes")
+    assert "JA8" in result.text and "ETL" in result.text
