@@ -123,7 +123,9 @@ async def test_unreadable_answer_and_offer_of_a_person_in_chinese(rt) -> None:  
         DOMAIN,
     )
     texts = [m["text"] for m in dispatcher.messages]
-    assert texts[0] == "抱歉，我没有理解您的意思。"
+    assert texts[0] == (
+        "好的，我把FL-SL-100W的数量记为待确认：我们的销售团队会向您询问，报价将由专人准备。"
+    )
     assert texts[1] == "看来在聊天中不太好处理。需要我们销售团队的同事来协助您吗？"
     assert [(b["title"], b["payload"]) for b in dispatcher.messages[1]["buttons"]] == [
         ("联系销售人员", "/request_human"),
