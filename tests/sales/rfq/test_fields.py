@@ -57,3 +57,29 @@ def test_optional_fields() -> None:
     }
     assert fields.is_optional("phone")
     assert not fields.is_optional("email")
+
+
+def test_every_field_has_a_line_in_the_summary_and_a_place_in_the_record() -> None:
+    from sales.rfq.state import summary, to_draft
+
+    complete = {
+        "items": [{"description": "panel", "sku": "PNL-6060-40W", "quantity": "500"}],
+        "destination": {"country": "DE", "place": "Hamburg"},
+        "required_by": "2027-03-15",
+        "incoterm": "CIF",
+        "payment_terms": "LC",
+        "sample_requested": True,
+        "certifications": ["CE"],
+        "contact_name": "Jana Weber",
+        "company": "Nordlicht GmbH",
+        "email": "jana@nordlicht.example",
+        "business_type": "distributor",
+        "phone": "+49 40 1234567",
+    }
+    assert set(FIELDS) | set(fields.ASKED_WITH) <= set(complete)
+    for name in (*FIELDS, *fields.ASKED_WITH):
+        without = {**complete, name: None}
+        assert summary(without) != summary(complete), f"{name} has no summary line"
+        assert to_draft(without, session_id=None, language="en") != to_draft(
+            complete, session_id=None, language="en"
+        ), f"{name} is not stored"
