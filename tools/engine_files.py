@@ -22,7 +22,7 @@ VAR = ROOT / "var"
 
 
 # What only `rasa run` reads, never training: changing them needs no new model.
-RUNTIME_ONLY = ("credentials.yml", "serve.py", "channels")
+RUNTIME_ONLY = ("credentials.yml", "serve.py", "channels", "lock_store.py")
 
 
 def fingerprint() -> str:
@@ -82,8 +82,9 @@ def write_endpoints(settings: Settings, target: Path) -> Path:
     }
     if settings.redis_url:
         redis = make_url(settings.redis_url)
+        # Rasa's Redis lock store, each change of a lock one Redis transaction (bot/lock_store.py)
         endpoints["lock_store"] = {
-            "type": "redis",
+            "type": "bot.lock_store.AtomicRedisLockStore",
             "url": redis.host or "127.0.0.1",
             "port": redis.port or 6379,
             "db": int(redis.database or 0),

@@ -119,7 +119,7 @@ def test_rasa_reads_it_with_the_containers_environment(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr[-3000:]
     seen = json.loads(result.stdout.strip().splitlines()[-1])
-    assert seen["lock_store"] == "RedisLockStore" and seen["ticket"] >= 0
+    assert seen["lock_store"] == "AtomicRedisLockStore" and seen["ticket"] >= 0
     assert seen["tracker_store"] in {"SQLTrackerStore", "AwaitableTrackerStore"}
     assert seen["action_url"] == "http://app:8000/webhook"
     assert seen["action_auth"] == "Bearer action-token"

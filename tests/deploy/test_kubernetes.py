@@ -193,3 +193,13 @@ def test_create_secrets_takes_slack_and_refuses_without_staff_tokens(tmp_path: P
     )
     assert code == 0 and values["SLACK_BOT_TOKEN"] == "xoxb-1"
     assert _referenced_keys()[1] == {"SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"}
+
+
+def test_the_tracker_database_is_created_as_compose_creates_it() -> None:
+    init = _doc("ConfigMap", "postgres-init")["data"]["create-tracker-database.sql"]
+    compose_init = (ROOT / "deploy" / "postgres" / "create-tracker-database.sql").read_text()
+    statements = [line for line in compose_init.splitlines() if not line.startswith("--")]
+    assert init.strip() == "\n".join(statements).strip() == "CREATE DATABASE tracker;"
+    for kind, name in (("Deployment", "app"), ("Deployment", "engine")):
+        values = [v.get("value", "") for v in _container(kind, name)["env"]]
+        assert any(v.endswith("@postgres:5432/tracker") for v in values), name

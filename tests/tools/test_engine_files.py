@@ -52,6 +52,7 @@ def test_fingerprint_ignores_what_only_the_running_engine_reads(
     (bot / "channels" / "app.py").write_text("class AppInput: ...")
     (bot / "credentials.yml").write_text("bot.channels.app.AppInput:")
     (bot / "serve.py").write_text("main()")
+    (bot / "lock_store.py").write_text("class AtomicRedisLockStore: ...")
     assert engine_files.fingerprint() == first
     (bot / "components").mkdir()
     (bot / "components" / "channels.py").write_text("a component is read by training")
@@ -73,7 +74,8 @@ def test_endpoints_file_holds_no_secret(tmp_path: Path) -> None:
     assert (
         endpoints["action_endpoint"]["headers"]["Authorization"] == "Bearer ${ACTION_SERVER_TOKEN}"
     )
-    assert endpoints["lock_store"]["type"] == "redis" and endpoints["lock_store"]["db"] == 2
+    assert endpoints["lock_store"]["type"] == "bot.lock_store.AtomicRedisLockStore"
+    assert endpoints["lock_store"]["db"] == 2
     env = engine_files.engine_env(settings)
     assert env["ACTION_SERVER_TOKEN"] == "very-secret-action-token"
     assert env["TRACKER_DIALECT"] == "postgresql"
