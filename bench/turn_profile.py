@@ -1,0 +1,243 @@
+"""Where a bot turn's time goes inside the engine, component by component (issue 15).
+
+Runs in the engine's environment (Rasa is installed there only); bench/turn_profile_bench.py
+starts it with the endpoints of a running app (the action webhook) and the conversations on
+standard input:
+
+    .venv-engine/bin/python bench/turn_profile.py MODEL.tar.gz ENDPOINTS.yml < conversations.json
+
+The model is loaded as `rasa run` loads it and each message goes through `Agent.handle_message`,
+as the input channel hands it over, in this process. Measured, without changing what runs (the
+functions are wrapped, not replaced):
+
+- every node of Rasa's graphs, by phase: `nlu` (parsing the message: tokenizer, featurizers,
+  classifiers, extractors) and `policy` (each action prediction: the policies, the ensemble);
+- action predictions per buyer turn, and the time of each action the engine ran, by action:
+  custom actions are calls to the app's action webhook (`RemoteAction`, one HTTP round trip
+  that includes the action's own work in the app), forms call it to validate;
+- the tracker store's reads and writes per turn, and their time.
+
+Prints one JSON object on the last line of standard output; thread counts of the numeric
+libraries are taken from the environment as given.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import functools
+import json
+import logging
+import os
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PHASE: contextvars.ContextVar[str] = contextvars.ContextVar("phase", default="other")
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.nodes: dict[tuple[str, str], list[float]] = defaultdict(list)
+        self.actions: dict[str, list[float]] = defaultdict(list)
+        self.webhook: dict[str, list[float]] = defaultdict(list)
+        self.store: dict[str, list[float]] = defaultdict(list)
+        self.predictions = 0
+        self.parses: list[float] = []
+        self.predict_times: list[float] = []
+
+    def turn_counts(self) -> dict[str, int]:
+        return {
+            "predictions": self.predictions,
+            "webhook_calls": sum(len(v) for v in self.webhook.values()),
+            "store_reads": len(self.store["retrieve"]),
+            "store_writes": len(self.store["save"]),
+        }
+
+
+REC = Recorder()
+
+
+def _timed_sync(record: list[float], fn: Any) -> Any:
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            record.append(time.perf_counter() - started)
+
+    return wrapper
+
+
+def instrument() -> None:
+    from rasa.core import processor as processor_module
+    from rasa.core.actions import action as action_module
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.engine import graph
+
+    original_call = graph.GraphNode.__call__
+
+    def node_call(self: Any, *inputs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return original_call(self, *inputs)
+        finally:
+            REC.nodes[(PHASE.get(), self._node_name)].append(time.perf_counter() - started)
+
+    graph.GraphNode.__call__ = node_call
+
+    processor_cls = processor_module.MessageProcessor
+    original_parse = processor_cls._parse_message_with_graph
+    original_predict = processor_cls._predict_next_with_tracker
+
+    def parse(self: Any, *args: Any, **kwargs: Any) -> Any:
+        token = PHASE.set("nlu")
+        started = time.perf_counter()
+        try:
+            return original_parse(self, *args, **kwargs)
+        finally:
+            REC.parses.append(time.perf_counter() - started)
+            PHASE.reset(token)
+
+    def predict(self: Any, *args: Any, **kwargs: Any) -> Any:
+        token = PHASE.set("policy")
+        started = time.perf_counter()
+        try:
+            return original_predict(self, *args, **kwargs)
+        finally:
+            REC.predictions += 1
+            REC.predict_times.append(time.perf_counter() - started)
+            PHASE.reset(token)
+
+    processor_cls._parse_message_with_graph = parse
+    processor_cls._predict_next_with_tracker = predict
+
+    original_run_action = processor_cls._run_action
+
+    async def run_action(self: Any, action: Any, *args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return await original_run_action(self, action, *args, **kwargs)
+        finally:
+            REC.actions[action.name()].append(time.perf_counter() - started)
+
+    processor_cls._run_action = run_action
+
+    original_remote = action_module.RemoteAction.run
+
+    async def remote_run(self: Any, *args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return await original_remote(self, *args, **kwargs)
+        finally:
+            REC.webhook[self.name()].append(time.perf_counter() - started)
+
+    action_module.RemoteAction.run = remote_run
+
+    for name in ("retrieve", "save"):
+        original = getattr(SQLTrackerStore, name)
+
+        def make(original: Any, name: str) -> Any:
+            async def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+                started = time.perf_counter()
+                try:
+                    return await original(self, *args, **kwargs)
+                finally:
+                    REC.store[name].append(time.perf_counter() - started)
+
+            return wrapper
+
+        setattr(SQLTrackerStore, name, make(original, name))
+
+
+def _stats(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    if not ordered:
+        return {"n": 0, "total_ms": 0.0, "mean_ms": 0.0, "p95_ms": 0.0}
+    return {
+        "n": len(ordered),
+        "total_ms": round(sum(ordered) * 1000, 1),
+        "mean_ms": round(sum(ordered) / len(ordered) * 1000, 2),
+        "p95_ms": round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))] * 1000, 2),
+    }
+
+
+async def run(model: str, endpoints_file: str, conversations: list[list[str]]) -> dict[str, Any]:
+    from rasa.core.agent import load_agent
+    from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+    from rasa.core.utils import AvailableEndpoints
+
+    endpoints = AvailableEndpoints.read_endpoints(endpoints_file)
+    agent = await load_agent(model_path=model, endpoints=endpoints)
+    instrument()
+
+    async def turn(sender: str, text: str) -> None:
+        output = CollectingOutputChannel()
+        await agent.handle_message(
+            UserMessage(text, output, sender, metadata={"language": "en"}, input_channel="app")
+        )
+
+    # warm-up: one conversation not counted (first calls build caches, open connections)
+    for text in conversations[0]:
+        await turn("warm-up", text)
+    global REC
+    REC = Recorder()
+    instrument_counts: list[dict[str, int]] = []
+    turn_times: list[float] = []
+    cpu_before = time.process_time()
+    wall_before = time.perf_counter()
+    for n, script in enumerate(conversations):
+        for text in script:
+            before = REC.turn_counts()
+            started = time.perf_counter()
+            await turn(f"profile-{n}", text)
+            turn_times.append(time.perf_counter() - started)
+            after = REC.turn_counts()
+            instrument_counts.append({k: after[k] - before[k] for k in after})
+    cpu = time.process_time() - cpu_before
+    wall = time.perf_counter() - wall_before
+    turns = len(turn_times)
+
+    def per_turn(key: str) -> dict[str, float]:
+        values = [c[key] for c in instrument_counts]
+        return {"mean": round(sum(values) / turns, 2), "max": max(values)}
+
+    nodes = {
+        f"{phase}:{name}": _stats(samples)
+        for (phase, name), samples in sorted(REC.nodes.items(), key=lambda item: -sum(item[1]))
+    }
+    return {
+        "turns": turns,
+        "turn": _stats(turn_times),
+        "cpu_ms_per_turn": round(cpu / turns * 1000, 1),
+        "wall_ms_per_turn": round(wall / turns * 1000, 1),
+        "parse": _stats(REC.parses),
+        "predict": _stats(REC.predict_times),
+        "nodes": nodes,
+        "actions": {name: _stats(s) for name, s in sorted(REC.actions.items())},
+        "webhook": {name: _stats(s) for name, s in sorted(REC.webhook.items())},
+        "store": {name: _stats(s) for name, s in sorted(REC.store.items())},
+        "per_turn": {key: per_turn(key) for key in instrument_counts[0]},
+        "threads": {
+            name: os.environ.get(name, "unset")
+            for name in ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
+        },
+    }
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING)
+    model, endpoints_file = sys.argv[1], sys.argv[2]
+    conversations = json.load(sys.stdin)
+    result = asyncio.run(run(model, endpoints_file, conversations))
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
