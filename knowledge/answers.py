@@ -267,8 +267,29 @@ def _referred_skus(
             return [named]
     if attributes and not category:
         mentioned = _context_skus(kb, context)
+        if not mentioned and (family := _context_category(kb, context)):
+            # "that one" after "do you have linear high bays?": the one model of the range
+            # whose name has a word of that message
+            described = _described_product(kb.products_in(family), context[-1])
+            return [described] if described else []
         return mentioned[-1:]
     return []
+
+
+def _described_product(products: Sequence[Product], message: str) -> str | None:
+    """The one product whose name has a word (four letters or more) of ``message`` that no
+    other product of ``products`` has in its name; None when none or several."""
+    words = {word.lower() for word in re.findall(r"[^\W\d_]{4,}", message)}
+    names = {
+        str(p["sku"]): {w.lower() for w in re.findall(r"[^\W\d_]{4,}", str(p.get("name") or ""))}
+        for p in products
+    }
+    found = set()
+    for word in words:
+        having = [sku for sku, name in names.items() if word in name]
+        if len(having) == 1:
+            found.add(having[0])
+    return found.pop() if len(found) == 1 else None
 
 
 def _model_word_match(products: Sequence[Product], question: str) -> str | None:
@@ -678,22 +699,29 @@ def _ranked(
     products: list[Product],
     market: str | None,
     category: str | None = None,
+    hits: list[Hit] | None = None,
 ) -> list[Fit]:
-    """``products`` ranked for the need ``question`` states (``knowledge.recommend``)."""
+    """The best three of ``products`` for the need ``question`` states (``knowledge.recommend``),
+    the search's product hits (``hits``, or a search of the question) breaking ties."""
     need = read_need(question, sorted(kb.certification_codes))
+    if hits is None:
+        hits = kb.search(question, 20, category=category)
     order = [
-        hit.sku
-        for hit in kb.search(question, 20, category=category)
-        if hit.sku and not hit.doc and kb.product(hit.sku) is not None
+        str(product["sku"])
+        for hit in hits
+        if hit.sku and not hit.doc and (product := kb.product(hit.sku)) is not None
     ]
     sold_in = None
-    if market is not None:
-        sold_in = {
-            str(p["sku"])
-            for p in products
-            if not kb.market_directory.check(list(p.get("certifications") or []), market).missing
-        }
-    return rank(products, need, [str(kb.product(sku)["sku"]) for sku in order], sold_in)  # type: ignore[index]
+    if market is not None:  # one check per set of certifications, not per record
+        verdicts: dict[frozenset[str], bool] = {}
+        sold_in = set()
+        for p in products:
+            held = frozenset(p.get("certifications") or [])
+            if held not in verdicts:
+                verdicts[held] = not kb.market_directory.check(sorted(held), market).missing
+            if verdicts[held]:
+                sold_in.add(str(p["sku"]))
+    return rank(products, need, order, sold_in, keep=3)
 
 
 def _best(fits: list[Fit]) -> tuple[list[Product], list[list[str]]]:
@@ -733,10 +761,10 @@ def _need_answer(
     catalog that fit best (two or three), grouped by category, each with the figures that show
     why; none when the question states no constraint and the search finds no product for it."""
     need = read_need(question, sorted(kb.certification_codes))
-    hits = kb.search(question, 3)
+    hits = kb.search(question, 20)
     if not need.stated() and not (hits and hits[0].sku and not hits[0].doc):
         return None
-    fits = _ranked(kb, question, kb.products, market)
+    fits = _ranked(kb, question, kb.products, market, hits=hits)
     chosen, reasons = _best(fits)
     if not chosen:
         return None

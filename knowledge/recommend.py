@@ -174,8 +174,8 @@ def _first_number(value: Any) -> float | None:
     return float(found.group(0)) if found else None
 
 
-def _near(value: Any, wanted: float) -> bool:
-    return isinstance(value, int | float) and abs(float(value) - wanted) <= NEAR * wanted
+def _near(value: float | None, wanted: float) -> bool:
+    return value is not None and abs(value - wanted) <= NEAR * wanted
 
 
 @dataclass
@@ -252,10 +252,56 @@ def read_need(question: str, certification_codes: Sequence[str] = ()) -> Need:
     )
 
 
+@dataclass(frozen=True)
+class Profile:
+    """What the checks read from a record, parsed once (a catalog of 25,000 variants is
+    ranked per question)."""
+
+    power: float | None
+    flux: float | None
+    ip: tuple[int, int] | None
+    ik: int | None
+    certifications: frozenset[str]
+    premium: bool
+    dimming: str
+    cri: float | None
+    ugr: float | None
+    surge_kv: float | None
+    span: tuple[float, float] | None
+
+
+_PROFILES: dict[int, tuple[Product, Profile]] = {}
+
+
+def profile(product: Product) -> Profile:
+    cached = _PROFILES.get(id(product))
+    if cached is not None and cached[0] is product:
+        return cached[1]
+    own_ip = _IP.search(str(product.get("ip_rating") or ""))
+    own_ik = _IK.search(str(product.get("ik_rating") or ""))
+    power, flux = product.get("power_w"), product.get("luminous_flux_lm")
+    made = Profile(
+        power=float(power) if isinstance(power, int | float) else None,
+        flux=float(flux) if isinstance(flux, int | float) else None,
+        ip=(int(own_ip.group(1)), int(own_ip.group(2))) if own_ip else None,
+        ik=int(own_ik.group(1)) if own_ik else None,
+        certifications=frozenset(product.get("certifications") or []),
+        premium="premium" in str(product.get("dlc_level") or "").lower(),
+        dimming=" ".join(map(str, product.get("dimming") or [])).upper(),
+        cri=_first_number(re.sub(r"\(.*?\)", "", str(product.get("cri") or ""))),
+        ugr=_first_number(product.get("ugr")),
+        surge_kv=_first_number(product.get("surge_protection")),
+        span=operating_range(product),
+    )
+    _PROFILES[id(product)] = (product, made)
+    return made
+
+
 def _soft_checks(product: Product, need: Need) -> tuple[int, list[str]]:
     """How many of the soft constraints ``product`` meets, and the fields that show them."""
     met = 0
     reasons: list[str] = []
+    own = profile(product)
 
     def meets(ok: bool, name: str) -> None:
         nonlocal met
@@ -265,35 +311,28 @@ def _soft_checks(product: Product, need: Need) -> tuple[int, list[str]]:
                 reasons.append(name)
 
     if need.watts is not None:
-        meets(_near(product.get("power_w"), need.watts), "power_w")
+        meets(_near(own.power, need.watts), "power_w")
     if need.lumens is not None:
-        meets(_near(product.get("luminous_flux_lm"), need.lumens), "luminous_flux_lm")
+        meets(_near(own.flux, need.lumens), "luminous_flux_lm")
     if need.ip is not None:
-        own = _IP.search(str(product.get("ip_rating") or ""))
         meets(
-            own is not None and int(own.group(1)) >= need.ip[0] and int(own.group(2)) >= need.ip[1],
+            own.ip is not None and own.ip[0] >= need.ip[0] and own.ip[1] >= need.ip[1],
             "ip_rating",
         )
     if need.ik is not None:
-        own_ik = _IK.search(str(product.get("ik_rating") or ""))
-        meets(own_ik is not None and int(own_ik.group(1)) >= need.ik, "ik_rating")
-    held = set(product.get("certifications") or [])
+        meets(own.ik is not None and own.ik >= need.ik, "ik_rating")
     for code in need.codes:
-        meets(code in held, "certifications")
+        meets(code in own.certifications, "certifications")
     if need.premium:
-        meets("premium" in str(product.get("dlc_level") or "").lower(), "dlc_level")
-    dimming = " ".join(map(str, product.get("dimming") or [])).upper()
+        meets(own.premium, "dlc_level")
     for protocol in need.dimming:
-        meets(protocol in dimming, "dimming")
+        meets(protocol in own.dimming, "dimming")
     if need.cri is not None:
-        own_cri = _first_number(re.sub(r"\(.*?\)", "", str(product.get("cri") or "")))
-        meets(own_cri is not None and own_cri >= need.cri, "cri")
+        meets(own.cri is not None and own.cri >= need.cri, "cri")
     if need.ugr is not None:
-        own_ugr = _first_number(product.get("ugr"))
-        meets(own_ugr is not None and own_ugr <= need.ugr, "ugr")
+        meets(own.ugr is not None and own.ugr <= need.ugr, "ugr")
     if need.surge_kv is not None:
-        own_kv = _first_number(product.get("surge_protection"))
-        meets(own_kv is not None and own_kv >= need.surge_kv, "surge_protection")
+        meets(own.surge_kv is not None and own.surge_kv >= need.surge_kv, "surge_protection")
     for feature in need.features:
         shown = has_feature(product, feature)
         meets(shown is not None, shown or "")
@@ -305,17 +344,19 @@ def rank(
     need: Need,
     search_order: Sequence[str] = (),
     sold_in: set[str] | None = None,
+    keep: int | None = None,
 ) -> list[Fit]:
     """``products`` best first for ``need``: inside the hard constraints (temperature; the
     market, given as the SKUs ``sold_in`` it), then by constraints met, then by the search's
-    order (``search_order``, SKUs best first)."""
+    order (``search_order``, SKUs best first); the best ``keep`` only, when given."""
     pool = list(products)
     hard: list[str] = []
     if need.temperature is not None:
+        wanted = need.temperature
         inside = [
             p
             for p in pool
-            if (span := operating_range(p)) is not None and span[0] <= need.temperature <= span[1]
+            if (span := profile(p).span) is not None and span[0] <= wanted <= span[1]
         ]
         if inside:
             pool, hard = inside, ["operating_temp"]
@@ -325,16 +366,19 @@ def rank(
             pool = sold
             hard.append("certifications")
     position = {sku: i for i, sku in enumerate(dict.fromkeys(search_order))}
-    fits = []
-    for product in pool:
-        met, reasons = _soft_checks(product, need)
-        fits.append(
-            Fit(
-                product=product,
-                met=met,
-                reasons=[*hard, *(r for r in reasons if r not in hard)],
-                search_rank=position.get(product["sku"]),
-            )
+    scored = []
+    for index, product in enumerate(pool):
+        met, reasons = _soft_checks(product, need) if need.stated() else (0, [])
+        rank_in_search = position.get(product["sku"])
+        bonus = SEARCH_WEIGHT / (1 + rank_in_search) if rank_in_search is not None else 0.0
+        scored.append((-(met + bonus), index, met, reasons, rank_in_search))
+    scored.sort(key=lambda row: (row[0], row[1]))
+    return [
+        Fit(
+            product=pool[index],
+            met=met,
+            reasons=[*hard, *(r for r in reasons if r not in hard)],
+            search_rank=rank_in_search,
         )
-    fits.sort(key=lambda fit: -fit.score)
-    return fits
+        for _, index, met, reasons, rank_in_search in scored[:keep]
+    ]

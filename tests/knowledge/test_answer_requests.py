@@ -187,3 +187,21 @@ def test_a_state_is_its_countrys_market(demo_kb: KnowledgeBase) -> None:
     result = answer(demo_kb, "Can we sell the DL-SLIM6-12W-NA in California?")
     assert result.text.startswith("Yes")
     assert "JA8" in result.text and "ETL" in result.text
+
+
+def test_that_one_is_the_model_the_conversation_described(demo_kb: KnowledgeBase) -> None:
+    result = answer(
+        demo_kb,
+        "what does that one weigh, and can it run on 347V?",
+        context=["Do you have linear high bays?"],
+    )
+    assert "HB-LIN-220W" in result.text and "6.8" in result.text and "347" in result.text
+    assert "HB-UFO" not in result.text
+    # a word every model of the range has describes none of them: the range answers
+    plain = answer(demo_kb, "what does it weigh?", context=["Do you have high bays?"])
+    assert "HB-UFO-100W" in plain.text and "HB-LIN-220W" in plain.text
+
+
+def test_a_three_digit_voltage_asks_the_input_voltage() -> None:
+    assert find_attributes("can it run on 347V?") == ["input_voltage"]
+    assert find_attributes("0-10V dimming?") == ["dimming"]

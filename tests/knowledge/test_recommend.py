@@ -105,3 +105,27 @@ def test_a_foundry_gets_the_high_temperature_high_bay(demo_kb: KnowledgeBase) ->
     )
     assert result.text.count("HB-UFO-150W-HT") >= 1
     assert "+70" in result.text  # why: its operating range
+
+
+def test_only_the_best_are_kept_and_a_record_is_read_once() -> None:
+    from knowledge.recommend import profile
+
+    products = [_product(f"P{i}", ip_rating="IP66" if i % 7 == 0 else "IP20") for i in range(50)]
+    best = rank(products, read_need("IP65 please"), keep=3)
+    assert [fit.product["sku"] for fit in best] == ["P0", "P7", "P14"]
+    assert profile(products[0]) is profile(products[0])
+    products[0]["ip_rating"] = "IP20"
+    changed = dict(products[0])  # another record object is read afresh
+    assert profile(changed).ip == (2, 0)
+
+
+def test_an_application_word_finds_its_records_across_languages(demo_kb: KnowledgeBase) -> None:
+    from knowledge.glossary import english_words
+
+    assert "retail" in english_words("Un luminaire pour un magasin de vêtements")
+    result = answer(
+        demo_kb,
+        "Un luminaire pour un magasin de vêtements, orientable, avec plusieurs faisceaux au choix",
+        language="fr",
+    )
+    assert result.text.split(";")[0].count("DL-COB-AR-15W") == 1
