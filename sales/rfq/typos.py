@@ -25,14 +25,20 @@ from pypinyin import lazy_pinyin
 
 from sales.normalizers._text import fold
 from sales.normalizers.word_edges import has_han
-from sales.rfq.products import CATEGORY_WORDS, category_of
+from sales.rfq.products import (
+    CATEGORY_WORDS,
+    VARIANT_WORDS,
+    WORDS,
+    category_of,
+    compound_category,
+)
 
 # Informal spellings that are no typo of one word.
 SPELLINGS = {"lites": "lights", "lite": "light", "hibay": "high bay", "hibays": "high bays"}
 # Spellings that are no word of their own: read as the product word wherever they stand.
 ALWAYS = frozenset({"lites", "hibays"})
 _WORD = re.compile(r"[^\W\d_]{4,}")
-_COUNT_BEFORE = re.compile(r"\d[\d.,]*\s*(?:k|pcs|x)?\b[^\d]{0,24}$", re.I)
+_COUNT_BEFORE = re.compile(r"\d[\d.,]*\s*(?:k|pcs|x|w|mm|cm)?\b[^\d]{0,24}$", re.I)
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 _HAN_COUNT_BEFORE = re.compile(r"[\d百千万]\s*[^\d]{0,12}$")
 _HAN_COUNT_AFTER = re.compile(r"^[^\d]{0,6}\d")
@@ -52,11 +58,30 @@ def _vocabulary() -> dict[str, str]:
 
 
 @cache
-def _han_sounds() -> dict[tuple[str, ...], str | None]:
-    """The toneless pinyin of each Han product word, with the word ("tong deng" -> 筒灯); None
-    where two words sound the same."""
-    sounds: dict[tuple[str, ...], str | None] = {}
+def _phrase_starts() -> dict[str, tuple[str, ...]]:
+    """The first word of each product phrase that names no category alone ("street" of "street
+    lights"), with what must follow it for the phrase ("lights", "light")."""
+    starts: dict[str, set[str]] = {}
     for words in CATEGORY_WORDS.values():
+        for word in words:
+            first, *rest = fold(word).split()
+            if rest and len(first) >= 5 and first.isalpha() and first not in _vocabulary():
+                starts.setdefault(first, set()).add(" ".join(rest))
+    return {first: tuple(rests) for first, rests in starts.items()}
+
+
+@cache
+def _compound_heads() -> tuple[str, ...]:
+    """Category words that end compounds ("röhren" of "Glasröhren"), folded."""
+    return tuple(sorted({fold(w) for w in WORDS.compound_heads}, key=len, reverse=True))
+
+
+@cache
+def _han_sounds() -> dict[tuple[str, ...], str | None]:
+    """The toneless pinyin of each Han product or variant word, with the word ("tong deng" ->
+    筒灯, "bo li" -> 玻璃); None where two words sound the same."""
+    sounds: dict[tuple[str, ...], str | None] = {}
+    for words in (*CATEGORY_WORDS.values(), *VARIANT_WORDS.values()):
         for word in words:
             if has_han(word) and len(word) >= 2 and not _HAN_RUN.sub("", word):
                 key = tuple(lazy_pinyin(word))
@@ -110,22 +135,52 @@ def _distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
-def _fixed(word: str) -> str | None:
+def _limit(word: str) -> int:
+    return 1 if len(word) < 8 else 2
+
+
+def _fixed(word: str, after: str) -> str | None:
+    """The product word ``word`` is a typo of; ``after``: the text after it (folded)."""
     low = fold(word)
-    if low in _vocabulary():
+    if low in _vocabulary() or low in _phrase_starts():
         return None
     if low in SPELLINGS:
         return SPELLINGS[low]
-    limit = 1 if len(low) < 8 else 2
+    limit = _limit(low)
     close = sorted(
         (d, abs(len(w) - len(low)), w)
         for w in _vocabulary()
         if (d := _distance(low, w, limit)) <= limit
     )
     best = [w for d, _, w in close if d == close[0][0]] if close else []
-    if len({_vocabulary()[w] for w in best}) != 1:
-        return None  # none, or equally close words of two categories: left as written
-    return best[0]
+    if len({_vocabulary()[w] for w in best}) == 1:
+        return best[0]
+    if best:
+        return None  # equally close words of two categories: left as written
+    return _phrase_start(low, after) or _compound(low)
+
+
+def _phrase_start(low: str, after: str) -> str | None:
+    """ "stret lights" -> "street": the first word of a phrase, when the rest of it follows."""
+    for first, rests in _phrase_starts().items():
+        if _distance(low, first, _limit(low)) <= _limit(low) and any(
+            re.match(rf"\s+{re.escape(rest)}\b", after) for rest in rests
+        ):
+            return first
+    return None
+
+
+def _compound(low: str) -> str | None:
+    """ "glasrohen" -> "glasrohren": a compound whose head is one edit from a category word of a
+    language that writes compounds (five letters or more, three before it)."""
+    if compound_category(low):
+        return None  # a compound of ours already
+    for head in _compound_heads():
+        for size in (len(head) - 1, len(head), len(head) + 1):
+            modifier, tail = low[:-size], low[-size:]
+            if len(modifier) >= 3 and tail != head and _distance(tail, head, 1) <= 1:
+                return modifier + head
+    return None
 
 
 def correct(text: str) -> str:
@@ -137,7 +192,7 @@ def correct(text: str) -> str:
             return SPELLINGS[fold(word)]  # "slim flood lites": no word of its own
         if not _COUNT_BEFORE.search(text[: match.start()]):
             return word
-        return _fixed(word) or word
+        return _fixed(word, fold(text[match.end() :])) or word
 
     text = _WORD.sub(fix, text)
     return _HAN_RUN.sub(lambda m: _han_fixed(text, m.start(), m.end()), text)

@@ -49,16 +49,23 @@ _SPEC_TAIL_CHARS = 40
 
 
 def _spec_tail(text: str, end: int) -> str:
-    """The words after a product noun that still describe it ("..., 1200 mm 18W")."""
+    """The words after a product noun that still describe it ("..., 1200 mm 18W"), up to the
+    clause's end or the next count ("de 40W 600x600, 10 mil peças de FL-SL-100W": the model
+    number is the next item's)."""
     tail = text[end : end + _SPEC_TAIL_CHARS]
     stop = _CLAUSE_END.search(tail)
-    return tail[: stop.start()] if stop else tail
+    tail = tail[: stop.start()] if stop else tail
+    count = _QUANTITY.search(fold_chars(tail))
+    return tail[: count.start()] if count else tail
 
 
 # Chinese puts what describes a product before its noun ("T8玻璃灯管": T8 glass tube); the
 # describing words reach back to the clause's start, the last count ("5000个") or "的" (what
-# stands before "的" is a part or feature, "带应急电源的面板灯": a panel with an emergency kit).
-_HAN_HEAD_STOP = re.compile(rf"[，。：；、,:;!?！？的]|\d\s*(?:{'|'.join(_HAN_UNITS)})")
+# stands before "的" is a part or feature, "带应急电源的面板灯": a panel with an emergency kit),
+# or "和" (what stands before it is another product's: "灯管1200mm 18W和200W UFO工矿灯").
+_HAN_HEAD_STOP = re.compile(
+    rf"[，。：；、,:;!?！？的和与及跟]|还有|\d\s*(?:{'|'.join(_HAN_UNITS)})"
+)
 _HAN_HEAD_CHARS = 12
 
 

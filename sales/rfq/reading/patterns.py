@@ -97,6 +97,9 @@ _SPEC_AFTER_NUMBER = (
     r"(?!\s*(?:w|watts?|mm|cm|v|vac|lm|lumens?|°|%|ma|k\s*(?:\d|cct)"
     r"|x\s*\d+(?!\d)(?!\s*(?:hq|gp|ft|'|’|-?\s*fus)))(?![a-z]))"
 )
+# A spec between a count and its product words: "10k of 12W round downlights", "2000 100W LED
+# street lights", "500 600x600 panels".
+_SPEC_WORD = r"\d+(?:[.,]\d+)?\s?(?:w|mm|cm|k|v)(?![a-z])|\d{3,4}\s?[x×*]\s?\d{3,4}"
 # Quantities are found in folded text (no accents), so "Stück", "pièces" and "peças" are found
 # as "stuck", "pieces" and "pecas"; the words are taken from the original text by position.
 _QUANTITY = re.compile(
@@ -109,7 +112,8 @@ _QUANTITY = re.compile(
     rf"|container|[24]0[\s-]*(?:fus|ft|'|’|hq|gp))))"
     rf"{_SPEC_AFTER_NUMBER}\s*"
     rf"(?:x\s*)?(?P<unit>(?:{_UNIT_WORDS})"
-    rf"|(?:(?!(?:and|y|und|et|e|plus|\d)(?![\w-]))(?!\d)[\w-]+\s+){{0,5}}?{_NOUN_OR_COMPOUND}{END}"
+    rf"|(?:(?:{_SPEC_WORD}|(?!(?:and|y|und|et|e|plus|\d)(?![\w-]))(?!\d)[\w-]+)\s+){{0,5}}?"
+    rf"{_NOUN_OR_COMPOUND}{END}"
     rf"|(?:{_HAN_NOUN_ALT}))",
     re.I,
 )

@@ -136,3 +136,38 @@ def test_a_han_name_far_from_any_count_is_left_as_written(edit: tuple[str, str])
 )
 def test_chinese_typos_seen_in_buyers_messages(text: str, fixed: str) -> None:
     assert correct(text) == fixed
+
+
+@st.composite
+def compound_typos(draw: st.DrawFn) -> tuple[str, str]:
+    """A German compound with one letter of its head dropped: ("glasrohren", "glasrohen")."""
+    from sales.rfq.typos import _compound_heads
+
+    head = draw(st.sampled_from([h for h in _compound_heads() if len(h) >= 6]))
+    modifier = draw(st.sampled_from(["glas", "decken", "industrie", "wand", "hochleistungs"]))
+    at = draw(st.integers(1, len(head) - 2))
+    typo = modifier + head[:at] + head[at + 1 :]
+    assume(typo != modifier + head)
+    return modifier + head, typo
+
+
+@settings(max_examples=200, deadline=None)
+@given(compound_typos())
+def test_a_compound_with_a_mistyped_head_reads_as_its_category(pair: tuple[str, str]) -> None:
+    word, typo = pair
+    fixed = correct(f"Wir brauchen 400 {typo.capitalize()} 1200 mm")
+    assert category_of(fixed) == category_of(word), (word, typo, fixed)
+
+
+@pytest.mark.parametrize(
+    ("text", "fixed"),
+    [
+        ("We need 2000 100W LED stret lights", "We need 2000 100W LED street lights"),
+        ("quote 10k of 12W round Downligts", "quote 10k of 12W round downlights"),
+        ("3000套T8玻离灯管", "3000套T8玻璃灯管"),  # a variant word typed by sound
+        ("300 stret food stalls", "300 stret food stalls"),  # no phrase follows: as written
+        ("3000 Glasröhren T8", "3000 Glasröhren T8"),  # a compound of ours: as written
+    ],
+)
+def test_phrases_specs_and_variants(text: str, fixed: str) -> None:
+    assert correct(text) == fixed
