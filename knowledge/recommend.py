@@ -23,6 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 
 from knowledge.catalog import Product
@@ -339,6 +340,100 @@ def _soft_checks(product: Product, need: Need) -> tuple[int, list[str]]:
     return met, [name for name in reasons if name]
 
 
+class _Table:
+    """The profiles of a sequence of records as arrays, so that a need is checked against a
+    catalog of thousands at once; codes, dimming protocols and features as they are asked."""
+
+    def __init__(self, products: Sequence[Product]) -> None:
+        self.products = products
+        profiles = [profile(p) for p in products]
+        self.index = {str(p["sku"]): i for i, p in enumerate(products)}
+
+        def column(values: list[float | None]) -> np.ndarray:
+            return np.array([np.nan if v is None else v for v in values], dtype=float)
+
+        self.power = column([x.power for x in profiles])
+        self.flux = column([x.flux for x in profiles])
+        self.ip0 = column([x.ip[0] if x.ip else None for x in profiles])
+        self.ip1 = column([x.ip[1] if x.ip else None for x in profiles])
+        self.ik = column([x.ik for x in profiles])
+        self.cri = column([x.cri for x in profiles])
+        self.ugr = column([x.ugr for x in profiles])
+        self.surge = column([x.surge_kv for x in profiles])
+        self.low = column([x.span[0] if x.span else None for x in profiles])
+        self.high = column([x.span[1] if x.span else None for x in profiles])
+        self.premium = np.array([x.premium for x in profiles], dtype=bool)
+        self._profiles = profiles
+        self._asked: dict[tuple[str, str], np.ndarray] = {}
+
+    def holds(self, code: str) -> np.ndarray:
+        return self._flags(("code", code), lambda p, x: code in x.certifications)
+
+    def dims(self, protocol: str) -> np.ndarray:
+        return self._flags(("dimming", protocol), lambda p, x: protocol in x.dimming)
+
+    def has(self, feature: Feature) -> np.ndarray:
+        return self._flags(
+            ("feature", feature.key), lambda p, x: has_feature(p, feature) is not None
+        )
+
+    def _flags(self, key: tuple[str, str], test: Any) -> np.ndarray:
+        if key not in self._asked:
+            self._asked[key] = np.array(
+                [test(p, x) for p, x in zip(self.products, self._profiles, strict=True)],
+                dtype=bool,
+            )
+        return self._asked[key]
+
+
+_TABLES: dict[tuple[int, ...], _Table] = {}
+MAX_TABLES = 16
+
+
+def _table(products: Sequence[Product]) -> _Table:
+    key = tuple(map(id, products))
+    table = _TABLES.get(key)
+    if table is None or any(a is not b for a, b in zip(table.products, products, strict=True)):
+        if len(_TABLES) >= MAX_TABLES:
+            _TABLES.pop(next(iter(_TABLES)))
+        table = _TABLES[key] = _Table(list(products))
+    return table
+
+
+def _near_all(values: np.ndarray, wanted: float) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        return np.abs(values - wanted) <= NEAR * wanted
+
+
+def _met(table: _Table, need: Need) -> np.ndarray:
+    """How many of the soft constraints each record meets (comparisons with NaN are false)."""
+    met = np.zeros(len(table.products), dtype=int)
+    with np.errstate(invalid="ignore"):
+        if need.watts is not None:
+            met += _near_all(table.power, need.watts)
+        if need.lumens is not None:
+            met += _near_all(table.flux, need.lumens)
+        if need.ip is not None:
+            met += (table.ip0 >= need.ip[0]) & (table.ip1 >= need.ip[1])
+        if need.ik is not None:
+            met += table.ik >= need.ik
+        for code in need.codes:
+            met += table.holds(code)
+        if need.premium:
+            met += table.premium
+        for protocol in need.dimming:
+            met += table.dims(protocol)
+        if need.cri is not None:
+            met += table.cri >= need.cri
+        if need.ugr is not None:
+            met += table.ugr <= need.ugr
+        if need.surge_kv is not None:
+            met += table.surge >= need.surge_kv
+    for feature in need.features:
+        met += table.has(feature)
+    return met
+
+
 def rank(
     products: Sequence[Product],
     need: Need,
@@ -349,36 +444,40 @@ def rank(
     """``products`` best first for ``need``: inside the hard constraints (temperature; the
     market, given as the SKUs ``sold_in`` it), then by constraints met, then by the search's
     order (``search_order``, SKUs best first); the best ``keep`` only, when given."""
-    pool = list(products)
+    if not products:
+        return []
+    table = _table(products)
+    pool = np.ones(len(products), dtype=bool)
     hard: list[str] = []
     if need.temperature is not None:
-        wanted = need.temperature
-        inside = [
-            p
-            for p in pool
-            if (span := profile(p).span) is not None and span[0] <= wanted <= span[1]
-        ]
-        if inside:
+        with np.errstate(invalid="ignore"):
+            inside = (table.low <= need.temperature) & (need.temperature <= table.high)
+        if inside.any():
             pool, hard = inside, ["operating_temp"]
     if sold_in is not None:
-        sold = [p for p in pool if p["sku"] in sold_in]
-        if sold:
+        sold = pool & np.array([str(p["sku"]) in sold_in for p in products], dtype=bool)
+        if sold.any():
             pool = sold
             hard.append("certifications")
-    position = {sku: i for i, sku in enumerate(dict.fromkeys(search_order))}
-    scored = []
-    for index, product in enumerate(pool):
-        met, reasons = _soft_checks(product, need) if need.stated() else (0, [])
-        rank_in_search = position.get(product["sku"])
-        bonus = SEARCH_WEIGHT / (1 + rank_in_search) if rank_in_search is not None else 0.0
-        scored.append((-(met + bonus), index, met, reasons, rank_in_search))
-    scored.sort(key=lambda row: (row[0], row[1]))
-    return [
-        Fit(
-            product=pool[index],
-            met=met,
-            reasons=[*hard, *(r for r in reasons if r not in hard)],
-            search_rank=rank_in_search,
+    met = _met(table, need) if need.stated() else np.zeros(len(products), dtype=int)
+    bonus = np.zeros(len(products))
+    position: dict[str, int] = {}
+    for sku in search_order:
+        if sku not in position and sku in table.index:
+            position[sku] = len(position)
+            bonus[table.index[sku]] = SEARCH_WEIGHT / (1 + position[sku])
+    score = np.where(pool, met + bonus, -np.inf)
+    order = np.argsort(-score, kind="stable")[: int(pool.sum())]
+    fits = []
+    for i in order[:keep]:
+        product = products[int(i)]
+        count, reasons = _soft_checks(product, need)
+        fits.append(
+            Fit(
+                product=product,
+                met=count,
+                reasons=[*hard, *(r for r in reasons if r not in hard)],
+                search_rank=position.get(str(product["sku"])),
+            )
         )
-        for _, index, met, reasons, rank_in_search in scored[:keep]
-    ]
+    return fits
