@@ -28,6 +28,15 @@ def _looks_like_a_name(text: str) -> bool:
     return len(words) >= 2 and sum(w[0].isupper() for w in words) >= 2
 
 
+def _reads_as_a_company(text: str) -> bool:
+    """Words that name companies ("Electrical", "Trading", "GmbH", "Wholesalers")."""
+    return bool(
+        mentions("company_words", text)
+        or _COMPANY.search(text)
+        or _BUSINESS.search(fold_chars(text))
+    )
+
+
 # "Ansprechpartner: Jana Weber", "联系人：李娜", "Firma: ...": a label, then the value.
 _LABELLED = re.compile(r"^\s*(?P<label>[^:：@\d]{1,30}?)\s*[:：]\s*(?P<value>.+)$")
 # "Soy Andrés Gómez de Distribuidora Lumínica S.A.", "Sophie Martin de Sahel Électricité SA":
@@ -126,8 +135,14 @@ def _contact_block(slot: str, text: str, out: Extraction, state: Mapping[str, An
                 rest.append(intro.group(1) or intro.group(2))  # "I'm Aroha Ngata from Kiwi..."
         else:
             rest.append(part)
-    # several parts come in the order asked (name, company); a single one answers the question
+    # several parts come in the order asked (name, company), unless exactly one of the first two
+    # reads as a company ("Highveld Electrical Wholesalers, Thabo Nkosi"); a single one answers
+    # the question
     wanted = [s for s in ("contact_name", "company") if s not in out.slots and not state.get(s)]
+    if wanted == ["contact_name", "company"] and len(rest) >= 2:
+        companies = [p for p in rest[:2] if _reads_as_a_company(p)]
+        if len(companies) == 1:
+            rest = [*(p for p in rest[:2] if p != companies[0]), companies[0], *rest[2:]]
     if len(rest) == 1 and slot in wanted:
         wanted = [slot]
     for part, target in zip(rest, wanted, strict=False):

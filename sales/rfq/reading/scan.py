@@ -190,7 +190,7 @@ def _scan(
         out.slots["sample_requested"] = not (
             _NEGATION.search(clause) or lexicon.mentions("decline", clause)
         )
-    if "business_type" not in out.slots and (match := _BUSINESS.search(folded)):
+    if "business_type" not in out.slots and (match := _business_word(folded, out, state)):
         out.set("business_type", parse_business_type(text[match.start() : match.end()]))
     if "company" not in out.slots and (match := _COMPANY.search(text)):
         out.set("company", parse_company_name(match.group(1) or match.group(2)))
@@ -238,3 +238,18 @@ def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 def _clause(text: str, start: int, end: int) -> str:
     left, right = _clause_bounds(text, start, end)
     return text[left:right].strip()
+
+
+def _business_word(folded: str, out: Extraction, state: Mapping[str, Any]) -> re.Match[str] | None:
+    """The first word of a business type that is not part of the company's name ("Brightwell
+    Electrical Wholesale Ltd ... We are an electrical contractor": a contractor)."""
+    company = fold_chars(str(out.slots.get("company") or state.get("company") or ""))
+    for match in _BUSINESS.finditer(folded):
+        if not (company and _within(folded, match, company)):
+            return match
+    return None
+
+
+def _within(folded: str, match: re.Match[str], company: str) -> bool:
+    at = folded.find(company)
+    return at >= 0 and at <= match.start() and match.end() <= at + len(company)

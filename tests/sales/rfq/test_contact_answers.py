@@ -119,3 +119,29 @@ def test_a_destination_correction_while_the_contact_is_asked_is_no_contact(  # t
     found = extract(text, state={}, expecting="company", today=TODAY, catalog=demo_kb)
     assert "company" not in found.slots and "contact_name" not in found.slots, found.slots
     assert found.slots.get("destination"), found.slots
+
+
+WHOLESALE_COMPANIES = [
+    "Highveld Electrical Wholesalers",
+    "Brightwell Electrical Wholesale Ltd",
+    "Nordlicht Handels GmbH",
+    "Pacific Lighting Distributors Pty Ltd",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    company=st.sampled_from(WHOLESALE_COMPANIES),
+    person=st.sampled_from([p for p in PEOPLE if p.isascii()] + ["Thabo Nkosi", "Siobhan Murphy"]),
+    company_first=st.booleans(),
+    stated=st.sampled_from(["", "we are an electrical contractor", "wir sind Installateure"]),
+)
+def test_unlabelled_name_and_company_in_either_order(  # type: ignore[no-untyped-def]
+    demo_kb, company: str, person: str, company_first: bool, stated: str
+) -> None:
+    parts = [company, person] if company_first else [person, company]
+    text = ", ".join([*parts, "buyer@example.com", *([stated] if stated else [])])
+    found = extract(text, state={}, expecting="contact_name", today=TODAY, catalog=demo_kb)
+    assert (found.slots.get("contact_name"), found.slots.get("company")) == (person, company)
+    # a business word inside the company's name is no statement of the business type
+    assert found.slots.get("business_type") == ("contractor" if stated else None), text
