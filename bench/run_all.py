@@ -10,6 +10,7 @@ HERE = Path(__file__).resolve().parent
 BENCHES = [
     ("chat turn latency, app vs bare Rasa", ["chat_bench.py"]),
     ("a bot turn by component (engine)", ["turn_profile_bench.py"]),
+    ("scaling: engine workers x concurrent buyers (PostgreSQL, Redis)", ["scaling_bench.py"]),
     ("simulated buyers: the RFQ conversation", ["rfq_personas.py"]),
     ("adversarial buyers: RFQ invariants, six languages", ["adversarial_buyers.py"]),
     ("NLU cross-validation", ["nlu_bench.py"]),
