@@ -36,6 +36,7 @@ from sales.normalizers.result import Parsed
 from sales.pricing.incoterms import ORIGIN_NAMED_PLACE
 from sales.rfq.extract import Extraction
 from sales.rfq.products import Catalog, match_product
+from sales.rfq.reading.extraction import new_item
 from sales.rfq.rules import earliest_date
 
 # Below this DIET confidence a span is not used.
@@ -280,7 +281,7 @@ def _items(
     for product_span, quantity_span in pairs:
         quantity = _quantity(quantity_span)
         if quantity is not None:
-            items.append({**_product(product_span, catalog), **quantity, "target_price": None})
+            items.append(new_item(_product(product_span, catalog), quantity))
         else:
             lone_products.append(product_span)
     pending_product = state.get("product")
@@ -288,10 +289,10 @@ def _items(
     product = _product(lone_products[0], catalog) if lone_products else None
     quantity = next((q for q in map(_quantity, lone_quantities) if q is not None), None)
     if not items and product and (quantity or pending_quantity):
-        items.append({**product, **(quantity or pending_quantity), "target_price": None})
+        items.append(new_item(product, quantity or pending_quantity))
         product = quantity = None
     elif not items and quantity and pending_product:
-        items.append({**pending_product, **quantity, "target_price": None})
+        items.append(new_item(pending_product, quantity))
         quantity = None
     if items:
         _filled(found, "items", items)

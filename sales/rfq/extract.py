@@ -41,7 +41,7 @@ from sales.rfq import typos
 from sales.rfq.products import Catalog
 from sales.rfq.reading.contact import CONTACT_SLOTS
 from sales.rfq.reading.direct import _direct, _yes_no_part
-from sales.rfq.reading.extraction import Extraction
+from sales.rfq.reading.extraction import Extraction, new_item
 from sales.rfq.reading.items import _items
 from sales.rfq.reading.patterns import _COMPANY, _CORRECTION, _DATE, _NAME_INTRO, _QUANTITY
 from sales.rfq.reading.scan import _scan
@@ -129,9 +129,7 @@ def extract(
         ):
             _direct("product", text, out, today=today, state=state, catalog=catalog)
             if out.slots.get("product") and state.get("quantity"):
-                out.slots["items"] = [
-                    {**out.slots["product"], **state["quantity"], "target_price": None}
-                ]
+                out.slots["items"] = [new_item(out.slots["product"], state["quantity"])]
                 out.slots["product"] = None
                 out.slots["quantity"] = None
         elif expecting == "quantity" and "quantity" not in out.slots:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -32,3 +33,9 @@ def _money_dict(amount: Decimal, currency: str) -> dict[str, str]:
 
 def _quantity_dict(parsed_value: Any) -> dict[str, str | None]:
     return {"quantity": f"{parsed_value.amount:f}", "unit": parsed_value.unit or "pcs"}
+
+
+def new_item(product: Mapping[str, Any], quantity: Mapping[str, Any]) -> dict[str, Any]:
+    """An item of the request: the product (with a target price said before its count, if
+    any) and its count."""
+    return {"target_price": None, **product, **quantity}

@@ -14,7 +14,7 @@ from sales.normalizers._text import fold_chars
 from sales.normalizers.word_edges import END, START
 from sales.rfq.products import Catalog, category_of
 from sales.rfq.reading.contact import _person_spans
-from sales.rfq.reading.extraction import Extraction, _money_dict, _quantity_dict
+from sales.rfq.reading.extraction import Extraction, _money_dict, _quantity_dict, new_item
 from sales.rfq.reading.mentions import _Mention, _product_mentions
 from sales.rfq.reading.patterns import (
     _ADD,
@@ -308,7 +308,7 @@ def _items(
                 changed = True
             continue
         if quantity:
-            items.append({**product, **quantity, "target_price": None})
+            items.append(new_item(product, quantity))
             placed.append((mention.start, items[-1]))
             changed = True
         elif correcting and items and not adding:
@@ -329,7 +329,7 @@ def _items(
         quantity = leftover[0]
         target = out.slots.get("product") or pending
         if target:
-            items.append({**target, **quantity, "target_price": None})
+            items.append(new_item(target, quantity))
             out.slots["product"] = None
             changed = True
         elif unknown := [i for i in items if i.get("quantity") is None]:
@@ -350,7 +350,7 @@ def _items(
         elif not items:
             out.slots["quantity"] = quantity
     elif "product" in out.slots and out.slots["product"] and state.get("quantity") and not items:
-        items.append({**out.slots["product"], **state["quantity"], "target_price": None})
+        items.append(new_item(out.slots["product"], state["quantity"]))
         out.slots["product"] = None
         out.slots["quantity"] = None
         changed = True
@@ -360,9 +360,16 @@ def _items(
     for price in _MONEY.finditer(text):
         item = _item_of_price(price.start(), placed, items)
         parsed = parse_money(price.group(0))
-        if item is not None and parsed.ok:
-            item["target_price"] = _money_dict(parsed.value.amount, parsed.value.currency)
-            out.notes.extend(parsed.notes)
+        if not parsed.ok:
+            continue
+        money = _money_dict(parsed.value.amount, parsed.value.currency)
+        if item is not None:
+            item["target_price"] = money
             changed = True
+        elif product_in_hand := out.slots.get("product") or pending:
+            # said before its count ("Zielpreis 9 USD/Stück", the count asked next): kept with
+            # the product, and the item takes it when the count comes
+            out.slots["product"] = {**product_in_hand, "target_price": money}
+        out.notes.extend(parsed.notes)
     if changed:
         out.slots["items"] = items
