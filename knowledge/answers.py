@@ -33,7 +33,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from knowledge.attributes import BY_KEY, find_attributes
 from knowledge.catalog import Product, format_value
@@ -109,6 +112,9 @@ def answer(
     """The answer to ``question`` in ``language``; ``context`` holds the buyer's earlier messages
     (oldest first), to resolve "the 150W one" or "its warranty"."""
     lang = language_of(language)
+    concept = asks_what_we_have_no_data_for(question)
+    if concept is not None:  # stock levels, a model not yet made: no record or rule says
+        return _no_data_answer(kb, question, concept, lang)
     skus = kb.find_skus(question)
     markets = kb.market_directory.find(question)
     attributes = find_attributes(question)
@@ -169,6 +175,28 @@ def answer(
         if found is not None:
             return found
     return _retrieval_answer(kb, question, lang, skus)
+
+
+NO_DATA_FILE = Path(__file__).resolve().parent / "lexicon" / "no_data.yaml"
+
+
+@cache
+def _no_data_words() -> tuple[tuple[str, str], ...]:
+    data = yaml.safe_load(NO_DATA_FILE.read_text(encoding="utf-8")) or {}
+    return tuple((concept, str(word).lower()) for concept, words in data.items() for word in words)
+
+
+def asks_what_we_have_no_data_for(question: str) -> str | None:
+    """The concept of ``lexicon/no_data.yaml`` ``question`` asks about (stock levels, a product
+    not yet made), which no product record or market rule holds; None if none."""
+    text = question.lower()
+    for concept, word in _no_data_words():
+        if re.search(r"[\u3400-\u9fff]", word):
+            if word in text:
+                return concept
+        elif re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text):
+            return concept
+    return None
 
 
 # --- understanding the request --------------------------------------------------------
@@ -1034,21 +1062,44 @@ def _summary_only(question: str, skus: Sequence[str], hits: list[Hit]) -> bool:
     return len(found) + len(found_english) < len(asked) / 2
 
 
+def _no_data_answer(kb: KnowledgeBase, question: str, concept: str, lang: str) -> Answer:
+    """The honest "I don't know" (not confident: a person and a knowledge gap follow); when a
+    section of our documents is about the concept ("Fast-track stock"), it is quoted after it."""
+    text = t("answers.dont_know", lang)
+    hits = kb.search(question, 10)
+    about = [
+        hit
+        for hit in hits
+        if hit.doc and concept in (hit.section or "").lower() and hit.score >= CONFIDENT_SCORE
+    ]
+    if not about:
+        return Answer(text=text, sources=[], confident=False, hits=hits)
+    quoted = _retrieval_text(about[0], lang)
+    return Answer(text=f"{text} {quoted}", sources=[about[0].source], confident=False, hits=hits)
+
+
+def _retrieval_text(hit: Hit, lang: str) -> str:
+    excerpt = _excerpt(hit.text)
+    written_in = text_language(excerpt)
+    if written_in == lang:
+        shown = hit.source if lang == SOURCE_LANGUAGE else source_name(hit, lang)
+        return t("answers.from_docs", lang, excerpt=excerpt) + _cite([shown], lang)
+    return _introduction(hit, lang, written_in) + "\n" + excerpt
+
+
 def _retrieval_answer(
-    kb: KnowledgeBase, question: str, lang: str, skus: Sequence[str] = ()
+    kb: KnowledgeBase,
+    question: str,
+    lang: str,
+    skus: Sequence[str] = (),
 ) -> Answer:
     hits = kb.search(question, 3)
     if not hits or hits[0].score < CONFIDENT_SCORE or _summary_only(question, skus, hits):
         return Answer(text=t("answers.dont_know", lang), sources=[], confident=False, hits=hits)
     best = hits[0]
-    excerpt = _excerpt(best.text)
-    written_in = text_language(excerpt)
-    if written_in == lang:
-        shown = best.source if lang == SOURCE_LANGUAGE else source_name(best, lang)
-        text = t("answers.from_docs", lang, excerpt=excerpt) + _cite([shown], lang)
-    else:
-        text = _introduction(best, lang, written_in) + "\n" + excerpt
-    return Answer(text=text, sources=[best.source], confident=True, hits=hits)
+    return Answer(
+        text=_retrieval_text(best, lang), sources=[best.source], confident=True, hits=hits
+    )
 
 
 def _introduction(hit: Hit, lang: str, written_in: str) -> str:

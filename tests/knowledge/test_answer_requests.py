@@ -140,7 +140,7 @@ def test_a_range_named_with_a_market_lists_what_is_sold_there(demo_kb: Knowledge
     [
         ("How many FL-SL-100W did you ship to Kenya last year?", "en"),
         ("DRV-TRIAC-20W 的MTBF是多少小时？", "zh"),
-        ("¿Cuántas unidades del SL-M-60W tienen en stock ahora mismo?", "es"),
+        ("¿Cuántas unidades del SL-M-60W vendieron el año pasado?", "es"),
         ("In welcher RAL-Farbe ist das Gehäuse des SL-M-100W lackiert?", "de"),
     ],
 )
@@ -205,3 +205,33 @@ def test_that_one_is_the_model_the_conversation_described(demo_kb: KnowledgeBase
 def test_a_three_digit_voltage_asks_the_input_voltage() -> None:
     assert find_attributes("can it run on 347V?") == ["input_voltage"]
     assert find_attributes("0-10V dimming?") == ["dimming"]
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("Quando sai a próxima versão do HB-UFO-200W com 170 lm/W?", "pt"),
+        ("When is the next version of the SL-M-100W coming?", "en"),
+        ("HB-UFO-150W 有现货吗？", "zh"),
+        ("Ist der DL-R150-12W auf Lager?", "de"),
+    ],
+)
+def test_stock_and_models_not_yet_made_are_an_honest_dont_know(
+    demo_kb: KnowledgeBase, question: str, language: str
+) -> None:
+    result = answer(demo_kb, question, language=language)
+    assert not result.confident
+    assert "170" not in result.text and "150 lm/W" not in result.text  # no record figure
+    assert all("product record" not in source for source in result.sources)
+
+
+def test_a_stock_question_quotes_what_our_documents_say_we_keep(demo_kb: KnowledgeBase) -> None:
+    result = answer(demo_kb, "Is the PNL-6060-40W in stock at a European warehouse?")
+    assert not result.confident  # the warehouse is not in our data: a person confirms
+    assert result.text.startswith("I don't know")
+    assert result.sources in (
+        [],
+        ["Document 'Production lead times and capacity' § Fast-track stock"],
+    )
+    no_question = answer(demo_kb, "Can I sell the PNL-6060-40W in the EU?")
+    assert no_question.confident  # a market question without a stock word is still one
