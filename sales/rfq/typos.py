@@ -1,8 +1,8 @@
 """Product words as buyers mistype them: "2,5k Downligts", "500 flood lites", "pannels".
 
-A word near a count (a number in the 24 characters before it) that is one edit from a product
-word of the catalog (two for words of eight letters or more), or a known informal spelling, is
-read as that product word. Words elsewhere (names, companies, places) are left as written.
+A word near a count (a number in the 24 characters before it, or a spec such as "100W" right
+after it) that is one edit from a product word of the catalog (two for words of eight letters
+or more), or a known informal spelling, is read as that product word. Words elsewhere (names, companies, places) are left as written.
 
 >>> correct("We need 2,5k Downligts and 500 flood lites")
 'We need 2,5k downlights and 500 flood lights'
@@ -39,6 +39,8 @@ SPELLINGS = {"lites": "lights", "lite": "light", "hibay": "high bay", "hibays": 
 ALWAYS = frozenset({"lites", "hibays"})
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _COUNT_BEFORE = re.compile(r"\d[\d.,]*\s*(?:k|pcs|x|w|mm|cm)?\b[^\d]{0,24}$", re.I)
+# ...or a spec right after it ("reflecotres de 100W", "projeteurs LED 100W").
+_SPEC_AFTER = re.compile(r"^[^\d]{0,12}\d+\s*(?:w|mm|x\s*\d)(?![a-z])", re.I)
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 _HAN_COUNT_BEFORE = re.compile(r"[\d百千万]\s*[^\d]{0,12}$")
 _HAN_COUNT_AFTER = re.compile(r"^[^\d]{0,6}\d")
@@ -190,7 +192,10 @@ def correct(text: str) -> str:
         word = match.group(0)
         if fold(word) in ALWAYS:
             return SPELLINGS[fold(word)]  # "slim flood lites": no word of its own
-        if not _COUNT_BEFORE.search(text[: match.start()]):
+        if not (
+            _COUNT_BEFORE.search(text[: match.start()])
+            or _SPEC_AFTER.search(text[match.end() :])
+        ):
             return word
         return _fixed(word, fold(text[match.end() :])) or word
 

@@ -167,6 +167,8 @@ def test_a_compound_with_a_mistyped_head_reads_as_its_category(pair: tuple[str, 
         ("3000套T8玻离灯管", "3000套T8玻璃灯管"),  # a variant word typed by sound
         ("300 stret food stalls", "300 stret food stalls"),  # no phrase follows: as written
         ("3000 Glasröhren T8", "3000 Glasröhren T8"),  # a compound of ours: as written
+        ("necesito reflecotres de 100W", "necesito reflectores de 100W"),  # a spec after it
+        ("Il nous faut projeteurs LED 100W", "Il nous faut projecteurs LED 100W"),
     ],
 )
 def test_phrases_specs_and_variants(text: str, fixed: str) -> None:
