@@ -2,7 +2,8 @@
 
 A word near a count (a number in the 24 characters before it, or a spec such as "100W" right
 after it) that is one edit from a product word of the catalog (two for words of eight letters
-or more), or a known informal spelling, is read as that product word. Words elsewhere (names, companies, places) are left as written.
+or more), or a known informal spelling, is read as that product word. Words elsewhere (names,
+companies, places) are left as written.
 
 >>> correct("We need 2,5k Downligts and 500 flood lites")
 'We need 2,5k downlights and 500 flood lights'
