@@ -695,6 +695,12 @@ def _line_answer(
         or asked_temperature(question) is not None
     ):
         fits = _ranked(kb, question, products, market, category)
+        if read_need(question, sorted(kb.certification_codes)).stated():
+            # a category word that names the wrong range ("Strahler" for a high-rack
+            # warehouse): when records of other ranges meet more of the need, they are shown
+            anywhere = _ranked(kb, question, kb.products, market)
+            if anywhere and (not fits or anywhere[0].met > fits[0].met):
+                return _need_answer(kb, question, lang, market)
         chosen, reasons = _best(fits)
         message = "answers.fits"
         more = 0

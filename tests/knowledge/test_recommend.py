@@ -129,3 +129,16 @@ def test_an_application_word_finds_its_records_across_languages(demo_kb: Knowled
         language="fr",
     )
     assert result.text.split(";")[0].count("DL-COB-AR-15W") == 1
+
+
+def test_a_category_word_for_the_wrong_range_gives_way_to_what_fits(
+    demo_kb: KnowledgeBase,
+) -> None:
+    # "Strahler" reads as floodlights; no floodlight has aisle optics, the linear high bay has
+    result = answer(
+        demo_kb, "Welcher Strahler eignet sich für Gänge im Hochregallager?", language="de"
+    )
+    assert "HB-LIN-220W" in result.text.split(";")[0]
+    # when the named range meets the need as well as any other, it stays the answer
+    floods = answer(demo_kb, "a floodlight for tennis courts with interchangeable optics")
+    assert floods.sources[0].count("FL-") >= 2 and "HB-" not in floods.sources[0]
