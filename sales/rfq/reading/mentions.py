@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sales.normalizers._text import fold, fold_chars
 from sales.normalizers.word_edges import END, START, alternatives, has_han
-from sales.rfq.products import Catalog, match_product
+from sales.rfq.products import Catalog, category_of, match_product
 from sales.rfq.reading.patterns import _GENERIC_NOUNS, _HAN_MENTION, _HAN_UNITS, _MENTION, _QUANTITY
 
 
@@ -48,15 +48,20 @@ _CLAUSE_END = re.compile(
 _SPEC_TAIL_CHARS = 40
 
 
-def _spec_tail(text: str, end: int) -> str:
+def _spec_tail(text: str, end: int, *, named: bool = True) -> str:
     """The words after a product noun that still describe it ("..., 1200 mm 18W"), up to the
-    clause's end or the next count ("de 40W 600x600, 10 mil peças de FL-SL-100W": the model
-    number is the next item's)."""
+    clause's end, the next count ("de 40W 600x600, 10 mil peças de FL-SL-100W": the model
+    number is the next item's) or the next product's words."""
     tail = text[end : end + _SPEC_TAIL_CHARS]
     stop = _CLAUSE_END.search(tail)
     tail = tail[: stop.start()] if stop else tail
     count = _QUANTITY.search(fold_chars(tail))
-    return tail[: count.start()] if count else tail
+    tail = tail[: count.start()] if count else tail
+    if not named:
+        return tail  # "luminaires d'éclairage public": the words after a generic noun name it
+    # another product's words ("工矿灯和40W 600x600平板灯"): its specs are its own
+    other = _HAN_MENTION.search(tail) or _MENTION.search(fold_chars(tail))
+    return tail[: other.start("phrase")] if other else tail
 
 
 # Chinese puts what describes a product before its noun ("T8玻璃灯管": T8 glass tube); the
@@ -93,7 +98,7 @@ def _product_mentions(text: str, catalog: Catalog, context_category: str | None)
         if any(m.start < match.end() and match.start() < m.end for m in mentions):
             continue
         phrase = text[match.start("phrase") : match.end("phrase")]
-        tail = _spec_tail(text, match.end())
+        tail = _spec_tail(text, match.end(), named=category_of(phrase) is not None)
         # a model number right next to the words names the same product
         beside = next(
             (
