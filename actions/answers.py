@@ -13,11 +13,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
+from actions.asides import asks_only, last_action
 from actions.language import language as language_of_session
 from actions.rfq_extract import BOOKKEEPING, FORM, set_since_user_message, slot_state
 from actions.submit_rfq import ActionRfqSummary
 from sales import knowledge_gaps
 from sales.i18n import DEFAULT_LANGUAGE, t
+from sales.i18n.lexicon import is_decline, is_filler
 from sales.rfq.extract import is_question
 from sales.rfq.state import missing
 
@@ -129,6 +131,12 @@ class ActionAnswerQuestion(Action):
                 return [FollowupAction(FORM)]
             # "bitte FOB Ningbo statt FCA" at the summary: a change, shown in the summary
             return await ActionRfqSummary().run(dispatcher, tracker, domain)
+        if not is_question(question) and (is_decline(question) or is_filler(question)):
+            # "Não sei, desculpe." after the summary: nothing to look up; the open question
+            # again (a question of ours is asked by its own action, so "yes" still confirms)
+            dispatcher.utter_message(text=t("rfq.not_understood", language_of_session(tracker)))
+            previous = last_action(list(tracker.events))
+            return [FollowupAction(str(previous))] if asks_only(previous) else []
         await answer_question(dispatcher, tracker, question)
         return []
 

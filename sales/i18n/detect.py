@@ -47,8 +47,14 @@ _HAN_COMPANY = re.compile(
 )
 
 
+# Words in no language: email addresses, web addresses.
+_NOT_WORDS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+", re.I)
+
+
 def detect(text: str) -> str | None:
-    """The language of a buyer message, or None when the message is too short to tell."""
+    """The language of a buyer message, or None when the message is too short to tell
+    ("mcosta@luzdosul.example" says nothing about the buyer's language)."""
+    text = _NOT_WORDS.sub(" ", text)
     if len(_HAN.findall(text)) >= 2:
         without_names = _HAN_COMPANY.sub(" ", text)
         latin = sum(len(w) for w in _LETTERS.findall(without_names) if not _HAN.search(w))

@@ -48,3 +48,35 @@ async def test_a_change_to_a_complete_request_shows_the_summary(rt) -> None:  # 
     tracker = _after("bitte FOB Ningbo statt CIF", SLOTS, {"incoterm": "FOB"})
     await ActionAnswerQuestion().run(dispatcher, tracker, {})
     assert "FOB" in dispatcher.messages[0]["text"]
+
+
+async def test_a_filler_after_the_summary_asks_the_summary_again_and_looks_nothing_up(rt) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import func, select
+
+    from sales.models import KnowledgeGap
+
+    text = "Não sei, desculpe."
+    tracker = Tracker.from_dict(
+        {
+            "sender_id": "s1",
+            "slots": {**SLOTS, "language": "pt"},
+            "latest_message": {"text": text, "intent": {"name": "ask_question"}},
+            "events": [
+                {"event": "action", "name": "action_rfq_summary"},
+                {"event": "bot", "text": "Aqui está a sua solicitação de cotação: ..."},
+                {"event": "action", "name": "action_listen"},
+                {"event": "user", "text": text},
+            ],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "action_listen",
+        }
+    )
+    dispatcher = CollectingDispatcher()
+    events = await ActionAnswerQuestion().run(dispatcher, tracker, {})
+    assert events == [{"event": "followup", "timestamp": None, "name": "action_rfq_summary"}]
+    (said,) = dispatcher.messages
+    assert "documenta" not in said["text"]  # no "I don't know that from our documentation"
+    async with rt.db.session() as db:
+        assert (await db.execute(select(func.count()).select_from(KnowledgeGap))).scalar_one() == 0

@@ -23,7 +23,18 @@ def test_detects_each_language(text: str, lang: str) -> None:
     assert detect(text) == lang
 
 
-@pytest.mark.parametrize("text", ["ok", "CIF Hamburg", "5000 pcs", "yes", "PNL-6060-40W"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ok",
+        "CIF Hamburg",
+        "5000 pcs",
+        "yes",
+        "PNL-6060-40W",
+        "mcosta@luzdosul.example",  # an address is in no language
+        "https://www.luzdosul.example/contact",
+    ],
+)
 def test_short_messages_say_nothing(text: str) -> None:
     assert detect(text) is None
 
