@@ -288,8 +288,8 @@ def _items(
     pending_quantity = state.get("quantity")
     product = _product(lone_products[0], catalog) if lone_products else None
     quantity = next((q for q in map(_quantity, lone_quantities) if q is not None), None)
-    if not items and product and (quantity or pending_quantity):
-        items.append(new_item(product, quantity or pending_quantity))
+    if not items and product and (count := quantity or pending_quantity):
+        items.append(new_item(product, count))
         product = quantity = None
     elif not items and quantity and pending_product:
         items.append(new_item(pending_product, quantity))

@@ -194,8 +194,7 @@ def correct(text: str) -> str:
         if fold(word) in ALWAYS:
             return SPELLINGS[fold(word)]  # "slim flood lites": no word of its own
         if not (
-            _COUNT_BEFORE.search(text[: match.start()])
-            or _SPEC_AFTER.search(text[match.end() :])
+            _COUNT_BEFORE.search(text[: match.start()]) or _SPEC_AFTER.search(text[match.end() :])
         ):
             return word
         return _fixed(word, fold(text[match.end() :])) or word
