@@ -23,7 +23,7 @@ import yaml
 
 from sales.i18n import LANGUAGES
 from sales.normalizers._text import fold
-from sales.normalizers.word_edges import END, whole
+from sales.normalizers.word_edges import END, alternatives, whole
 
 Product = Mapping[str, Any]
 
@@ -147,16 +147,22 @@ def _folded_words() -> frozenset[str]:
     return frozenset(fold(w) for words in CATEGORY_WORDS.values() for w in words)
 
 
-def category_of(text: str) -> str | None:
-    """The category the text names first: a category word, or a compound ending with one."""
-    lowered = _unglued(fold(text))
-    best: tuple[int, str] | None = None
+@cache
+def _category_words() -> tuple[re.Pattern[str], dict[str, str]]:
+    """One pattern for every category word (folded, longest first) and each word's category
+    (the first category listing it)."""
+    owner: dict[str, str] = {}
     for category, words in CATEGORY_WORDS.items():
         for word in words:
-            found = _word(fold(word)).search(lowered)
-            if found and (best is None or found.start() < best[0]):
-                best = (found.start(), category)
-    return best[1] if best else None
+            owner.setdefault(fold(word), category)
+    return re.compile(alternatives(list(owner))), owner
+
+
+def category_of(text: str) -> str | None:
+    """The category the text names first: a category word, or a compound ending with one."""
+    pattern, owner = _category_words()
+    found = pattern.search(_unglued(fold(text)))
+    return owner[found.group(0)] if found else None
 
 
 def _has_word(text: str, word: str) -> bool:
