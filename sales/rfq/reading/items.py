@@ -21,6 +21,7 @@ from sales.rfq.reading.patterns import (
     _CERT,
     _CONTAINER,
     _CORRECTION,
+    _COUNT_BEFORE_MODEL,
     _MONEY,
     _NAME_INTRO,
     _NUMBER,
@@ -137,15 +138,6 @@ def _bare_count_after(text: str, end: int) -> dict[str, str | None] | None:
         return None
     parsed = parse_quantity(found.group("num") + " pcs")
     return _quantity_dict(parsed.value) if parsed.ok else None
-
-
-# A bare count written before a model number: "500 PNL-6060-40W", "300 x DRV-CC-40W",
-# "8000 of HB-UFO-200W", "3k of DRV-DALI-40W", "2.000 de PNL-6060-40W".
-_COUNT_BEFORE_MODEL = re.compile(
-    rf"{START}(?P<num>(?:{_NUMBER})(?:\s*(?:k|mil|mille|tausend)(?![a-z]))?)"
-    r"\s*(?:[x×*]\s*|(?:of|de|del|von|do|da|des|du)\s+)?$",
-    re.I,
-)
 
 
 def _count_before_model(text: str, start: int) -> dict[str, str | None] | None:

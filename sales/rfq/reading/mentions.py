@@ -9,7 +9,14 @@ from dataclasses import dataclass
 from sales.normalizers._text import fold, fold_chars
 from sales.normalizers.word_edges import END, START, alternatives, has_han
 from sales.rfq.products import Catalog, category_of, match_product
-from sales.rfq.reading.patterns import _GENERIC_NOUNS, _HAN_MENTION, _HAN_UNITS, _MENTION, _QUANTITY
+from sales.rfq.reading.patterns import (
+    _COUNT_BEFORE_MODEL,
+    _GENERIC_NOUNS,
+    _HAN_MENTION,
+    _HAN_UNITS,
+    _MENTION,
+    _QUANTITY,
+)
 
 
 @dataclass
@@ -21,10 +28,11 @@ class _Mention:
     category: str | None
 
 
-# Leading words that are not the product's name: articles and "of" in the six languages.
+# Leading words that are not the product's name: articles and "of" in the six languages, and a
+# count written with a multiplier ("10k recessed round downlights").
 _LEADING = re.compile(
     r"(?i)^(?:the|a|an|some|our|your|of|los|las|el|la|unos|unas|de|del|die|der|das|den|einige"
-    r"|les|le|des|du|os|as|o|uns|umas|dos|das)\s+"
+    r"|les|le|des|du|os|as|o|uns|umas|dos|das|\d+(?:[.,]\d+)?k)\s+"
 )
 
 
@@ -42,7 +50,8 @@ _CLAUSE_END = re.compile(
     rf"|发往|运往|需要"
     # "and" goes on with the specs when a figure follows: "de 150 cm y 22 W", "1200mm和18W"
     rf"|(?:{START}(?:and|plus|y|und|et|e){END}|和)"
-    rf"(?!\s*\d+(?:[.,]\d+)?\s*(?:w|watts?|mm|cm|k|v|lm|ma)(?![^\W\d_]))",
+    # ("k" only after four digits, a colour temperature: "and 10k" is a count)
+    rf"(?!\s*(?:\d+(?:[.,]\d+)?\s*(?:w|watts?|mm|cm|v|lm|ma)|\d{{4}}\s*k)(?![^\W\d_]))",
     re.I,
 )
 _SPEC_TAIL_CHARS = 40
@@ -99,12 +108,14 @@ def _product_mentions(text: str, catalog: Catalog, context_category: str | None)
             continue
         phrase = text[match.start("phrase") : match.end("phrase")]
         tail = _spec_tail(text, match.end(), named=category_of(phrase) is not None)
-        # a model number right next to the words names the same product
+        # a model number right next to the words names the same product (one with its own
+        # count before it is another item: "office panels, 30W and 10k of SL-M-100W")
         beside = next(
             (
                 m
                 for m in skus
-                if 0 <= m.start - match.end() <= len(tail) or 0 <= match.start() - m.end <= 2
+                if (0 <= m.start - match.end() <= len(tail) or 0 <= match.start() - m.end <= 2)
+                and not _COUNT_BEFORE_MODEL.search(text[max(0, m.start - 20) : m.start])
             ),
             None,
         )
@@ -157,14 +168,18 @@ _COUNT_AFTER_WITH = re.compile(r"\d+(?![\d-]|\s*-?\s*(?:hours?|hrs?|horas?|stund
 
 
 def _with_clause(text: str, at: int) -> str:
-    """The specs after "with" right at ``at`` ("mit UGR<19, 30 W"), unless they name a count or
-    another product ("with 200 floodlights")."""
+    """The specs after "with" right at ``at`` ("mit UGR<19, 30 W"), up to the next count or
+    "and" ("mit 40W und 2'500 Stück DL-R150-12W": 40W); none when another product follows
+    ("with 200 floodlights")."""
     said = _WITH.match(text, at + len(text[at:]) - len(text[at:].lstrip()))
     if said is None:
         return ""
     clause = re.split(r"[.;!?\n。]", text[said.end() : said.end() + _SPEC_TAIL_CHARS])[0]
-    folded = fold_chars(clause)
-    if _QUANTITY.search(folded) or _MENTION.search(folded) or _HAN_MENTION.search(clause):
+    if count := _QUANTITY.search(fold_chars(clause)):
+        clause = clause[: count.start()]
+    if stop := _CLAUSE_END.search(clause):
+        clause = clause[: stop.start()]
+    if _MENTION.search(fold_chars(clause)) or _HAN_MENTION.search(clause):
         return ""
     return clause
 

@@ -306,3 +306,12 @@ _CORRECTION = re.compile(
     r"|改成|改为|其实|更正|修改|换成",
     re.I,
 )
+
+
+# A bare count written before a model number: "500 PNL-6060-40W", "300 x DRV-CC-40W",
+# "8000 of HB-UFO-200W", "3k of DRV-DALI-40W", "2.000 de PNL-6060-40W".
+_COUNT_BEFORE_MODEL = re.compile(
+    rf"{START}(?P<num>(?:{_NUMBER})(?:\s*(?:k|mil|mille|tausend)(?![a-z]))?)"
+    r"\s*(?:[x×*]\s*|(?:of|de|del|von|do|da|des|du)\s+)?$",
+    re.I,
+)

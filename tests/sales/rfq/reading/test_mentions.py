@@ -38,6 +38,20 @@ def _items(kb: Any, text: str) -> list[tuple[str, str | None]]:
             [("4000", "PNL-6060-30W-UGR19"), ("3000", "FL-SL-100W")],
         ),
         (
+            "Hello, please quote four thousand pieces 600x600 UGR<19 office panels, 30W and 10k "
+            "of SL-M-100W.",
+            [("4000", "PNL-6060-30W-UGR19"), ("10000", "SL-M-100W")],
+        ),
+        (
+            "We'd like prices for 10k recessed round downlights 12W and 10k T8-G-1200-18W.",
+            [("10000", "DL-R150-12W"), ("10000", "T8-G-1200-18W")],
+        ),
+        (
+            "Guten Tag, wir brauchen ein Angebot für 2'500 Stück Einlegepanels 600x600 mit 40W "
+            "und 2'500 Stück DL-R150-12W.",
+            [("2500", "PNL-6060-40W"), ("2500", "DL-R150-12W")],
+        ),
+        (
             "您好，我们需要八千只200W UFO工矿灯和40W 600x600平板灯八千只，请报价。",
             [("8000", "HB-UFO-200W"), ("8000", "PNL-6060-40W")],
         ),
@@ -49,3 +63,9 @@ def _items(kb: Any, text: str) -> list[tuple[str, str | None]]:
 )
 def test_each_product_keeps_its_count_and_its_specs(demo_kb, text: str, expected: list) -> None:  # type: ignore[no-untyped-def,type-arg]
     assert _items(demo_kb, text) == expected
+
+
+def test_a_count_is_no_part_of_the_products_name(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    text = "We'd like prices for 10k recessed round downlights 12W."
+    found = extract(text, state={}, expecting=None, today=TODAY, catalog=demo_kb)
+    assert found.slots["items"][0]["description"] == "recessed round downlights"
