@@ -128,7 +128,7 @@ _NOT_PRODUCT_WORDS = (
     r"der|die|das|den|dem|ein|eine|einen|und|mit|fur|wir|ich|benotigen|brauchen|mochten|suchen|"
     r"angebot|stuck|stk|einheiten|auch|ohne|nach|"
     r"le|les|des|du|une|et|avec|pour|nous|avons|besoin|voudrions|souhaitons|cherchons|devis|"
-    r"il|faut|aimerions|souhaiterions|recherchons|"
+    r"il|faut|aimerions|souhaiterions|recherchons|chiffrer|merci|"
     r"pieces|unites|aussi|sans|"
     r"o|os|as|um|uma|e|com|precisamos|preciso|gostariamos|cotacao|orcamento|pecas|tambem|sem"
 )

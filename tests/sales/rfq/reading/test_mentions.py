@@ -65,7 +65,17 @@ def test_each_product_keeps_its_count_and_its_specs(demo_kb, text: str, expected
     assert _items(demo_kb, text) == expected
 
 
-def test_a_count_is_no_part_of_the_products_name(demo_kb) -> None:  # type: ignore[no-untyped-def]
-    text = "We'd like prices for 10k recessed round downlights 12W."
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("We'd like prices for 10k recessed round downlights 12W.", "recessed round downlights"),
+        ("Bonjour, merci de chiffrer lampadères LED 100W.", "lampadaires"),
+        ("Il nous faut 300 projecteurs LED 100W.", "projecteurs"),
+    ],
+)
+def test_counts_and_request_words_are_no_part_of_the_products_name(  # type: ignore[no-untyped-def]
+    demo_kb, text: str, words: str
+) -> None:
     found = extract(text, state={}, expecting=None, today=TODAY, catalog=demo_kb)
-    assert found.slots["items"][0]["description"] == "recessed round downlights"
+    (product, *_) = found.slots.get("items") or [found.slots["product"]]
+    assert product["description"] == words
