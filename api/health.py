@@ -7,14 +7,30 @@ engine is down)."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 
 from api.deps import ServicesDep
 
 router = APIRouter(tags=["health"])
+
+
+class HealthOut(BaseModel):
+    """The readiness answer, the same body with 200 and 503."""
+
+    status: Literal["ok", "unavailable"]
+    engine: Literal["ok", "down"]
+    knowledge: Literal["ok", "not loaded"]
+    database: Literal["ok", "down"]
+    knowledge_chunks: int | None = Field(
+        default=None, description="the knowledge index's chunks; absent when it is not loaded"
+    )
+    failing: list[str] | None = Field(
+        default=None, description="the failing parts, in words; absent when none fails"
+    )
 
 
 async def _database(services: Any) -> str | None:
@@ -29,7 +45,15 @@ async def _engine(services: Any) -> str | None:
     return None if await services.engine.model_loaded() else "engine: no model loaded or down"
 
 
-@router.get("/health")
+@router.get(
+    "/health",
+    response_model=HealthOut,
+    response_model_exclude_none=True,
+    responses={
+        200: {"description": "ready: the engine, the knowledge index and the database answer"},
+        503: {"model": HealthOut, "description": "not ready; `failing` names the parts"},
+    },
+)
 async def health(services: ServicesDep) -> JSONResponse:
     db_error, engine_error = await asyncio.gather(_database(services), _engine(services))
     kb_error = (
