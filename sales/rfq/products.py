@@ -128,15 +128,18 @@ def compound_category(word: str) -> str | None:
     return dict(_compound_heads())[split[1]] if split else None
 
 
-def _unglued(folded: str) -> str:
+def _unglued(folded: str, *, modifiers: bool = True) -> str:
     """Folded text with each compound that ends with a category word written as two words
     ("glasrohren" -> "glas rohren"), so that its head and its modifier ("glas": the glass
-    variant) are found as words."""
+    variant) are found as words; without ``modifiers`` as its head alone (the head names the
+    category: "ufoeinlegeleuchte" is a panel, whatever "ufo" means on its own)."""
 
     def split(token: re.Match[str]) -> str:
         word = token.group()
         parts = None if word in _folded_words() else _split_compound(word)
-        return " ".join(parts) if parts else word
+        if not parts:
+            return word
+        return " ".join(parts) if modifiers else parts[1]
 
     return _LETTERS.sub(split, folded)
 
@@ -161,7 +164,7 @@ def _category_words() -> tuple[re.Pattern[str], dict[str, str]]:
 def category_of(text: str) -> str | None:
     """The category the text names first: a category word, or a compound ending with one."""
     pattern, owner = _category_words()
-    found = pattern.search(_unglued(fold(text)))
+    found = pattern.search(_unglued(fold(text), modifiers=False))
     return owner[found.group(0)] if found else None
 
 

@@ -42,6 +42,7 @@ def test_a_german_compound_names_its_heads_category(head: str, modifier: str) ->
 @pytest.mark.parametrize(
     ("text", "category"),
     [
+        ("Wir brauchen 3000 Ufoeinlegeleuchte, bitte", "panel"),  # the head names it, not "ufo"
         ("3000 Glasröhren T8", "tube"),
         ("Deckeneinbauleuchten 12W", "downlight"),
         ("Industriehallenleuchten 150W", "high_bay"),
