@@ -41,7 +41,7 @@ ALWAYS = frozenset({"lites", "hibays"})
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _COUNT_BEFORE = re.compile(r"\d[\d.,]*\s*(?:k|pcs|x|w|mm|cm)?\b[^\d]{0,24}$", re.I)
 # ...or a spec right after it ("reflecotres de 100W", "projeteurs LED 100W").
-_SPEC_AFTER = re.compile(r"^[^\d]{0,12}\d+\s*(?:w|mm|x\s*\d)(?![a-z])", re.I)
+_SPEC_AFTER = re.compile(r"^.{0,16}?(?:(?<![\d.,])\d+\s*(?:w|mm|x\s*\d)(?![a-z])|\bt[58]\b)", re.I)
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 _HAN_COUNT_BEFORE = re.compile(r"[\d百千万]\s*[^\d]{0,12}$")
 _HAN_COUNT_AFTER = re.compile(r"^[^\d]{0,6}\d")

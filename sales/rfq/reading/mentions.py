@@ -87,7 +87,17 @@ def _han_head(text: str, start: int) -> str:
     """The words right before a Chinese product noun that still describe it."""
     head = text[max(0, start - _HAN_HEAD_CHARS) : start]
     stops = list(_HAN_HEAD_STOP.finditer(head))
-    return head[stops[-1].end() :] if stops else head
+    if not stops:
+        return head
+    last = stops[-1]
+    if last.group(0) == "的" and (specs := _SPECS_BEFORE_DE.search(head[: last.start()])):
+        # "1200mm 18W的T8玻璃灯管": figures before 的 are the product's own specs
+        return f"{specs.group(0)} {head[last.end() :]}"
+    return head[last.end() :]
+
+
+# Figures written right before 的: "1200mm 18W的".
+_SPECS_BEFORE_DE = re.compile(r"(?:\d+(?:\.\d+)?\s*(?:mm|cm|w|v|k|lm)\s*)+$", re.I)
 
 
 def _product_mentions(text: str, catalog: Catalog, context_category: str | None) -> list[_Mention]:

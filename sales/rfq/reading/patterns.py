@@ -90,7 +90,8 @@ _COMPOUND = (
     + "|".join(re.escape(fold_chars(w)) for w in sorted(WORDS.compound_heads, key=len)[::-1])
     + ")"
 )
-_NOUN_OR_COMPOUND = rf"(?:{_MENTION_NOUNS}|{_COMPOUND})"
+# ... after a hyphenated prefix too: "LED-Straßenleuchten", "Einbau-Downlights".
+_NOUN_OR_COMPOUND = rf"(?:[^\W\d_]+-)?(?:{_MENTION_NOUNS}|{_COMPOUND})"
 # A number that is a specification, not a count: 40W, 1200mm, 4000K, 230V, 600x600, 90%.
 _SPEC_AFTER_NUMBER = (
     r"(?!-?\s*(?:hours?|hrs?|horas?|stunden|heures?|小时)(?![a-z]))"  # "3-hour": a duration
@@ -128,7 +129,8 @@ _NOT_PRODUCT_WORDS = (
     r"der|die|das|den|dem|ein|eine|einen|und|mit|fur|wir|ich|benotigen|brauchen|mochten|suchen|"
     r"angebot|stuck|stk|einheiten|auch|ohne|nach|"
     r"le|les|des|du|une|et|avec|pour|nous|avons|besoin|voudrions|souhaitons|cherchons|devis|"
-    r"il|faut|aimerions|souhaiterions|recherchons|chiffrer|merci|"
+    r"il|faut|aimerions|souhaiterions|recherchons|chiffrer|merci|favor|cotem|cotar|cote|coticen|"
+    r"cotice|cotizen|"
     r"pieces|unites|aussi|sans|"
     r"o|os|as|um|uma|e|com|precisamos|preciso|gostariamos|cotacao|orcamento|pecas|tambem|sem"
 )

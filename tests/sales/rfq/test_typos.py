@@ -169,6 +169,7 @@ def test_a_compound_with_a_mistyped_head_reads_as_its_category(pair: tuple[str, 
         ("3000 Glasröhren T8", "3000 Glasröhren T8"),  # a compound of ours: as written
         ("necesito reflecotres de 100W", "necesito reflectores de 100W"),  # a spec after it
         ("Il nous faut projeteurs LED 100W", "Il nous faut projecteurs LED 100W"),
+        ("un devis pour tubse T8 en verre", "un devis pour tubes T8 en verre"),
     ],
 )
 def test_phrases_specs_and_variants(text: str, fixed: str) -> None:

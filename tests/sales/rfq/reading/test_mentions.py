@@ -52,6 +52,15 @@ def _items(kb: Any, text: str) -> list[tuple[str, str | None]]:
             [("2500", "PNL-6060-40W"), ("2500", "DL-R150-12W")],
         ),
         (
+            "Wir hätten gern Preise für 4000 FL-SL-100W, 4000 LED-Straßenleuchten 100W und 10000 "
+            "runde Einbau-Downlights 12W.",
+            [("4000", "FL-SL-100W"), ("4000", "SL-M-100W"), ("10000", "DL-R150-12W")],
+        ),
+        (
+            "请报价：600x600 40W面板灯1500件和八千只1200mm 18W的T8玻璃灯管。",
+            [("1500", "PNL-6060-40W"), ("8000", "T8-G-1200-18W")],
+        ),
+        (
             "您好，我们需要八千只200W UFO工矿灯和40W 600x600平板灯八千只，请报价。",
             [("8000", "HB-UFO-200W"), ("8000", "PNL-6060-40W")],
         ),
@@ -71,6 +80,7 @@ def test_each_product_keeps_its_count_and_its_specs(demo_kb, text: str, expected
         ("We'd like prices for 10k recessed round downlights 12W.", "recessed round downlights"),
         ("Bonjour, merci de chiffrer lampadères LED 100W.", "lampadaires"),
         ("Il nous faut 300 projecteurs LED 100W.", "projecteurs"),
+        ("Bom dia, por favor cotem tubso T8 de vidro de 1200 mm e 18W.", "tubos"),
     ],
 )
 def test_counts_and_request_words_are_no_part_of_the_products_name(  # type: ignore[no-untyped-def]
