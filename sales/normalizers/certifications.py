@@ -97,6 +97,7 @@ def parse_certifications(text: str) -> Parsed[tuple[str, ...]]:
     words_left = [w.strip("-.") for w in _SPLIT.split(leftover)]
     unknown = [w for w in words_left if w and w not in _not_codes() and re.search(r"\w", w)]
     unknown = list(dict.fromkeys(unknown))
+    unclear: list[str] = []
     for word in unknown:
         if is_country_name(word):
             continue  # "CE y INMETRO para Brasil"
@@ -112,19 +113,22 @@ def parse_certifications(text: str) -> Parsed[tuple[str, ...]]:
             notes.append(
                 Msg("validation.certifications.unknown_noted", names=quoted_list([word.upper()]))
             )
-        elif not codes:
-            suggestions = _suggest(unknown)
-            names = quoted_list(w.upper() for w in unknown)
-            message = (
-                Msg(
-                    "validation.certifications.unknown_suggest",
-                    names=names,
-                    suggestions=list_text(suggestions),
-                )
-                if suggestions
-                else Msg("validation.certifications.unknown", names=names)
+        else:
+            unclear.append(word)
+    if unclear and not codes:
+        # nothing read but words in lower case we do not know ("ul ce" is read above): asked
+        suggestions = _suggest(unclear)
+        names = quoted_list(w.upper() for w in unclear)
+        message = (
+            Msg(
+                "validation.certifications.unknown_suggest",
+                names=names,
+                suggestions=list_text(suggestions),
             )
-            return Parsed.failure(message, suggestions)
+            if suggestions
+            else Msg("validation.certifications.unknown", names=names)
+        )
+        return Parsed.failure(message, suggestions)
     return Parsed.success(tuple(sorted(codes)), notes)
 
 

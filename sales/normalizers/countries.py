@@ -91,7 +91,9 @@ def _country_index() -> dict[str, str]:
         add(country.alpha_3, country.alpha_2)
     for locale in NAME_LOCALES:
         for code, name in Locale.parse(locale).territories.items():
-            if code in known:
+            # a name of three letters or fewer in another locale ("Séc", Vietnamese for Czechia)
+            # is too often a code of something else ("SEC", a certification scheme)
+            if code in known and len(_key(name)) > 3:
                 add(name, code)
     return index
 

@@ -57,6 +57,8 @@ def test_rcm_is_noted_as_saa() -> None:
         ("RETIE", ("RETIE",), "RETIE"),
         ("CE y SEC para Chile", ("CE", "SEC"), "SEC"),
         ("we need CE and the local RETIE mark", ("CE", "RETIE"), "RETIE"),
+        # an unknown word in lower case before the scheme does not refuse it ("só": only)
+        ("só a certificação SEC", ("SEC",), "SEC"),
     ],
 )
 def test_a_scheme_we_do_not_list_is_kept_as_written_and_noted(

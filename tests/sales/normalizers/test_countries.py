@@ -243,3 +243,9 @@ def test_country_names_gather_every_source() -> None:
     names = country_names("US")
     assert {"the States", "United States of America", "Estados Unidos", "美国"} <= names
     assert "Vereinigte Staaten" in names  # CLDR (de)
+
+
+@pytest.mark.parametrize("text", ["só a certificação SEC", "we need SEC and CE"])
+def test_a_three_letter_name_of_another_locale_is_no_place(text: str) -> None:
+    # "Séc" is Czechia in Vietnamese; SEC is Chile's electrical certification
+    assert find_places(text) == []
