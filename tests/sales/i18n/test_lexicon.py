@@ -123,3 +123,12 @@ def test_a_decline_with_a_verb_of_giving_or_an_apology_is_a_decline(text: str) -
 @pytest.mark.parametrize("text", ["Vielen Dank!", "disculpe", "Muito obrigado!", "非常感谢"])
 def test_thanks_and_apologies_are_fillers(text: str) -> None:
     assert is_filler(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["Re-bonjour", "Hello again!", "Hallo nochmal", "Hola de nuevo", "Olá de novo", "我又来了"]
+)
+def test_greeting_again_is_a_filler_not_a_name(text: str) -> None:
+    # "Re-bonjour" typed while the contact was asked had been stored as the buyer's name
+    assert is_filler(text)
+    assert not is_filler("Jean Dupont") and not is_filler("Bonjour Dupont")
