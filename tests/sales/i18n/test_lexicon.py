@@ -126,7 +126,8 @@ def test_thanks_and_apologies_are_fillers(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["Re-bonjour", "Hello again!", "Hallo nochmal", "Hola de nuevo", "Olá de novo", "我又来了"]
+    "text",
+    ["Re-bonjour", "Hello again!", "Hallo nochmal", "Hola de nuevo", "Olá de novo", "我又来了"],
 )
 def test_greeting_again_is_a_filler_not_a_name(text: str) -> None:
     # "Re-bonjour" typed while the contact was asked had been stored as the buyer's name
