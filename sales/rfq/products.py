@@ -107,14 +107,15 @@ _MIN_COMPOUND_MODIFIER = 3
 
 
 @cache
-def _compound_heads() -> tuple[tuple[str, str], ...]:
+def compound_heads() -> tuple[tuple[str, str], ...]:
+    """The category words that end compounds, folded, longest first, with their category."""
     heads = {fold(word): category for word, category in WORDS.compound_heads.items()}
     return tuple(sorted(heads.items(), key=lambda kv: len(kv[0]), reverse=True))
 
 
 def _split_compound(word: str) -> tuple[str, str] | None:
     """("glas", "rohren") for "glasrohren" (folded): a modifier, and a category word as head."""
-    for head, _ in _compound_heads():
+    for head, _ in compound_heads():
         if len(word) - len(head) >= _MIN_COMPOUND_MODIFIER and word.endswith(head):
             return word[: -len(head)], head
     return None
@@ -125,7 +126,7 @@ def compound_category(word: str) -> str | None:
     "Deckeneinbauleuchten": downlight), in languages that write compounds (the data's
     ``compounds: true``)."""
     split = _split_compound(fold(word))
-    return dict(_compound_heads())[split[1]] if split else None
+    return dict(compound_heads())[split[1]] if split else None
 
 
 def _unglued(folded: str, *, modifiers: bool = True) -> str:

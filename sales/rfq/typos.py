@@ -29,9 +29,9 @@ from sales.normalizers.word_edges import has_han
 from sales.rfq.products import (
     CATEGORY_WORDS,
     VARIANT_WORDS,
-    WORDS,
     category_of,
     compound_category,
+    compound_heads,
 )
 
 # Informal spellings that are no typo of one word.
@@ -73,10 +73,9 @@ def _phrase_starts() -> dict[str, tuple[str, ...]]:
     return {first: tuple(rests) for first, rests in starts.items()}
 
 
-@cache
 def _compound_heads() -> tuple[str, ...]:
     """Category words that end compounds ("röhren" of "Glasröhren"), folded."""
-    return tuple(sorted({fold(w) for w in WORDS.compound_heads}, key=len, reverse=True))
+    return tuple(head for head, _ in compound_heads())
 
 
 @cache
