@@ -53,7 +53,14 @@ _LATIN_UNITS = tuple(
         reverse=True,
     )
 )
-_HAN_UNITS = ("个", "件", "套", "只", "支", "片", "盏", "台", "对", "箱", "托", "柜", "米")
+# Chinese measure words, from the same data (a weight is no count of products), longest first.
+_HAN_UNITS = tuple(
+    sorted(
+        (w for w, unit in UNIT_SYNONYMS.items() if has_han(w) and unit not in ("kg", "t")),
+        key=len,
+        reverse=True,
+    )
+)
 # "2 x 40HQ", "两个40尺高柜" (two 40-foot high cubes)
 _HAN_CONTAINER = r"个?\s*(?:20|40|45)\s*(?:尺|英尺)?\s*[高平普]?\s*(?:货柜|集装箱|柜|箱)"
 _CONTAINER_UNITS = (
