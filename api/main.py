@@ -32,6 +32,8 @@ from api.staff.inquiries import router as inquiries_router
 from api.staff.kb import router as kb_router
 from api.staff.privacy import router as privacy_router
 from api.staff.quotes import router as quotes_router
+from api.staff_web.views import ensure_first_admin
+from api.staff_web.views import router as staff_web_router
 from api.webhook import build_executor
 from api.webhook import router as webhook_router
 from sales.db import Database
@@ -77,6 +79,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ),
         }
     )
+    if settings.staff_admin_password is not None:
+        secrets = secrets | {settings.staff_admin_password.get_secret_value()}
     logs.configure(settings.log_level, secrets)
 
     @asynccontextmanager
@@ -139,6 +143,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
         )
         app.state.services = services
+        await ensure_first_admin(services)  # STAFF_ADMIN_EMAIL, when no staff user exists
         app.state.executor = build_executor()
         actions.runtime.configure(
             actions.runtime.Runtime(
@@ -197,6 +202,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(quote_pdf_router)
     app.include_router(kb_router)
     app.include_router(privacy_router)
+    app.include_router(staff_web_router)
     app.include_router(webhook_router)
 
     @app.post("/slack/events", include_in_schema=False)

@@ -32,6 +32,11 @@ class Settings(BaseSettings):
     # Staff identities: `name:scope1+scope2:token` entries (scopes read, approve, admin) or plain
     # tokens (read+approve), comma-separated (api/staff/identities.py).
     staff_api_tokens: SecretStr = SecretStr("")
+    # The staff web pages (/staff/, api/staff_web): the first admin, created at start when no
+    # staff user exists yet (ignored once one does); a signed-in session lasts this long.
+    staff_admin_email: str | None = None
+    staff_admin_password: SecretStr | None = None
+    staff_session_hours: float = Field(default=12.0, gt=0, le=24 * 30)
     action_server_token: SecretStr = Field(
         default_factory=lambda: SecretStr(secrets.token_urlsafe(32))
     )
@@ -116,6 +121,8 @@ class Settings(BaseSettings):
         "public_base_url",
         "retention_days",
         "trusted_proxy_header",
+        "staff_admin_email",
+        "staff_admin_password",
         mode="before",
     )
     @classmethod

@@ -453,3 +453,48 @@ class QuoteEvent(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
     quote: Mapped[Quote] = relationship(back_populates="events")
+
+
+class StaffRole(enum.StrEnum):
+    """A staff user's role on the web (the sales manager's dashboard); see sales/staff/roles.py
+    for what each may do and how the staff API's token identities map onto them."""
+
+    VIEWER = "viewer"
+    REP = "rep"
+    APPROVER = "approver"
+    ADMIN = "admin"
+
+
+class StaffUser(Base):
+    """A person who signs in to the staff web pages (/staff/): an argon2 password hash, a role,
+    and the failed sign-ins that lock the account for a while."""
+
+    __tablename__ = "staff_users"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    # stored lower-case: one account per address whatever the case typed
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    role: Mapped[str] = mapped_column(String(16), default=StaffRole.VIEWER.value)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    # failed sign-ins since window_started_at; at the limit, locked until locked_until
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    failed_window_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class StaffSession(Base):
+    """A signed-in browser: the cookie carries a random token, only its SHA-256 is stored, so
+    signing out (deleting the row) ends it everywhere at once. ``csrf_token`` is the session's
+    synchronizer token, sent back in every form."""
+
+    __tablename__ = "staff_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="CASCADE"), index=True
+    )
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

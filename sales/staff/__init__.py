@@ -1,0 +1,1 @@
+"""Staff users of the web pages: roles, passwords, sign-in with lockout, sessions."""
