@@ -13,10 +13,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
+from sales.pricing.charge_text import ALL_RISKS
 from sales.pricing.incoterms import SCOPES, Incoterm, SellerScope
 from sales.pricing.money import HUNDRED, ZERO, pct
 from sales.pricing.pricebook import DutyRates, PriceBook
@@ -27,9 +29,12 @@ INSURANCE_CLAUSE = {Incoterm.CIF: "ICC (C)", Incoterm.CIP: "ICC (A)"}
 
 @dataclass(frozen=True, slots=True)
 class UsdCharge:
+    """A charge as data: its kind, amount and the parameters its words need
+    (``sales/pricing/charge_text.py`` says it in a language)."""
+
     kind: str
-    label: str
     amount: Decimal
+    params: Mapping[str, Any] = field(default_factory=dict)
     is_estimate: bool = False
 
 
@@ -65,23 +70,15 @@ def incoterm_charges(ctx: ChargeContext) -> list[UsdCharge]:
         charges.append(_main_carriage(ctx))
     if scope.destination_delivery and ctx.plan.destination > ZERO:
         charges.append(
-            UsdCharge(
-                "destination_delivery",
-                f"Destination handling and delivery to {ctx.place}",
-                ctx.plan.destination,
-            )
+            UsdCharge("destination_delivery", ctx.plan.destination, {"place": ctx.place})
         )
     if scope.unloading and ctx.plan.unloading > ZERO:
-        charges.append(UsdCharge("unloading", "Unloading at destination", ctx.plan.unloading))
+        charges.append(UsdCharge("unloading", ctx.plan.unloading))
     if scope.insurance:
         charges.append(_insurance(ctx, sum((c.amount for c in charges), ZERO)))
     if scope.import_clearance:
         charges.append(
-            UsdCharge(
-                "import_clearance",
-                "Import customs clearance (broker)",
-                ctx.book.freight.zones[ctx.zone_code].import_brokerage,
-            )
+            UsdCharge("import_clearance", ctx.book.freight.zones[ctx.zone_code].import_brokerage)
         )
         charges.extend(duty_estimates(ctx))
     return charges
@@ -100,37 +97,25 @@ def _origin_charges(ctx: ChargeContext) -> list[UsdCharge]:
     if ctx.plan.mode == "courier":
         return []
     origin = ctx.book.origin
-    charges = [
-        UsdCharge(
-            "export_clearance",
-            "Export customs clearance and documents",
-            origin.export_clearance + origin.documentation,
-        )
-    ]
+    charges = [UsdCharge("export_clearance", origin.export_clearance + origin.documentation)]
     if ctx.plan.origin_haulage > ZERO:  # none for FCA at our factory
-        charges.append(
-            UsdCharge(
-                "origin_haulage", f"Inland haulage, factory to {ctx.port}", ctx.plan.origin_haulage
-            )
-        )
+        charges.append(UsdCharge("origin_haulage", ctx.plan.origin_haulage, {"port": ctx.port}))
     if ctx.plan.origin_thc > ZERO:
-        charges.append(
-            UsdCharge("origin_terminal", f"Terminal handling at {ctx.port}", ctx.plan.origin_thc)
-        )
+        charges.append(UsdCharge("origin_terminal", ctx.plan.origin_thc, {"port": ctx.port}))
     return charges
 
 
 def _main_carriage(ctx: ChargeContext) -> UsdCharge:
     plan = ctx.plan
     if plan.mode == "courier":
-        label = f"Express courier to {ctx.place} ({plan.chargeable:.1f} kg chargeable)"
-        return UsdCharge("courier", label, plan.main_freight)
+        weight = f"{plan.chargeable:.1f}"
+        return UsdCharge("courier", plan.main_freight, {"place": ctx.place, "weight": weight})
+    params: dict[str, Any] = {"port": ctx.port, "place": ctx.place, "mode": plan.mode}
     if plan.mode == "LCL":
-        detail = f"LCL, {plan.chargeable:.2f} W/M"
+        params["wm"] = f"{plan.chargeable:.2f}"
     else:
-        detail = "FCL " + " + ".join(f"{count} x {kind}" for kind, count in plan.containers)
-    label = f"Ocean freight {ctx.port} to {ctx.place} ({detail})"
-    return UsdCharge("sea_freight", label, plan.main_freight)
+        params["containers"] = [[kind, count] for kind, count in plan.containers]
+    return UsdCharge("sea_freight", plan.main_freight, params)
 
 
 def insurance_premium(book: PriceBook, incoterm: Incoterm, insured_base: Decimal) -> Decimal:
@@ -142,10 +127,10 @@ def insurance_premium(book: PriceBook, incoterm: Incoterm, insured_base: Decimal
 def _insurance(ctx: ChargeContext, charges_so_far: Decimal) -> UsdCharge:
     insurance = ctx.book.insurance
     rate = insurance.rate_for(ctx.incoterm)
-    clause = INSURANCE_CLAUSE.get(ctx.incoterm, "all risks")
+    clause = INSURANCE_CLAUSE.get(ctx.incoterm, ALL_RISKS)
     premium = insurance_premium(ctx.book, ctx.incoterm, ctx.goods_value + charges_so_far)
-    label = f"Cargo insurance, {clause}, {insurance.cover_pct:f}% of CIF value at {rate:f}%"
-    return UsdCharge("insurance", label, premium)
+    params = {"clause": clause, "cover": f"{insurance.cover_pct:f}", "rate": f"{rate:f}"}
+    return UsdCharge("insurance", premium, params)
 
 
 def customs_value(ctx: ChargeContext, basis: str) -> Decimal:
@@ -173,22 +158,18 @@ def duty_estimates(ctx: ChargeContext) -> list[UsdCharge]:
         rate, prefix = found
         used[prefix] = rate
         duty += value * line.value / ctx.goods_value * rate / HUNDRED
-    rate_text = ", ".join(f"HS {prefix} {rate:f}%" for prefix, rate in sorted(used.items()))
-    charges = [
-        UsdCharge(
-            "import_duty",
-            f"Import duty, estimate ({ctx.duty_source}: {rate_text or 'no rate'}; "
-            f"{rates.basis} basis)",
-            duty,
-            is_estimate=True,
-        )
-    ]
+    duty_params = {
+        "source": ctx.duty_source,
+        "basis": rates.basis,
+        "rates": [[prefix, f"{rate:f}"] for prefix, rate in sorted(used.items())],
+    }
+    charges = [UsdCharge("import_duty", duty, duty_params, is_estimate=True)]
     if rates.vat_pct > ZERO:
         charges.append(
             UsdCharge(
                 "import_vat",
-                f"Import {rates.vat_label} {rates.vat_pct:f}%, estimate",
                 (value + duty) * pct(rates.vat_pct),
+                {"tax": rates.vat_label, "rate": f"{rates.vat_pct:f}"},
                 is_estimate=True,
             )
         )

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from sales.i18n import DEFAULT_LANGUAGE
+from sales.pricing.charge_text import charge_text
 from sales.pricing.charges import (
     ChargeContext,
     DutyLine,
@@ -330,9 +332,10 @@ def _in_currency(items: list[UsdCharge], fx: Currencies, currency: str) -> tuple
     return tuple(
         Charge(
             item.kind,
-            item.label,
+            charge_text(item.kind, item.params, DEFAULT_LANGUAGE),
             round_money(fx.convert(item.amount, BASE_CURRENCY, currency), currency),
             item.is_estimate,
+            item.params,
         )
         for item in items
     )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from sales.pricing.incoterms import Incoterm
 
@@ -124,9 +126,12 @@ class PricedLine:
 @dataclass(frozen=True, slots=True)
 class Charge:
     kind: str  # "sea_freight", "insurance", "import_duty", ...
-    label: str
+    label: str  # in English (sales/pricing/charge_text.py), as stored and shown to staff
     amount: Decimal  # quote currency, rounded
     is_estimate: bool = False
+    # what the words need (port, place, rates...); None: only the label is known (a label
+    # written by hand, or a quote stored before charges kept their parameters)
+    params: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)

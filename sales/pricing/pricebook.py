@@ -37,6 +37,10 @@ _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _MM3_PER_CBM = Decimal(1_000_000_000)
 
 
+# The duty rate key for the HS codes a destination does not list.
+DEFAULT_HS = "default"
+
+
 class PriceBookError(ValueError):
     """The price book file is missing, not YAML, or fails validation."""
 
@@ -285,7 +289,7 @@ class DutyRates(_Frozen):
     @classmethod
     def _prefixes(cls, rates: dict[str, Decimal]) -> dict[str, Decimal]:
         for prefix in rates:
-            if prefix != "default" and not prefix.isdigit():
+            if prefix != DEFAULT_HS and not prefix.isdigit():
                 raise ValueError(f"duty_pct keys are HS prefixes like '94' or '8539': {prefix!r}")
         return rates
 
@@ -295,8 +299,8 @@ class DutyRates(_Frozen):
             rate = self.duty_pct.get(hs_digits[:length])
             if rate is not None:
                 return rate, hs_digits[:length]
-        if "default" in self.duty_pct:
-            return self.duty_pct["default"], "default"
+        if DEFAULT_HS in self.duty_pct:
+            return self.duty_pct[DEFAULT_HS], DEFAULT_HS
         return None
 
 
@@ -374,7 +378,7 @@ class PriceBook(_Frozen):
         for code, rates in self.duties.destinations.items():
             if code not in self.zones and not _COUNTRY.match(code):
                 raise ValueError(f"duties.destinations[{code}]: not a zone or a country code")
-            if "default" not in rates.duty_pct and not rates.duty_pct:
+            if DEFAULT_HS not in rates.duty_pct and not rates.duty_pct:
                 raise ValueError(f"duties.destinations[{code}].duty_pct is empty")
         per_box: list[tuple[str, dict[str, Decimal]]] = [
             ("origin.thc_per_container", self.origin.thc_per_container),

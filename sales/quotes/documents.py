@@ -13,6 +13,7 @@ from sales.pricing.incoterms import Incoterm
 from sales.pricing.models import Charge, Policy, PricedLine, PricedQuote, ShipmentSummary
 from sales.pricing.pricebook import PriceBook
 from sales.quotes.pdf import Buyer, QuotePdfData, render_quote_pdf
+from sales.quotes.stored_charges import legacy_params, stored_params
 
 
 def _date(value: str | None) -> date | None:
@@ -50,15 +51,16 @@ def _lines(quote: Quote, details: list[dict[str, Any]]) -> tuple[PricedLine, ...
 def priced_from_stored(quote: Quote) -> PricedQuote:
     """The ``PricedQuote`` a stored quote was written from (for the PDF renderer)."""
     pricing = quote.pricing or {}
-    labels = pricing.get("charge_labels", [])
+    stored = pricing.get("charge_labels", [])
+    kinds = [charge.kind for charge in quote.charges]
+    labels = [
+        stored[index] if index < len(stored) else kind.replace("_", " ").capitalize()
+        for index, kind in enumerate(kinds)
+    ]
+    params = stored_params(pricing, kinds, labels)
     charges = tuple(
-        Charge(
-            charge.kind,
-            labels[index] if index < len(labels) else charge.kind.replace("_", " ").capitalize(),
-            Decimal(charge.amount),
-            charge.estimate,
-        )
-        for index, charge in enumerate(quote.charges)
+        Charge(charge.kind, label, Decimal(charge.amount), charge.estimate, found)
+        for charge, label, found in zip(quote.charges, labels, params, strict=True)
     )
     shipment = pricing.get("shipment") or {}
     return PricedQuote(
@@ -87,7 +89,13 @@ def priced_from_stored(quote: Quote) -> PricedQuote:
         arrival_date=_date(pricing.get("arrival_date")),
         fx_as_of=_date(pricing.get("fx_as_of")) or quote.created_at.date(),
         buyer_estimates=tuple(
-            Charge(e["kind"], e["label"], Decimal(e["amount"]), bool(e.get("estimate")))
+            Charge(
+                e["kind"],
+                e["label"],
+                Decimal(e["amount"]),
+                bool(e.get("estimate")),
+                e["params"] if "params" in e else legacy_params(e["kind"], e["label"]),
+            )
             for e in pricing.get("buyer_estimates", [])
         ),
     )

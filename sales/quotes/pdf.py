@@ -11,9 +11,9 @@ that is not in policy is marked DRAFT.
 The document is written in ``QuotePdfData.language`` (en, zh, es, de, pt, fr): every fixed text
 comes from the ``pdf`` area of the message catalog (``sales/i18n/messages/<lang>/pdf.yaml``),
 dates, amounts and quantities are written the language's way (babel/CLDR: "21.11.2026" and
-"62.500,00" in German), country names are CLDR's, and the pricing engine's charge labels
-(English, stored with the quote) are said again in the language from their known forms (a label
-of an unknown form stays as stored). English output keeps ISO dates and "62,500.00".
+"62.500,00" in German), country names are CLDR's, and each charge is said in the language from
+its kind and parameters (``sales/pricing/charge_text.py``; a charge known only by its label is
+printed as stored). English output keeps ISO dates and "62,500.00".
 Buyer-supplied texts, product descriptions, payment terms and the price book's standard terms
 are printed as given.
 """
@@ -24,7 +24,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -37,6 +37,7 @@ from fpdf.fonts import FontFace
 
 from sales.i18n import DEFAULT_LANGUAGE, catalog, language_of, t
 from sales.i18n.formatting import babel, babel_locale, date_text, money_text, number_text
+from sales.pricing.charge_text import charge_text
 from sales.pricing.models import Charge, PricedLine, PricedQuote, ShipmentSummary
 from sales.pricing.pricebook import Exporter
 
@@ -140,34 +141,6 @@ def _setup_fonts(pdf: FPDF) -> _Fonts:
     return _Fonts("DejaVu", True, codepoints, cjk is not None)
 
 
-_NUMBER = r"\d+(?:\.\d+)?"
-# The pricing engine's charge labels (sales/pricing/charges.py), stored in English with the
-# quote: their known forms, to say them again in the buyer's language.
-_CHARGE_FORMS: dict[str, re.Pattern[str]] = {
-    kind: re.compile(pattern)
-    for kind, pattern in {
-        "export_clearance": r"Export customs clearance and documents",
-        "origin_haulage": r"Inland haulage, factory to (?P<port>.+)",
-        "origin_terminal": r"Terminal handling at (?P<port>.+)",
-        "courier": rf"Express courier to (?P<place>.+) \((?P<weight>{_NUMBER}) kg chargeable\)",
-        "sea_freight": (
-            rf"Ocean freight (?P<port>.+?) to (?P<place>.+) "
-            rf"\((?:LCL, (?P<wm>{_NUMBER}) W/M|(?P<fcl>FCL .+))\)"
-        ),
-        "destination_delivery": r"Destination handling and delivery to (?P<place>.+)",
-        "unloading": r"Unloading at destination",
-        "insurance": (
-            rf"Cargo insurance, (?P<clause>.+), (?P<cover>{_NUMBER})% of CIF value "
-            rf"at (?P<rate>{_NUMBER})%"
-        ),
-        "import_clearance": r"Import customs clearance \(broker\)",
-        "import_duty": (
-            r"Import duty, estimate \((?P<source>[^:]+): (?P<rates>.*); (?P<basis>\w+) basis\)"
-        ),
-        "import_vat": rf"Import (?P<tax>.+) (?P<rate>{_NUMBER})%, estimate",
-    }.items()
-}
-_HS_RATE = re.compile(rf"HS (?P<code>\S+) (?P<rate>{_NUMBER})%")
 _TIER = re.compile(r"(?P<quantity>\d[\d,]*)\+")
 _BELOW_MOQ = re.compile(r"below MOQ \((?P<tier>.+)\)")
 
@@ -249,42 +222,10 @@ class Words:
         return f"{load}, {mode}"
 
     def charge(self, charge: Charge) -> str:
-        """The charge's label in the language (the stored English label when of unknown form)."""
-        form = _CHARGE_FORMS.get(charge.kind)
-        found = form.fullmatch(charge.label) if form is not None and not self.english else None
-        if found is None:
+        """The charge in the language (the stored label when its parameters are unknown)."""
+        if charge.params is None:
             return charge.label
-        params = found.groupdict()
-        kind = charge.kind
-        if kind == "courier":
-            params["weight"] = self.number(params["weight"], "#,##0.0")
-        elif kind == "sea_freight":
-            wm, fcl = params.pop("wm"), params.pop("fcl")
-            params["detail"] = self("charges.lcl", wm=self.number(wm, "#,##0.00")) if wm else fcl
-        elif kind == "insurance":
-            if params["clause"] == "all risks":
-                params["clause"] = self("charges.all_risks")
-            params["cover"] = self.number(params["cover"])
-            params["rate"] = self.number(params["rate"])
-        elif kind == "import_duty":
-            rates = [_HS_RATE.fullmatch(item) for item in params["rates"].split(", ")]
-            if params["rates"] == "no rate":
-                params["rates"] = self("charges.no_rate")
-            elif all(rates):
-                params["rates"] = ", ".join(self._hs_rate(m) for m in rates if m)
-        elif kind == "import_vat":
-            kind = "import_tax"
-            tax = params["tax"]
-            key = "taxes." + re.sub(r"\W+", "_", tax.strip().lower()).strip("_")
-            params["tax"] = self.optional(key, lambda: self("taxes.other", tax=tax))
-            params["rate"] = self.number(params["rate"])
-        return self(f"charges.{kind}", **params)
-
-    def _hs_rate(self, found: re.Match[str]) -> str:
-        rate = self.number(found["rate"])
-        if found["code"] == "default":  # the book's rate for HS codes it does not list
-            return self("charges.hs_default", rate=rate)
-        return self("charges.hs_rate", code=found["code"], rate=rate)
+        return charge_text(charge.kind, charge.params, self.language)
 
     def line_description(self, line: PricedLine) -> str:
         notes = []
@@ -309,6 +250,9 @@ class _QuotePdf(FPDF):
         self.set_lang(self.words.locale.replace("_", "-"))
         self.set_author(data.exporter.name)
         self.set_creator("exportdesk")
+        # dated by the quote's issue date, not the moment it is drawn: the same stored quote
+        # gives the same bytes every time (the staff API's PDF, a buyer's link, the mail's)
+        self.set_creation_date(datetime.combine(data.issued_on, time(0), UTC))
 
     def _render_styled_text_line(self, *args: Any, **kwargs: Any) -> bool:
         # fpdf2 (2.8.x) with a fallback font: a line whose last fragment was set in the

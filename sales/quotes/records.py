@@ -38,12 +38,15 @@ def _iso(moment: datetime) -> str:
 
 
 def _charge_json(charge: Charge) -> dict[str, Any]:
-    return {
+    found = {
         "kind": charge.kind,
         "label": charge.label,
         "amount": f"{charge.amount:f}",
         "estimate": charge.is_estimate,
     }
+    if charge.params is not None:
+        found["params"] = dict(charge.params)
+    return found
 
 
 def policy_reasons(priced: PricedQuote) -> list[dict[str, Any]]:
@@ -83,6 +86,10 @@ def pricing_snapshot(priced: PricedQuote, *, today: date) -> dict[str, Any]:
             for line in priced.lines
         ],
         "charge_labels": [charge.label for charge in priced.charges],
+        # what each charge's words need, to say it in the buyer's language (the PDF)
+        "charge_params": [
+            None if charge.params is None else dict(charge.params) for charge in priced.charges
+        ],
         "buyer_estimates": [_charge_json(charge) for charge in priced.buyer_estimates],
         "breakdown": list(priced.breakdown),
     }

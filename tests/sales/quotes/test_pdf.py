@@ -287,7 +287,7 @@ def test_every_language_renders(demo: PriceBook, language: str) -> None:
 
 
 def test_every_charge_is_said_in_the_language(demo: PriceBook) -> None:
-    """The engine's charge labels (stored in English) all have a translation."""
+    """Every charge the engine prices is said in each language; in English as its label."""
     requests = [
         _request(incoterm=Incoterm.DDP, currency="EUR"),
         _request(incoterm=Incoterm.DPU, include_duty_estimate=True),
@@ -305,7 +305,9 @@ def test_every_charge_is_said_in_the_language(demo: PriceBook) -> None:
         for quote in [price(request, demo, today=TODAY)]
         for charge in (*quote.charges, *quote.buyer_estimates)
     ]
-    charges.append(Charge("courier", "Express courier to Hamburg (12.5 kg chargeable)", Decimal(1)))
+    courier = {"place": "Hamburg", "weight": "12.5"}
+    label = "Express courier to Hamburg (12.5 kg chargeable)"
+    charges.append(Charge("courier", label, Decimal(1), params=courier))
     kinds = {charge.kind for charge in charges}
     assert {"sea_freight", "insurance", "import_duty", "import_vat", "unloading"} <= kinds
     for language in LANGUAGES:
@@ -320,7 +322,7 @@ def test_every_charge_is_said_in_the_language(demo: PriceBook) -> None:
         "Expresskurier nach Hamburg (12,5 kg frachtpflichtiges Gewicht)"
     )
     odd = Charge("sea_freight", "Ocean freight by arrangement", Decimal(1))
-    assert Words("fr").charge(odd) == odd.label  # an unknown form stays as stored
+    assert Words("fr").charge(odd) == odd.label  # known by its label only: printed as stored
 
 
 def test_language_falls_back_to_english(demo: PriceBook) -> None:
