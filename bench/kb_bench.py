@@ -2,20 +2,22 @@
 
     .venv/bin/python bench/kb_bench.py [--quick] [--sizes 1000,10000,100000] [--queries 300]
     .venv/bin/python bench/kb_bench.py --answers-only [--answers-heldout]
+    .venv/bin/python bench/kb_bench.py --search-only
 
 1. Quality over knowledge/demo/questions.yaml: hit@1, hit@3 and MRR@10 for dense, lexical and
    hybrid retrieval (all without the model-number boost), and for the full hybrid search with
-   the boost, overall and per language; then the same over knowledge/demo/questions_heldout.yaml,
-   questions in six languages written after the search was tuned and not used to tune it.
+   the boost, overall and per language; then the same over the held-out search sets
+   (``HELDOUT_SEARCH_SETS``), questions in six languages written after the search was tuned and
+   not used to tune it. ``--search-only`` stops here.
 2. Exact spec lookups: every attribute of every product asked for by model number (four
    spellings) must be answered with the record's value.
 3. Answers over knowledge/demo/answer_questions.yaml (written by bench/kb_answer_set.py): each
    answer scored correct / partial / honest don't-know / wrong, per language and per kind, with
    "invented" (a figure or code in a sentence of the answer that its cited sources do not
    have: ``invented_sentences``) counted apart, with the issue's goals per group; then the same
-   over knowledge/demo/answer_questions_heldout.yaml (72 questions written from the demo data by
-   someone who had not read the answer code) and knowledge/demo/answer_questions_fresh.yaml (a
-   second such set of 72, scored first before any fix for it). ``--answers-only`` skips
+   over the held-out answer sets (``HELDOUT_ANSWER_SETS``: questions written from the demo data
+   by someone who had not read the answer code, each scored first before any fix for it).
+   ``--answers-only`` skips
    everything else (add ``--answers-heldout`` for the held-out sets).
 4. Confidence threshold: how many answerable questions and off-topic questions clear
    ``knowledge.answers.CONFIDENT_SCORE``.
@@ -566,24 +568,46 @@ def compare_index_kinds(
 # --- main -------------------------------------------------------------------------------
 
 
+# Held-out sets, each written from the demo data by someone who had not read the code it
+# measures, in the order they were written: (file, title). A missing file is skipped.
+HELDOUT_SEARCH_SETS = (
+    ("questions_heldout.yaml", "held-out questions (not used to tune the search; see the file)"),
+    (
+        "questions_heldout_second.yaml",
+        "second held-out search questions (written before any change made for them)",
+    ),
+)
+HELDOUT_ANSWER_SETS = (
+    (
+        "answer_questions_heldout.yaml",
+        "held-out answer questions (written without reading the answer code)",
+    ),
+    (
+        "answer_questions_fresh.yaml",
+        "fresh held-out answer questions (second set, written before any fix for it)",
+    ),
+    (
+        "answer_questions_third.yaml",
+        "third held-out answer questions (written before any change made for them)",
+    ),
+)
+
+
+def _questions(name: str) -> list[dict] | None:
+    path = DEMO / name
+    if not path.exists():
+        return None
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
+
+
 def run_answer_sets(kb: KnowledgeBase, heldout: bool) -> None:
-    answers_file = DEMO / "answer_questions.yaml"
-    if answers_file.exists():
-        evaluate_answers(kb, yaml.safe_load(answers_file.read_text(encoding="utf-8"))["questions"])
-    heldout_file = DEMO / "answer_questions_heldout.yaml"
-    if heldout and heldout_file.exists():
-        evaluate_answers(
-            kb,
-            yaml.safe_load(heldout_file.read_text(encoding="utf-8"))["questions"],
-            "held-out answer questions (written without reading the answer code)",
-        )
-    fresh_file = DEMO / "answer_questions_fresh.yaml"
-    if heldout and fresh_file.exists():
-        evaluate_answers(
-            kb,
-            yaml.safe_load(fresh_file.read_text(encoding="utf-8"))["questions"],
-            "fresh held-out answer questions (second set, written before any fix for it)",
-        )
+    labelled = _questions("answer_questions.yaml")
+    if labelled:
+        evaluate_answers(kb, labelled)
+    for name, title in HELDOUT_ANSWER_SETS if heldout else ():
+        questions = _questions(name)
+        if questions:
+            evaluate_answers(kb, questions, title)
 
 
 def main() -> int:
@@ -596,6 +620,9 @@ def main() -> int:
         "--answers-heldout",
         action="store_true",
         help="with --answers-only: also score the held-out answer sets (a full run always does)",
+    )
+    parser.add_argument(
+        "--search-only", action="store_true", help="only retrieval quality (all search sets)"
     )
     parser.add_argument(
         "--answers-only",
@@ -633,12 +660,12 @@ def main() -> int:
             return 0
         if questions:
             evaluate_quality(kb, questions)
-            heldout_file = DEMO / "questions_heldout.yaml"
-            if heldout_file.exists():
-                heldout = yaml.safe_load(heldout_file.read_text(encoding="utf-8"))["questions"]
-                evaluate_quality(
-                    kb, heldout, "held-out questions (not used to tune the search; see the file)"
-                )
+            for name, title in HELDOUT_SEARCH_SETS:
+                heldout = _questions(name)
+                if heldout:
+                    evaluate_quality(kb, heldout, title)
+            if args.search_only:
+                return 0
         else:
             print(f"\n(no {questions_file.relative_to(ROOT)}: retrieval quality skipped)")
         evaluate_exact_lookups(kb)
