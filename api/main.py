@@ -24,13 +24,14 @@ from api.deps import Services
 from api.engine import EngineClient
 from api.health import router as health_router
 from api.limits import BodySizeLimit
+from api.mail.app import build_mail
+from api.mail.views import router as mail_router
 from api.quote_pdf_view import link_signer
 from api.quote_pdf_view import router as quote_pdf_router
 from api.settings import Settings, get_settings
 from api.slack.app import build_slack, configure_handoff
 from api.staff.inquiries import router as inquiries_router
 from api.staff.kb import router as kb_router
-from api.staff.kpi import router as kpi_router
 from api.staff.privacy import router as privacy_router
 from api.staff.quotes import router as quotes_router
 from api.staff_web.views import ensure_first_admin
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 for s in (settings.slack_bot_token, settings.slack_signing_secret)
                 if s
             ),
+            *settings.smtp_secrets,
         }
     )
     if settings.staff_admin_password is not None:
@@ -129,6 +131,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         configure_handoff(settings, gateway)
         services.slack = build_slack(settings, db=db, gateway=gateway, kb=lambda: services.kb)
+        mail = build_mail(settings, db=db, price_book=services.price_book)
+        app.state.mail = mail
         periodic = housekeeping.jobs(
             db,
             handoff_timeout_s=settings.handoff_timeout_s,
@@ -160,6 +164,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         if services.slack is not None:
             services.slack.start()
+        if mail is not None:
+            mail.start()
         for job in periodic:
             job.start()
         try:
@@ -169,6 +175,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await job.stop()
             if services.slack is not None:
                 await services.slack.stop()
+            if mail is not None:
+                await mail.stop()
             actions.runtime.reset()
             await broker.close()
             await engine.close()
@@ -204,8 +212,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(kb_router)
     app.include_router(privacy_router)
     app.include_router(staff_web_router)
-    app.include_router(kpi_router)
     app.include_router(webhook_router)
+    app.include_router(mail_router)
 
     @app.post("/slack/events", include_in_schema=False)
     async def slack_events(request: Request) -> Response:

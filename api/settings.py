@@ -6,7 +6,7 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api.staff.identities import StaffIdentity, parse_staff_tokens
@@ -113,6 +113,15 @@ class Settings(BaseSettings):
     retention_days: int | None = Field(default=None, ge=1)
     retention_interval_s: float = Field(default=3600.0, gt=0)
     log_level: str = "INFO"
+    # Email to buyers (sales/mail): smtp://user:password@host:port (STARTTLS when offered) or
+    # smtps://... (TLS from the start); unset: no mail, the email channel does not subscribe.
+    smtp_url: SecretStr | None = None
+    # The sender, "Name <address>" (required with SMTP_URL); replies go to MAIL_REPLY_TO when
+    # set, else to MAIL_FROM. SMTP_CA_FILE: a CA bundle for a server with a private CA.
+    mail_from: str | None = None
+    mail_reply_to: str | None = None
+    smtp_ca_file: Path | None = None
+    smtp_timeout_s: float = Field(default=30.0, gt=0)
 
     @field_validator(
         "redis_url",
@@ -123,6 +132,10 @@ class Settings(BaseSettings):
         "trusted_proxy_header",
         "staff_admin_email",
         "staff_admin_password",
+        "smtp_url",
+        "mail_from",
+        "mail_reply_to",
+        "smtp_ca_file",
         mode="before",
     )
     @classmethod
@@ -142,6 +155,44 @@ class Settings(BaseSettings):
 
         parse_networks(value)
         return value
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_url_well_formed(cls, value: SecretStr | None) -> SecretStr | None:
+        from sales.mail.config import SmtpConfig
+
+        if value is not None:
+            SmtpConfig.parse(value.get_secret_value())  # the error never names the password
+        return value
+
+    @field_validator("mail_from", "mail_reply_to")
+    @classmethod
+    def _mail_address_well_formed(cls, value: str | None) -> str | None:
+        from sales.mail.config import parse_sender
+
+        if value is not None:
+            parse_sender(value)
+        return value
+
+    @model_validator(mode="after")
+    def _mail_needs_a_sender(self) -> Settings:
+        if self.smtp_url is not None and self.mail_from is None:
+            raise ValueError("MAIL_FROM ('Name <address>') is needed when SMTP_URL is set")
+        return self
+
+    @property
+    def mail_enabled(self) -> bool:
+        return self.smtp_url is not None
+
+    @property
+    def smtp_secrets(self) -> tuple[str, ...]:
+        """The SMTP password and the URL holding it (masked in logs and outbox errors)."""
+        if self.smtp_url is None:
+            return ()
+        from sales.mail.config import SmtpConfig
+
+        url = self.smtp_url.get_secret_value()
+        return (url, *SmtpConfig.parse(url).secrets)
 
     @property
     def engine_url(self) -> str:

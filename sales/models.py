@@ -498,3 +498,37 @@ class StaffSession(Base):
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class MailSuppression(Base):
+    """An address that gets no more mail from us (sales/mail): the buyer unsubscribed, or a
+    mail to it bounced for good. Keyed by the SHA-256 of the address in lower case, so the list
+    keeps working after the buyer's data is erased and names nobody by itself."""
+
+    __tablename__ = "mail_suppressions"
+
+    address_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(16))  # unsubscribed | bounced
+    # the server's answer to a bounce (code and text), or how the buyer unsubscribed
+    detail: Mapped[str] = mapped_column(Text, default="")
+    # the inquiry whose mail bounced or carried the unsubscribe link, if known
+    reference: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class MailSend(Base):
+    """A mail the email channel handed to the SMTP server for an outbox event, or decided not
+    to send (``status`` skipped: no address, unsubscribed, bounced): a retried event finds it
+    here and never sends again. ``message_id`` is derived from the event's key."""
+
+    __tablename__ = "mail_sends"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    dedupe_key: Mapped[str] = mapped_column(String(160), unique=True)
+    message_id: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(32))
+    reference: Mapped[str | None] = mapped_column(String(32), index=True)
+    language: Mapped[str | None] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(16))  # sent | skipped
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,1 @@
+"""Email to buyers on the app: the email channel assembled at start-up, the unsubscribe page."""

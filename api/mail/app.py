@@ -1,0 +1,86 @@
+"""The email channel assembled at start-up when ``SMTP_URL`` is set: the SMTP sender, the
+sender identity, the unsubscribe links and the outbox worker of the ``email`` channel (which
+subscribes to its events only then: without SMTP_URL no mail is queued for anyone)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from api.settings import Settings
+from sales.db import Database
+from sales.mail.channel import CHANNEL, Backoff, MailChannel, MailIdentity
+from sales.mail.config import SmtpConfig, parse_sender
+from sales.mail.sender import SmtpSender
+from sales.mail.suppressions import UnsubscribeSigner
+from sales.outbox_worker import OutboxWorker, RetryPolicy
+from sales.pricing import PriceBook
+
+log = logging.getLogger("api.mail")
+
+
+def unsubscribe_signer(settings: Settings) -> UnsubscribeSigner:
+    """The one maker and checker of unsubscribe links (the mails, the page)."""
+    return UnsubscribeSigner(settings.buyer_base_url, settings.quote_link_secret.get_secret_value())
+
+
+def smtp_config(settings: Settings) -> SmtpConfig:
+    assert settings.smtp_url is not None
+    return SmtpConfig.parse(
+        settings.smtp_url.get_secret_value(),
+        ca_file=settings.smtp_ca_file,
+        timeout_s=settings.smtp_timeout_s,
+    )
+
+
+@dataclass
+class MailIntegration:
+    channel: MailChannel
+    worker: OutboxWorker
+
+    def start(self) -> None:
+        self.worker.start()
+
+    async def stop(self) -> None:
+        await self.worker.stop()
+
+
+def build_mail(
+    settings: Settings, *, db: Database, price_book: PriceBook | None
+) -> MailIntegration | None:
+    if not settings.mail_enabled:
+        log.info("email disabled (SMTP_URL unset)")
+        return None
+    assert settings.mail_from is not None  # the settings refuse SMTP_URL without it
+    if "quote_link_secret" not in settings.model_fields_set:
+        log.warning("QUOTE_LINK_SECRET unset: unsubscribe links in mails stop working at restart")
+    config = smtp_config(settings)
+    identity = MailIdentity(
+        sender=parse_sender(settings.mail_from),
+        reply_to=parse_sender(settings.mail_reply_to) if settings.mail_reply_to else None,
+        company=settings.company_name,
+        unsubscribe=unsubscribe_signer(settings),
+    )
+    channel = MailChannel(
+        db,
+        SmtpSender(config),
+        identity,
+        price_book=price_book,
+        backoff=Backoff(base_s=settings.outbox_backoff_base_s, max_s=settings.outbox_backoff_max_s),
+    )
+    worker = OutboxWorker(
+        db,
+        channel.handlers(),
+        channel=CHANNEL,
+        policy=RetryPolicy(
+            max_attempts=settings.outbox_max_attempts,
+            base_s=settings.outbox_backoff_base_s,
+            max_s=settings.outbox_backoff_max_s,
+        ),
+        poll_s=settings.outbox_poll_s,
+        # longer than one mail can take: connect, TLS, login and send, each with its timeout
+        in_flight_s=max(120.0, settings.smtp_timeout_s * 5),
+        secrets=settings.smtp_secrets,
+    )
+    log.info("email enabled", extra={"smtp_host": config.host, "smtp_port": config.port})
+    return MailIntegration(channel=channel, worker=worker)

@@ -1,0 +1,315 @@
+"""The email channel of the outbox: mails to the buyer for the domain events it subscribes to
+(:mod:`sales.events`), at most one mail per event.
+
+- ``inquiry.created``: the RFQ confirmation, with the reference and what was asked for;
+- ``quote.sent``: the quotation, its PDF attached (the bytes the staff API's PDF endpoint
+  returns for the quote), threaded under the confirmation (In-Reply-To).
+
+Before a mail is sent the buyer's address is checked (a malformed one: the delivery is dead
+with the reason) and looked up in the suppression list (unsubscribed or bounced: nothing is
+sent, the decision recorded). The mail goes out in the buyer's language: the inquiry's, else
+the chat session's, else English.
+
+Once: each mail's Message-ID is derived from the event's key, and the mail is recorded in
+``mail_sends`` (by the event's key) as soon as the server has accepted it; a retried event
+that finds its record sends nothing. The one gap is the moment between the server's "250 OK"
+and that record (a crash, the database gone): the outbox's in-flight marker then tells the
+next attempt an earlier one may have sent, and it sends again *with the same Message-ID*, so
+the buyer's mail client can tell it is the same mail (at least once there; SMTP has no way to
+ask a server whether it already took a message).
+
+Failures: the server unreachable (or refusing the login) -> :class:`RetryLater` with a backoff
+that grows while it stays down, not counted as an attempt (a mail server down for a day loses
+no mail); a 4xx answer -> retried with the outbox's backoff, counted; 5xx for the recipient ->
+dead with the server's answer, and the address suppressed as bounced (no more mail to it);
+5xx for the message -> dead with the reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from email.headerregistry import Address
+from typing import Any, Protocol
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from sales import events, quotes
+from sales.db import Database
+from sales.i18n import language_of
+from sales.mail import suppressions, templates
+from sales.mail.compose import BadAddress, Content, Envelope, build, message_id, recipient
+from sales.mail.sender import (
+    Accepted,
+    MessageRejected,
+    RecipientRejected,
+    ServerUnavailable,
+    TemporaryFailure,
+)
+from sales.mail.suppressions import Reason, UnsubscribeSigner
+from sales.models import ChatSession, Inquiry, MailSend, utcnow
+from sales.outbox_worker import Delivery, Handler, Permanent, RetryLater
+from sales.pricing import PriceBook
+from sales.quotes.documents import render_pdf
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "email"  # this channel's name in the outbox's subscriptions and deliveries
+SENT, SKIPPED = "sent", "skipped"
+
+
+class Sender(Protocol):
+    """What the channel needs of a sender (:class:`sales.mail.sender.SmtpSender`)."""
+
+    async def send(self, data: bytes, *, sender: str, recipient: str) -> Accepted: ...
+
+
+@dataclass(frozen=True)
+class MailIdentity:
+    """Who the mails come from, and the links they carry."""
+
+    sender: Address
+    company: str
+    unsubscribe: UnsubscribeSigner
+    reply_to: Address | None = None
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """How long to wait while the server is unreachable: doubling from ``base_s``."""
+
+    base_s: float = 2.0
+    max_s: float = 600.0
+
+    def delay(self, failures: int) -> float:
+        return min(self.max_s, self.base_s * 2 ** max(0, failures - 1))
+
+
+@dataclass(frozen=True)
+class _Mail:
+    kind: str
+    reference: str
+    address: str | None
+    name: str | None
+    language: str
+    compose: Callable[[str], Awaitable[Content]]  # the unsubscribe URL -> the content
+    in_reply_to: str | None = None
+
+
+def _quote_reference(payload: dict[str, Any]) -> str:
+    for key in ("quote", "quote_reference", "reference"):
+        if isinstance(payload.get(key), str):
+            return payload[key]
+    raise Permanent("payload names no quote")
+
+
+class MailChannel:
+    def __init__(
+        self,
+        db: Database,
+        sender: Sender,
+        identity: MailIdentity,
+        *,
+        price_book: PriceBook | None,
+        backoff: Backoff | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.db = db
+        self.sender = sender
+        self.identity = identity
+        self.price_book = price_book
+        self.backoff = backoff or Backoff()
+        self.clock = clock
+        self._down = 0  # consecutive attempts that found the server unreachable
+
+    def handlers(self) -> dict[str, Handler]:
+        return {
+            events.INQUIRY_CREATED: self._wrap(self.rfq_confirmation),
+            events.QUOTE_SENT: self._wrap(self.quotation),
+        }
+
+    @property
+    def domain(self) -> str:
+        return self.identity.sender.domain
+
+    # -- the mails ----------------------------------------------------------------------------
+
+    async def _language(self, inquiry: Inquiry) -> str:
+        if inquiry.language:
+            return language_of(inquiry.language)
+        if inquiry.session_id:
+            async with self.db.session() as db:
+                session = await db.get(ChatSession, inquiry.session_id)
+            if session is not None and session.language:
+                return language_of(session.language)
+        return language_of(None)
+
+    async def rfq_confirmation(self, row: Delivery) -> _Mail:
+        reference = str(row.payload.get("reference") or "")
+        async with self.db.session() as db:
+            inquiry = (
+                await db.execute(
+                    select(Inquiry)
+                    .options(selectinload(Inquiry.items))
+                    .where(Inquiry.reference == reference)
+                )
+            ).scalar_one_or_none()
+        if inquiry is None:
+            raise Permanent(f"no inquiry {reference!r}")
+        language = await self._language(inquiry)
+
+        async def compose(unsubscribe_url: str) -> Content:
+            return templates.rfq_confirmation(
+                inquiry,
+                language=language,
+                company=self.identity.company,
+                unsubscribe_url=unsubscribe_url,
+            )
+
+        return _Mail(
+            templates.RFQ_CONFIRMATION,
+            inquiry.reference,
+            inquiry.email,
+            templates.buyer_name(inquiry),
+            language,
+            compose,
+        )
+
+    async def quotation(self, row: Delivery) -> _Mail:
+        reference = _quote_reference(row.payload)
+        async with self.db.session() as db:
+            quote = await quotes.get(db, reference)
+            if quote is None:
+                raise Permanent(f"no quote {reference!r}")
+            confirmation = await db.scalar(
+                select(MailSend.message_id).where(
+                    MailSend.dedupe_key == f"{events.INQUIRY_CREATED}:{quote.inquiry.reference}",
+                    MailSend.status == SENT,
+                )
+            )
+        inquiry = quote.inquiry
+        language = await self._language(inquiry)
+        book = self.price_book
+
+        async def compose(unsubscribe_url: str) -> Content:
+            if book is None:
+                raise RuntimeError("price book not loaded: the quotation PDF cannot be drawn")
+            # the staff API's PDF endpoint draws it the same way (the inquiry's language)
+            pdf = await asyncio.to_thread(render_pdf, quote, book=book)
+            return templates.quotation(
+                quote,
+                inquiry,
+                pdf=pdf,
+                language=language,
+                company=self.identity.company,
+                unsubscribe_url=unsubscribe_url,
+            )
+
+        return _Mail(
+            templates.QUOTATION,
+            inquiry.reference,
+            inquiry.email,
+            templates.buyer_name(inquiry),
+            language,
+            compose,
+            in_reply_to=confirmation,
+        )
+
+    # -- sending once -------------------------------------------------------------------------
+
+    def _wrap(self, prepare: Callable[[Delivery], Awaitable[_Mail]]) -> Handler:
+        async def handle(row: Delivery) -> None:
+            key = row.idempotency_key
+            async with self.db.session() as db:
+                if await db.scalar(select(MailSend.id).where(MailSend.dedupe_key == key)):
+                    log.info("outbox event already mailed", extra={"row": row.id})
+                    return
+            mail = await prepare(row)
+            await self._send(row, mail)
+
+        return handle
+
+    async def _record(self, key: str, mail: _Mail, *, status: str, note: str = "") -> None:
+        async with self.db.session() as db:
+            db.add(
+                MailSend(
+                    dedupe_key=key,
+                    message_id=message_id(key, self.domain),
+                    kind=mail.kind,
+                    reference=mail.reference,
+                    language=mail.language,
+                    status=status,
+                    note=note[:500],
+                )
+            )
+            try:
+                await db.commit()
+            except IntegrityError:  # recorded by another attempt meanwhile
+                await db.rollback()
+
+    async def _send(self, row: Delivery, mail: _Mail) -> None:
+        key = row.idempotency_key
+        where = {"kind": mail.kind, "reference": mail.reference}
+        if not mail.address:
+            log.info("no address to mail", extra=where)
+            await self._record(key, mail, status=SKIPPED, note="no address")
+            return
+        try:
+            to = recipient(mail.address, mail.name)
+        except BadAddress as exc:
+            raise Permanent(f"buyer's address of {mail.reference}: {exc}") from None
+        async with self.db.session() as db:
+            suppressed = await suppressions.find(db, to.addr_spec)
+        if suppressed is not None:
+            log.info("address suppressed", extra={**where, "reason": suppressed.reason})
+            await self._record(key, mail, status=SKIPPED, note=suppressed.reason)
+            return
+        unsubscribe_url = self.identity.unsubscribe.url(to.addr_spec, mail.language)
+        content = await mail.compose(unsubscribe_url)
+        message = build(
+            content,
+            Envelope(
+                sender=self.identity.sender,
+                to=to,
+                reply_to=self.identity.reply_to,
+                message_id=message_id(key, self.domain),
+                date=self.clock(),
+                language=mail.language,
+                unsubscribe_url=unsubscribe_url,
+                in_reply_to=mail.in_reply_to,
+            ),
+        )
+        if row.interrupted_at is not None:
+            log.info("an earlier attempt may have sent this mail; same Message-ID", extra=where)
+        try:
+            accepted = await self.sender.send(
+                message.as_bytes(), sender=self.identity.sender.addr_spec, recipient=to.addr_spec
+            )
+        except ServerUnavailable as exc:
+            self._down += 1
+            raise RetryLater(self.backoff.delay(self._down), str(exc)) from None
+        except RecipientRejected as exc:
+            self._down = 0
+            async with self.db.session() as db:
+                await suppressions.suppress(
+                    db,
+                    digest=suppressions.address_hash(to.addr_spec),
+                    reason=Reason.BOUNCED,
+                    detail=str(exc),
+                    reference=mail.reference,
+                )
+            raise Permanent(f"bounced: {exc}") from None
+        except MessageRejected as exc:
+            self._down = 0
+            raise Permanent(str(exc)) from None
+        except TemporaryFailure:
+            self._down = 0
+            raise
+        self._down = 0
+        await self._record(key, mail, status=SENT, note=accepted.response)
+        log.info("mail sent", extra=where)

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tools.stack import free_port
+
+from .server import MailServer, self_signed_cert
+
+
+@pytest.fixture(scope="session")
+def smtp_cert(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return self_signed_cert(tmp_path_factory.mktemp("smtp-cert"))
+
+
+@pytest.fixture
+def mail_server(smtp_cert: tuple[Path, Path]) -> Iterator[MailServer]:
+    """STARTTLS required, AUTH required, on a free loopback port."""
+    with MailServer(free_port(), cert=smtp_cert) as server:
+        yield server
