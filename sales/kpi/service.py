@@ -541,6 +541,10 @@ def _top_gaps(rows: list[Any], limit: int) -> list[dict[str, Any]]:
     return out
 
 
+def _text(value: Any) -> str | None:
+    return None if value in (None, "") else str(value)
+
+
 def _abandoned(handoffs: list[Any]) -> list[dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for session_id, asked, summary_, _, has_inquiry, language in handoffs:
@@ -554,11 +558,11 @@ def _abandoned(handoffs: list[Any]) -> list[dict[str, Any]]:
             "session_id": session_id,
             "asked_at": asked.isoformat(),
             "language": language,
-            "contact_name": rfq.get("contact_name"),
-            "company": rfq.get("company"),
+            "contact_name": _text(rfq.get("contact_name")),
+            "company": _text(rfq.get("company")),
             **{"email": None, "phone": None, **contact},
-            "product": rfq.get("product"),
-            "quantity": rfq.get("quantity"),
+            "product": _text(rfq.get("product")),
+            "quantity": _text(rfq.get("quantity")),
         }
     return list(out.values())
 
