@@ -51,6 +51,7 @@ from knowledge.recommend import (
     operating_range,
     rank,
     read_need,
+    stated_features,
     temperature_asked,
 )
 from knowledge.text_tokens import tokenize
@@ -146,6 +147,11 @@ def answer(
         if key != "certifications" and not (key == "driver" and category == "driver")
     ]
     if asked and not skus and category:
+        if _states_a_need(kb, question):  # "a downlight for a hotel, CRI above 90"
+            market = markets[0] if markets else None
+            found = _line_answer(kb, question, category, lang, market=market)
+            if found is not None:
+                return found
         return _category_answer(kb, category, asked, lang)
     if (
         category
@@ -169,7 +175,7 @@ def answer(
         found = _line_answer(kb, question, category, lang)
         if found is not None:
             return found
-    if not skus and not category and ASKS_FIT.search(question):
+    if not skus and not category and (ASKS_FIT.search(question) or _states_a_need(kb, question)):
         # "a light for a cold store at -35°C": the records of any category that fit best
         found = _need_answer(kb, question, lang, market=markets[0] if markets else None)
         if found is not None:
@@ -299,9 +305,30 @@ def _referred_skus(
             # "that one" after "do you have linear high bays?": the one model of the range
             # whose name has a word of that message
             described = _described_product(kb.products_in(family), context[-1])
-            return [described] if described else []
+            if described:
+                return [described]
+        if not mentioned and context:
+            # "that one" after "which of your street lights is SAA certified?": the model
+            # our answer to that message recommended first
+            return _recommended_before(kb, context)
         return mentioned[-1:]
     return []
+
+
+# At most this many models in our answer to the previous message: "that one" is the first
+# (a recommendation shows the best two or three first); a longer list is a range's overview.
+RECOMMENDED_AT_MOST = 3
+
+
+def _recommended_before(kb: KnowledgeBase, context: Sequence[str]) -> list[str]:
+    """The first model of our answer to the buyer's last message, when that answer showed a few
+    models (a recommendation); none otherwise."""
+    before = answer(kb, context[-1], language=text_language(context[-1]), context=context[:-1])
+    shown = _context_skus(kb, [before.text])
+    if not shown or len(shown) > RECOMMENDED_AT_MOST:
+        return []
+    first = min(shown, key=lambda sku: before.text.upper().find(sku.upper()))
+    return [first]
 
 
 def _described_product(products: Sequence[Product], message: str) -> str | None:
@@ -356,6 +383,15 @@ def _relevant_attributes(kb: KnowledgeBase, sku: str, attributes: list[str]) -> 
     if product.get("category") == "driver":
         return [key for key in attributes if key != "driver"]
     return attributes
+
+
+def _states_a_need(kb: KnowledgeBase, question: str) -> bool:
+    """ "I need a downlight for a hotel, CRI above 90": a need to meet (the best few models),
+    not a question about an attribute across the range."""
+    need = read_need(question, sorted(kb.certification_codes))
+    if _NEED_WORDS.search(question) or need.features:
+        return need.stated()
+    return need.count() >= 2  # "steel mill, 15 m ceiling, about 35,000 lm per point"
 
 
 def _asks_for_range(question: str) -> bool:
@@ -693,6 +729,7 @@ def _line_answer(
         _NEED_WORDS.search(question)
         or market is not None
         or asked_temperature(question) is not None
+        or stated_features(question)
     ):
         fits = _ranked(kb, question, products, market, category)
         if read_need(question, sorted(kb.certification_codes)).stated():
@@ -759,11 +796,17 @@ def _ranked(
 
 
 def _best(fits: list[Fit]) -> tuple[list[Product], list[list[str]]]:
-    """The two or three best fits (a third only when it meets nearly as much as the best), and
-    the record fields that show why each fits."""
+    """The two or three best fits (the others only when they meet nearly as much as the best,
+    never one that meets nothing of a need the best meets in part), and the record fields that
+    show why each fits."""
     if not fits:
         return [], []
-    chosen = fits[:2] + [fit for fit in fits[2:3] if fit.met >= fits[0].met - 1]
+    best = fits[0].met
+    chosen = fits[:1] + [
+        fit
+        for index, fit in enumerate(fits[1:3])
+        if (index == 0 or fit.met >= best - 1) and (fit.met > 0 or best == 0)
+    ]
     return [fit.product for fit in chosen], [fit.reasons for fit in chosen]
 
 
@@ -916,8 +959,9 @@ def _compliance_answer(
             if value is None
             else _spec_sentence(product["sku"], key, value, lang)
         )
-    rules = kb.markets.get(market_code, {})
-    grounded = _grounded(parts, [product, rules, market.required, market.recommended], lang)
+    # the market's rules as resolved (a member state's own and those it inherits from the EU)
+    rules = [kb.markets.get(market_code, {}), market.required, market.recommended]
+    grounded = _grounded(parts, [product, *rules, market.local_schemes], lang)
     text = _sentences(grounded, lang) + _cite(sources, lang)
     if market.note and market.local_schemes:
         text += _market_note(market.note, lang)

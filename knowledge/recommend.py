@@ -4,14 +4,15 @@ at -35°C, about 30,000 lm, DALI", "something for tennis courts with interchange
 The need is read as constraints, each checked against the record: an ambient temperature inside
 the operating range, a power or a luminous flux near the one asked, an IP / IK rating at least
 the one asked, the certifications and dimming protocols named, a CRI above or a UGR below a
-figure, a surge protection of at least so many kV, a market whose rules the record meets, and
-the features of ``knowledge/lexicon/needs.yaml`` (tilt, interchangeable optics, aisle optics,
-sensor, photocell, wet location, emergency, fire rating, flicker-free, shatter-resistant,
-high CRI, low glare). The temperature and the market are hard (a record outside them is left
-out, unless none is inside); the rest count, one each, and the search's ranking of the product
-records for the question's words breaks ties (it carries needs we have no constraint for:
-"foundry", "slow-motion replay", "clothing store"). Every record is ranked with the record
-fields that show why it fits, so the answer can say so.
+figure, a surge protection of at least so many kV, a market whose rules the record meets, a
+mounting height inside the heights the record's summary names ("for 6-8 m mounting heights"),
+and the features of ``knowledge/lexicon/needs.yaml`` (tilt, interchangeable optics, aisle
+optics, sensor, photocell, wet location, emergency, fire rating, flicker-free,
+shatter-resistant, high CRI, low glare, high ambient, economy). The temperature and the market
+are hard (a record outside them is left out, unless none is inside); the rest count, one each,
+and the search's ranking of the product records for the question's words breaks ties (it
+carries needs we have no constraint for: "foundry", "slow-motion replay", "clothing store").
+Every record is ranked with the record fields that show why it fits, so the answer can say so.
 """
 
 from __future__ import annotations
@@ -67,6 +68,25 @@ _DIMMING = {
     "TRIAC": re.compile(r"(?<![a-z])(?:triac|phase-cut|phasenabschnitt)(?![a-z])", re.IGNORECASE),
 }
 _PREMIUM = re.compile(r"dlc\s+premium", re.IGNORECASE)
+# A mounting height asked: "14 metros de altura", "plafond à 15 m", "6 m de pé-direito", "层高8米"
+_HEIGHT_WORDS = re.compile(
+    r"(?<!\w)(?:height|high|ceilings?|mounted|mounting|poles?|altura|alto|techo|nave|"
+    r"pé-direito|teto|poste|plafond|hauteur|haut|mât|hoch|decke|mast)(?!\w)"
+    r"|höhe(?!\w)|高|层高|安装|灯杆",  # "Deckenhöhe", "Hallenhöhe": a compound's head
+    re.IGNORECASE,
+)
+_METRES = re.compile(
+    r"(?<![\d.,A-Za-z])(\d{1,2}(?:[.,]\d)?)\s?(?:m|metros?|mètres?|meters?|meter|米)(?![a-z²³])",
+    re.IGNORECASE,
+)
+# The heights a record's summary says it is for: "for 6-8 m mounting heights", "10-12 m poles",
+# "for 12-15 m ceilings", "pole heights 4-6 m".
+_MADE_FOR_HEIGHTS = re.compile(
+    r"(\d+(?:\.\d+)?)\s?-\s?(\d+(?:\.\d+)?)\s?m\s+(?:mounting\s+)?(?:heights?|ceilings?|poles?)"
+    r"|(?:pole|mounting)\s+heights?\s+(\d+(?:\.\d+)?)\s?-\s?(\d+(?:\.\d+)?)\s?m",
+    re.IGNORECASE,
+)
+HEIGHT_MARGIN = 1.0  # metres either side of the heights a record is for
 # A request for what fits: "which light do you recommend", "I need something for", "推荐".
 ASKS_FIT = re.compile(
     r"(?<!\w)(?:recommend|recommended|suggest|need (?:a|an|some|something|lights?|lighting)|"
@@ -192,10 +212,15 @@ class Need:
     cri: int | None = None
     ugr: int | None = None
     surge_kv: float | None = None
+    height: float | None = None  # mounting height in metres
     features: tuple[Feature, ...] = ()
 
     def stated(self) -> bool:
-        return any(
+        return self.count() > 0
+
+    def count(self) -> int:
+        """How many constraints are stated."""
+        return sum(
             value not in (None, (), False)
             for value in (
                 self.temperature,
@@ -209,6 +234,7 @@ class Need:
                 self.cri,
                 self.ugr,
                 self.surge_kv,
+                self.height,
                 self.features,
             )
         )
@@ -249,8 +275,26 @@ def read_need(question: str, certification_codes: Sequence[str] = ()) -> Need:
         cri=int(cri.group(1)) if cri and 50 <= int(cri.group(1)) <= 99 else None,
         ugr=int(ugr.group(1)) if ugr and 10 <= int(ugr.group(1)) <= 30 else None,
         surge_kv=float(surge.group(1).replace(",", ".")) if surge else None,
+        height=height_asked(question),
         features=tuple(stated_features(question)),
     )
+
+
+def height_asked(question: str) -> float | None:
+    """The mounting height in metres a question states ("a hall 14 m high"), if any."""
+    if not _HEIGHT_WORDS.search(question):
+        return None
+    found = _METRES.search(question)
+    return float(found.group(1).replace(",", ".")) if found else None
+
+
+def made_for_heights(product: Product) -> tuple[float, float] | None:
+    """The mounting heights (metres) a record's summary says it is for, if it says."""
+    found = _MADE_FOR_HEIGHTS.search(str(product.get("summary") or ""))
+    if not found:
+        return None
+    low, high = (float(v) for v in found.groups() if v is not None)
+    return low, high
 
 
 @dataclass(frozen=True)
@@ -269,6 +313,7 @@ class Profile:
     ugr: float | None
     surge_kv: float | None
     span: tuple[float, float] | None
+    heights: tuple[float, float] | None
 
 
 _PROFILES: dict[int, tuple[Product, Profile]] = {}
@@ -293,9 +338,16 @@ def profile(product: Product) -> Profile:
         ugr=_first_number(product.get("ugr")),
         surge_kv=_first_number(product.get("surge_protection")),
         span=operating_range(product),
+        heights=made_for_heights(product),
     )
     _PROFILES[id(product)] = (product, made)
     return made
+
+
+def _for_height(heights: tuple[float, float] | None, wanted: float) -> bool:
+    return (
+        heights is not None and heights[0] - HEIGHT_MARGIN <= wanted <= heights[1] + HEIGHT_MARGIN
+    )
 
 
 def _soft_checks(product: Product, need: Need) -> tuple[int, list[str]]:
@@ -334,6 +386,8 @@ def _soft_checks(product: Product, need: Need) -> tuple[int, list[str]]:
         meets(own.ugr is not None and own.ugr <= need.ugr, "ugr")
     if need.surge_kv is not None:
         meets(own.surge_kv is not None and own.surge_kv >= need.surge_kv, "surge_protection")
+    if need.height is not None:
+        meets(_for_height(own.heights, need.height), "mounting_heights")  # named in the summary
     for feature in need.features:
         shown = has_feature(product, feature)
         meets(shown is not None, shown or "")
@@ -363,6 +417,8 @@ class _Table:
         self.low = column([x.span[0] if x.span else None for x in profiles])
         self.high = column([x.span[1] if x.span else None for x in profiles])
         self.premium = np.array([x.premium for x in profiles], dtype=bool)
+        self.height_low = column([x.heights[0] if x.heights else None for x in profiles])
+        self.height_high = column([x.heights[1] if x.heights else None for x in profiles])
         self._profiles = profiles
         self._asked: dict[tuple[str, str], np.ndarray] = {}
 
@@ -429,6 +485,10 @@ def _met(table: _Table, need: Need) -> np.ndarray:
             met += table.ugr <= need.ugr
         if need.surge_kv is not None:
             met += table.surge >= need.surge_kv
+        if need.height is not None:
+            met += (table.height_low - HEIGHT_MARGIN <= need.height) & (
+                need.height <= table.height_high + HEIGHT_MARGIN
+            )
     for feature in need.features:
         met += table.has(feature)
     return met

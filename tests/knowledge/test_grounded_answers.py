@@ -176,3 +176,41 @@ def test_a_market_verdict_with_a_figure_its_rules_lack_is_not_said(
     assert "9731" not in result.text
     assert not result.confident
     assert "SASO" in result.text  # the national schemes' sentence is grounded and still said
+
+
+def test_a_market_verdict_names_every_national_scheme_it_announces(
+    demo_kb: KnowledgeBase,
+) -> None:
+    """ "Yes, with the national approvals below" is followed by every scheme of the market as
+    resolved: its own and those it inherits (the EU's registrations for a member state)."""
+    directory = demo_kb.market_directory
+    sku = "HB-UFO-100W"
+    with_schemes = [code for code, market in directory.markets.items() if market.local_schemes]
+    assert len(with_schemes) >= 10
+    for code in with_schemes:
+        market = directory.markets[code]
+        said = answer(demo_kb, f"Can I sell the {sku} in {market.name}?").text
+        for scheme in market.local_schemes:
+            assert scheme in said, (code, scheme)
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("Is there a city in Europe where the SL-M-100W is already installed?", "en"),
+        (
+            "Habt ihr den FL-SL-100W schon an Großhändler in Deutschland geliefert? Referenzen?",
+            "de",
+        ),
+        ("Avez-vous un client de référence en France avec le T8-HE-1200-14W ?", "fr"),
+        ("Habt ihr den DRV-DALI-40W in Deutschland sofort lieferbar?", "de"),
+    ],
+)
+def test_references_and_stock_in_a_market_get_the_honest_dont_know(
+    demo_kb: KnowledgeBase, question: str, language: str
+) -> None:
+    """A product and a market with a request no record holds (references, stock): never the
+    market verdict, but the honest "I don't know" (a person follows)."""
+    result = answer(demo_kb, question, language=language)
+    assert not result.confident
+    assert result.text.startswith(t("answers.dont_know", language))

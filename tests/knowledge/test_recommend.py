@@ -142,3 +142,69 @@ def test_a_category_word_for_the_wrong_range_gives_way_to_what_fits(
     # when the named range meets the need as well as any other, it stays the answer
     floods = answer(demo_kb, "a floodlight for tennis courts with interchangeable optics")
     assert floods.sources[0].count("FL-") >= 2 and "HB-" not in floods.sources[0]
+
+
+def test_a_mounting_height_is_read_in_six_languages() -> None:
+    from knowledge.recommend import height_asked, made_for_heights
+
+    cases = {
+        "a high bay for a hall 14 m high": 14.0,
+        "nave de 14 metros de altura": 14.0,
+        "Aciérie, plafond à 15 m": 15.0,
+        "Galpão, uns 6 m de pé-direito": 6.0,
+        "Halle mit 12 m Deckenhöhe": 12.0,
+        "仓库层高8米": 8.0,
+    }
+    for question, height in cases.items():
+        assert height_asked(question) == height, question
+    assert height_asked("a 1.5 m cable") is None  # a length, no height
+    assert made_for_heights({"summary": "Compact UFO for 6-8 m mounting heights."}) == (6.0, 8.0)
+    assert made_for_heights({"summary": "For arterial roads, 10-12 m poles."}) == (10.0, 12.0)
+    assert made_for_heights({"summary": "Residential streets, pole heights 4-6 m."}) == (4.0, 6.0)
+    assert made_for_heights({"summary": "A panel for offices."}) is None
+
+
+def test_records_made_for_the_height_rank_first() -> None:
+    products = [
+        _product("LOW", summary="UFO for 6-8 m mounting heights."),
+        _product("HIGH", summary="UFO for 12-15 m ceilings."),
+        _product("NONE", summary="UFO."),
+    ]
+    fits = rank(products, read_need("a hall 14 m high"))
+    assert fits[0].product["sku"] == "HIGH" and fits[0].met == 1
+    assert [fit.met for fit in fits[1:]] == [0, 0]
+
+
+def test_a_budget_need_finds_the_economy_models(demo_kb: KnowledgeBase) -> None:
+    need = read_need("high bay for a warehouse, tight budget")
+    fits = rank(demo_kb.products_in("high_bay"), need)
+    assert "economy" in str(fits[0].product["name"]).lower()
+
+
+def test_a_stated_need_is_met_not_tabled(demo_kb: KnowledgeBase) -> None:
+    """ "I need a downlight for a hotel, CRI above 90, anti-glare": the models that meet it, not
+    the CRI of every downlight; and without any category word, constraints alone suffice."""
+    said = answer(
+        demo_kb,
+        "Preciso de um downlight para hotel, IRC acima de 90, antiofuscamento",
+        language="pt",
+    ).text
+    assert "DL-COB-AR-15W" in said and "DL-R150-12W" not in said
+    steel = answer(
+        demo_kb, "Aciérie, plafond à 15 m, il faut environ 35 000 lumens par point", language="fr"
+    ).text
+    assert "HB-UFO-240W" in steel
+
+
+def test_that_one_is_the_model_we_recommended(demo_kb: KnowledgeBase) -> None:
+    context = ["有没有耐高温的工矿灯？玻璃厂用，灯具附近温度很高"]
+    first = answer(demo_kb, context[0], language="zh").text
+    assert first.index("HB-UFO-150W-HT") < min(
+        first.find(sku) if sku in first else len(first) for sku in ("HB-UFO-100W ", "HB-UFO-200W")
+    )
+    said = answer(demo_kb, "那款重多少公斤？最少起订多少台？", language="zh", context=context).text
+    assert "HB-UFO-150W-HT" in said and "6.5" in said and "20" in said
+    # after a long list (a range's overview) "that one" is not guessed: the range's weights
+    overview = ["Do you make high bays?"]
+    weights = answer(demo_kb, "what does that one weigh?", context=overview).text
+    assert all(sku in weights for sku in ("HB-UFO-100W", "HB-UFO-150W-HT", "HB-UFO-240W"))
