@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -132,6 +133,14 @@ class ChatMessage(Base):
     __table_args__ = (
         UniqueConstraint("session_id", "seq"),
         UniqueConstraint("session_id", "client_message_id", name="uq_chat_messages_client_id"),
+        # the replay job's query (sales/conversations.py, sessions_with_unhandled), every few
+        # seconds on every instance: only the few messages the engine has not answered
+        Index(
+            "ix_chat_messages_unhandled",
+            "created_at",
+            postgresql_where=text("handled IS false"),
+            sqlite_where=text("handled IS 0"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
