@@ -109,7 +109,17 @@ class RedisBroker:
                 await asyncio.sleep(1)
 
     async def publish(self, session_id: str, event: dict[str, Any]) -> None:
-        await self._redis.publish(CHANNEL_PREFIX + session_id, json.dumps(event))
+        """Push to every instance's sockets; with Redis unreachable the event is not pushed
+        (logged): what it carries is stored already and the widget reads the transcript
+        when it reconnects, so the caller's turn goes on."""
+        import redis.exceptions
+
+        try:
+            await self._redis.publish(CHANNEL_PREFIX + session_id, json.dumps(event))
+        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
+            log.warning(
+                "redis unreachable: chat event not pushed", extra={"reason": type(exc).__name__}
+            )
 
     @contextlib.asynccontextmanager
     async def subscribe(self, session_id: str) -> AsyncIterator[AsyncIterator[dict[str, Any]]]:

@@ -3,6 +3,7 @@ description (routes list the statuses they can answer with ``error_responses``).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -10,7 +11,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger(__name__)
 
 
 class ErrorOut(BaseModel):
@@ -33,6 +37,12 @@ DESCRIPTIONS: dict[int, str] = {
 # FastAPI's answer when a body cannot be read as JSON for another reason than its syntax
 # (invalid UTF-8, say): a malformed request, 422 like every other.
 _FASTAPI_BODY_ERROR = "There was an error parsing the body"
+
+# The order database unreachable (down, restarting, the connection lost mid-request): a 503
+# the client retries after this long, not a 500. What was committed before stays (a buyer
+# message stored before the failure is answered by the replay, or by the same message again).
+DATABASE_DOWN = "the order database is unavailable at the moment; please try again shortly"
+DATABASE_RETRY_AFTER_S = 5
 
 
 def error_responses(
@@ -124,6 +134,20 @@ def install(app: FastAPI) -> None:
             return JSONResponse({"detail": detail}, status_code=422)
         return JSONResponse(
             {"detail": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers
+        )
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    async def database_down(_: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, DBAPIError)
+        log.warning(
+            "order database unavailable",
+            extra={"reason": type(exc.orig).__name__, "invalidated": exc.connection_invalidated},
+        )
+        return JSONResponse(
+            {"detail": DATABASE_DOWN},
+            status_code=503,
+            headers={"Retry-After": str(DATABASE_RETRY_AFTER_S)},
         )
 
     @app.exception_handler(RequestValidationError)
