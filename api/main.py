@@ -35,6 +35,7 @@ from api.staff.kb import router as kb_router
 from api.staff.kpi import router as kpi_router
 from api.staff.privacy import router as privacy_router
 from api.staff.quotes import router as quotes_router
+from api.staff_web.inquiries import router as staff_web_inquiries_router
 from api.staff_web.views import ensure_first_admin
 from api.staff_web.views import router as staff_web_router
 from api.webhook import build_executor
@@ -213,6 +214,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(kb_router)
     app.include_router(privacy_router)
     app.include_router(staff_web_router)
+    app.include_router(staff_web_inquiries_router)
     app.include_router(kpi_router)
     app.include_router(webhook_router)
     app.include_router(mail_router)

@@ -249,3 +249,23 @@ def test_no_serious_accessibility_violations_and_a_phone(
     phone.context.close()
     serious = [v for v in result if v["impact"] in ("serious", "critical")]
     assert not serious, serious
+
+
+def test_approve_from_the_inquiry_page(tab: Tab) -> None:
+    """Last in this module: it changes the seeded figures (one more quote sent)."""
+    page = tab.page
+    tab.sign_in()
+    page.get_by_role("link", name="Inquiries").click()
+    # the seeded inquiries' own status is "new": the one whose quote waits for approval
+    waiting = page.locator("#inquiries tbody tr").filter(has_text="pending_approval")
+    expect(waiting).to_have_count(1, timeout=WAIT_MS)
+    waiting.get_by_role("link").click()
+    expect(page.get_by_role("heading", name=re.compile(r"pending_approval$"))).to_be_visible()
+    page.get_by_label("Note (approve)").fill("ok for this buyer")
+    page.get_by_role("button", name="Approve and send").click()
+    expect(page.get_by_role("status")).to_have_text("The quote was approved and sent.")
+    expect(page.get_by_role("heading", name=re.compile(r": sent$"))).to_be_visible()
+    events = page.get_by_role("table", name=re.compile(r"^Events of"))
+    expect(events).to_contain_text(f"web:{ADMIN}")
+    expect(events).to_contain_text("ok for this buyer")
+    assert tab.errors == []
