@@ -29,6 +29,10 @@ PERMANENT_ERRORS = frozenset(
     }
 )
 DEFAULT_RETRY_AFTER_S = 5.0
+# Slack answering 5xx (an outage on its side): the delivery waits this long (or Slack's
+# Retry-After) without spending one of its attempts, which are kept for errors of the message
+# itself; an outage of any length then ends with every message posted (issue 14).
+UNAVAILABLE_RETRY_S = 2.0
 
 
 def build_client(settings: Settings) -> AsyncWebClient:
@@ -62,6 +66,11 @@ def classify(exc: Exception) -> Exception:
             return RetryLater(retry_after, f"slack: ratelimited (HTTP {status})")
         if code in PERMANENT_ERRORS:
             return Permanent(f"slack: {code} (HTTP {status})")
+        if isinstance(status, int) and status >= 500:
+            retry_after = UNAVAILABLE_RETRY_S
+            with contextlib.suppress(Exception):
+                retry_after = float(response.headers.get("Retry-After", retry_after))
+            return RetryLater(retry_after, f"slack: unavailable (HTTP {status})")
         return RuntimeError(f"slack: {code} (HTTP {status})")
     if isinstance(exc, SlackClientError):
         return RuntimeError(f"slack client: {type(exc).__name__}")

@@ -155,3 +155,28 @@ async def test_unknown_inquiry_is_a_dead_letter(database: Database, fake_slack: 
     async with database.session() as db:
         row = (await db.execute(select(OutboxDelivery))).scalar_one()
     assert row.status == "dead" and "RFQ-0-0" in (row.last_error or "")
+
+
+async def test_an_outage_longer_than_the_attempts_loses_no_message(
+    database: Database, fake_slack: FakeSlack, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Slack's 5xx are its outage, not the message's fault: they spend no attempt, so an
+    outage outlasting every attempt still ends with each message posted once (issue 14)."""
+    from api.slack import client as slack_client
+
+    monkeypatch.setattr(slack_client, "UNAVAILABLE_RETRY_S", 0.05)
+    fake_slack.go_down("500")
+    async with database.session() as db:
+        refs = [(await inquiries.create(db, draft=draft(i)))[0].reference for i in range(3)]
+    w = worker(database, fake_slack, max_attempts=2)
+    for _ in range(6):  # three times the attempts a message has
+        await w.run_once()
+        await asyncio.sleep(0.1)
+    assert sum(1 for call in fake_slack.calls if not call.ok) >= 6  # posts and look-ups
+    fake_slack.recover()
+    await drain(w, database)
+    posted = [c.args["text"] for c in fake_slack.calls_of("chat.postMessage")]
+    assert sorted(r for r in refs for t in posted if r in t) == sorted(refs)
+    async with database.session() as db:
+        statuses = (await db.execute(select(OutboxDelivery.status))).scalars().all()
+    assert set(statuses) == {"sent"}
