@@ -24,7 +24,7 @@ from api.staff.auth import approver_list_set, on_approver_list
 from api.staff_web import security
 from api.staff_web.views import CSRF_REFUSED, _form, _page, _services, _to_login, current_session
 from sales import inquiries, quotes
-from sales.models import ChatMessage, Inquiry, InquiryStatus, QuoteStatus
+from sales.models import ChatMessage, ChatSession, Handoff, Inquiry, InquiryStatus, QuoteStatus
 from sales.quotes.states import QuoteConflict, QuoteNotFound
 from sales.staff import roles
 from sales.staff.users import Session
@@ -225,3 +225,51 @@ async def decide(request: Request, reference: str, decision: str) -> Response:
     target = "/staff/inquiries/" + url_quote(quote.inquiry.reference, safe="")
     done = "approved" if decision == "approve" else "rejected"
     return security.harden(RedirectResponse(f"{target}?done={done}", status_code=303))
+
+
+@router.get("/chats/{session_id}")
+async def chat(request: Request, session_id: str) -> Response:
+    """A chat's transcript (the knowledge gaps' and abandoned RFQs' link), with its handoffs
+    and the inquiries it led to."""
+    session = await current_session(request)
+    if session is None:
+        return _to_login()
+    async with _services(request).db.session() as db:
+        found = await db.get(ChatSession, session_id[:32])
+        if found is None:
+            return _page("error.html", 404, message="No such chat (or it was erased).",
+                         session=session)  # fmt: skip
+        messages = list(
+            (
+                await db.execute(
+                    select(ChatMessage)
+                    .where(ChatMessage.session_id == found.id)
+                    .order_by(ChatMessage.seq)
+                    .limit(1000)
+                )
+            ).scalars()
+        )
+        handoffs = list(
+            (
+                await db.execute(
+                    select(Handoff).where(Handoff.session_id == found.id).order_by(Handoff.id)
+                )
+            ).scalars()
+        )
+        refs = list(
+            (
+                await db.execute(
+                    select(Inquiry.reference)
+                    .where(Inquiry.session_id == found.id)
+                    .order_by(Inquiry.id)
+                )
+            ).scalars()
+        )
+    return _page(
+        "chat.html",
+        session=session,
+        chat=found,
+        transcript=messages,
+        handoffs=handoffs,
+        inquiries=[("/staff/inquiries/" + url_quote(r, safe=""), r) for r in refs],
+    )

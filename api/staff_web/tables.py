@@ -29,7 +29,8 @@ class Table:
     rows: list[list[str]]
     chart: Chart | None = None
     note: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    # columns whose cells are chat session ids (space-separated): linked to their transcript
+    chat_columns: frozenset[int] = field(default_factory=frozenset)
 
 
 def inert(cell: str) -> str:
@@ -309,6 +310,7 @@ def _gaps(now: Mapping[str, Any], _before: Mapping[str, Any]) -> Table:
         ["Language", "Question", "Asked", "Chat sessions", "Last asked (UTC)"],
         rows,
         note=now["unavailable"].get("knowledge_gaps"),
+        chat_columns=frozenset({3}),
     )
 
 
@@ -327,6 +329,7 @@ def _abandoned(now: Mapping[str, Any], _before: Mapping[str, Any]) -> Table:
          "Chat session"],
         rows,
         note=now["unavailable"].get("abandoned_rfqs.count"),
+        chat_columns=frozenset({7}),
     )  # fmt: skip
 
 

@@ -26,10 +26,10 @@ NASTY_QUESTION = '<img src=x onerror=alert(1)> =HYPERLINK("http://evil.example")
 FORMULA_QUESTION = "=1+2"
 
 
-async def _seed(url: str) -> None:
+async def _seed(url: str) -> dict[str, str]:
     db = Database(url)
     try:
-        await seed(db)
+        sessions = await seed(db)
         async with db.session() as session:
             b = Builder(session)
             b.gap(NASTY_QUESTION, at("2026-11-05", 9), "fr", None)
@@ -37,11 +37,15 @@ async def _seed(url: str) -> None:
             await b.done()
     finally:
         await db.dispose()
+    return sessions
+
+
+SESSIONS: dict[str, str] = {}
 
 
 @pytest.fixture
 def signed_in(web_settings: Settings) -> Iterator[TestClient]:
-    asyncio.run(_seed(web_settings.database_url))
+    SESSIONS.update(asyncio.run(_seed(web_settings.database_url)))
     with TestClient(create_app(web_settings), base_url=LOCAL, follow_redirects=False) as client:
         assert sign_in(client).status_code == 303
         yield client
@@ -127,3 +131,16 @@ def test_a_bad_period_is_said_on_the_page(signed_in: TestClient) -> None:
 def test_csv_wants_a_signed_in_user(web_settings: Settings) -> None:
     with TestClient(create_app(web_settings), base_url=LOCAL, follow_redirects=False) as client:
         assert client.get(f"/staff/kpi.csv?table=funnel&{WEEK}").status_code == 303
+
+
+def test_gaps_and_abandoned_rfqs_link_to_their_chats(signed_in: TestClient) -> None:
+    html = signed_in.get(f"/staff/?{WEEK}").text
+    s1, s3, s4 = SESSIONS["s1"], SESSIONS["s3"], SESSIONS["s4"]
+    assert f'<a href="/staff/chats/{s1}">{s1}</a>' in html
+    assert f'<a href="/staff/chats/{s3}">{s3}</a>' in html  # a gap's and the abandoned RFQ's
+    chat = signed_in.get(f"/staff/chats/{s3}")
+    assert chat.status_code == 200
+    assert "Asked for a person" in chat.text and "none</dd>" in chat.text  # no inquiry
+    with_inquiry = signed_in.get(f"/staff/chats/{s4}").text
+    assert re.search(r'<a href="/staff/inquiries/RFQ-T-\d+">RFQ-T-\d+</a>', with_inquiry)
+    assert signed_in.get("/staff/chats/nope").status_code == 404
