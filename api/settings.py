@@ -122,6 +122,8 @@ class Settings(BaseSettings):
     mail_reply_to: str | None = None
     smtp_ca_file: Path | None = None
     smtp_timeout_s: float = Field(default=30.0, gt=0)
+    # A reminder mail this many days before a sent quote expires (0: none).
+    mail_quote_reminder_days: int = Field(default=3, ge=0, le=60)
 
     @field_validator(
         "redis_url",

@@ -17,6 +17,8 @@ INQUIRY_CREATED = "inquiry.created"  # {"reference"}
 QUOTE_PENDING_APPROVAL = "quote.pending_approval"  # {"reference", "inquiry", "total", ...}
 QUOTE_SENT = "quote.sent"  # the same, with "approved_by" after an approval
 QUOTE_ACCEPTED = "quote.accepted"  # the same, with "accepted_by"
+# a sent quote's validity ends within a few days (sales/mail/reminders.py)
+QUOTE_EXPIRING = "quote.expiring"  # {"reference", "inquiry", "valid_until"}
 HANDOFF_REQUESTED = "handoff.requested"  # {"handoff_id", "session_id"}
 HANDOFF_UPDATED = "handoff.updated"  # {"handoff_id", "session_id", "event": timed_out|callback}
 BUYER_MESSAGE = "handoff.buyer_message"  # {"session_id", "text", "note"?}
@@ -29,6 +31,7 @@ ALL = (
     QUOTE_PENDING_APPROVAL,
     QUOTE_SENT,
     QUOTE_ACCEPTED,
+    QUOTE_EXPIRING,
     HANDOFF_REQUESTED,
     HANDOFF_UPDATED,
     BUYER_MESSAGE,

@@ -1,18 +1,22 @@
 """The email channel assembled at start-up when ``SMTP_URL`` is set: the SMTP sender, the
-sender identity, the unsubscribe links and the outbox worker of the ``email`` channel (which
-subscribes to its events only then: without SMTP_URL no mail is queued for anyone)."""
+sender identity, the unsubscribe links, the outbox worker of the ``email`` channel (which
+subscribes to its events only then: without SMTP_URL no mail is queued for anyone) and the
+hourly pass that writes the reminders of quotes about to expire."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from api.housekeeping import Periodic
 from api.settings import Settings
 from sales.db import Database
 from sales.mail.channel import CHANNEL, Backoff, MailChannel, MailIdentity
 from sales.mail.config import SmtpConfig, parse_sender
+from sales.mail.reminders import enqueue_expiry_reminders
 from sales.mail.sender import SmtpSender
 from sales.mail.suppressions import UnsubscribeSigner
+from sales.models import utcnow
 from sales.outbox_worker import OutboxWorker, RetryPolicy
 from sales.pricing import PriceBook
 
@@ -33,15 +37,39 @@ def smtp_config(settings: Settings) -> SmtpConfig:
     )
 
 
+REMINDER_INTERVAL_S = 3600.0
+
+
 @dataclass
 class MailIntegration:
     channel: MailChannel
     worker: OutboxWorker
+    db: Database
+    reminder_days: int = 0
+    jobs: list[Periodic] = field(default_factory=list)
+
+    async def remind(self) -> list[str]:
+        """One pass of the expiry reminders (the quotes reminded of)."""
+        async with self.db.session() as session:
+            written = await enqueue_expiry_reminders(
+                session, today=utcnow().date(), days_before=self.reminder_days
+            )
+        if written:
+            log.info("quote expiry reminders queued", extra={"count": len(written)})
+            self.worker.wake()
+        return written
 
     def start(self) -> None:
         self.worker.start()
+        if self.reminder_days > 0:
+            self.jobs.append(Periodic("mail-quote-reminders", REMINDER_INTERVAL_S, self.remind))
+        for job in self.jobs:
+            job.start()
 
     async def stop(self) -> None:
+        for job in self.jobs:
+            await job.stop()
+        self.jobs.clear()
         await self.worker.stop()
 
 
@@ -83,4 +111,6 @@ def build_mail(
         secrets=settings.smtp_secrets,
     )
     log.info("email enabled", extra={"smtp_host": config.host, "smtp_port": config.port})
-    return MailIntegration(channel=channel, worker=worker)
+    return MailIntegration(
+        channel=channel, worker=worker, db=db, reminder_days=settings.mail_quote_reminder_days
+    )

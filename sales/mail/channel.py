@@ -3,7 +3,10 @@
 
 - ``inquiry.created``: the RFQ confirmation, with the reference and what was asked for;
 - ``quote.sent``: the quotation, its PDF attached (the bytes the staff API's PDF endpoint
-  returns for the quote), threaded under the confirmation (In-Reply-To).
+  returns for the quote), threaded under the confirmation (In-Reply-To);
+- ``quote.expiring``: a reminder a few days before a sent quote's validity ends (written by
+  :mod:`sales.mail.reminders`), threaded under the quotation; none once the quote is accepted,
+  expired or otherwise no longer open to the buyer.
 
 Before a mail is sent the buyer's address is checked (a malformed one: the delivery is dead
 with the reason) and looked up in the suppression list (unsubscribed or bounced: nothing is
@@ -52,7 +55,7 @@ from sales.mail.sender import (
     TemporaryFailure,
 )
 from sales.mail.suppressions import Reason, UnsubscribeSigner
-from sales.models import ChatSession, Inquiry, MailSend, utcnow
+from sales.models import ChatSession, Inquiry, MailSend, QuoteStatus, utcnow
 from sales.outbox_worker import Delivery, Handler, Permanent, RetryLater
 from sales.pricing import PriceBook
 from sales.quotes.documents import render_pdf
@@ -99,6 +102,7 @@ class _Mail:
     language: str
     compose: Callable[[str], Awaitable[Content]]  # the unsubscribe URL -> the content
     in_reply_to: str | None = None
+    skip: str | None = None  # why not to send it after all (recorded as skipped)
 
 
 def _quote_reference(payload: dict[str, Any]) -> str:
@@ -131,6 +135,7 @@ class MailChannel:
         return {
             events.INQUIRY_CREATED: self._wrap(self.rfq_confirmation),
             events.QUOTE_SENT: self._wrap(self.quotation),
+            events.QUOTE_EXPIRING: self._wrap(self.quote_reminder),
         }
 
     @property
@@ -220,6 +225,42 @@ class MailChannel:
             in_reply_to=confirmation,
         )
 
+    async def quote_reminder(self, row: Delivery) -> _Mail:
+        reference = _quote_reference(row.payload)
+        async with self.db.session() as db:
+            quote = await quotes.get(db, reference)
+            if quote is None:
+                raise Permanent(f"no quote {reference!r}")
+            quotation = await db.scalar(
+                select(MailSend.message_id).where(
+                    MailSend.dedupe_key == f"{events.QUOTE_SENT}:{reference}",
+                    MailSend.status == SENT,
+                )
+            )
+        inquiry = quote.inquiry
+        language = await self._language(inquiry)
+        still_open = quote.status == QuoteStatus.SENT.value
+
+        async def compose(unsubscribe_url: str) -> Content:
+            return templates.quote_reminder(
+                quote,
+                inquiry,
+                language=language,
+                company=self.identity.company,
+                unsubscribe_url=unsubscribe_url,
+            )
+
+        return _Mail(
+            templates.QUOTE_REMINDER,
+            inquiry.reference,
+            inquiry.email,
+            templates.buyer_name(inquiry),
+            language,
+            compose,
+            in_reply_to=quotation,
+            skip=None if still_open else f"quote {quote.status}",
+        )
+
     # -- sending once -------------------------------------------------------------------------
 
     def _wrap(self, prepare: Callable[[Delivery], Awaitable[_Mail]]) -> Handler:
@@ -255,6 +296,10 @@ class MailChannel:
     async def _send(self, row: Delivery, mail: _Mail) -> None:
         key = row.idempotency_key
         where = {"kind": mail.kind, "reference": mail.reference}
+        if mail.skip:
+            log.info("mail no longer due", extra={**where, "reason": mail.skip})
+            await self._record(key, mail, status=SKIPPED, note=mail.skip)
+            return
         if not mail.address:
             log.info("no address to mail", extra=where)
             await self._record(key, mail, status=SKIPPED, note="no address")

@@ -1,7 +1,8 @@
 """What each mail says, per kind, in the buyer's language (the ``mail`` area of the message
 catalog): a plain-text and an HTML body built from the same lines, every value escaped in the
-HTML. Kinds: ``rfq_confirmation`` (a new inquiry, with its reference and what was asked for)
-and ``quotation`` (a quote sent to the buyer, its PDF attached)."""
+HTML. Kinds: ``rfq_confirmation`` (a new inquiry, with its reference and what was asked for),
+``quotation`` (a quote sent to the buyer, its PDF attached) and ``quote_reminder`` (a sent quote
+about to expire)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from sales.models import Inquiry, Quote
 
 RFQ_CONFIRMATION = "rfq_confirmation"
 QUOTATION = "quotation"
+QUOTE_REMINDER = "quote_reminder"
 
 
 @dataclass(frozen=True)
@@ -167,4 +169,32 @@ def quotation(
         company=company,
         unsubscribe_url=unsubscribe_url,
         attachments=(Attachment(f"{quote_ref}.pdf", pdf),),
+    )
+
+
+def quote_reminder(
+    quote: Quote, inquiry: Inquiry, *, language: str, company: str, unsubscribe_url: str
+) -> Content:
+    ref, quote_ref = inquiry.reference, quote.reference
+    valid = date_text(quote.valid_until, language)
+    paragraphs: list[list[str]] = [
+        [_greeting(buyer_name(inquiry), language)],
+        [t("mail.reminder_intro", language, quote=quote_ref, ref=ref, valid=valid)],
+        [
+            t(
+                "mail.quote_total",
+                language,
+                total=money_text(quote.total, quote.currency, language),
+                terms=_terms(quote.incoterm, quote.place),
+            )
+        ],
+        [t("mail.reminder_action", language)],
+        _signature(language, company),
+    ]
+    return _content(
+        t("mail.reminder_subject", language, quote=quote_ref, valid=valid),
+        _Body(paragraphs),
+        language=language,
+        company=company,
+        unsubscribe_url=unsubscribe_url,
     )

@@ -184,3 +184,19 @@ def test_a_bad_or_tampered_link_is_403_and_changes_nothing(
         assert "pas valide" in refused.text or "not valid" in refused.text
     assert asyncio.run(_suppressed(settings, "someone.else@example.com")) is None
     assert asyncio.run(_suppressed(settings, "jana@nordlicht.example")) is None
+
+
+def test_the_apps_reminder_pass_mails_quotes_about_to_expire(
+    mail_settings: Settings, mail_server: MailServer
+) -> None:
+    """The demo quote is valid for 30 days from 2026-11-21: within 20 days of today."""
+    mail_settings.mail_quote_reminder_days = 20
+    with TestClient(create_app(mail_settings)) as client:
+        ref = make_quote(mail_settings)
+        _wait_for(mail_server, 2)
+        mail = client.app.state.mail  # type: ignore[attr-defined]
+        assert [job.name for job in mail.jobs] == ["mail-quote-reminders"]
+        assert client.portal.call(mail.remind) in ([ref], [])  # the hourly job may have run
+        assert client.portal.call(mail.remind) == []
+        reminder = _wait_for(mail_server, 3)[2].message
+    assert reminder["Subject"].startswith(f"Quotation {ref} is valid until")

@@ -5,8 +5,10 @@ from pathlib import Path
 
 import pytest
 
+from sales.pricing import PriceBook, load_price_book
 from tools.stack import free_port
 
+from ..quotes.test_service import DEMO_BOOK
 from .server import MailServer, self_signed_cert
 
 
@@ -20,3 +22,8 @@ def mail_server(smtp_cert: tuple[Path, Path]) -> Iterator[MailServer]:
     """STARTTLS required, AUTH required, on a free loopback port."""
     with MailServer(free_port(), cert=smtp_cert) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def book() -> PriceBook:
+    return load_price_book(DEMO_BOOK)

@@ -27,11 +27,11 @@ from sales.mail.sender import SmtpSender
 from sales.mail.suppressions import Reason, UnsubscribeSigner
 from sales.models import ChatSession, MailSend, MailSuppression, OutboxDelivery, OutboxMessage
 from sales.outbox_worker import Delivery, OutboxWorker, RetryPolicy, fan_out
-from sales.pricing import PriceBook, load_price_book
+from sales.pricing import PriceBook
 from sales.quotes.documents import render_pdf
 from tools.stack import free_port
 
-from ..quotes.test_service import DEMO_BOOK, TODAY, rfq
+from ..quotes.test_service import TODAY, rfq
 from .server import PASSWORD, MailServer
 
 SENDER = Address("Lumora Sales", "sales", "lumora.example")
@@ -48,11 +48,6 @@ class Clock:
 
     def advance(self, seconds: float) -> None:
         self.now += timedelta(seconds=seconds)
-
-
-@pytest.fixture(scope="module")
-def book() -> PriceBook:
-    return load_price_book(DEMO_BOOK)
 
 
 def _worker(
