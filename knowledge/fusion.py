@@ -31,3 +31,13 @@ def fuse(cosine: np.ndarray, lexical: np.ndarray) -> np.ndarray:
 def boost_sku_match(score: np.ndarray) -> np.ndarray:
     """Scores of chunks of a SKU named in the query: above every non-matching chunk."""
     return SKU_MATCH_FLOOR + (1.0 - SKU_MATCH_FLOOR) * np.asarray(score, dtype=np.float32)
+
+
+# Evidence a passage gets for its form: one that lists our models, for a question that asks
+# for a list ("which products have UL?"), combined by noisy-OR like the rest.
+LIST_EVIDENCE = 0.35
+
+
+def add_evidence(score: np.ndarray, evidence: float) -> np.ndarray:
+    """``score`` with one more independent piece of ``evidence`` (noisy-OR)."""
+    return 1.0 - (1.0 - np.asarray(score, dtype=np.float32)) * (1.0 - evidence)

@@ -17,7 +17,7 @@ import numpy as np
 from knowledge.catalog import Product
 from knowledge.chunks import Chunk
 from knowledge.errors import KnowledgeIndexMissing
-from knowledge.fusion import boost_sku_match, calibrate_dense, fuse
+from knowledge.fusion import LIST_EVIDENCE, add_evidence, boost_sku_match, calibrate_dense, fuse
 from knowledge.index_files import (
     DENSE,
     LEXICAL,
@@ -25,8 +25,10 @@ from knowledge.index_files import (
     read_chunks,
     require_index,
 )
+from knowledge.list_questions import asks_for_a_list
 from knowledge.markets import MarketDirectory
 from knowledge.sku import SkuMatcher
+from knowledge.text_tokens import tokenize
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -37,6 +39,9 @@ if TYPE_CHECKING:
 __all__ = ["Hit", "KnowledgeBase", "KnowledgeIndexMissing", "SearchMode"]
 
 SearchMode = Literal["hybrid", "dense", "lexical"]
+# A passage lists our models when it names at least this many model numbers.
+LIST_MIN_MODELS = 3
+_MODEL_NUMBER = re.compile(r"(?<![\w-])[A-Z]{2,5}(?:-[A-Z0-9]+)+(?![\w-])")
 CANDIDATE_POOL = 50
 
 
@@ -75,6 +80,7 @@ class KnowledgeBase:
             if chunk.sku:
                 self._chunks_by_sku.setdefault(chunk.sku.upper(), []).append(position)
         self._filter_mask = lru_cache(maxsize=256)(self._compute_filter_mask)
+        self._model_lists: np.ndarray | None = None
         self._by_category: dict[str, list[Product]] = {}
         for product in self._products.values():
             self._by_category.setdefault(str(product.get("category") or ""), []).append(product)
@@ -197,7 +203,10 @@ class KnowledgeBase:
         )
         lexical_top = _top_positive(lexical_scores, pool)
         sku_ids = self._sku_chunk_ids(query, mask) if sku_boost else set()
-        extra = [i for i in (*lexical_top.tolist(), *sku_ids) if i not in candidates]
+        listing = asks_for_a_list(query)
+        # a question for a list: every passage listing models that shares a word with it
+        lists = np.flatnonzero(self._lists_models() & (lexical_scores > 0)) if listing else []
+        extra = [i for i in (*lexical_top.tolist(), *sku_ids, *lists) if i not in candidates]
         if extra and mode != "lexical":
             candidates.update(
                 zip(extra, self.dense.score(query_vector, np.array(extra)).tolist(), strict=True)
@@ -215,6 +224,13 @@ class KnowledgeBase:
             scores = lexical.astype(np.float32)
         else:
             scores = fuse(cosines, lexical)
+        if listing:  # a passage listing our models under a heading the question names
+            asked = set(tokenize(f"{query} {translated}"))
+            listed = np.array(
+                [self._lists_models()[i] and self._heading_words(i) & asked for i in ids.tolist()],
+                dtype=bool,
+            )
+            scores = np.where(listed, add_evidence(scores, LIST_EVIDENCE), scores)
         matched = np.array([i in sku_ids for i in ids.tolist()], dtype=bool)
         scores = np.where(matched, boost_sku_match(scores), scores)
         order = np.lexsort((-scores, ~matched))
@@ -230,6 +246,24 @@ class KnowledgeBase:
         if translated:
             scores = np.maximum(scores, self.lexical.scores(expanded, weights, count_unknown=False))
         return scores
+
+    def _lists_models(self) -> np.ndarray:
+        """Per chunk: a document passage naming at least LIST_MIN_MODELS model numbers (read
+        once, on the first question that asks for a list)."""
+        if self._model_lists is None:
+            self._model_lists = np.array(
+                [
+                    chunk.doc is not None
+                    and len(set(_MODEL_NUMBER.findall(chunk.text))) >= LIST_MIN_MODELS
+                    for chunk in self.chunks
+                ],
+                dtype=bool,
+            )
+        return self._model_lists
+
+    def _heading_words(self, position: int) -> set[str]:
+        """The words of a chunk's section heading ("Our UL products": "ul", "products")."""
+        return set(tokenize(self.chunks[position].section or ""))
 
     def _distinct_hits(self, ids: np.ndarray, scores: np.ndarray, k: int) -> list[Hit]:
         hits: list[Hit] = []

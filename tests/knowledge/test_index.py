@@ -112,3 +112,31 @@ def test_off_topic_questions_score_low(kb: KnowledgeBase) -> None:
     for question in ["What is the weather in Paris?", "Who won the football world cup?"]:
         hits = kb.search(question, 3)
         assert all(hit.score < 0.3 for hit in hits), hits
+
+
+@pytest.mark.parametrize(
+    ("question", "section"),
+    [
+        ("Welche Ihrer Leuchten sind UL-gelistet?", "Our UL products"),
+        ("哪些产品有ETL认证？", "Our ETL products"),
+        ("Quais produtos têm relatório FCC?", "Our FCC products"),
+    ],
+)
+def test_a_question_for_a_list_finds_the_passage_that_lists_models(
+    demo_kb: KnowledgeBase, question: str, section: str
+) -> None:
+    """ "Which of your products have UL?": the passage listing our models under a heading the
+    question names ranks with the passages about the scheme."""
+    hits = demo_kb.search(question, 3)
+    assert section in [hit.section for hit in hits]
+
+
+def test_a_passage_lists_models_when_it_names_three(demo_kb: KnowledgeBase) -> None:
+    listing = {
+        chunk.section
+        for chunk, lists in zip(demo_kb.chunks, demo_kb._lists_models(), strict=True)
+        if lists
+    }
+    assert {"Our UL products", "Our ETL products", "Our CB-certified products"} <= listing
+    flags = demo_kb._lists_models()
+    assert all(chunk.doc for chunk, lists in zip(demo_kb.chunks, flags, strict=True) if lists)

@@ -1,0 +1,36 @@
+"""Questions that ask for a list of our products ("which of your products have a CB report?").
+
+The words are data, ``knowledge/lexicon/list_questions.yaml``.
+
+>>> asks_for_a_list("Welche Ihrer Leuchten sind UL-gelistet?")
+True
+>>> asks_for_a_list("哪些产品有ETL认证？")
+True
+>>> asks_for_a_list("What is the IP rating of HB-UFO-150W?")
+False
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+WORDS_FILE = Path(__file__).resolve().parent / "lexicon" / "list_questions.yaml"
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@cache
+def _pattern() -> re.Pattern[str]:
+    words = [str(word).lower() for word in yaml.safe_load(WORDS_FILE.read_text("utf-8"))]
+    alternatives = [
+        re.escape(word) if _CJK.search(word) else rf"(?<!\w){re.escape(word)}(?!\w)"
+        for word in sorted(words, key=len, reverse=True)
+    ]
+    return re.compile("|".join(alternatives), re.IGNORECASE)
+
+
+def asks_for_a_list(question: str) -> bool:
+    return _pattern().search(question) is not None
