@@ -23,13 +23,14 @@ export TRANSFORMERS_OFFLINE := 1
 FAST_TESTS   := not engine and not e2e and not browser and not postgres and not redis
 CHECK_WORKERS ?= 2
 
-.PHONY: help env run test check typecheck bench lint format model clean
+.PHONY: help env run test check typecheck bench chaos lint format model clean
 
 help:
 	@echo "make run       - start the Rasa engine and the app, demo page on http://127.0.0.1:8000/"
 	@echo "make test      - run the whole test suite (creates environments, trains when needed)"
 	@echo "make check     - the fast loop: ruff, mypy, unit tests (no engine, browser, stack, servers)"
 	@echo "make bench     - print the benchmarks"
+	@echo "make chaos     - the fault table: each part killed or restarted under buyers, once"
 	@echo "make lint      - ruff check, ruff format check and mypy"
 	@echo "make typecheck - mypy over the app's packages and bot/ (against the engine's packages)"
 	@echo "make format    - ruff format and ruff check --fix"
@@ -74,6 +75,12 @@ test: env
 bench: env
 	$(APP_PY) -m tools.stack train
 	$(APP_PY) bench/run_all.py
+
+# Each fault once against the real stack on a PostgreSQL and a Redis of its own (never the
+# machine's shared servers): tests/faults/scenarios.py, the same runs the fault tests assert on.
+chaos: env
+	$(APP_PY) -m tools.stack train
+	$(APP_PY) bench/chaos.py
 
 check: env
 	$(APP_VENV)/bin/ruff check .

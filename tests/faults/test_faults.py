@@ -1,0 +1,110 @@
+"""Nothing is lost when a part dies (issue 14): the app and the engine SIGKILLed and restarted,
+PostgreSQL and Redis restarted, Slack failing, each while buyers chat through the real stack
+(tests/faults/scenarios.py, the runs `make chaos` prints). After each: every buyer message
+stored once and answered once (the engine ran each turn once, in order), every finished
+conversation with exactly one inquiry, every notification posted to Slack exactly once and in
+order per thread.
+
+One guarantee does not hold yet, for a cause in the engine (bot/, not changed here): when the
+engine's lock store is down (Redis), or an action call fails (the app, which serves the
+actions, was killed while the engine ran a turn), Rasa goes on with the turn and the engine's
+channel answers 200 with whatever was said, often nothing; the app stores that as the answer
+and the buyer's message is never answered. Redis down does it every time: that check is a
+strict xfail, which fails as soon as the engine fails such a turn instead (so that its replay
+runs it again). An app killed mid-turn does it only when the kill comes while the engine calls
+an action (seen in `make chaos` runs, not in every run): its tests check what holds whatever
+the timing (each message stored once, each turn run once and in order, one inquiry, each
+notification once)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from tests.faults import scenarios
+from tests.faults.harness import FaultStack, Tally
+
+ENGINE_ANSWERS_HOLLOW_TURNS = (
+    "the engine answers 200 with nothing when its lock store (Redis) is down, and records a "
+    "turn whose action calls failed; the app stores that as the answer (bot/channels/app.py "
+    "and Rasa's processor: the turn should fail, unrecorded, and be replayed)"
+)
+
+_runs: dict[str, Tally] = {}
+
+
+def _run(faults: FaultStack, name: str, scenario: Callable[[FaultStack], Tally]) -> Tally:
+    """Each scenario once per module, whichever of its tests asks first."""
+    if name not in _runs:
+        _runs[name] = scenario(faults)
+    return _runs[name]
+
+
+def _nothing_lost(tally: Tally) -> None:
+    assert tally.losses() == [], tally
+    assert tally.sent == tally.buyers * scenarios.SCRIPT_TURNS
+    assert tally.inquiries_expected == tally.buyers
+
+
+def _nothing_doubled(tally: Tally) -> None:
+    """What holds whatever the engine answered: no message stored twice, no turn run twice,
+    no second inquiry, no notification posted twice or out of order, none left unsent."""
+    assert tally.stored == tally.sent - tally.refused, tally
+    assert tally.turns_run_twice == 0, tally
+    assert tally.turns_out_of_order == 0 and tally.turns_unknown == 0, tally
+    assert tally.inquiries_duplicated == 0, tally
+    assert tally.notifications_duplicated == 0, tally
+    assert tally.threads_out_of_order == 0, tally
+    assert tally.deliveries_not_sent == 0, tally
+    assert tally.notifications_delivered == tally.notifications_expected, tally
+
+
+def test_app_killed_mid_turn_stores_each_message_once(faults: FaultStack) -> None:
+    tally = _run(faults, "app-mid-turn", scenarios.app_killed_mid_turn)
+    assert tally.turns_run_twice == 0 and tally.turns_out_of_order == 0, tally
+    assert tally.inquiries_duplicated == 0 and tally.notifications_duplicated == 0, tally
+    assert tally.kept >= 1
+
+
+def test_app_killed_mid_submit_stores_the_rfq_once(faults: FaultStack) -> None:
+    tally = _run(faults, "app-mid-submit", scenarios.app_killed_mid_submit)
+    _nothing_doubled(tally)
+    assert tally.inquiries_stored == 1
+    assert tally.kept >= 1  # the confirmation went unanswered at first
+
+
+def test_engine_killed_under_twenty_buyers(faults: FaultStack) -> None:
+    tally = _run(faults, "engine", scenarios.engine_killed)
+    _nothing_lost(tally)
+    assert tally.buyers == 20
+    assert tally.kept > 0 and tally.kept_replayed > 0
+
+
+def test_postgres_restarted(faults: FaultStack) -> None:
+    tally = _run(faults, "postgres", scenarios.postgres_restarted)
+    probe = tally.notes[0]
+    assert probe.startswith("while down: 503") and "database" in probe, probe
+    # what the app guarantees; the engine's own record of its turns is Rasa's tracker store,
+    # which falls back to memory when PostgreSQL is down (a turn then missing from it)
+    _nothing_doubled(tally)
+    assert tally.answered == tally.stored, tally
+    assert not tally.errors, tally
+    assert tally.inquiries_stored == tally.inquiries_expected == tally.buyers, tally
+
+
+def test_redis_killed_the_app_keeps_taking_messages(faults: FaultStack) -> None:
+    tally = _run(faults, "redis", scenarios.redis_restarted)
+    assert tally.notes[0].startswith("while down: 201"), tally.notes
+    _nothing_doubled(tally)
+
+
+@pytest.mark.xfail(strict=True, reason=ENGINE_ANSWERS_HOLLOW_TURNS)
+def test_redis_killed_every_message_answered(faults: FaultStack) -> None:
+    _nothing_lost(_run(faults, "redis", scenarios.redis_restarted))
+
+
+def test_slack_failing_then_back(faults: FaultStack) -> None:
+    tally = _run(faults, "slack", scenarios.slack_failing)
+    _nothing_lost(tally)
+    assert tally.notifications_expected >= 2 * tally.buyers  # an inquiry and its quote each
