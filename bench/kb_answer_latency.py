@@ -10,10 +10,10 @@ real range varies) until the chunk count is reached; each variant is rendered in
 the same code as a real record, and the catalog the answers read holds every variant.  The
 figures show how the answer path scales, not retrieval quality on a real 100k catalog.
 
-Every labelled question (``knowledge/demo/questions.yaml``, ``answer_questions.yaml`` and the
-two held-out answer sets, with their language and context) is answered once to warm up and then
-timed.  The query encoder's share (USE-multilingual, one short text) is
-measured apart, by timing every call to ``knowledge.embeddings.encode`` made while answering.
+Every labelled question (the sets of ``bench/kb_sets.py``: ``questions.yaml``,
+``answer_questions.yaml`` and the held-out search and answer sets, with their language and
+context) is answered once to warm up and then timed.  The query encoder's share
+(USE-multilingual, one short text) is measured apart, by timing every call to ``knowledge.embeddings.encode`` made while answering.
 Embeddings are kept in ``--work`` (an incremental index), so a second run embeds nothing.
 """
 
@@ -40,6 +40,7 @@ import numpy as np  # noqa: E402
 import yaml  # noqa: E402
 
 import knowledge.embeddings as embeddings  # noqa: E402
+from bench.kb_sets import ANSWER_SETS, LABELLED_ANSWERS, LABELLED_SEARCH, SEARCH_SETS  # noqa: E402
 from knowledge.answers import answer  # noqa: E402
 from knowledge.chunks import Chunk, product_chunks  # noqa: E402
 from knowledge.embeddings import DEFAULT_MODEL  # noqa: E402
@@ -103,12 +104,8 @@ def synthetic_catalog(
 
 def labelled_questions() -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
-    for name in (
-        "questions.yaml",
-        "answer_questions.yaml",
-        "answer_questions_heldout.yaml",
-        "answer_questions_fresh.yaml",
-    ):
+    sets = [*SEARCH_SETS, *ANSWER_SETS]
+    for name in (LABELLED_SEARCH, LABELLED_ANSWERS, *(name for name, _ in sets)):
         path = DEMO / name
         if path.exists():
             for item in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]:

@@ -7,7 +7,7 @@
 1. Quality over knowledge/demo/questions.yaml: hit@1, hit@3 and MRR@10 for dense, lexical and
    hybrid retrieval (all without the model-number boost), and for the full hybrid search with
    the boost, overall and per language; then the same over the held-out search sets
-   (``HELDOUT_SEARCH_SETS``), questions in six languages written after the search was tuned and
+   (``bench/kb_sets.py``), questions in six languages written after the search was tuned and
    not used to tune it. ``--search-only`` stops here.
 2. Exact spec lookups: every attribute of every product asked for by model number (four
    spellings) must be answered with the record's value.
@@ -15,7 +15,7 @@
    answer scored correct / partial / honest don't-know / wrong, per language and per kind, with
    "invented" (a figure or code in a sentence of the answer that its cited sources do not
    have: ``invented_sentences``) counted apart, with the issue's goals per group; then the same
-   over the held-out answer sets (``HELDOUT_ANSWER_SETS``: questions written from the demo data
+   over the held-out answer sets (``bench/kb_sets.py``: questions written from the demo data
    by someone who had not read the answer code, each scored first before any fix for it).
    ``--answers-only`` skips
    everything else (add ``--answers-heldout`` for the held-out sets).
@@ -51,6 +51,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 import yaml  # noqa: E402
 
+from bench.kb_sets import ANSWER_SETS, LABELLED_ANSWERS, LABELLED_SEARCH, SEARCH_SETS  # noqa: E402
 from knowledge.answers import CONFIDENT_SCORE, answer  # noqa: E402
 from knowledge.attributes import ATTRIBUTES  # noqa: E402
 from knowledge.catalog import format_value  # noqa: E402
@@ -568,31 +569,6 @@ def compare_index_kinds(
 # --- main -------------------------------------------------------------------------------
 
 
-# Held-out sets, each written from the demo data by someone who had not read the code it
-# measures, in the order they were written: (file, title). A missing file is skipped.
-HELDOUT_SEARCH_SETS = (
-    ("questions_heldout.yaml", "held-out questions (not used to tune the search; see the file)"),
-    (
-        "questions_heldout_second.yaml",
-        "second held-out search questions (written before any change made for them)",
-    ),
-)
-HELDOUT_ANSWER_SETS = (
-    (
-        "answer_questions_heldout.yaml",
-        "held-out answer questions (written without reading the answer code)",
-    ),
-    (
-        "answer_questions_fresh.yaml",
-        "fresh held-out answer questions (second set, written before any fix for it)",
-    ),
-    (
-        "answer_questions_third.yaml",
-        "third held-out answer questions (written before any change made for them)",
-    ),
-)
-
-
 def _questions(name: str) -> list[dict] | None:
     path = DEMO / name
     if not path.exists():
@@ -601,10 +577,10 @@ def _questions(name: str) -> list[dict] | None:
 
 
 def run_answer_sets(kb: KnowledgeBase, heldout: bool) -> None:
-    labelled = _questions("answer_questions.yaml")
+    labelled = _questions(LABELLED_ANSWERS)
     if labelled:
         evaluate_answers(kb, labelled)
-    for name, title in HELDOUT_ANSWER_SETS if heldout else ():
+    for name, title in ANSWER_SETS if heldout else ():
         questions = _questions(name)
         if questions:
             evaluate_answers(kb, questions, title)
@@ -641,7 +617,7 @@ def main() -> int:
         f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; "
         f"model {DEFAULT_MODEL}"
     )
-    questions_file = DEMO / "questions.yaml"
+    questions_file = DEMO / LABELLED_SEARCH
     questions = (
         yaml.safe_load(questions_file.read_text(encoding="utf-8"))["questions"]
         if questions_file.exists()
@@ -660,7 +636,7 @@ def main() -> int:
             return 0
         if questions:
             evaluate_quality(kb, questions)
-            for name, title in HELDOUT_SEARCH_SETS:
+            for name, title in SEARCH_SETS:
                 heldout = _questions(name)
                 if heldout:
                     evaluate_quality(kb, heldout, title)
