@@ -13,7 +13,8 @@ figures show how the answer path scales, not retrieval quality on a real 100k ca
 Every labelled question (the sets of ``bench/kb_sets.py``: ``questions.yaml``,
 ``answer_questions.yaml`` and the held-out search and answer sets, with their language and
 context) is answered once to warm up and then timed.  The query encoder's share
-(USE-multilingual, one short text) is measured apart, by timing every call to ``knowledge.embeddings.encode`` made while answering.
+(USE-multilingual, one short text) is measured apart, by timing every call to
+``knowledge.embeddings.encode`` made while answering.
 Embeddings are kept in ``--work`` (an incremental index), so a second run embeds nothing.
 """
 
