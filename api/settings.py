@@ -124,6 +124,8 @@ class Settings(BaseSettings):
     smtp_timeout_s: float = Field(default=30.0, gt=0)
     # A reminder mail this many days before a sent quote expires (0: none).
     mail_quote_reminder_days: int = Field(default=3, ge=0, le=60)
+    # A rep's chat replies the buyer has not answered for this long: one digest mail (0: none).
+    mail_digest_after_s: float = Field(default=600.0, ge=0)
 
     @field_validator(
         "redis_url",

@@ -25,6 +25,8 @@ BUYER_MESSAGE = "handoff.buyer_message"  # {"session_id", "text", "note"?}
 # the engine did not answer: the buyer's messages from seq on are kept (sales/replay.py)
 CHAT_KEPT = "chat.kept"  # {"session_id", "seq"}
 CHAT_REPLAYED = "chat.replayed"  # {"session_id", "seqs", "count"}: answered once it was back
+# a rep's replies the buyer has not answered for a while (sales/mail/digests.py)
+AGENT_REPLY_DIGEST = "chat.agent_digest"  # {"session_id", "seq"}: the last reply of the run
 
 ALL = (
     INQUIRY_CREATED,
@@ -37,6 +39,7 @@ ALL = (
     BUYER_MESSAGE,
     CHAT_KEPT,
     CHAT_REPLAYED,
+    AGENT_REPLY_DIGEST,
 )
 
 # Topics of rows queued before the events had these names (they were named after Slack).

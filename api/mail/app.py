@@ -1,7 +1,8 @@
 """The email channel assembled at start-up when ``SMTP_URL`` is set: the SMTP sender, the
 sender identity, the unsubscribe links, the outbox worker of the ``email`` channel (which
-subscribes to its events only then: without SMTP_URL no mail is queued for anyone) and the
-hourly pass that writes the reminders of quotes about to expire."""
+subscribes to its events only then: without SMTP_URL no mail is queued for anyone), the hourly
+pass that writes the reminders of quotes about to expire, and the pass every minute that writes
+the digests of a rep's replies a buyer has not answered."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from api.settings import Settings
 from sales.db import Database
 from sales.mail.channel import CHANNEL, Backoff, MailChannel, MailIdentity
 from sales.mail.config import SmtpConfig, parse_sender
+from sales.mail.digests import enqueue_agent_digests
 from sales.mail.reminders import enqueue_expiry_reminders
 from sales.mail.sender import SmtpSender
 from sales.mail.suppressions import UnsubscribeSigner
@@ -38,6 +40,7 @@ def smtp_config(settings: Settings) -> SmtpConfig:
 
 
 REMINDER_INTERVAL_S = 3600.0
+DIGEST_INTERVAL_S = 60.0
 
 
 @dataclass
@@ -46,6 +49,7 @@ class MailIntegration:
     worker: OutboxWorker
     db: Database
     reminder_days: int = 0
+    digest_after_s: float = 0.0
     jobs: list[Periodic] = field(default_factory=list)
 
     async def remind(self) -> list[str]:
@@ -59,10 +63,24 @@ class MailIntegration:
             self.worker.wake()
         return written
 
+    async def digest(self) -> list[str]:
+        """One pass of the rep-reply digests (their events' keys)."""
+        async with self.db.session() as session:
+            written = await enqueue_agent_digests(
+                session, now=utcnow(), after_s=self.digest_after_s
+            )
+        if written:
+            log.info("rep reply digests queued", extra={"count": len(written)})
+            self.worker.wake()
+        return written
+
     def start(self) -> None:
         self.worker.start()
         if self.reminder_days > 0:
             self.jobs.append(Periodic("mail-quote-reminders", REMINDER_INTERVAL_S, self.remind))
+        if self.digest_after_s > 0:
+            interval = min(DIGEST_INTERVAL_S, self.digest_after_s)
+            self.jobs.append(Periodic("mail-agent-digests", interval, self.digest))
         for job in self.jobs:
             job.start()
 
@@ -112,5 +130,9 @@ def build_mail(
     )
     log.info("email enabled", extra={"smtp_host": config.host, "smtp_port": config.port})
     return MailIntegration(
-        channel=channel, worker=worker, db=db, reminder_days=settings.mail_quote_reminder_days
+        channel=channel,
+        worker=worker,
+        db=db,
+        reminder_days=settings.mail_quote_reminder_days,
+        digest_after_s=settings.mail_digest_after_s,
     )

@@ -6,7 +6,10 @@
   returns for the quote), threaded under the confirmation (In-Reply-To);
 - ``quote.expiring``: a reminder a few days before a sent quote's validity ends (written by
   :mod:`sales.mail.reminders`), threaded under the quotation; none once the quote is accepted,
-  expired or otherwise no longer open to the buyer.
+  expired or otherwise no longer open to the buyer;
+- ``chat.agent_digest``: a rep's chat replies the buyer has not answered for a while (written by
+  :mod:`sales.mail.digests`), all of them in one mail, to the address of the session's latest
+  inquiry; none when the buyer has answered in the chat meanwhile.
 
 Before a mail is sent the buyer's address is checked (a malformed one: the delivery is dead
 with the reason) and looked up in the suppression list (unsubscribed or bounced: nothing is
@@ -55,7 +58,15 @@ from sales.mail.sender import (
     TemporaryFailure,
 )
 from sales.mail.suppressions import Reason, UnsubscribeSigner
-from sales.models import ChatSession, Inquiry, MailSend, QuoteStatus, utcnow
+from sales.models import (
+    ChatMessage,
+    ChatSession,
+    Inquiry,
+    MailSend,
+    QuoteStatus,
+    Role,
+    utcnow,
+)
 from sales.outbox_worker import Delivery, Handler, Permanent, RetryLater
 from sales.pricing import PriceBook
 from sales.quotes.documents import render_pdf
@@ -136,6 +147,7 @@ class MailChannel:
             events.INQUIRY_CREATED: self._wrap(self.rfq_confirmation),
             events.QUOTE_SENT: self._wrap(self.quotation),
             events.QUOTE_EXPIRING: self._wrap(self.quote_reminder),
+            events.AGENT_REPLY_DIGEST: self._wrap(self.agent_digest),
         }
 
     @property
@@ -259,6 +271,77 @@ class MailChannel:
             compose,
             in_reply_to=quotation,
             skip=None if still_open else f"quote {quote.status}",
+        )
+
+    async def agent_digest(self, row: Delivery) -> _Mail:
+        session_id = str(row.payload.get("session_id") or "")
+        up_to = int(row.payload.get("seq") or 0)
+        async with self.db.session() as db:
+            session = await db.get(ChatSession, session_id)
+            if session is None:
+                raise Permanent("no such chat session (erased?)")
+            inquiry = (
+                await db.execute(
+                    select(Inquiry)
+                    .where(Inquiry.session_id == session_id, Inquiry.email.is_not(None))
+                    .order_by(Inquiry.id.desc())
+                    .limit(1)
+                )
+            ).scalar_one_or_none()
+            messages = list(
+                (
+                    await db.execute(
+                        select(ChatMessage)
+                        .where(ChatMessage.session_id == session_id)
+                        .order_by(ChatMessage.seq)
+                    )
+                ).scalars()
+            )
+            earlier = (
+                await db.execute(
+                    select(MailSend.dedupe_key).where(
+                        MailSend.dedupe_key.like(f"{events.AGENT_REPLY_DIGEST}:{session_id}:%"),
+                        MailSend.status == SENT,
+                    )
+                )
+            ).scalars()
+        last_buyer = max((m.seq for m in messages if m.role == Role.BUYER.value), default=0)
+        # replies already mailed in an earlier digest are not mailed again
+        mailed = max((int(key.rsplit(":", 1)[1]) for key in earlier), default=0)
+        replies = [
+            (m.author, m.text)
+            for m in messages
+            if m.role == Role.AGENT.value
+            and max(last_buyer, mailed) < m.seq <= up_to
+            and m.text.strip()
+        ]
+        language = language_of(session.language or (inquiry.language if inquiry else None))
+        skip = None
+        if last_buyer > up_to:
+            skip = "the buyer answered in the chat"
+        elif not replies:
+            skip = "no replies to send"
+        elif inquiry is None:
+            skip = "no address"
+
+        async def compose(unsubscribe_url: str) -> Content:
+            assert inquiry is not None
+            return templates.agent_digest(
+                inquiry,
+                replies,
+                language=language,
+                company=self.identity.company,
+                unsubscribe_url=unsubscribe_url,
+            )
+
+        return _Mail(
+            templates.AGENT_DIGEST,
+            inquiry.reference if inquiry else "",
+            inquiry.email if inquiry else None,
+            templates.buyer_name(inquiry) if inquiry else None,
+            language,
+            compose,
+            skip=skip,
         )
 
     # -- sending once -------------------------------------------------------------------------

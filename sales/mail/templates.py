@@ -1,8 +1,8 @@
 """What each mail says, per kind, in the buyer's language (the ``mail`` area of the message
 catalog): a plain-text and an HTML body built from the same lines, every value escaped in the
 HTML. Kinds: ``rfq_confirmation`` (a new inquiry, with its reference and what was asked for),
-``quotation`` (a quote sent to the buyer, its PDF attached) and ``quote_reminder`` (a sent quote
-about to expire)."""
+``quotation`` (a quote sent to the buyer, its PDF attached), ``quote_reminder`` (a sent quote
+about to expire) and ``agent_digest`` (a rep's chat replies the buyer has not answered)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from sales.models import Inquiry, Quote
 RFQ_CONFIRMATION = "rfq_confirmation"
 QUOTATION = "quotation"
 QUOTE_REMINDER = "quote_reminder"
+AGENT_DIGEST = "agent_digest"
 
 
 @dataclass(frozen=True)
@@ -193,6 +194,32 @@ def quote_reminder(
     ]
     return _content(
         t("mail.reminder_subject", language, quote=quote_ref, valid=valid),
+        _Body(paragraphs),
+        language=language,
+        company=company,
+        unsubscribe_url=unsubscribe_url,
+    )
+
+
+def agent_digest(
+    inquiry: Inquiry,
+    replies: Sequence[tuple[str | None, str]],
+    *,
+    language: str,
+    company: str,
+    unsubscribe_url: str,
+) -> Content:
+    """``replies``: (the rep's name or None, the text), oldest first."""
+    paragraphs: list[list[str]] = [
+        [_greeting(buyer_name(inquiry), language)],
+        [t("mail.digest_intro", language)],
+    ]
+    for author, text in replies:
+        name = " ".join((author or "").split()) or t("mail.digest_team", language)
+        paragraphs.append([f"{name}:", *(line for line in text.splitlines() if line.strip())])
+    paragraphs += [[t("mail.digest_reply", language)], _signature(language, company)]
+    return _content(
+        t("mail.digest_subject", language, ref=inquiry.reference),
         _Body(paragraphs),
         language=language,
         company=company,
