@@ -52,7 +52,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, exists, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from sales.kpi.period import BAND_RANGES, Filters, Period
 from sales.kpi.stats import median, ratio, summary
@@ -162,10 +162,35 @@ def cohort_query(period: Period, filters: Filters, categories: Mapping[str, str]
     return query
 
 
-async def _cohort(
-    db: AsyncSession, period: Period, filters: Filters, categories: Mapping[str, str]
-) -> tuple[dict[int, _InquiryFacts], dict[int, tuple[int, str, str, Decimal]], list[Any]]:
-    ids = cohort_query(period, filters, categories).subquery()
+@dataclass
+class _Data:
+    """What one period's figures are computed from (fetched for both periods at once)."""
+
+    facts: dict[int, _InquiryFacts] = field(default_factory=dict)
+    quotes: dict[int, tuple[int, str, str, Decimal]] = field(default_factory=dict)
+    events: list[Any] = field(default_factory=list)
+    lines: dict[int, list[tuple[str | None, Decimal]]] = field(default_factory=dict)
+    chats: int | None = None
+    handoffs: list[Any] | None = None
+    gaps: list[Any] | None = None
+
+
+def _within(moment: datetime, period: Period) -> bool:
+    return period.start_at <= moment < period.end_at
+
+
+async def _fetch(
+    session: AsyncSession,
+    periods: tuple[Period, Period],
+    filters: Filters,
+    categories: Mapping[str, str],
+) -> tuple[_Data, _Data]:
+    """Both periods' data (``periods`` is (previous, current), adjacent) in one query per
+    table over the two together, split here by their time."""
+    window = Period(periods[0].start, periods[1].end)
+    db = await session.connection()  # Core rows: no ORM loading for these column reads
+    ids = cohort_query(window, filters, categories).subquery()
+    cohort_ids = select(ids.c.id)
     rows = await db.execute(
         select(
             Inquiry.id,
@@ -174,16 +199,16 @@ async def _cohort(
             Inquiry.destination_country,
             Inquiry.business_type,
             Inquiry.lead_score,
-        ).where(Inquiry.id.in_(select(ids.c.id)))
+        ).where(Inquiry.id.in_(cohort_ids))
     )
     facts = {r[0]: _InquiryFacts(*r) for r in rows}
     for inquiry_id, sku in await db.execute(
         select(InquiryItem.inquiry_id, InquiryItem.sku)
-        .where(InquiryItem.inquiry_id.in_(select(ids.c.id)))
+        .where(InquiryItem.inquiry_id.in_(cohort_ids))
         .order_by(InquiryItem.inquiry_id, InquiryItem.position)
     ):
         facts[inquiry_id].skus.append(sku)
-    quote_ids = select(Quote.id).where(Quote.inquiry_id.in_(select(ids.c.id)))
+    quote_ids = select(Quote.id).where(Quote.inquiry_id.in_(cohort_ids))
     quotes: dict[int, tuple[int, str, str, Decimal]] = {
         q: (inquiry_id, status, currency, total)
         for q, inquiry_id, status, currency, total in await db.execute(
@@ -211,7 +236,92 @@ async def _cohort(
             inquiry.won_at = at
         elif target == QuoteStatus.REJECTED:
             inquiry.rejected = True
-    return facts, quotes, events
+    latest = {i.latest_sent_quote for i in facts.values() if i.latest_sent_quote is not None}
+    lines: dict[int, list[tuple[str | None, Decimal]]] = defaultdict(list)
+    if latest:
+        sent_ids = select(QuoteEvent.quote_id).where(
+            QuoteEvent.to_status == QuoteStatus.SENT.value, QuoteEvent.quote_id.in_(quote_ids)
+        )
+        for quote_id, sku, amount in await db.execute(
+            select(QuoteLine.quote_id, QuoteLine.sku, QuoteLine.amount).where(
+                QuoteLine.quote_id.in_(sent_ids)
+            )
+        ):
+            if quote_id in latest:
+                lines[quote_id].append((sku, amount))
+
+    split = (_Data(), _Data())
+    for inquiry in facts.values():
+        half = split[1] if _within(inquiry.created_at, periods[1]) else split[0]
+        half.facts[inquiry.id] = inquiry
+    for quote_id, quote in quotes.items():
+        half = split[1] if quote[0] in split[1].facts else split[0]
+        half.quotes[quote_id] = quote
+        if quote_id in lines:
+            half.lines[quote_id] = lines[quote_id]
+    for event in events:
+        (split[1] if event[0] in split[1].quotes else split[0]).events.append(event)
+
+    if not filters.beyond_language:  # chat sessions know their language only
+        current = ChatSession.created_at >= periods[1].start_at
+        chat_query = select(func.count().filter(current), func.count().filter(~current)).where(
+            ChatSession.created_at >= window.start_at, ChatSession.created_at < window.end_at
+        )
+        if filters.language:
+            chat_query = chat_query.where(ChatSession.language == filters.language)
+        now_count, before_count = (await db.execute(chat_query)).one()
+        split[1].chats, split[0].chats = int(now_count), int(before_count)
+        handoffs = await _handoffs(db, window, filters)
+        gaps = await _gaps(db, window, filters)
+        for half, period in ((split[0], periods[0]), (split[1], periods[1])):
+            half.handoffs = [h for h in handoffs if _within(h[1], period)]
+            half.gaps = [g for g in gaps if _within(g[3], period)]
+    return split
+
+
+async def _handoffs(db: AsyncConnection, window: Period, filters: Filters) -> list[Any]:
+    first_reply = (
+        select(func.min(ChatMessage.created_at, type_=UTCDateTime()))
+        .where(
+            ChatMessage.session_id == Handoff.session_id,
+            ChatMessage.role == Role.AGENT.value,
+            ChatMessage.created_at >= Handoff.requested_at,
+        )
+        .scalar_subquery()
+    )
+    has_inquiry = exists().where(Inquiry.session_id == Handoff.session_id)
+    query = (
+        select(
+            Handoff.session_id,
+            Handoff.requested_at,
+            Handoff.summary,
+            first_reply,
+            has_inquiry,
+            ChatSession.language,
+        )
+        .join(ChatSession, ChatSession.id == Handoff.session_id)
+        .where(Handoff.requested_at >= window.start_at, Handoff.requested_at < window.end_at)
+        .order_by(Handoff.requested_at, Handoff.id)
+    )
+    if filters.language:
+        query = query.where(ChatSession.language == filters.language)
+    return list(await db.execute(query))
+
+
+async def _gaps(db: AsyncConnection, window: Period, filters: Filters) -> list[Any]:
+    query = (
+        select(
+            KnowledgeGap.question,
+            KnowledgeGap.language,
+            KnowledgeGap.session_id,
+            KnowledgeGap.created_at,
+        )
+        .where(KnowledgeGap.created_at >= window.start_at, KnowledgeGap.created_at < window.end_at)
+        .order_by(KnowledgeGap.created_at, KnowledgeGap.id)
+    )
+    if filters.language:
+        query = query.where(KnowledgeGap.language == filters.language)
+    return list(await db.execute(query))
 
 
 def _approval_wait(
@@ -265,10 +375,10 @@ def _group(
     ]
 
 
-async def _figures(
-    db: AsyncSession,
+def _figures(
     period: Period,
     filters: Filters,
+    data: _Data,
     categories: Mapping[str, str],
     *,
     handoff_sla_s: float,
@@ -276,20 +386,13 @@ async def _figures(
     abandoned_limit: int,
 ) -> dict[str, Any]:
     unavailable: dict[str, str] = {"funnel.rfqs_started": RFQS_STARTED_REASON}
-    facts, quotes, events = await _cohort(db, period, filters, categories)
-    cohort = list(facts.values())
+    quotes, events, lines = data.quotes, data.events, data.lines
+    cohort = list(data.facts.values())
     sessions_apply = not filters.beyond_language
 
     # -- funnel
-    chats: int | None = None
-    if sessions_apply:
-        chat_query = select(func.count()).where(
-            ChatSession.created_at >= period.start_at, ChatSession.created_at < period.end_at
-        )
-        if filters.language:
-            chat_query = chat_query.where(ChatSession.language == filters.language)
-        chats = int((await db.execute(chat_query)).scalar_one())
-    else:
+    chats = data.chats
+    if not sessions_apply:
         unavailable["funnel.chats"] = _session_reason(filters)
     latest_status = {
         i.id: quotes[i.latest_sent_quote][1] for i in cohort if i.latest_sent_quote is not None
@@ -342,34 +445,8 @@ async def _figures(
         "approval_wait": _approval_wait(events, quotes),
         "handoff_to_first_rep_reply": None,
     }
-    handoffs: list[Any] = []
+    handoffs = data.handoffs or []
     if sessions_apply:
-        first_reply = (
-            select(func.min(ChatMessage.created_at, type_=UTCDateTime()))
-            .where(
-                ChatMessage.session_id == Handoff.session_id,
-                ChatMessage.role == Role.AGENT.value,
-                ChatMessage.created_at >= Handoff.requested_at,
-            )
-            .scalar_subquery()
-        )
-        has_inquiry = exists().where(Inquiry.session_id == Handoff.session_id)
-        query = (
-            select(
-                Handoff.session_id,
-                Handoff.requested_at,
-                Handoff.summary,
-                first_reply,
-                has_inquiry,
-                ChatSession.language,
-            )
-            .join(ChatSession, ChatSession.id == Handoff.session_id)
-            .where(Handoff.requested_at >= period.start_at, Handoff.requested_at < period.end_at)
-            .order_by(Handoff.requested_at, Handoff.id)
-        )
-        if filters.language:
-            query = query.where(ChatSession.language == filters.language)
-        handoffs = list(await db.execute(query))
         response_times["handoff_to_first_rep_reply"] = _handoff_times(handoffs, handoff_sla_s)
     else:
         unavailable["response_times.handoff_to_first_rep_reply"] = _session_reason(filters)
@@ -378,8 +455,11 @@ async def _figures(
     buckets = Counter(_bucket(i.lead_score) for i in cohort)
     bucket_names = [f"{b}-{b + 9}" for b in range(0, 90, 10)] + ["90-100", "unscored"]
     bands = []
+    by_band: dict[str, list[_InquiryFacts]] = defaultdict(list)
+    for inquiry in cohort:
+        by_band[_band(inquiry.lead_score)].append(inquiry)
     for band in ("hot", "warm", "cold", "unscored"):
-        members = [i for i in cohort if _band(i.lead_score) == band]
+        members = by_band[band]
         band_quoted = sum(i.quoted for i in members)
         band_won = sum(i.won for i in members)
         bands.append(
@@ -394,16 +474,6 @@ async def _figures(
         )
 
     # -- markets, languages, categories, products
-    lines: dict[int, list[tuple[str | None, Decimal]]] = defaultdict(list)
-    latest_ids = [i.latest_sent_quote for i in cohort if i.latest_sent_quote is not None]
-    if latest_ids:
-        for quote_id, sku, amount in await db.execute(
-            select(QuoteLine.quote_id, QuoteLine.sku, QuoteLine.amount).where(
-                QuoteLine.quote_id.in_(select(Quote.id).where(Quote.id.in_(latest_ids)))
-            )
-        ):
-            lines[quote_id].append((sku, amount))
-
     def latest_total(inquiry: _InquiryFacts, _key: str) -> list[tuple[str, Decimal]]:
         if inquiry.latest_sent_quote is None:
             return []
@@ -419,7 +489,7 @@ async def _figures(
         currency = quotes[inquiry.latest_sent_quote][2]
         return [
             (currency, amount)
-            for sku, amount in lines[inquiry.latest_sent_quote]
+            for sku, amount in lines.get(inquiry.latest_sent_quote, [])
             if category_of(sku) == key
         ]
 
@@ -438,22 +508,7 @@ async def _figures(
     # -- knowledge gaps
     gaps: list[dict[str, Any]] | None = None
     if sessions_apply:
-        gap_query = (
-            select(
-                KnowledgeGap.question,
-                KnowledgeGap.language,
-                KnowledgeGap.session_id,
-                KnowledgeGap.created_at,
-            )
-            .where(
-                KnowledgeGap.created_at >= period.start_at,
-                KnowledgeGap.created_at < period.end_at,
-            )
-            .order_by(KnowledgeGap.created_at, KnowledgeGap.id)
-        )
-        if filters.language:
-            gap_query = gap_query.where(KnowledgeGap.language == filters.language)
-        gaps = _top_gaps(list(await db.execute(gap_query)), gaps_per_language)
+        gaps = _top_gaps(data.gaps or [], gaps_per_language)
     else:
         unavailable["knowledge_gaps"] = _session_reason(filters)
 
@@ -580,19 +635,21 @@ async def compute(
     """Every figure for ``period`` and, under ``previous``, for the period of equal length
     before it. ``categories`` maps SKUs to price-book categories."""
 
-    def figures(of: Period) -> Any:
+    before, now = await _fetch(db, (period.previous, period), filters, categories)
+
+    def figures(of: Period, data: _Data) -> dict[str, Any]:
         return _figures(
-            db,
             of,
             filters,
+            data,
             categories,
             handoff_sla_s=handoff_sla_s,
             gaps_per_language=gaps_per_language,
             abandoned_limit=abandoned_limit,
         )
 
-    current = await figures(period)
-    previous = await figures(period.previous)
+    current = figures(period, now)
+    previous = figures(period.previous, before)
     return {**current, "filters": filters.as_dict(), "previous": previous}
 
 
