@@ -25,6 +25,7 @@ from api.engine import EngineClient
 from api.health import router as health_router
 from api.limits import BodySizeLimit
 from api.mail.app import build_mail
+from api.mail.inbound import router as mail_inbound_router
 from api.mail.views import router as mail_router
 from api.quote_pdf_view import link_signer
 from api.quote_pdf_view import router as quote_pdf_router
@@ -40,6 +41,7 @@ from api.staff_web.views import ensure_first_admin
 from api.staff_web.views import router as staff_web_router
 from api.webhook import build_executor
 from api.webhook import router as webhook_router
+from api.widget import WidgetMissing, widget_script
 from sales.db import Database
 from sales.i18n import detect as language_detector
 from sales.normalizers import cities
@@ -218,6 +220,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(kpi_router)
     app.include_router(webhook_router)
     app.include_router(mail_router)
+    app.include_router(mail_inbound_router)
 
     @app.post("/slack/events", include_in_schema=False)
     async def slack_events(request: Request) -> Response:
@@ -232,10 +235,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return FileResponse(STATIC / "demo.html", media_type="text/html")
 
     @app.get("/widget.js", include_in_schema=False)
-    async def widget() -> FileResponse:
-        path = STATIC / "widget.js"
-        if not path.exists():
-            raise HTTPException(404, "widget not built")
-        return FileResponse(path, media_type="text/javascript")
+    async def widget(request: Request) -> Response:
+        try:
+            script = widget_script()
+        except WidgetMissing as exc:
+            raise HTTPException(404, "widget not available") from exc
+        headers = {"ETag": script.etag, "Cache-Control": "public, max-age=300"}
+        if request.headers.get("if-none-match") == script.etag:
+            return Response(status_code=304, headers=headers)
+        return Response(script.body, media_type="text/javascript", headers=headers)
 
     return app
