@@ -284,5 +284,7 @@ async def ensure_first_admin(services: Services) -> None:
             await users.ensure_first_admin(
                 db, email=settings.staff_admin_email, password=password.get_secret_value()
             )
+    except ValueError as exc:  # a short password, a bad address (never the password itself)
+        log.error("first staff admin not created", extra={"reason": str(exc)})
     except Exception as exc:
         log.error("first staff admin not created", extra={"reason": type(exc).__name__})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 import pytest
@@ -146,3 +147,22 @@ def test_the_dashboards_scripts_are_served_by_the_app(web: TestClient, path: str
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/javascript")
     assert web.get("/staff/static/../main.py").status_code == 404
+
+
+def test_a_too_short_admin_password_is_logged_not_fatal(
+    web_settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    short = web_settings.model_copy(
+        update={"staff_admin_password": type(web_settings.staff_admin_password)("short-pw")}
+    )
+    app = create_app(short)  # sets the root logger's handlers: caplog's goes on the module's
+    logger = logging.getLogger("api.staff_web.views")
+    logger.addHandler(caplog.handler)
+    try:
+        with TestClient(app, base_url=LOCAL) as client:
+            assert client.get("/staff/login").status_code == 200  # the app runs
+            assert sign_in(client, password="short-pw").status_code == 401
+    finally:
+        logger.removeHandler(caplog.handler)
+    reasons = [getattr(r, "reason", "") for r in caplog.records if "first staff admin" in r.msg]
+    assert reasons and "12 characters" in reasons[0] and "short-pw" not in reasons[0]
