@@ -205,7 +205,9 @@ class KnowledgeBase:
         sku_ids = self._sku_chunk_ids(query, mask) if sku_boost else set()
         listing = asks_for_a_list(query)
         # a question for a list: every passage listing models that shares a word with it
-        lists = np.flatnonzero(self._lists_models() & (lexical_scores > 0)) if listing else []
+        lists: list[int] = (
+            np.flatnonzero(self._lists_models() & (lexical_scores > 0)).tolist() if listing else []
+        )
         extra = [i for i in (*lexical_top.tolist(), *sku_ids, *lists) if i not in candidates]
         if extra and mode != "lexical":
             candidates.update(
