@@ -213,14 +213,17 @@ async def _fetch(
         q: (inquiry_id, status, currency, total)
         for q, inquiry_id, status, currency, total in await db.execute(
             select(Quote.id, Quote.inquiry_id, Quote.status, Quote.currency, Quote.total).where(
-                Quote.id.in_(quote_ids)
+                Quote.inquiry_id.in_(cohort_ids)
             )
         )
     }
     events = list(
         await db.execute(
             select(QuoteEvent.quote_id, QuoteEvent.at, QuoteEvent.from_status, QuoteEvent.to_status)
-            .where(QuoteEvent.quote_id.in_(quote_ids))
+            .where(
+                QuoteEvent.quote_id.in_(quote_ids),
+                QuoteEvent.to_status != QuoteStatus.DRAFT.value,  # creation: nothing to count
+            )
             .order_by(QuoteEvent.at, QuoteEvent.id)
         )
     )
