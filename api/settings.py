@@ -126,6 +126,11 @@ class Settings(BaseSettings):
     mail_quote_reminder_days: int = Field(default=3, ge=0, le=60)
     # A rep's chat replies the buyer has not answered for this long: one digest mail (0: none).
     mail_digest_after_s: float = Field(default=600.0, ge=0)
+    # Buyers' replies: MAIL_REPLY_DOMAIN gives every mail a signed Reply-To
+    # reply+<reference>.<sig>@<domain>; the mail server hands mail to it to the app's
+    # POST /webhook/mail/inbound, signed with MAIL_INBOUND_SECRET (unset: the webhook is off).
+    mail_reply_domain: str | None = None
+    mail_inbound_secret: SecretStr | None = None
 
     @field_validator(
         "redis_url",
@@ -140,6 +145,8 @@ class Settings(BaseSettings):
         "mail_from",
         "mail_reply_to",
         "smtp_ca_file",
+        "mail_reply_domain",
+        "mail_inbound_secret",
         mode="before",
     )
     @classmethod
@@ -190,13 +197,15 @@ class Settings(BaseSettings):
 
     @property
     def smtp_secrets(self) -> tuple[str, ...]:
-        """The SMTP password and the URL holding it (masked in logs and outbox errors)."""
+        """The SMTP password, the URL holding it and the inbound webhook's secret (masked in
+        logs and outbox errors)."""
+        inbound = (self.mail_inbound_secret.get_secret_value(),) if self.mail_inbound_secret else ()
         if self.smtp_url is None:
-            return ()
+            return inbound
         from sales.mail.config import SmtpConfig
 
         url = self.smtp_url.get_secret_value()
-        return (url, *SmtpConfig.parse(url).secrets)
+        return (url, *SmtpConfig.parse(url).secrets, *inbound)
 
     @property
     def engine_url(self) -> str:

@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass, field
 
 from api.housekeeping import Periodic
+from api.mail.inbound import reply_addresses
 from api.settings import Settings
 from sales.db import Database
 from sales.mail.channel import CHANNEL, Backoff, MailChannel, MailIdentity
@@ -106,6 +107,7 @@ def build_mail(
         reply_to=parse_sender(settings.mail_reply_to) if settings.mail_reply_to else None,
         company=settings.company_name,
         unsubscribe=unsubscribe_signer(settings),
+        replies=reply_addresses(settings),
     )
     channel = MailChannel(
         db,

@@ -50,6 +50,7 @@ from sales.db import Database
 from sales.i18n import language_of
 from sales.mail import suppressions, templates
 from sales.mail.compose import BadAddress, Content, Envelope, build, message_id, recipient
+from sales.mail.inbound import ReplyAddress
 from sales.mail.sender import (
     Accepted,
     MessageRejected,
@@ -91,6 +92,15 @@ class MailIdentity:
     company: str
     unsubscribe: UnsubscribeSigner
     reply_to: Address | None = None
+    # signed reply addresses (reply+<reference>.<sig>@domain) as Reply-To, when set
+    replies: ReplyAddress | None = None
+
+    def reply_address(self, reference: str) -> Address | None:
+        """The Reply-To of a mail about ``reference``."""
+        if self.replies is None or not reference:
+            return self.reply_to
+        name = (self.reply_to or self.sender).display_name
+        return Address(display_name=name, addr_spec=self.replies.address(reference))
 
 
 @dataclass(frozen=True)
@@ -404,7 +414,7 @@ class MailChannel:
             Envelope(
                 sender=self.identity.sender,
                 to=to,
-                reply_to=self.identity.reply_to,
+                reply_to=self.identity.reply_address(mail.reference),
                 message_id=message_id(key, self.domain),
                 date=self.clock(),
                 language=mail.language,

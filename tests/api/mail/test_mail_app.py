@@ -201,3 +201,23 @@ def test_the_apps_reminder_pass_mails_quotes_about_to_expire(
         assert client.portal.call(mail.remind) == []
         reminder = _wait_for(mail_server, 3)[2].message
     assert reminder["Subject"].startswith(f"Quotation {ref} is valid until")
+
+
+def test_with_a_reply_domain_every_mail_has_a_signed_reply_address(
+    mail_settings: Settings, mail_server: MailServer
+) -> None:
+    from api.mail.inbound import reply_addresses
+
+    mail_settings.mail_reply_domain = "replies.lumora.example"
+    with TestClient(create_app(mail_settings)):
+        make_quote(mail_settings)
+        mails = _wait_for(mail_server, 2)
+    replies = reply_addresses(mail_settings)
+    assert replies is not None
+    references = set()
+    for mail in mails:
+        [reply_to] = mail.message["Reply-To"].addresses
+        assert reply_to.display_name == "Lumora Sales"
+        references.add(replies.check(reply_to.addr_spec))
+    [reference] = references
+    assert reference is not None and reference.startswith("RFQ-")
