@@ -26,7 +26,6 @@ from api.health import router as health_router
 from api.limits import BodySizeLimit
 from api.mail.app import build_mail
 from api.mail.inbound import router as mail_inbound_router
-from api.mail.inbound import router as mail_inbound_router
 from api.mail.views import router as mail_router
 from api.quote_pdf_view import link_signer
 from api.quote_pdf_view import router as quote_pdf_router
@@ -221,7 +220,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(kpi_router)
     app.include_router(webhook_router)
     app.include_router(mail_router)
-    app.include_router(mail_inbound_router)
     app.include_router(mail_inbound_router)
 
     @app.post("/slack/events", include_in_schema=False)
