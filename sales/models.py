@@ -541,3 +541,10 @@ class MailSend(Base):
     status: Mapped[str] = mapped_column(String(16))  # sent | skipped
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+# What the sales manager's figures (sales/kpi) read by: an inquiry's items and quotes, a quote's
+# lines (migration 0b6d2f4e8a17).
+Index("ix_inquiry_items_inquiry_id", InquiryItem.inquiry_id)
+Index("ix_quotes_inquiry_id", Quote.inquiry_id)
+Index("ix_quote_lines_quote_id", QuoteLine.quote_id)

@@ -203,9 +203,9 @@ async def _fetch(
     )
     facts = {r[0]: _InquiryFacts(*r) for r in rows}
     for inquiry_id, sku in await db.execute(
-        select(InquiryItem.inquiry_id, InquiryItem.sku)
-        .where(InquiryItem.inquiry_id.in_(cohort_ids))
-        .order_by(InquiryItem.inquiry_id, InquiryItem.position)
+        select(InquiryItem.inquiry_id, InquiryItem.sku).where(
+            InquiryItem.inquiry_id.in_(cohort_ids)
+        )
     ):
         facts[inquiry_id].skus.append(sku)
     quote_ids = select(Quote.id).where(Quote.inquiry_id.in_(cohort_ids))
