@@ -69,14 +69,15 @@ def _pattern() -> tuple[re.Pattern[str], dict[str, str]]:
 
 
 @cache
-def _single_words() -> dict[str, str]:
-    """Single-word Latin attribute words long enough for the typo match, and their key."""
+def _single_words() -> dict[int, dict[str, str]]:
+    """Single-word Latin attribute words long enough for the typo match, and their key, by
+    length (a word one edit away has the same length or one more or less)."""
     _, owner = _pattern()
-    return {
-        word: key
-        for word, key in owner.items()
-        if len(word) >= TYPO_MIN_LENGTH and _WORD.fullmatch(word) and not _CJK.search(word)
-    }
+    by_length: dict[int, dict[str, str]] = {}
+    for word, key in owner.items():
+        if len(word) >= TYPO_MIN_LENGTH and _WORD.fullmatch(word) and not _CJK.search(word):
+            by_length.setdefault(len(word), {})[word] = key
+    return by_length
 
 
 def one_edit_apart(a: str, b: str) -> bool:
@@ -125,7 +126,12 @@ def find_attributes(text: str) -> list[str]:
             start <= match.start() < end for start, end in covered
         ):
             continue
-        near = [key for candidate, key in singles.items() if one_edit_apart(word, candidate)]
+        near = [
+            key
+            for length in (len(word) - 1, len(word), len(word) + 1)
+            for candidate, key in singles.get(length, {}).items()
+            if one_edit_apart(word, candidate)
+        ]
         if near:
             found.append((match.start(), near[0]))
     for attribute in ATTRIBUTES:
