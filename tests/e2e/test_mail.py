@@ -1,22 +1,41 @@
-"""End to end with the real engine and the app as processes and a real SMTP server on loopback
-(aiosmtpd, STARTTLS and AUTH): a buyer confirms an RFQ in the chat, the confirmation mail with its
-reference arrives once, and so does the quotation (sent at once, or on a rep's approval through the
-staff API) with the PDF the staff API returns."""
+"""End to end with the real engine and the app as processes, a real SMTP server on loopback
+(aiosmtpd, STARTTLS and AUTH) and Slack faked on loopback: a buyer confirms an RFQ in the chat, the
+confirmation mail with its reference arrives once, and so does the quotation (sent at once, or on
+a rep's approval through the staff API) with the PDF the staff API returns; a rep's Slack reply
+to a buyer who has gone quiet arrives as a digest mail, and the buyer's reply to it (through the
+signed inbound webhook) reaches the rep's Slack thread and the chat transcript."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import make_msgid
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from pydantic import SecretStr
 
+from api.mail.inbound import PATH as INBOUND_PATH
+from api.mail.inbound import signature
 from api.settings import Settings
+from api.slack.ids import ActionId
 from sales.migrate import upgrade
+from tests.fakes.slack import FakeSlack
 from tests.sales.mail.server import MailServer, Received, self_signed_cert
+from tests.slack.conftest import (
+    BOT_TOKEN,
+    CHANNEL,
+    SIGNING_SECRET,
+    block_actions_body,
+    event_body,
+    sign,
+    thread_reply,
+)
 from tools.stack import Stack, train
 
 from .chat import Buyer
@@ -32,9 +51,18 @@ class MailStack:
     settings: Settings
     base_url: str
     server: MailServer
+    fake: FakeSlack
 
     def client(self) -> httpx.Client:
         return httpx.Client(base_url=self.base_url, timeout=60)
+
+    def slack(self, client: httpx.Client, body: str, content_type: str) -> httpx.Response:
+        return client.post(
+            "/slack/events", content=body, headers={"Content-Type": content_type, **sign(body)}
+        )
+
+
+INBOUND_SECRET = "e2e-inbound-mail-secret-0123456789"
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +70,7 @@ def mail_stack(tmp_path_factory: pytest.TempPathFactory, kb_index: Path) -> Iter
     model = train()
     work = tmp_path_factory.mktemp("mail-stack")
     cert = self_signed_cert(work)
-    with MailServer(free_port(), cert=cert) as server:
+    with MailServer(free_port(), cert=cert) as server, FakeSlack(token=BOT_TOKEN) as fake:
         settings = Settings(
             _env_file=None,
             app_port=free_port(),
@@ -56,13 +84,23 @@ def mail_stack(tmp_path_factory: pytest.TempPathFactory, kb_index: Path) -> Iter
             mail_from="Lumora Sales <sales@lumora.example>",
             smtp_ca_file=cert[0],
             outbox_poll_s=0.2,
+            mail_digest_after_s=3,
+            mail_reply_domain="replies.lumora.example",
+            mail_inbound_secret=SecretStr(INBOUND_SECRET),
+            quote_link_secret=SecretStr("e2e-link-secret-0123456789abcdef"),
+            slack_bot_token=SecretStr(BOT_TOKEN),
+            slack_signing_secret=SecretStr(SIGNING_SECRET),
+            slack_api_url=fake.api_url,
+            slack_sales_channel=CHANNEL,
+            office_hours="Mon-Sun 00:00-24:00",
+            office_tz="UTC",
         )
         upgrade(settings.database_url)
         stack = Stack(settings, model, work / "log")
         stack.start()
         try:
             stack.wait_healthy(timeout=300)
-            yield MailStack(stack, settings, f"http://127.0.0.1:{settings.app_port}", server)
+            yield MailStack(stack, settings, f"http://127.0.0.1:{settings.app_port}", server, fake)
         finally:
             stack.stop()
 
@@ -112,3 +150,120 @@ def test_a_confirmed_rfq_is_mailed_to_the_buyer_and_so_is_its_quotation(
         assert staff.status_code == 200 and pdf.get_content() == staff.content
         time.sleep(1.0)
         assert len(mail_stack.server.received) == 2  # each once
+
+
+def _wait(predicate: Any, timeout: float = 30.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result := predicate():
+            return result
+        time.sleep(0.2)
+    raise AssertionError("timed out")
+
+
+def _transcript(client: httpx.Client, buyer: Buyer) -> list[dict[str, Any]]:
+    response = client.get(f"/api/chat/sessions/{buyer.session_id}/messages", headers=buyer.headers)
+    return list(response.json()["messages"])
+
+
+def test_a_reps_reply_reaches_the_absent_buyer_and_the_mailed_answer_reaches_the_thread(
+    mail_stack: MailStack,
+) -> None:
+    fake, server = mail_stack.fake, mail_stack.server
+    with mail_stack.client() as client:
+        buyer = Buyer(client).start()
+        first = buyer.reply(
+            "We need 5,000 pcs of 600x600 40W panels for Hamburg, CIF, with CE and RoHS, "
+            "by 15 March 2027"
+        )
+        _answer_until_summary(buyer, first)
+        reference = _confirm(buyer)
+        _wait(lambda: [m for m in server.received if reference in m.message["Subject"]])
+        asked = buyer.say("I'd like to talk to a person please")
+        assert asked.status_code == 200 and asked.json()["mode"] == "waiting_for_agent"
+
+        # a rep takes the chat over in Slack and answers in the thread; the buyer has gone
+        handoff_block = f'"block_id": "handoff:{buyer.session_id}"'
+        root = _wait(  # the handoff's post (the inquiry's post has a Take over button too)
+            lambda: next(
+                (c for c in fake.posted(CHANNEL) if handoff_block in json.dumps(c.args)),
+                None,
+            )
+        )
+        root_ts = next(
+            ts for (_, ts), m in fake.messages.items() if m["blocks"] == root.args["blocks"]
+        )
+        take = next(
+            e
+            for b in root.args["blocks"]
+            if b["type"] == "actions"
+            for e in b["elements"]
+            if e["action_id"] == ActionId.TAKE_OVER.value
+        )
+        body = block_actions_body(
+            user="U0REP00001",
+            action_id=ActionId.TAKE_OVER.value,
+            value=take["value"],
+            message_ts=root_ts,
+            message_blocks=root.args["blocks"],
+        )
+        assert (
+            mail_stack.slack(client, body, "application/x-www-form-urlencoded").status_code == 200
+        )
+        _wait(lambda: any("has joined" in m["text"] for m in _transcript(client, buyer)))
+        event = thread_reply(
+            user="U0REP00001",
+            text="Hi Jana, USD 11.80 is possible for 8,000 pcs.",
+            thread_ts=root_ts,
+        )
+        sent = mail_stack.slack(client, event_body(event, event_id="EvMail1"), "application/json")
+        assert sent.status_code == 200
+
+        # after MAIL_DIGEST_AFTER_S without an answer in the chat: one digest mail
+        digest = _wait(
+            lambda: next(
+                (m.message for m in server.received
+                 if m.message["Subject"] == f"Our reply about your request {reference}"),
+                None,
+            )
+        )  # fmt: skip
+        text = next(p for p in digest.walk() if p.get_content_type() == "text/plain")
+        assert "USD 11.80 is possible for 8,000 pcs." in text.get_content()
+        [reply_to] = digest["Reply-To"].addresses
+        assert reply_to.addr_spec.startswith(f"reply+{reference}.")
+
+        # the buyer answers the mail; it reaches the rep's thread and the transcript
+        answer = EmailMessage()
+        answer["From"] = "Jana Weber <jana.weber@nordlicht.example>"
+        answer["To"] = reply_to.addr_spec
+        answer["Subject"] = f"Re: {digest['Subject']}"
+        answer["Message-ID"] = make_msgid(domain="nordlicht.example")
+        answer.set_content(
+            "Great, please send the updated quotation.\n\nJana\n\n"
+            f"On Mon, Lumora Sales <sales@lumora.example> wrote:\n> {text.get_content()[:40]}\n"
+        )
+        raw = answer.as_bytes()
+        stamp = str(int(time.time()))
+        posted = client.post(
+            INBOUND_PATH,
+            content=raw,
+            headers={
+                "Content-Type": "message/rfc822",
+                "X-Exportdesk-Timestamp": stamp,
+                "X-Exportdesk-Signature": signature(INBOUND_SECRET, stamp, raw),
+            },
+        )
+        assert posted.status_code == 200, posted.text
+        assert posted.json() == {"status": "added", "reference": reference, "forwarded": True}
+        fake.wait_for(
+            lambda: [
+                c
+                for c in fake.posted(CHANNEL)
+                if c.args.get("thread_ts") == root_ts
+                and "Great, please send the updated quotation." in c.args.get("text", "")
+            ]
+        )
+        buyer_lines = [m["text"] for m in _transcript(client, buyer) if m["role"] == "buyer"]
+        assert buyer_lines[-1] == "Great, please send the updated quotation.\n\nJana"
+        digests = [m for m in server.received if m.message["Subject"].startswith("Our reply")]
+        assert len(digests) == 1
