@@ -6,7 +6,8 @@
 #
 # A value already exported in this shell is used as it is (STAFF_API_TOKENS must be: it names
 # the staff identities; README: Security model); the database and Redis passwords and the
-# engine's and the links' secrets are generated otherwise. Slack's two secrets are optional.
+# engine's and the links' secrets are generated otherwise. Slack's two secrets, the first staff
+# admin (STAFF_ADMIN_EMAIL, STAFF_ADMIN_PASSWORD) and the mail settings are optional.
 # Nothing is written to disk or printed.
 set -euo pipefail
 namespace="${1:-exportdesk}"
@@ -33,6 +34,13 @@ secrets() {
     printf 'SLACK_BOT_TOKEN=%s\n' "${SLACK_BOT_TOKEN}"
     printf 'SLACK_SIGNING_SECRET=%s\n' "${SLACK_SIGNING_SECRET}"
   fi
+  # optional: the first staff admin of the web pages, and email (README: Email)
+  for name in STAFF_ADMIN_EMAIL STAFF_ADMIN_PASSWORD SMTP_URL MAIL_FROM MAIL_REPLY_DOMAIN \
+    MAIL_INBOUND_SECRET; do
+    if [[ -n "${!name:-}" ]]; then
+      printf '%s=%s\n' "${name}" "${!name}"
+    fi
+  done
 }
 
 kubectl create secret generic exportdesk-secrets --namespace "${namespace}" \

@@ -192,7 +192,24 @@ def test_create_secrets_takes_slack_and_refuses_without_staff_tokens(tmp_path: P
         {"STAFF_API_TOKENS": "t", "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"},
     )
     assert code == 0 and values["SLACK_BOT_TOKEN"] == "xoxb-1"
-    assert _referenced_keys()[1] == {"SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"}
+    assert "SMTP_URL" not in values  # an optional setting not exported is left out
+    optional = _referenced_keys()[1]
+    assert {
+        "SLACK_BOT_TOKEN",
+        "SLACK_SIGNING_SECRET",
+        "STAFF_ADMIN_PASSWORD",
+        "SMTP_URL",
+    } <= optional
+
+
+def test_create_secrets_takes_the_optional_settings_exported(tmp_path: Path) -> None:
+    """Every optional key the pods read is taken from the shell when exported (the first staff
+    admin, email), so that a setting named in the manifests can be given at all."""
+    _, optional = _referenced_keys()
+    exported = {key: f"value-of-{key.lower()}" for key in optional}
+    code, output, values = _run_create_secrets(tmp_path, {"STAFF_API_TOKENS": "t", **exported})
+    assert code == 0, output
+    assert {key: values[key] for key in optional} == exported
 
 
 def test_the_tracker_database_is_created_as_compose_creates_it() -> None:
