@@ -20,6 +20,7 @@ from api.chat.gateway import ChatGateway
 from api.chat.ratelimit import RateLimiter
 from api.chat.replay import replay_kept
 from api.chat.sockets import SocketSlots
+from api.chat.turn_records import TurnRecords
 from api.deps import Services
 from api.engine import EngineClient
 from api.health import router as health_router
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             limiter=RateLimiter(settings.chat_rate_per_minute, settings.chat_rate_burst),
             max_text=settings.chat_max_text,
             turns=TurnSlots(settings.chat_max_turns_in_flight),
+            records=TurnRecords(settings.tracker_store_url),
         )
         kb, kb_error = _load_knowledge(settings)
         # the language detector's models (about 0.6 s) and the world's cities (about 2 s) load
@@ -184,6 +186,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             actions.runtime.reset()
             await broker.close()
             await engine.close()
+            if gateway.records is not None:
+                await gateway.records.close()
             await db.dispose()
 
     app = FastAPI(

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from api.broker import Broker
 from api.chat.clients import TurnSlots
 from api.chat.ratelimit import RateLimiter
+from api.chat.turn_records import TurnRecords
 from api.engine import BotMessage, EngineClient, EngineUnavailable
 from sales import conversations, handoff
 from sales import replay as replay_events
@@ -96,8 +97,12 @@ class ChatGateway:
         limiter: RateLimiter,
         max_text: int,
         turns: TurnSlots | None = None,
+        records: TurnRecords | None = None,
     ) -> None:
         self.db = db
+        # the engine's record of its turns: an empty answer to a turn it did not record is no
+        # answer (api/chat/turn_records.py)
+        self.records = records
         self.turns = turns or TurnSlots(1_000_000)
         self.engine = engine
         self.broker = broker
@@ -280,14 +285,17 @@ class ChatGateway:
                 to_engine = fresh[1]
             else:
                 to_engine = message.payload or engine_text(message.text)
+            name = f"{session_id}-{message.seq}"
             try:
                 replies = await self.engine.send(
                     session_id,
                     to_engine,
                     language=current.language,
-                    message_id=f"{session_id}-{message.seq}",
+                    message_id=name,
                     replay=not first_send,
                 )
+                if not replies and self.records and await self.records.missing(session_id, name):
+                    raise EngineUnavailable("the engine answered a turn it did not record")
             except EngineUnavailable as exc:
                 log.warning("engine unavailable", extra={"reason": str(exc)})
                 async with self.db.session() as db:
