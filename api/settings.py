@@ -126,6 +126,9 @@ class Settings(BaseSettings):
     mail_quote_reminder_days: int = Field(default=3, ge=0, le=60)
     # A rep's chat replies the buyer has not answered for this long: one digest mail (0: none).
     mail_digest_after_s: float = Field(default=600.0, ge=0)
+    # An RFQ left half-way with an address (in a handoff's summary): one mail this long after
+    # the handoff, if no inquiry came of it (0: none).
+    mail_abandoned_after_s: float = Field(default=86400.0, ge=0)
     # Buyers' replies: MAIL_REPLY_DOMAIN gives every mail a signed Reply-To
     # reply+<reference>.<sig>@<domain>; the mail server hands mail to it to the app's
     # POST /webhook/mail/inbound, signed with MAIL_INBOUND_SECRET (unset: the webhook is off).

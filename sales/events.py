@@ -27,6 +27,8 @@ CHAT_KEPT = "chat.kept"  # {"session_id", "seq"}
 CHAT_REPLAYED = "chat.replayed"  # {"session_id", "seqs", "count"}: answered once it was back
 # a rep's replies the buyer has not answered for a while (sales/mail/digests.py)
 AGENT_REPLY_DIGEST = "chat.agent_digest"  # {"session_id", "seq"}: the last reply of the run
+# an RFQ left half-way with an email address in a handoff's summary (sales/mail/abandoned.py)
+RFQ_ABANDONED = "rfq.abandoned"  # {"session_id", "handoff_id"}
 
 ALL = (
     INQUIRY_CREATED,
@@ -40,6 +42,7 @@ ALL = (
     CHAT_KEPT,
     CHAT_REPLAYED,
     AGENT_REPLY_DIGEST,
+    RFQ_ABANDONED,
 )
 
 # Topics of rows queued before the events had these names (they were named after Slack).

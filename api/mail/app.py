@@ -1,8 +1,9 @@
 """The email channel assembled at start-up when ``SMTP_URL`` is set: the SMTP sender, the
 sender identity, the unsubscribe links, the outbox worker of the ``email`` channel (which
 subscribes to its events only then: without SMTP_URL no mail is queued for anyone), the hourly
-pass that writes the reminders of quotes about to expire, and the pass every minute that writes
-the digests of a rep's replies a buyer has not answered."""
+pass that writes the reminders of quotes about to expire, the pass every minute that writes
+the digests of a rep's replies a buyer has not answered, and the pass that writes the follow-ups
+of requests for quotation left half-way."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from api.housekeeping import Periodic
 from api.mail.inbound import reply_addresses
 from api.settings import Settings
 from sales.db import Database
+from sales.mail.abandoned import enqueue_abandoned_rfqs
 from sales.mail.channel import CHANNEL, Backoff, MailChannel, MailIdentity
 from sales.mail.config import SmtpConfig, parse_sender
 from sales.mail.digests import enqueue_agent_digests
@@ -42,6 +44,7 @@ def smtp_config(settings: Settings) -> SmtpConfig:
 
 REMINDER_INTERVAL_S = 3600.0
 DIGEST_INTERVAL_S = 60.0
+ABANDONED_INTERVAL_S = 600.0
 
 
 @dataclass
@@ -51,6 +54,7 @@ class MailIntegration:
     db: Database
     reminder_days: int = 0
     digest_after_s: float = 0.0
+    abandoned_after_s: float = 0.0
     jobs: list[Periodic] = field(default_factory=list)
 
     async def remind(self) -> list[str]:
@@ -75,6 +79,17 @@ class MailIntegration:
             self.worker.wake()
         return written
 
+    async def follow_up(self) -> list[str]:
+        """One pass of the abandoned-RFQ follow-ups (their sessions)."""
+        async with self.db.session() as session:
+            written = await enqueue_abandoned_rfqs(
+                session, now=utcnow(), after_s=self.abandoned_after_s
+            )
+        if written:
+            log.info("abandoned RFQ follow-ups queued", extra={"count": len(written)})
+            self.worker.wake()
+        return written
+
     def start(self) -> None:
         self.worker.start()
         if self.reminder_days > 0:
@@ -82,6 +97,9 @@ class MailIntegration:
         if self.digest_after_s > 0:
             interval = min(DIGEST_INTERVAL_S, self.digest_after_s)
             self.jobs.append(Periodic("mail-agent-digests", interval, self.digest))
+        if self.abandoned_after_s > 0:
+            interval = min(ABANDONED_INTERVAL_S, self.abandoned_after_s)
+            self.jobs.append(Periodic("mail-abandoned-rfqs", interval, self.follow_up))
         for job in self.jobs:
             job.start()
 
@@ -137,4 +155,5 @@ def build_mail(
         db=db,
         reminder_days=settings.mail_quote_reminder_days,
         digest_after_s=settings.mail_digest_after_s,
+        abandoned_after_s=settings.mail_abandoned_after_s,
     )

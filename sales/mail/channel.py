@@ -9,7 +9,9 @@
   expired or otherwise no longer open to the buyer;
 - ``chat.agent_digest``: a rep's chat replies the buyer has not answered for a while (written by
   :mod:`sales.mail.digests`), all of them in one mail, to the address of the session's latest
-  inquiry; none when the buyer has answered in the chat meanwhile.
+  inquiry; none when the buyer has answered in the chat meanwhile;
+- ``rfq.abandoned``: once, to a buyer who left a request for quotation half-way after giving an
+  address in it (written by :mod:`sales.mail.abandoned`); none once the session has an inquiry.
 
 Before a mail is sent the buyer's address is checked (a malformed one: the delivery is dead
 with the reason) and looked up in the suppression list (unsubscribed or bounced: nothing is
@@ -48,7 +50,7 @@ from sqlalchemy.orm import selectinload
 from sales import events, quotes
 from sales.db import Database
 from sales.i18n import language_of
-from sales.mail import suppressions, templates
+from sales.mail import abandoned, suppressions, templates
 from sales.mail.compose import BadAddress, Content, Envelope, build, message_id, recipient
 from sales.mail.inbound import ReplyAddress
 from sales.mail.sender import (
@@ -62,6 +64,7 @@ from sales.mail.suppressions import Reason, UnsubscribeSigner
 from sales.models import (
     ChatMessage,
     ChatSession,
+    Handoff,
     Inquiry,
     MailSend,
     QuoteStatus,
@@ -158,6 +161,7 @@ class MailChannel:
             events.QUOTE_SENT: self._wrap(self.quotation),
             events.QUOTE_EXPIRING: self._wrap(self.quote_reminder),
             events.AGENT_REPLY_DIGEST: self._wrap(self.agent_digest),
+            events.RFQ_ABANDONED: self._wrap(self.abandoned_rfq),
         }
 
     @property
@@ -352,6 +356,37 @@ class MailChannel:
             language,
             compose,
             skip=skip,
+        )
+
+    async def abandoned_rfq(self, row: Delivery) -> _Mail:
+        session_id = str(row.payload.get("session_id") or "")
+        async with self.db.session() as db:
+            session = await db.get(ChatSession, session_id)
+            handoff = await db.get(Handoff, int(row.payload.get("handoff_id") or 0))
+            if session is None or handoff is None:
+                raise Permanent("no such chat session or handoff (erased?)")
+            inquiry = await db.scalar(
+                select(Inquiry.reference).where(Inquiry.session_id == session_id).limit(1)
+            )
+        rfq = abandoned.contact(handoff.summary) or {}
+        language = language_of(session.language)
+
+        async def compose(unsubscribe_url: str) -> Content:
+            return templates.abandoned_rfq(
+                rfq,
+                language=language,
+                company=self.identity.company,
+                unsubscribe_url=unsubscribe_url,
+            )
+
+        return _Mail(
+            templates.ABANDONED_RFQ,
+            "",
+            rfq.get("email"),
+            rfq.get("contact_name") or rfq.get("company"),
+            language,
+            compose,
+            skip=f"the buyer sent {inquiry} meanwhile" if inquiry else None,
         )
 
     # -- sending once -------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 catalog): a plain-text and an HTML body built from the same lines, every value escaped in the
 HTML. Kinds: ``rfq_confirmation`` (a new inquiry, with its reference and what was asked for),
 ``quotation`` (a quote sent to the buyer, its PDF attached), ``quote_reminder`` (a sent quote
-about to expire) and ``agent_digest`` (a rep's chat replies the buyer has not answered)."""
+about to expire), ``agent_digest`` (a rep's chat replies the buyer has not answered) and
+``abandoned_rfq`` (a request for quotation left half-way with an address)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ RFQ_CONFIRMATION = "rfq_confirmation"
 QUOTATION = "quotation"
 QUOTE_REMINDER = "quote_reminder"
 AGENT_DIGEST = "agent_digest"
+ABANDONED_RFQ = "abandoned_rfq"
 
 
 @dataclass(frozen=True)
@@ -220,6 +222,31 @@ def agent_digest(
     paragraphs += [[t("mail.digest_reply", language)], _signature(language, company)]
     return _content(
         t("mail.digest_subject", language, ref=inquiry.reference),
+        _Body(paragraphs),
+        language=language,
+        company=company,
+        unsubscribe_url=unsubscribe_url,
+    )
+
+
+def abandoned_rfq(
+    rfq: dict[str, str], *, language: str, company: str, unsubscribe_url: str
+) -> Content:
+    """``rfq``: the RFQ part of a handoff summary (contact_name, company, product, quantity)."""
+    known = [
+        t(f"mail.abandoned_{name}", language, **{name: " ".join(rfq[name].split())})
+        for name in ("product", "quantity")
+        if rfq.get(name)
+    ]
+    paragraphs: list[list[str]] = [
+        [_greeting(rfq.get("contact_name") or rfq.get("company"), language)],
+        [t("mail.abandoned_intro", language)],
+    ]
+    if known:
+        paragraphs.append([t("mail.abandoned_known", language), *known])
+    paragraphs += [[t("mail.abandoned_action", language)], _signature(language, company)]
+    return _content(
+        t("mail.abandoned_subject", language, company=company),
         _Body(paragraphs),
         language=language,
         company=company,

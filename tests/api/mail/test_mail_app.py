@@ -195,8 +195,13 @@ def test_the_apps_reminder_pass_mails_quotes_about_to_expire(
         ref = make_quote(mail_settings)
         _wait_for(mail_server, 2)
         mail = client.app.state.mail  # type: ignore[attr-defined]
-        assert [job.name for job in mail.jobs] == ["mail-quote-reminders", "mail-agent-digests"]
+        assert [job.name for job in mail.jobs] == [
+            "mail-quote-reminders",
+            "mail-agent-digests",
+            "mail-abandoned-rfqs",
+        ]
         assert client.portal.call(mail.digest) == []  # no rep has written to anyone
+        assert client.portal.call(mail.follow_up) == []  # no RFQ was left half-way
         assert client.portal.call(mail.remind) in ([ref], [])  # the hourly job may have run
         assert client.portal.call(mail.remind) == []
         reminder = _wait_for(mail_server, 3)[2].message
