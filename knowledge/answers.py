@@ -122,6 +122,11 @@ def answer(
     category = find_category(question)
     if not skus:
         skus = _referred_skus(kb, question, context, category, attributes)
+        if skus and category and not attributes and not markets:
+            # "Do you have a 150W high bay?": the range's models that fit, not a passage
+            found = _line_answer(kb, question, category, lang)
+            if found is not None:
+                return found
     if skus:
         attributes = _relevant_attributes(kb, skus[0], attributes)
     unknown = [] if markets else kb.market_directory.unknown_countries(question)

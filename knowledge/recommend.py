@@ -248,9 +248,14 @@ def read_need(question: str, certification_codes: Sequence[str] = ()) -> Need:
         lumen_value = _number(lumens.group(1))
         if re.search(r"\d\s?k\s?(?:lm|lumen)", lumens.group(0), re.IGNORECASE):
             lumen_value *= 1000
-    # a wattage that is part of a lumen figure or a model number is not asked
+    # a wattage that is part of a model number, or the lamp being replaced, is not asked
     watts = next(
-        (m for m in _WATTS.finditer(question) if not re.search(r"[A-Z]-$", question[: m.start()])),
+        (
+            m
+            for m in _WATTS.finditer(question)
+            if not re.search(r"[A-Z]-$", question[: m.start()])
+            and not _replaced(question[: m.start()])
+        ),
         None,
     )
     ip = _IP.search(question)
@@ -278,6 +283,27 @@ def read_need(question: str, certification_codes: Sequence[str] = ()) -> Need:
         height=height_asked(question),
         features=tuple(stated_features(question)),
     )
+
+
+REPLACED_FILE = NEEDS_FILE.with_name("replaced.yaml")
+REPLACED_REACH = 40  # characters between a replacement word and the old lamp's wattage
+
+
+@cache
+def _replacement_words() -> re.Pattern[str]:
+    words = [str(w).lower() for w in yaml.safe_load(REPLACED_FILE.read_text(encoding="utf-8"))]
+    return re.compile(
+        "|".join(
+            re.escape(w) if _CJK.search(w) else rf"(?<!\w){re.escape(w)}(?!\w)"
+            for w in sorted(words, key=len, reverse=True)
+        ),
+        re.IGNORECASE,
+    )
+
+
+def _replaced(before: str) -> bool:
+    """A replacement word shortly before: what follows is the old lamp ("replacing old 58W")."""
+    return _replacement_words().search(before[-REPLACED_REACH:]) is not None
 
 
 def height_asked(question: str) -> float | None:

@@ -208,3 +208,29 @@ def test_that_one_is_the_model_we_recommended(demo_kb: KnowledgeBase) -> None:
     overview = ["Do you make high bays?"]
     weights = answer(demo_kb, "what does that one weigh?", context=overview).text
     assert all(sku in weights for sku in ("HB-UFO-100W", "HB-UFO-150W-HT", "HB-UFO-240W"))
+
+
+def test_the_wattage_of_the_lamp_being_replaced_is_no_need() -> None:
+    assert read_need("Replacing old 58W fluorescent tubes").watts is None
+    assert read_need("en remplacement de projecteurs HQI 400 W").watts is None
+    assert read_need("替换原来的58W荧光灯管").watts is None
+    assert read_need("a 22W tube to replace our old ones").watts == 22  # the one needed
+    assert read_need("I need a 150W high bay").watts == 150
+
+
+def test_a_tube_length_is_a_need(demo_kb: KnowledgeBase) -> None:
+    question = "Replacing old 58W 5-foot fluorescent tubes in a warehouse. What do you suggest?"
+    said = answer(demo_kb, question).text
+    assert "T8-G-1500-22W" in said and "FL-" not in said
+    four = rank(demo_kb.products_in("tube"), read_need("4 ft tubes for a school"))
+    assert "1200" in str(four[0].product["sku"]) or "4 ft" in str(four[0].product["name"])
+
+
+def test_a_wattage_and_a_range_get_the_models_of_that_power(demo_kb: KnowledgeBase) -> None:
+    """ "Do you have a 150W high bay?": the range's 150 W models, not a passage about another."""
+    for question, language in (
+        ("Do you have a 150W high bay?", "en"),
+        ("¿Tienen una campana industrial de 150W?", "es"),
+    ):
+        said = answer(demo_kb, question, language=language).text
+        assert "HB-UFO-150W" in said and "HB-UFO-200W" not in said, said
