@@ -29,4 +29,8 @@ ANSWER_SETS = (
         "answer_questions_third.yaml",
         "third held-out answer questions (written before any change made for them)",
     ),
+    (
+        "answer_questions_fourth.yaml",
+        "fourth held-out answer questions (written before any change made for them)",
+    ),
 )
