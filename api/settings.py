@@ -129,6 +129,9 @@ class Settings(BaseSettings):
     # An RFQ left half-way with an address (in a handoff's summary): one mail this long after
     # the handoff, if no inquiry came of it (0: none).
     mail_abandoned_after_s: float = Field(default=86400.0, ge=0)
+    # DKIM: every mail signed for MAIL_FROM's domain with this selector and private key (PEM).
+    mail_dkim_selector: str | None = None
+    mail_dkim_key_file: Path | None = None
     # Buyers' replies: MAIL_REPLY_DOMAIN gives every mail a signed Reply-To
     # reply+<reference>.<sig>@<domain>; the mail server hands mail to it to the app's
     # POST /webhook/mail/inbound, signed with MAIL_INBOUND_SECRET (unset: the webhook is off).
@@ -150,6 +153,8 @@ class Settings(BaseSettings):
         "smtp_ca_file",
         "mail_reply_domain",
         "mail_inbound_secret",
+        "mail_dkim_selector",
+        "mail_dkim_key_file",
         mode="before",
     )
     @classmethod

@@ -18,6 +18,7 @@ from sales.mail.abandoned import enqueue_abandoned_rfqs
 from sales.mail.channel import CHANNEL, Backoff, MailChannel, MailIdentity
 from sales.mail.config import SmtpConfig, parse_sender
 from sales.mail.digests import enqueue_agent_digests
+from sales.mail.dkim_signing import DkimSigner
 from sales.mail.reminders import enqueue_expiry_reminders
 from sales.mail.sender import SmtpSender
 from sales.mail.suppressions import UnsubscribeSigner
@@ -31,6 +32,14 @@ log = logging.getLogger("api.mail")
 def unsubscribe_signer(settings: Settings) -> UnsubscribeSigner:
     """The one maker and checker of unsubscribe links (the mails, the page)."""
     return UnsubscribeSigner(settings.buyer_base_url, settings.quote_link_secret.get_secret_value())
+
+
+def dkim_signer(settings: Settings) -> DkimSigner | None:
+    """DKIM for MAIL_FROM's domain, when MAIL_DKIM_SELECTOR and MAIL_DKIM_KEY_FILE are set."""
+    if not (settings.mail_dkim_selector and settings.mail_dkim_key_file and settings.mail_from):
+        return None
+    domain = parse_sender(settings.mail_from).domain
+    return DkimSigner.from_file(domain, settings.mail_dkim_selector, settings.mail_dkim_key_file)
 
 
 def smtp_config(settings: Settings) -> SmtpConfig:
@@ -126,6 +135,7 @@ def build_mail(
         company=settings.company_name,
         unsubscribe=unsubscribe_signer(settings),
         replies=reply_addresses(settings),
+        dkim=dkim_signer(settings),
     )
     channel = MailChannel(
         db,

@@ -52,6 +52,7 @@ from sales.db import Database
 from sales.i18n import language_of
 from sales.mail import abandoned, suppressions, templates
 from sales.mail.compose import BadAddress, Content, Envelope, build, message_id, recipient
+from sales.mail.dkim_signing import DkimSigner
 from sales.mail.inbound import ReplyAddress
 from sales.mail.sender import (
     Accepted,
@@ -97,6 +98,7 @@ class MailIdentity:
     reply_to: Address | None = None
     # signed reply addresses (reply+<reference>.<sig>@domain) as Reply-To, when set
     replies: ReplyAddress | None = None
+    dkim: DkimSigner | None = None  # DKIM-signs every mail, when set
 
     def reply_address(self, reference: str) -> Address | None:
         """The Reply-To of a mail about ``reference``."""
@@ -459,9 +461,12 @@ class MailChannel:
         )
         if row.interrupted_at is not None:
             log.info("an earlier attempt may have sent this mail; same Message-ID", extra=where)
+        data = message.as_bytes()
+        if self.identity.dkim is not None:
+            data = self.identity.dkim.sign(data)
         try:
             accepted = await self.sender.send(
-                message.as_bytes(), sender=self.identity.sender.addr_spec, recipient=to.addr_spec
+                data, sender=self.identity.sender.addr_spec, recipient=to.addr_spec
             )
         except ServerUnavailable as exc:
             self._down += 1
