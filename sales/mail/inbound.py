@@ -7,6 +7,10 @@ the Reply-To of our mails when ``MAIL_REPLY_DOMAIN`` is set: only someone who go
 it), else an inquiry or quote reference in the subject *and* the sender being that inquiry's
 address (references are sequential: a reference alone could be guessed).
 
+Bounces that come back later as delivery reports (``multipart/report``, RFC 3464): every
+recipient reported ``failed`` with a permanent ``5.x.x`` status goes on the suppression list as
+bounced (no more mail to it); temporary ones change nothing.
+
 Not added: automatic mail (auto-replies, out-of-office, bounces, lists: ``Auto-Submitted``,
 ``X-Autoreply``/``X-Autorespond``, ``Precedence: bulk|junk|list|auto_reply``, an empty
 ``Return-Path``, delivery reports), so two auto-responders never talk to each other through us.
@@ -32,6 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from sales import conversations
 from sales import handoff as handoffs
+from sales.mail import suppressions
 from sales.models import ChatMode, ChatSession, Inquiry, Quote, Role
 
 MAX_TEXT = 2000  # as a chat message
@@ -94,6 +99,28 @@ class Inbound:
     recipients: tuple[str, ...]
     attachments: tuple[str, ...]
     automatic: bool
+    # a delivery report's permanent failures: (the address, its status and diagnostic)
+    failed: tuple[tuple[str, str], ...] = ()
+
+
+def permanent_failures(message: EmailMessage) -> tuple[tuple[str, str], ...]:
+    """The recipients a delivery report (RFC 3464) says failed for good."""
+    if message.get_content_type() != "multipart/report":
+        return ()
+    failed = []
+    for part in message.walk():
+        if part.get_content_type() != "message/delivery-status":
+            continue
+        for block in part.get_payload():
+            if not hasattr(block, "get"):
+                continue
+            action = str(block.get("Action", "")).strip().lower()
+            status = str(block.get("Status", "")).strip()
+            recipient = str(block.get("Final-Recipient", "")).partition(";")[2].strip()
+            if action == "failed" and status.startswith("5") and "@" in recipient:
+                diagnostic = " ".join(str(block.get("Diagnostic-Code", "")).split())
+                failed.append((recipient, f"{status} {diagnostic}".strip()[:300]))
+    return tuple(failed)
 
 
 def is_automatic(message: EmailMessage) -> bool:
@@ -157,12 +184,13 @@ def parse(raw: bytes) -> Inbound:
         recipients=tuple(addr for _, addr in recipients if addr),
         attachments=attachments,
         automatic=is_automatic(message),
+        failed=permanent_failures(message),
     )
 
 
 @dataclass(frozen=True)
 class Outcome:
-    status: str  # added | duplicate | ignored | unmatched
+    status: str  # added | duplicate | ignored | unmatched | bounced
     reference: str | None = None
     session_id: str | None = None
     forwarded: bool = False  # sent on to the rep's Slack thread
@@ -203,7 +231,16 @@ def _chat_text(mail: Inbound) -> str:
 
 
 async def deliver(db: AsyncSession, mail: Inbound, replies: ReplyAddress | None) -> Outcome:
-    """Add a reply to its conversation (commits)."""
+    """Add a reply to its conversation, or record a delivery report's bounces (commits)."""
+    if mail.failed:
+        for address, detail in mail.failed:
+            await suppressions.suppress(
+                db,
+                digest=suppressions.address_hash(address),
+                reason=suppressions.Reason.BOUNCED,
+                detail=f"delivery report: {detail}",
+            )
+        return Outcome("bounced")
     if mail.automatic:
         return Outcome("ignored")
     inquiry = await match(db, mail, replies)

@@ -205,3 +205,22 @@ def test_signatures_timestamps_size_and_configuration(
     settings.mail_inbound_secret = None
     with TestClient(create_app(settings)) as off:
         assert _post(off, raw).status_code == 404
+
+
+def test_a_delivery_report_puts_the_address_on_the_bounce_list(
+    app_client: TestClient, inbound_settings: Settings
+) -> None:
+    from sales.mail import suppressions
+    from tests.sales.mail.test_inbound import _report
+
+    raw = _report(
+        f"Final-Recipient: rfc822; {EMAIL}\r\nAction: failed\r\nStatus: 5.1.1\r\n"
+        "Diagnostic-Code: smtp; 550 5.1.1 User unknown\r\n"
+    )
+    assert _post(app_client, raw).json()["status"] == "bounced"
+
+    async def found(session: Any) -> Any:
+        return await suppressions.find(session, EMAIL.upper())
+
+    row = _run(inbound_settings, found)
+    assert row is not None and row.reason == "bounced" and "5.1.1" in row.detail

@@ -102,3 +102,31 @@ def test_html_only_mail_and_attachments() -> None:
     assert mail.attachments == ("run me.exe",)
     assert mail.sender == "jana@nordlicht.example"
     assert "reply+RFQ-2026-000001.x@replies.lumora.example" in mail.recipients
+
+
+def _report(recipients: str) -> bytes:
+    return (
+        b"From: MAILER-DAEMON@mx.nordlicht.example\r\nTo: sales@lumora.example\r\n"
+        b"Subject: Undelivered Mail Returned to Sender\r\nAuto-Submitted: auto-replied\r\n"
+        b"MIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/report; report-type=delivery-status; boundary="B"\r\n\r\n'
+        b"--B\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n"
+        b"--B\r\nContent-Type: message/delivery-status\r\n\r\n"
+        b"Reporting-MTA: dns; mx.nordlicht.example\r\n\r\n" + recipients.encode() + b"--B--\r\n"
+    )
+
+
+def test_a_delivery_report_names_the_permanent_failures_only() -> None:
+    mail = parse(
+        _report(
+            "Final-Recipient: rfc822; jana@nordlicht.example\r\nAction: failed\r\n"
+            "Status: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 User unknown\r\n\r\n"
+            "Final-Recipient: rfc822; full@nordlicht.example\r\nAction: delayed\r\n"
+            "Status: 4.2.2\r\n\r\n"
+            "Final-Recipient: rfc822; quota@nordlicht.example\r\nAction: failed\r\n"
+            "Status: 4.2.2\r\n"
+        )
+    )
+    assert mail.automatic
+    assert mail.failed == (("jana@nordlicht.example", "5.1.1 smtp; 550 5.1.1 User unknown"),)
+    assert parse(_mail().as_bytes()).failed == ()
