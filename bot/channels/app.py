@@ -17,6 +17,15 @@ the same id again while the turn runs waits for that turn and gets its answer; w
 engine was down) the conversation's tracker is read first, and a turn already recorded there is
 answered with the bot messages it produced instead of running again. A conversation's turns all
 go to one engine process (api/engine.py, worker_for), so the in-flight table is per process.
+
+A turn that cannot run to its end is answered 503 and left unrecorded (issue 14, found by the
+fault tests), never 200 with what was said so far: the lock store unreachable (Redis down), or
+a custom action's call failing (the app, which serves the actions, killed or unreachable).
+Rasa's processor logs a failed action call and goes on without its events, recording a turn
+that never ran its action (the RFQ's details lost, the confirmation unanswered); here a failed
+call ends the turn before Rasa saves it, so the app keeps the buyer's message and its replay
+runs the turn again once the part is back (the actions are idempotent: the RFQ is stored once
+by its key).
 """
 
 from __future__ import annotations
@@ -28,6 +37,7 @@ import os
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from rasa.shared.core.events import BotUttered, UserUttered
 from sanic import Blueprint, response
@@ -38,6 +48,35 @@ log = logging.getLogger(__name__)
 
 TOKEN_ENV = "ENGINE_CHANNEL_TOKEN"
 MAX_MESSAGE_ID = 128
+TURN_FAILED = {"detail": "the turn could not run to its end and was not recorded; send it again"}
+
+
+class TurnFailed(Exception):
+    """The turn did not run to its end; Rasa saved nothing of it."""
+
+
+class ActionCallFailed(BaseException):
+    """A custom action's call failed. A BaseException, so that Rasa's processor, which turns
+    any Exception of an action into "events lost, go on", lets it through and the turn ends
+    unsaved; the channel turns it into :class:`TurnFailed`."""
+
+
+def fail_turns_on_failed_action_calls() -> None:
+    """Make a failed call of a custom action end the turn (once per process)."""
+    if getattr(RemoteAction.run, "ends_the_turn", False):
+        return
+    run = RemoteAction.run
+
+    async def run_or_end_the_turn(self: RemoteAction, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await run(self, *args, **kwargs)
+        except ActionExecutionRejection:
+            raise  # the action declined (a form's validation): Rasa's own way on
+        except Exception as exc:
+            raise ActionCallFailed(f"{self.name()}: {type(exc).__name__}") from exc
+
+    run_or_end_the_turn.ends_the_turn = True  # type: ignore[attr-defined]
+    RemoteAction.run = run_or_end_the_turn
 
 
 def recorded_answer(events: list[Any], sender: str, message_id: str) -> list[dict[str, Any]] | None:
@@ -92,6 +131,7 @@ class AppInput(InputChannel):
         token = os.environ.get(TOKEN_ENV, "")
         if not token:
             raise RuntimeError(f"{TOKEN_ENV} is not set: the engine's channel has no secret")
+        fail_turns_on_failed_action_calls()
         return cls(token)
 
     def refusal(self, request: Request) -> HTTPResponse | None:
@@ -132,7 +172,10 @@ class AppInput(InputChannel):
             ):
                 return response.json({"detail": "message_id: a short string"}, status=400)
             if message_id is None:
-                return response.json(await self._run(on_new_message, body, None))
+                try:
+                    return response.json(await self._run(on_new_message, body, None))
+                except TurnFailed:
+                    return response.json(TURN_FAILED, status=503)
             key = (body["sender"], message_id)
             future = self._running.get(key)
             if future is None:  # else: the same turn, sent again while it runs: its answer
@@ -146,7 +189,10 @@ class AppInput(InputChannel):
                 task.add_done_callback(self._tasks.discard)
             # a caller that gives up (its timeout, its crash) does not cut the turn short: it
             # runs to its end and is recorded, and the caller's retry gets its answer
-            return response.json(await asyncio.shield(future))
+            try:
+                return response.json(await asyncio.shield(future))
+            except TurnFailed:
+                return response.json(TURN_FAILED, status=503)
 
         return webhook
 
@@ -205,6 +251,10 @@ class AppInput(InputChannel):
                     message_id=message_id,
                 )
             )
-        except Exception:  # as Rasa's REST channel: what was said so far is the answer
-            log.exception("the app channel's message failed")
+        except ActionCallFailed as exc:
+            log.warning("a custom action's call failed, the turn is not recorded: %s", exc)
+            raise TurnFailed(str(exc)) from None
+        except Exception as exc:  # the lock store, the tracker store: nothing was saved
+            log.exception("the turn failed and is not recorded")
+            raise TurnFailed(type(exc).__name__) from exc
         return list(collector.messages)
