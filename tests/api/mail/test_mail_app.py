@@ -22,7 +22,7 @@ from api.main import create_app
 from api.settings import Settings
 from sales.db import Database
 from sales.mail import suppressions
-from sales.models import MailSuppression, OutboxSubscription
+from sales.models import MailSuppression, OutboxDelivery, OutboxSubscription
 from tests.api.conftest import STAFF_TOKEN
 from tests.api.test_staff_quotes import make_quote
 from tests.sales.mail.server import PASSWORD, MailServer, Received
@@ -122,11 +122,28 @@ def test_the_smtp_password_never_reaches_a_log_line(
     mail_settings.smtp_url = SecretStr(url.replace(PASSWORD, "wrong-Passw0rd-xyz"))
     with caplog.at_level(logging.INFO), TestClient(create_app(mail_settings)):
         make_quote(mail_settings)
-        time.sleep(1.5)
+        deadline = time.monotonic() + 30
+        while "outbox delivery deferred" not in caplog.text and time.monotonic() < deadline:
+            time.sleep(0.1)
     out, err = capfd.readouterr()
     text = out + err + caplog.text
     assert "outbox delivery deferred" in text
     assert "wrong-Passw0rd-xyz" not in text and PASSWORD not in text
+
+    async def errors() -> list[str | None]:
+        db = Database(mail_settings.database_url)
+        try:
+            async with db.session() as session:
+                rows = await session.execute(
+                    select(OutboxDelivery.last_error).where(OutboxDelivery.channel == "email")
+                )
+                return list(rows.scalars())
+        finally:
+            await db.dispose()
+
+    stored = [e for e in asyncio.run(errors()) if e]
+    assert stored and all("login refused: 535" in e for e in stored)
+    assert not any("wrong-Passw0rd-xyz" in e for e in stored)
 
 
 # -- the unsubscribe page ------------------------------------------------------------------------
