@@ -5,14 +5,11 @@ stored once and answered once (the engine ran each turn once, in order), every f
 conversation with exactly one inquiry, every notification posted to Slack exactly once and in
 order per thread.
 
-One guarantee does not hold yet, for a cause in the engine (bot/, not changed here): when an
-action call fails (the app, which serves the actions, was killed while the engine ran a turn),
-Rasa goes on with the turn and records it without that action's events and messages; the
-replay answers from that record, often with nothing. It happens only when the kill comes while
-the engine calls an action (seen in `make chaos` runs, not in every run), so the app-kill tests
-check what holds whatever the timing: each message stored once, each turn run once and in
-order, one inquiry, each notification once. (An empty answer to a turn the engine did not
-record, as with Redis down, is no answer any more: api/chat/turn_records.py.)"""
+A turn the engine cannot run to its end (an action call failing because the app was killed,
+its lock store down with Redis) is answered 503 and left unrecorded by the engine's channel
+(bot/channels/app.py), so the app keeps the message and the replay runs the turn again; an
+empty answer to a turn the engine did not record is no answer either
+(api/chat/turn_records.py)."""
 
 from __future__ import annotations
 
@@ -50,16 +47,15 @@ def _nothing_doubled(tally: Tally) -> None:
     assert tally.notifications_delivered == tally.notifications_expected, tally
 
 
-def test_app_killed_mid_turn_stores_each_message_once(faults: FaultStack) -> None:
+def test_app_killed_mid_turn(faults: FaultStack) -> None:
     tally = _run(faults, "app-mid-turn", scenarios.app_killed_mid_turn)
-    assert tally.turns_run_twice == 0 and tally.turns_out_of_order == 0, tally
-    assert tally.inquiries_duplicated == 0 and tally.notifications_duplicated == 0, tally
-    assert tally.kept >= 1
+    _nothing_lost(tally)
+    assert tally.kept >= 1  # the killed turn went unanswered at first
 
 
-def test_app_killed_mid_submit_stores_the_rfq_once(faults: FaultStack) -> None:
+def test_app_killed_mid_submit(faults: FaultStack) -> None:
     tally = _run(faults, "app-mid-submit", scenarios.app_killed_mid_submit)
-    _nothing_doubled(tally)
+    _nothing_lost(tally)
     assert tally.inquiries_stored == 1
     assert tally.kept >= 1  # the confirmation went unanswered at first
 
