@@ -25,7 +25,7 @@ from knowledge.index_files import (
     read_chunks,
     require_index,
 )
-from knowledge.list_questions import asks_for_a_list
+from knowledge.list_questions import asks_for_a_list, generic_heading_words
 from knowledge.markets import MarketDirectory
 from knowledge.sku import SkuMatcher
 from knowledge.text_tokens import tokenize
@@ -264,8 +264,9 @@ class KnowledgeBase:
         return self._model_lists
 
     def _heading_words(self, position: int) -> set[str]:
-        """The words of a chunk's section heading ("Our UL products": "ul", "products")."""
-        return set(tokenize(self.chunks[position].section or ""))
+        """The words of a chunk's section heading that name its subject ("Our UL products":
+        "ul"; "products" only says that it lists some)."""
+        return set(tokenize(self.chunks[position].section or "")) - generic_heading_words()
 
     def _distinct_hits(self, ids: np.ndarray, scores: np.ndarray, k: int) -> list[Hit]:
         hits: list[Hit] = []

@@ -23,8 +23,20 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 @cache
+def _lexicon() -> dict[str, list[str]]:
+    data: dict[str, list[str]] = yaml.safe_load(WORDS_FILE.read_text("utf-8"))
+    return data
+
+
+@cache
+def generic_heading_words() -> frozenset[str]:
+    """Heading words that say only that a passage lists products ("products", "models")."""
+    return frozenset(str(word).lower() for word in _lexicon()["generic_heading_words"])
+
+
+@cache
 def _pattern() -> re.Pattern[str]:
-    words = [str(word).lower() for word in yaml.safe_load(WORDS_FILE.read_text("utf-8"))]
+    words = [str(word).lower() for word in _lexicon()["phrases"]]
     alternatives = [
         re.escape(word) if _CJK.search(word) else rf"(?<!\w){re.escape(word)}(?!\w)"
         for word in sorted(words, key=len, reverse=True)

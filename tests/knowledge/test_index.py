@@ -140,3 +140,14 @@ def test_a_passage_lists_models_when_it_names_three(demo_kb: KnowledgeBase) -> N
     assert {"Our UL products", "Our ETL products", "Our CB-certified products"} <= listing
     flags = demo_kb._lists_models()
     assert all(chunk.doc for chunk, lists in zip(demo_kb.chunks, flags, strict=True) if lists)
+
+
+def test_a_heading_that_only_says_products_is_no_evidence(demo_kb: KnowledgeBase) -> None:
+    """ "Which of our products are flicker-free" lists models, but a question for our products
+    in general ("你们公司主要生产哪些产品？") is not about flicker: only a heading word naming
+    the question's subject (UL, ETL, CB...) ties a list to it."""
+    from knowledge.list_questions import generic_heading_words
+
+    assert {"products", "models"} <= generic_heading_words()
+    hits = demo_kb.search("你们公司主要生产哪些产品？", 3)
+    assert all(hit.section != "Which of our products are flicker-free" for hit in hits)
