@@ -18,6 +18,7 @@ BENCHES = [
     ("knowledge answer latency at 100k chunks (synthetic scale data)", ["kb_answer_latency.py"]),
     ("pricing engine", ["pricing_bench.py"]),
     ("quotes: inquiry to quote", ["quote_e2e_bench.py"]),
+    ("the sales manager's figures at 100k inquiries a year (PostgreSQL)", ["kpi_bench.py"]),
     ("faults: each part killed or restarted under buyers (make chaos)", ["chaos.py"]),
 ]
 
