@@ -548,3 +548,12 @@ class MailSend(Base):
 Index("ix_inquiry_items_inquiry_id", InquiryItem.inquiry_id)
 Index("ix_quotes_inquiry_id", Quote.inquiry_id)
 Index("ix_quote_lines_quote_id", QuoteLine.quote_id)
+# ... a handoff's first rep reply, the period's chat sessions (migration 4c8e2a6f1d93)
+Index(
+    "ix_chat_messages_agent_replies",
+    ChatMessage.session_id,
+    ChatMessage.created_at,
+    postgresql_where=text("role = 'agent'"),
+    sqlite_where=text("role = 'agent'"),
+)
+Index("ix_chat_sessions_created_at", ChatSession.created_at)

@@ -15,7 +15,8 @@ Each figure is defined from what the order database records, and nothing else:
   (the RFQ form's progress lives in the engine's tracker store, not the order database): null.
   ``rfqs_submitted``: the cohort. ``quoted``: cohort inquiries with a quote that reached
   ``sent`` (``quote_events``), ``quoted_at_once`` when the first one went straight from draft,
-  ``quoted_after_approval`` when it was approved first. ``won``: with an accepted quote.
+  ``quoted_after_approval`` when it was approved first (two sends at the same instant, one
+  of each kind: at once). ``won``: with an accepted quote.
   ``expired``: quoted, not won, and the latest quote sent has expired. ``open``: quoted,
   neither won nor expired. ``rejected``: with a quote rejected by an approver (before it
   reached the buyer; buyers' refusals are not recorded, there is no such quote state).
@@ -40,19 +41,50 @@ Each figure is defined from what the order database records, and nothing else:
 - **Abandoned RFQs**: not recorded as such (a form left half-way leaves nothing in the order
   database): the count is null. What is known: chats that asked for a person in the period
   with contact details in the RFQ summary given to the rep, and no inquiry.
+
+**How.** Both periods at once (the window of the two, each row marked with its half): the
+cohort's facts per inquiry (first quote sent, won, rejected, the latest sent quote) are a
+common table expression grouped from the quote events, and every breakdown is a GROUP BY over
+it in one UNION ALL statement, so only aggregated rows leave the database. Medians and p90s
+are ``percentile_cont(0.5)`` and ``percentile_disc(0.9)`` (nearest rank) on PostgreSQL; SQLite
+has no percentiles, so there the durations alone are read and summarised here. Chat sessions
+are counted in SQL; handoffs and knowledge gaps of the window are read as rows (a few
+thousand a month: the abandoned RFQs and the gaps' wording are grouped here).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import (
+    Float,
+    Integer,
+    Numeric,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    column,
+    exists,
+    extract,
+    func,
+    literal_column,
+    null,
+    or_,
+    select,
+    text,
+    type_coerce,
+    union_all,
+    values,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.orm import aliased
 
 from sales.kpi.period import BAND_RANGES, Filters, Period
 from sales.kpi.stats import median, ratio, summary
@@ -63,6 +95,7 @@ from sales.models import (
     Inquiry,
     InquiryItem,
     KnowledgeGap,
+    Money,
     Quote,
     QuoteEvent,
     QuoteLine,
@@ -98,30 +131,6 @@ def money(amount: Decimal) -> str:
 
 def _values(sums: Mapping[str, Decimal]) -> list[dict[str, str]]:
     return [{"currency": c, "value": money(v)} for c, v in sorted(sums.items())]
-
-
-@dataclass
-class _InquiryFacts:
-    id: int
-    created_at: datetime
-    language: str | None
-    market: str | None
-    business_type: str | None
-    lead_score: int | None
-    skus: list[str | None] = field(default_factory=list)
-    first_sent_at: datetime | None = None
-    first_sent_after_approval: bool = False
-    won_at: datetime | None = None
-    rejected: bool = False
-    latest_sent_quote: int | None = None  # quote id
-
-    @property
-    def quoted(self) -> bool:
-        return self.first_sent_at is not None
-
-    @property
-    def won(self) -> bool:
-        return self.won_at is not None
 
 
 def _bucket(score: int | None) -> str:
@@ -162,21 +171,85 @@ def cohort_query(period: Period, filters: Filters, categories: Mapping[str, str]
     return query
 
 
+# The aggregates' rows, one statement (a UNION ALL over the cohort's facts): what each
+# branch groups by, and the measures it fills (the others are 0 or null).
+#   market, language:  the cohort by destination country / language and the latest sent
+#                      quote's currency: counts, quoted and won value
+#   bucket:            by ten-point lead-score bucket (-1: unscored): counts
+#   category, sku:     distinct inquiries per item category / SKU: n, quoted, won
+#   category_value:    the latest sent quote's lines per category and currency: values
+#   pipeline:          the cohort's quotes by status and currency: n (quotes), value
+#   durations:         PostgreSQL only: RFQ -> first quote sent (n, median, p90) and the
+#                      median days to won
+#   approval:          PostgreSQL only: approval waits (n, median, p90)
+_COLUMNS = ("kind", "half", "key", "currency", "n", "quoted", "won", "after_approval",
+            "rejected", "expired", "value", "won_value", "median", "p90", "median_won")  # fmt: skip
+_INTS = ("n", "quoted", "won", "after_approval", "rejected", "expired")
+_VALUES = ("value", "won_value")
+_FLOATS = ("median", "p90", "median_won")
+
+
+@dataclass
+class _Group:
+    n: int = 0
+    quoted: int = 0
+    won: int = 0
+    after_approval: int = 0
+    rejected: int = 0
+    expired: int = 0
+    value: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    won_value: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+
+
 @dataclass
 class _Data:
-    """What one period's figures are computed from (fetched for both periods at once)."""
+    """One period's figures as the database aggregated them."""
 
-    facts: dict[int, _InquiryFacts] = field(default_factory=dict)
-    quotes: dict[int, tuple[int, str, str, Decimal]] = field(default_factory=dict)
-    events: list[Any] = field(default_factory=list)
-    lines: dict[int, list[tuple[str | None, Decimal]]] = field(default_factory=dict)
+    groups: dict[str, dict[str, _Group]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(_Group))
+    )
+    to_sent: dict[str, Any] = field(default_factory=lambda: summary([]))
+    median_days_to_won: float | None = None
+    approval_wait: dict[str, Any] = field(default_factory=lambda: summary([]))
+    pipeline: dict[tuple[str, str], tuple[int, Decimal]] = field(default_factory=dict)
+    handoff_times: dict[str, Any] | None = None  # by the database (PostgreSQL)
     chats: int | None = None
     handoffs: list[Any] | None = None
     gaps: list[Any] | None = None
 
 
-def _within(moment: datetime, period: Period) -> bool:
-    return period.start_at <= moment < period.end_at
+def _branch(kind: str, half: Any, key: Any = None, currency: Any = None, **measures: Any) -> Any:
+    """One branch of the union, its columns in the order of ``_COLUMNS`` and typed alike (the
+    union's result types are its first branch's)."""
+    unknown = set(measures) - set(_COLUMNS)
+    if unknown:
+        raise KeyError(sorted(unknown))
+    columns: list[Any] = [
+        literal_column(f"'{kind}'", String),
+        type_coerce(half, Integer),
+        cast(null() if key is None else key, String),
+        cast(null() if currency is None else currency, String),
+    ]
+    for name in _INTS:
+        columns.append(type_coerce(measures.get(name, literal_column("0")), Integer))
+    for name in _VALUES:  # typed NULLs: PostgreSQL matches the union's column types
+        columns.append(type_coerce(cast(measures.get(name, null()), Numeric()), Money))
+    for name in _FLOATS:
+        columns.append(cast(measures.get(name, null()), Float))
+    return [c.label(name) for c, name in zip(columns, _COLUMNS, strict=True)]
+
+
+def _epoch(later: Any, earlier: Any) -> Any:
+    """Seconds between two timestamps (PostgreSQL)."""
+    return extract("epoch", later - earlier)
+
+
+def _category_of(sku: Any, table: Any) -> Any:
+    """The price-book category of an SKU column, ``unknown`` for none or one not in the
+    book (``table``: the SKU -> category VALUES, joined on the SKU; None: an empty book)."""
+    if table is None:
+        return literal_column(f"'{UNKNOWN}'", String)
+    return func.coalesce(table.c.category, UNKNOWN)
 
 
 async def _fetch(
@@ -184,86 +257,293 @@ async def _fetch(
     periods: tuple[Period, Period],
     filters: Filters,
     categories: Mapping[str, str],
+    handoff_sla_s: float,
 ) -> tuple[_Data, _Data]:
-    """Both periods' data (``periods`` is (previous, current), adjacent) in one query per
-    table over the two together, split here by their time."""
+    """Both periods' figures (``periods`` is (previous, current), adjacent), aggregated by the
+    database over the two together in one statement, each row marked with its half."""
     window = Period(periods[0].start, periods[1].end)
     db = await session.connection()  # Core rows: no ORM loading for these column reads
-    ids = cohort_query(window, filters, categories).subquery()
-    cohort_ids = select(ids.c.id)
-    rows = await db.execute(
+    postgres = db.dialect.name == "postgresql"
+    if postgres:
+        # JIT-compiling this plan took longer than running it (277 ms of 1.9 s for 28 days at
+        # 100k inquiries a year, EXPLAIN ANALYZE); for this transaction only
+        await db.execute(text("SET LOCAL jit = off"))
+        # a year's cohort (100k inquiries, 200k items) hashed in memory, not in batches on disk
+        await db.execute(text("SET LOCAL work_mem = '32MB'"))
+    # the cohort's quotes' events, read once (the creations left out: nothing counts them)
+    cohort_events = (
         select(
-            Inquiry.id,
+            Quote.inquiry_id,
+            QuoteEvent.quote_id,
+            QuoteEvent.id,
+            QuoteEvent.at,
+            QuoteEvent.from_status,
+            QuoteEvent.to_status,
+        )
+        .join(QuoteEvent, QuoteEvent.quote_id == Quote.id)
+        .where(
+            Quote.inquiry_id.in_(cohort_query(window, filters, categories)),
+            QuoteEvent.to_status != QuoteStatus.DRAFT.value,
+        )
+        .cte("cohort_events")
+    )
+    e = cohort_events.c
+    sent = e.to_status == QuoteStatus.SENT.value
+    from_approval = e.from_status == QuoteStatus.APPROVED.value
+
+    # per cohort inquiry, from its quotes' events: the first quote sent (and whether that one
+    # was approved first: the earliest sent from approval before the earliest sent straight
+    # from draft), the latest quote sent, the first acceptance, any rejection
+    events = (
+        select(
+            e.inquiry_id,
+            func.min(e.at).filter(sent).label("first_sent_at"),
+            func.min(e.at).filter(sent, from_approval).label("approved_sent_at"),
+            func.min(e.at)
+            .filter(sent, or_(e.from_status.is_(None), ~from_approval))
+            .label("direct_sent_at"),
+            func.max(e.quote_id).filter(sent).label("latest_sent"),
+            func.min(e.at).filter(e.to_status == QuoteStatus.ACCEPTED.value).label("won_at"),
+            func.count().filter(e.to_status == QuoteStatus.REJECTED.value).label("rejections"),
+        )
+        .group_by(e.inquiry_id)
+        .subquery("ev")
+    )
+    latest = aliased(Quote, name="latest")
+    quoted = events.c.first_sent_at.is_not(None)
+    won = events.c.won_at.is_not(None)
+    score = Inquiry.lead_score
+    facts = (
+        cohort_query(window, filters, categories)
+        .add_columns(
+            case((Inquiry.created_at >= periods[1].start_at, 1), else_=0).label("half"),
             Inquiry.created_at,
-            Inquiry.language,
-            Inquiry.destination_country,
-            Inquiry.business_type,
-            Inquiry.lead_score,
-        ).where(Inquiry.id.in_(cohort_ids))
+            func.coalesce(Inquiry.destination_country, UNKNOWN).label("market"),
+            func.coalesce(Inquiry.language, UNKNOWN).label("language"),
+            case((score.is_(None), -1), (score >= 90, 9), else_=score // 10).label("bucket"),
+            events.c.first_sent_at,
+            events.c.won_at,
+            events.c.latest_sent,
+            case((quoted, 1), else_=0).label("quoted"),
+            case((won, 1), else_=0).label("won"),
+            case(
+                (
+                    and_(
+                        events.c.approved_sent_at.is_not(None),
+                        or_(
+                            events.c.direct_sent_at.is_(None),
+                            events.c.approved_sent_at < events.c.direct_sent_at,
+                        ),
+                    ),
+                    1,
+                ),
+                else_=0,
+            ).label("after_approval"),
+            case((events.c.rejections > 0, 1), else_=0).label("rejected"),
+            case(
+                (and_(quoted, ~won, latest.status == QuoteStatus.EXPIRED.value), 1), else_=0
+            ).label("expired"),
+            latest.currency,
+            latest.total,
+        )
+        .outerjoin(events, events.c.inquiry_id == Inquiry.id)
+        .outerjoin(latest, latest.id == events.c.latest_sent)
+        .cte("facts")
     )
-    facts = {r[0]: _InquiryFacts(*r) for r in rows}
-    for inquiry_id, sku in await db.execute(
-        select(InquiryItem.inquiry_id, InquiryItem.sku).where(
-            InquiryItem.inquiry_id.in_(cohort_ids)
-        )
-    ):
-        facts[inquiry_id].skus.append(sku)
-    quote_ids = select(Quote.id).where(Quote.inquiry_id.in_(cohort_ids))
-    quotes: dict[int, tuple[int, str, str, Decimal]] = {
-        q: (inquiry_id, status, currency, total)
-        for q, inquiry_id, status, currency, total in await db.execute(
-            select(Quote.id, Quote.inquiry_id, Quote.status, Quote.currency, Quote.total).where(
-                Quote.inquiry_id.in_(cohort_ids)
-            )
-        )
-    }
-    events = list(
-        await db.execute(
-            select(QuoteEvent.quote_id, QuoteEvent.at, QuoteEvent.from_status, QuoteEvent.to_status)
-            .where(
-                QuoteEvent.quote_id.in_(quote_ids),
-                QuoteEvent.to_status != QuoteStatus.DRAFT.value,  # creation: nothing to count
-            )
-            .order_by(QuoteEvent.at, QuoteEvent.id)
-        )
+    f = facts.c
+    book = (
+        values(column("sku", String), column("category", String), name="book")
+        .data(sorted(categories.items()))
+        .cte("book")
+        if categories
+        else None
     )
-    for quote_id, at, source, target in events:
-        inquiry = facts[quotes[quote_id][0]]
-        if target == QuoteStatus.SENT:
-            if inquiry.first_sent_at is None:
-                inquiry.first_sent_at = at
-                inquiry.first_sent_after_approval = source == QuoteStatus.APPROVED
-            if inquiry.latest_sent_quote is None or quote_id > inquiry.latest_sent_quote:
-                inquiry.latest_sent_quote = quote_id
-        elif target == QuoteStatus.ACCEPTED and inquiry.won_at is None:
-            inquiry.won_at = at
-        elif target == QuoteStatus.REJECTED:
-            inquiry.rejected = True
-    latest = {i.latest_sent_quote for i in facts.values() if i.latest_sent_quote is not None}
-    lines: dict[int, list[tuple[str | None, Decimal]]] = defaultdict(list)
-    if latest:
-        sent_ids = select(QuoteEvent.quote_id).where(
-            QuoteEvent.to_status == QuoteStatus.SENT.value, QuoteEvent.quote_id.in_(quote_ids)
-        )
-        for quote_id, sku, amount in await db.execute(
-            select(QuoteLine.quote_id, QuoteLine.sku, QuoteLine.amount).where(
-                QuoteLine.quote_id.in_(sent_ids)
+
+    def grouped(kind: str, key: Any) -> Any:
+        return (
+            select(
+                *_branch(
+                    kind,
+                    f.half,
+                    key,
+                    f.currency,
+                    n=func.count(),
+                    quoted=func.sum(f.quoted),
+                    won=func.sum(f.won),
+                    after_approval=func.sum(f.after_approval),
+                    rejected=func.sum(f.rejected),
+                    expired=func.sum(f.expired),
+                    value=func.sum(f.total),
+                    won_value=func.sum(case((f.won == 1, f.total))),
+                )
             )
-        ):
-            if quote_id in latest:
-                lines[quote_id].append((sku, amount))
+            .select_from(facts)
+            .group_by(f.half, key, f.currency)
+        )
+
+    # the cohort's items with their category, read once: an inquiry counts once per category
+    # (and SKU) of its items
+    item_facts: Select[Any] = (
+        select(f.id, f.half, f.quoted, f.won, InquiryItem.sku)
+        .add_columns(_category_of(InquiryItem.sku, book).label("category"))
+        .select_from(facts)
+        .join(InquiryItem, InquiryItem.inquiry_id == f.id)
+    )
+    if book is not None:
+        item_facts = item_facts.outerjoin(book, book.c.sku == InquiryItem.sku)
+    items = item_facts.cte("item_facts")
+    i = items.c
+    by_category = (
+        select(i.id, i.half, i.quoted, i.won, i.category).distinct().subquery("by_category")
+    )
+    by_sku = (
+        select(i.id, i.half, i.quoted, i.won, i.sku)
+        .where(i.sku.is_not(None), i.sku != "")
+        .distinct()
+        .subquery("by_sku")
+    )
+
+    def distinct_counts(kind: str, table: Any, key: Any) -> Any:
+        return select(
+            *_branch(
+                kind,
+                table.c.half,
+                key,
+                n=func.count(),
+                quoted=func.sum(table.c.quoted),
+                won=func.sum(table.c.won),
+            )
+        ).group_by(table.c.half, key)
+
+    # the latest sent quote's lines, per category among the inquiry's items' categories
+    line_book = book.alias("line_book") if book is not None else None
+    line_category = _category_of(QuoteLine.sku, line_book)
+    category_lines = (
+        select(
+            *_branch(
+                "category_value",
+                f.half,
+                line_category,
+                f.currency,
+                value=func.sum(QuoteLine.amount),
+                won_value=func.sum(case((f.won == 1, QuoteLine.amount))),
+            )
+        )
+        .select_from(facts)
+        .join(QuoteLine, QuoteLine.quote_id == f.latest_sent)
+    )
+    if line_book is not None:
+        category_lines = category_lines.outerjoin(line_book, line_book.c.sku == QuoteLine.sku)
+    own_category = select(i.id).where(i.id == f.id, i.category == line_category).exists()
+    category_lines = category_lines.where(own_category).group_by(f.half, line_category, f.currency)
+
+    pipeline = (
+        select(
+            *_branch(
+                "pipeline",
+                f.half,
+                Quote.status,
+                Quote.currency,
+                n=func.count(),
+                value=func.sum(Quote.total),
+            )
+        )
+        .select_from(facts)
+        .join(Quote, Quote.inquiry_id == f.id)
+        .group_by(f.half, Quote.status, Quote.currency)
+    )
+
+    # approval waits: each decision on a pending quote, and when it was (last) submitted
+    pending = e.to_status == QuoteStatus.PENDING_APPROVAL.value
+    submitted = func.max(case((pending, e.at))).over(
+        partition_by=e.quote_id, order_by=(e.at, e.id), rows=(None, -1)
+    )
+    approval_events = (
+        select(
+            f.half,
+            e.at,
+            e.from_status,
+            e.to_status,
+            type_coerce(submitted, UTCDateTime()).label("submitted_at"),
+        )
+        .select_from(cohort_events)
+        .join(facts, f.id == e.inquiry_id)
+        .where(
+            e.to_status.in_(
+                (
+                    QuoteStatus.PENDING_APPROVAL.value,
+                    QuoteStatus.APPROVED.value,
+                    QuoteStatus.REJECTED.value,
+                )
+            ),
+        )
+        .subquery("approval_events")
+    )
+    a = approval_events.c
+    waits = select(a.half, a.at, a.submitted_at).where(
+        a.from_status == QuoteStatus.PENDING_APPROVAL.value,
+        a.to_status.in_((QuoteStatus.APPROVED.value, QuoteStatus.REJECTED.value)),
+        a.submitted_at.is_not(None),
+    )
+
+    branches = [
+        grouped("market", f.market),
+        grouped("language", f.language),
+        distinct_counts("bucket", facts, f.bucket),
+        distinct_counts("category", by_category, by_category.c.category),
+        distinct_counts("sku", by_sku, by_sku.c.sku),
+        category_lines,
+        pipeline,
+    ]
+    if postgres:  # medians and nearest-rank p90 by the database
+        to_sent = _epoch(f.first_sent_at, f.created_at)
+        to_won = _epoch(f.won_at, f.created_at)
+        branches.append(
+            select(
+                *_branch(
+                    "durations",
+                    f.half,
+                    n=func.count(f.first_sent_at),
+                    median=func.percentile_cont(0.5).within_group(to_sent),
+                    p90=func.percentile_disc(0.9).within_group(to_sent),
+                    median_won=func.percentile_cont(0.5).within_group(to_won),
+                )
+            ).group_by(f.half)
+        )
+        w = waits.subquery("waits").c
+        wait = _epoch(w.at, w.submitted_at)
+        branches.append(
+            select(
+                *_branch(
+                    "approval",
+                    w.half,
+                    n=func.count(),
+                    median=func.percentile_cont(0.5).within_group(wait),
+                    p90=func.percentile_disc(0.9).within_group(wait),
+                )
+            ).group_by(w.half)
+        )
 
     split = (_Data(), _Data())
-    for inquiry in facts.values():
-        half = split[1] if _within(inquiry.created_at, periods[1]) else split[0]
-        half.facts[inquiry.id] = inquiry
-    for quote_id, quote in quotes.items():
-        half = split[1] if quote[0] in split[1].facts else split[0]
-        half.quotes[quote_id] = quote
-        if quote_id in lines:
-            half.lines[quote_id] = lines[quote_id]
-    for event in events:
-        (split[1] if event[0] in split[1].quotes else split[0]).events.append(event)
+    for row in await db.execute(union_all(*branches)):
+        _add(split[row.half], row)
+    if not postgres:  # SQLite has no percentiles: the durations themselves, computed here
+        durations: tuple[list[float], ...] = ([], [], [], [], [], [])
+        for half, created, first_sent, won_at in await db.execute(
+            select(f.half, f.created_at, f.first_sent_at, f.won_at).where(
+                or_(f.first_sent_at.is_not(None), f.won_at.is_not(None))
+            )
+        ):
+            if first_sent is not None:
+                durations[half].append((first_sent - created).total_seconds())
+            if won_at is not None:
+                durations[2 + half].append((won_at - created).total_seconds() / 86400)
+        for half, at_, submitted_at in await db.execute(waits):
+            durations[4 + half].append((at_ - submitted_at).total_seconds())
+        for half in (0, 1):
+            split[half].to_sent = summary(durations[half])
+            split[half].median_days_to_won = median(durations[2 + half])
+            split[half].approval_wait = summary(durations[4 + half])
 
     if not filters.beyond_language:  # chat sessions know their language only
         current = ChatSession.created_at >= periods[1].start_at
@@ -274,7 +554,11 @@ async def _fetch(
             chat_query = chat_query.where(ChatSession.language == filters.language)
         now_count, before_count = (await db.execute(chat_query)).one()
         split[1].chats, split[0].chats = int(now_count), int(before_count)
-        handoffs = await _handoffs(db, window, filters)
+        if postgres:  # figures by the database, only the possible abandoned RFQs read
+            times, handoffs = await _handoffs(db, periods, filters, handoff_sla_s)
+            split[0].handoff_times, split[1].handoff_times = times
+        else:
+            handoffs = list(await db.execute(_handoff_rows(window, filters)))
         gaps = await _gaps(db, window, filters)
         for half, period in ((split[0], periods[0]), (split[1], periods[1])):
             half.handoffs = [h for h in handoffs if _within(h[1], period)]
@@ -282,33 +566,161 @@ async def _fetch(
     return split
 
 
-async def _handoffs(db: AsyncConnection, window: Period, filters: Filters) -> list[Any]:
-    first_reply = (
+def _add(data: _Data, row: Any) -> None:
+    if row.kind == "durations":
+        data.to_sent = _summary(row)
+        data.median_days_to_won = None if row.median_won is None else row.median_won / 86400
+        return
+    if row.kind == "approval":
+        data.approval_wait = _summary(row)
+        return
+    if row.kind == "pipeline":
+        data.pipeline[(row.key, row.currency)] = (int(row.n), row.value or Decimal(0))
+        return
+    group = data.groups[row.kind][row.key]
+    for name in _INTS:
+        setattr(group, name, getattr(group, name) + int(getattr(row, name) or 0))
+    if row.currency is not None:
+        if row.value is not None:
+            group.value[row.currency] += row.value
+        if row.won_value is not None:
+            group.won_value[row.currency] += row.won_value
+
+
+def _summary(row: Any) -> dict[str, Any]:
+    return {
+        "n": int(row.n),
+        "median": None if row.median is None else float(row.median),
+        "p90": None if row.p90 is None else float(row.p90),
+    }
+
+
+def _within(moment: datetime, period: Period) -> bool:
+    return period.start_at <= moment < period.end_at
+
+
+def _first_reply() -> Any:
+    """The first rep message in a handoff's chat at or after it was asked."""
+    return (
         select(func.min(ChatMessage.created_at, type_=UTCDateTime()))
         .where(
             ChatMessage.session_id == Handoff.session_id,
-            ChatMessage.role == Role.AGENT.value,
+            # written out, not a parameter: the partial index ix_chat_messages_agent_replies
+            # (role = 'agent') matches only a literal
+            ChatMessage.role == literal_column(f"'{Role.AGENT.value}'"),
             ChatMessage.created_at >= Handoff.requested_at,
         )
         .scalar_subquery()
     )
-    has_inquiry = exists().where(Inquiry.session_id == Handoff.session_id)
-    query = (
-        select(
-            Handoff.session_id,
-            Handoff.requested_at,
-            Handoff.summary,
-            first_reply,
-            has_inquiry,
-            ChatSession.language,
-        )
-        .join(ChatSession, ChatSession.id == Handoff.session_id)
-        .where(Handoff.requested_at >= window.start_at, Handoff.requested_at < window.end_at)
-        .order_by(Handoff.requested_at, Handoff.id)
+
+
+def _in_window(query: Select[Any], window: Period, filters: Filters) -> Select[Any]:
+    query = query.join(ChatSession, ChatSession.id == Handoff.session_id).where(
+        Handoff.requested_at >= window.start_at, Handoff.requested_at < window.end_at
     )
     if filters.language:
         query = query.where(ChatSession.language == filters.language)
-    return list(await db.execute(query))
+    return query
+
+
+def _handoff_rows(window: Period, filters: Filters, *, reply: bool = True) -> Select[Any]:
+    """The window's handoffs: (session, asked at, summary, first rep reply after it (None
+    without ``reply``), whether the chat led to an inquiry, the chat's language), in the order
+    they were asked."""
+    has_inquiry = exists().where(Inquiry.session_id == Handoff.session_id)
+    query = select(
+        Handoff.session_id,
+        Handoff.requested_at,
+        Handoff.summary,
+        (_first_reply() if reply else type_coerce(null(), UTCDateTime())).label("reply"),
+        has_inquiry.label("has_inquiry"),
+        ChatSession.language,
+    ).order_by(Handoff.requested_at, Handoff.id)
+    return _in_window(query, window, filters)
+
+
+async def _handoffs(
+    db: AsyncConnection, periods: tuple[Period, Period], filters: Filters, sla_s: float
+) -> tuple[list[dict[str, Any]], list[Any]]:
+    """PostgreSQL: each half's handoff figures aggregated by the database (the same as
+    ``_handoff_times`` over the rows), and the rows that may be abandoned RFQs (no inquiry,
+    an e-mail or phone in the summary's RFQ; ``_abandoned`` applies the exact test)."""
+    window = Period(periods[0].start, periods[1].end)
+    # materialized: each reply time looked up once, however many aggregates read it
+    inside = Handoff.summary["inside_hours"]  # recorded as JSON true (anything else: outside)
+    base = _in_window(
+        select(
+            case((Handoff.requested_at >= periods[1].start_at, 1), else_=0).label("half"),
+            _first_reply().label("reply"),
+            Handoff.requested_at,
+            and_(func.json_typeof(inside) == "boolean", inside.as_string() == "true").label(
+                "inside"
+            ),
+        ),
+        window,
+        filters,
+    ).cte("handoff_times")
+    base = base.prefix_with("MATERIALIZED")
+    h = base.c
+    half = h.half
+    is_inside = h.inside
+    took = extract("epoch", h.reply - h.requested_at)
+
+    def times(*where: Any) -> list[Any]:
+        answered = (h.reply.is_not(None), *where)
+        return [
+            func.count(h.reply).filter(*answered),
+            func.percentile_cont(0.5).within_group(took).filter(*answered),
+            func.percentile_disc(0.9).within_group(took).filter(*answered),
+            func.count().filter(*where) if where else func.count(),
+        ]
+
+    query = select(
+        half.label("half"),
+        *times(),
+        *times(is_inside),
+        *times(~is_inside),
+        func.count().filter(is_inside, took <= sla_s),
+    ).group_by(half)
+    out = [_handoff_summary(None, sla_s), _handoff_summary(None, sla_s)]
+    for row in await db.execute(query):
+        out[row[0]] = _handoff_summary(list(row)[1:], sla_s)
+
+    contact = or_(
+        Handoff.summary[("rfq", "email")].as_string().is_not(None),
+        Handoff.summary[("rfq", "phone")].as_string().is_not(None),
+    )
+    no_inquiry = ~exists().where(Inquiry.session_id == Handoff.session_id)
+    candidates = list(
+        await db.execute(_handoff_rows(window, filters, reply=False).where(contact, no_inquiry))
+    )
+    return out, candidates
+
+
+def _handoff_summary(values: Sequence[Any] | None, sla_s: float) -> dict[str, Any]:
+    """The handoff figures from the aggregates (None: no handoff): for all, inside and
+    outside office hours in turn answered, median, p90, requested; then within the SLA."""
+    row: list[Any] = list(values) if values is not None else [0, None, None, 0] * 3 + [0]
+
+    def group(n: int) -> dict[str, Any]:
+        answered, mid, p90, requested = row[n : n + 4]
+        return {
+            "n": int(answered),
+            "median": None if mid is None else float(mid),
+            "p90": None if p90 is None else float(p90),
+            "requested": int(requested),
+        }
+
+    every, inside, outside, within = group(0), group(4), group(8), int(row[12])
+    return {
+        **every,
+        "unanswered": every["requested"] - every["n"],
+        "inside_hours": inside,
+        "outside_hours": outside,
+        "sla_s": sla_s,
+        "within_sla": within,
+        "within_sla_rate": ratio(within, inside["requested"]),
+    }
 
 
 async def _gaps(db: AsyncConnection, window: Period, filters: Filters) -> list[Any]:
@@ -327,54 +739,18 @@ async def _gaps(db: AsyncConnection, window: Period, filters: Filters) -> list[A
     return list(await db.execute(query))
 
 
-def _approval_wait(
-    events: Iterable[Any], quotes: Mapping[int, tuple[int, str, str, Decimal]]
-) -> dict[str, Any]:
-    submitted: dict[int, datetime] = {}
-    waits: list[float] = []
-    for quote_id, at, source, target in events:
-        if target == QuoteStatus.PENDING_APPROVAL:
-            submitted[quote_id] = at
-        elif (
-            source == QuoteStatus.PENDING_APPROVAL
-            and quote_id in submitted
-            and target in (QuoteStatus.APPROVED, QuoteStatus.REJECTED)
-        ):
-            waits.append((at - submitted[quote_id]).total_seconds())
-    waiting = sum(
-        1 for _, status, _, _ in quotes.values() if status == QuoteStatus.PENDING_APPROVAL
-    )
-    return {**summary(waits), "waiting_now": waiting}
-
-
-def _group(
-    facts: Iterable[_InquiryFacts],
-    key_of: Any,
-    value_of: Any,
-    name: str,
-) -> list[dict[str, Any]]:
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    quoted_values: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    won_values: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    for inquiry in facts:
-        for key in key_of(inquiry):
-            counts[key]["inquiries"] += 1
-            counts[key]["quoted"] += inquiry.quoted
-            counts[key]["won"] += inquiry.won
-            for currency, amount in value_of(inquiry, key):
-                quoted_values[key][currency] += amount
-                if inquiry.won:
-                    won_values[key][currency] += amount
+def _rows(groups: Mapping[str, _Group], name: str) -> list[dict[str, Any]]:
+    """A breakdown's rows, most inquiries first."""
     return [
         {
             name: key,
-            "inquiries": c["inquiries"],
-            "quoted": c["quoted"],
-            "won": c["won"],
-            "quoted_value": _values(quoted_values[key]),
-            "won_value": _values(won_values[key]),
+            "inquiries": g.n,
+            "quoted": g.quoted,
+            "won": g.won,
+            "quoted_value": _values(g.value),
+            "won_value": _values(g.won_value),
         }
-        for key, c in sorted(counts.items(), key=lambda kv: (-kv[1]["inquiries"], kv[0]))
+        for key, g in sorted(groups.items(), key=lambda kv: (-kv[1].n, kv[0]))
     ]
 
 
@@ -389,31 +765,27 @@ def _figures(
     abandoned_limit: int,
 ) -> dict[str, Any]:
     unavailable: dict[str, str] = {"funnel.rfqs_started": RFQS_STARTED_REASON}
-    quotes, events, lines = data.quotes, data.events, data.lines
-    cohort = list(data.facts.values())
+    groups = data.groups
     sessions_apply = not filters.beyond_language
 
-    # -- funnel
+    # -- funnel (the markets partition the cohort)
     chats = data.chats
     if not sessions_apply:
         unavailable["funnel.chats"] = _session_reason(filters)
-    latest_status = {
-        i.id: quotes[i.latest_sent_quote][1] for i in cohort if i.latest_sent_quote is not None
-    }
-    quoted = sum(i.quoted for i in cohort)
-    won = sum(i.won for i in cohort)
-    expired = sum(
-        1 for i in cohort if i.quoted and not i.won and latest_status[i.id] == QuoteStatus.EXPIRED
-    )
+    markets = groups["market"].values()
+    quoted = sum(g.quoted for g in markets)
+    won = sum(g.won for g in markets)
+    expired = sum(g.expired for g in markets)
+    after_approval = sum(g.after_approval for g in markets)
     funnel = {
         "chats": chats,
         "rfqs_started": None,
-        "rfqs_submitted": len(cohort),
+        "rfqs_submitted": sum(g.n for g in markets),
         "quoted": quoted,
-        "quoted_at_once": sum(i.quoted and not i.first_sent_after_approval for i in cohort),
-        "quoted_after_approval": sum(i.quoted and i.first_sent_after_approval for i in cohort),
+        "quoted_at_once": quoted - after_approval,
+        "quoted_after_approval": after_approval,
         "won": won,
-        "rejected": sum(i.rejected for i in cohort),
+        "rejected": sum(g.rejected for g in markets),
         "expired": expired,
         "open": quoted - won - expired,
     }
@@ -432,81 +804,58 @@ def _figures(
         )
 
     # -- values
-    pipeline: dict[tuple[str, str], list[Any]] = defaultdict(lambda: [0, Decimal(0)])
-    won_value: dict[str, Decimal] = defaultdict(Decimal)
-    for _, status, currency, total in quotes.values():
-        pipeline[(status, currency)][0] += 1
-        pipeline[(status, currency)][1] += total
-        if status == QuoteStatus.ACCEPTED:
-            won_value[currency] += total
+    pipeline = sorted(data.pipeline.items())
+    won_value = {c: v for (s, c), (_, v) in pipeline if s == QuoteStatus.ACCEPTED}
+    waiting = sum(n for (s, _), (n, _) in pipeline if s == QuoteStatus.PENDING_APPROVAL)
 
     # -- response times
-    to_sent = [(i.first_sent_at - i.created_at).total_seconds() for i in cohort if i.first_sent_at]
-    days_to_won = [(i.won_at - i.created_at).total_seconds() / 86400 for i in cohort if i.won_at]
     response_times: dict[str, Any] = {
-        "rfq_to_quote_sent": summary(to_sent),
-        "approval_wait": _approval_wait(events, quotes),
+        "rfq_to_quote_sent": data.to_sent,
+        "approval_wait": {**data.approval_wait, "waiting_now": waiting},
         "handoff_to_first_rep_reply": None,
     }
     handoffs = data.handoffs or []
     if sessions_apply:
-        response_times["handoff_to_first_rep_reply"] = _handoff_times(handoffs, handoff_sla_s)
+        response_times["handoff_to_first_rep_reply"] = (
+            data.handoff_times
+            if data.handoff_times is not None
+            else _handoff_times(handoffs, handoff_sla_s)
+        )
     else:
         unavailable["response_times.handoff_to_first_rep_reply"] = _session_reason(filters)
 
-    # -- lead score
-    buckets = Counter(_bucket(i.lead_score) for i in cohort)
+    # -- lead score: ten-point buckets (-1: unscored); the bands are unions of buckets
+    buckets: Counter[str] = Counter()
+    by_band: dict[str, _Group] = defaultdict(_Group)
+    for key, g in groups["bucket"].items():
+        low = int(key)
+        score = None if low < 0 else low * 10
+        buckets[_bucket(score)] += g.n
+        band = by_band[_band(score)]
+        band.n, band.quoted, band.won = band.n + g.n, band.quoted + g.quoted, band.won + g.won
     bucket_names = [f"{b}-{b + 9}" for b in range(0, 90, 10)] + ["90-100", "unscored"]
-    bands = []
-    by_band: dict[str, list[_InquiryFacts]] = defaultdict(list)
-    for inquiry in cohort:
-        by_band[_band(inquiry.lead_score)].append(inquiry)
-    for band in ("hot", "warm", "cold", "unscored"):
-        members = by_band[band]
-        band_quoted = sum(i.quoted for i in members)
-        band_won = sum(i.won for i in members)
-        bands.append(
-            {
-                "band": band,
-                "inquiries": len(members),
-                "quoted": band_quoted,
-                "won": band_won,
-                "win_rate": ratio(band_won, len(members)),
-                "hit_rate": ratio(band_won, band_quoted),
-            }
-        )
+    bands = [
+        {
+            "band": name,
+            "inquiries": by_band[name].n,
+            "quoted": by_band[name].quoted,
+            "won": by_band[name].won,
+            "win_rate": ratio(by_band[name].won, by_band[name].n),
+            "hit_rate": ratio(by_band[name].won, by_band[name].quoted),
+        }
+        for name in ("hot", "warm", "cold", "unscored")
+    ]
 
     # -- markets, languages, categories, products
-    def latest_total(inquiry: _InquiryFacts, _key: str) -> list[tuple[str, Decimal]]:
-        if inquiry.latest_sent_quote is None:
-            return []
-        _, _, currency, total = quotes[inquiry.latest_sent_quote]
-        return [(currency, total)]
-
-    def category_of(sku: str | None) -> str:
-        return categories.get(sku or "", UNKNOWN) if sku else UNKNOWN
-
-    def category_lines(inquiry: _InquiryFacts, key: str) -> list[tuple[str, Decimal]]:
-        if inquiry.latest_sent_quote is None:
-            return []
-        currency = quotes[inquiry.latest_sent_quote][2]
-        return [
-            (currency, amount)
-            for sku, amount in lines.get(inquiry.latest_sent_quote, [])
-            if category_of(sku) == key
-        ]
-
-    markets = _group(cohort, lambda i: [i.market or UNKNOWN], latest_total, "market")
-    languages = _group(cohort, lambda i: [i.language or UNKNOWN], latest_total, "language")
-    by_category = _group(
-        cohort, lambda i: sorted({category_of(s) for s in i.skus}), category_lines, "category"
-    )
-    products = _group(cohort, lambda i: sorted({s for s in i.skus if s}), lambda i, k: [], "sku")[
-        :20
-    ]
-    for row in products:
-        row["category"] = category_of(row["sku"])
-        del row["quoted_value"], row["won_value"]
+    by_category = groups["category"]
+    for key, g in groups["category_value"].items():
+        if key in by_category:
+            by_category[key].value, by_category[key].won_value = g.value, g.won_value
+    products = [
+        {"sku": row["sku"], "inquiries": row["inquiries"], "quoted": row["quoted"],
+         "won": row["won"], "category": categories.get(row["sku"], UNKNOWN)}
+        for row in _rows(groups["sku"], "sku")[:20]
+    ]  # fmt: skip
 
     # -- knowledge gaps
     gaps: list[dict[str, Any]] | None = None
@@ -531,18 +880,18 @@ def _figures(
         "quote_hit_rate": ratio(won, quoted),
         "pipeline": [
             {"status": s, "currency": c, "quotes": n, "value": money(v)}
-            for (s, c), (n, v) in sorted(pipeline.items())
+            for (s, c), (n, v) in pipeline
         ],
         "won_value": _values(won_value),
-        "median_days_to_won": median(days_to_won),
+        "median_days_to_won": data.median_days_to_won,
         "response_times": response_times,
         "lead_score": {
             "distribution": [{"range": b, "inquiries": buckets.get(b, 0)} for b in bucket_names],
             "bands": bands,
         },
-        "markets": markets,
-        "languages": languages,
-        "categories": by_category,
+        "markets": _rows(groups["market"], "market"),
+        "languages": _rows(groups["language"], "language"),
+        "categories": _rows(by_category, "category"),
         "products": products,
         "knowledge_gaps": gaps,
         "abandoned_rfqs": abandoned,
@@ -638,7 +987,7 @@ async def compute(
     """Every figure for ``period`` and, under ``previous``, for the period of equal length
     before it. ``categories`` maps SKUs to price-book categories."""
 
-    before, now = await _fetch(db, (period.previous, period), filters, categories)
+    before, now = await _fetch(db, (period.previous, period), filters, categories, handoff_sla_s)
 
     def figures(of: Period, data: _Data) -> dict[str, Any]:
         return _figures(

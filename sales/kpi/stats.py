@@ -1,4 +1,5 @@
-"""Medians and percentiles of durations (computed in Python: SQLite has no percentile)."""
+"""Medians and percentiles of durations computed in Python: on SQLite (no percentile
+functions there) and for handoffs; PostgreSQL computes the others (sales/kpi/service.py)."""
 
 from __future__ import annotations
 
