@@ -1,7 +1,8 @@
 """End to end with the real engine and the app as processes, a real SMTP server on loopback
 (aiosmtpd, STARTTLS and AUTH) and Slack faked on loopback: a buyer confirms an RFQ in the chat, the
 confirmation mail with its reference arrives once, and so does the quotation (sent at once, or on
-a rep's approval through the staff API) with the PDF the staff API returns; a rep's Slack reply
+a rep's approval through the staff API) with the PDF the staff API returns; a quote out of policy
+(payment terms outside the standard ones) is mailed once an approver approves it in Slack; a rep's Slack reply
 to a buyer who has gone quiet arrives as a digest mail, and the buyer's reply to it (through the
 signed inbound webhook) reaches the rep's Slack thread and the chat transcript."""
 
@@ -92,6 +93,7 @@ def mail_stack(tmp_path_factory: pytest.TempPathFactory, kb_index: Path) -> Iter
             slack_signing_secret=SecretStr(SIGNING_SECRET),
             slack_api_url=fake.api_url,
             slack_sales_channel=CHANNEL,
+            slack_approvers="U0BOSS0001",
             office_hours="Mon-Sun 00:00-24:00",
             office_tz="UTC",
         )
@@ -267,3 +269,64 @@ def test_a_reps_reply_reaches_the_absent_buyer_and_the_mailed_answer_reaches_the
         assert buyer_lines[-1] == "Great, please send the updated quotation.\n\nJana"
         digests = [m for m in server.received if m.message["Subject"].startswith("Our reply")]
         assert len(digests) == 1
+
+
+def test_an_approval_in_slack_sends_the_quotation_mail_with_its_pdf(
+    mail_stack: MailStack,
+) -> None:
+    """Out-of-policy terms put the quote to approval; an approver's click in Slack sends it, and
+    the quotation mail carries the PDF the staff API returns (issue 18, done when)."""
+    auth = {"Authorization": f"Bearer {STAFF_TOKEN}"}
+    fake = mail_stack.fake
+    with mail_stack.client() as client:
+        buyer = Buyer(client).start()
+        first = buyer.reply(
+            "We need 5,000 pcs of 600x600 40W panels for Hamburg, CIF, payment 60 days open "
+            "account, with CE and RoHS, by 15 March 2027"
+        )
+        _answer_until_summary(buyer, first)
+        reference = _confirm(buyer)
+        inquiry = client.get(f"/api/inquiries/{reference}", headers=auth).json()
+        [quote] = inquiry["quotes"]
+        status = client.get(f"/api/quotes/{quote}", headers=auth).json()["status"]
+        assert status == "pending_approval"  # payment terms outside our standard terms
+
+        def subjects() -> list[str]:
+            return [str(m.message["Subject"]) for m in mail_stack.server.received]
+
+        _wait(lambda: f"Your request for quotation {reference}" in subjects(), timeout=60)
+        subject = f"Quotation {quote} for your request {reference}"
+        assert subject not in subjects()  # not sent before the approval
+
+        post = fake.wait_for(
+            lambda: next(
+                (
+                    c
+                    for c in fake.calls_of("chat.postMessage")
+                    if f"Quote {quote}" in c.args["text"]
+                ),
+                None,
+            )
+        )
+        ts = next(ts for (_, ts), m in fake.messages.items() if f"Quote {quote}" in m["text"])
+        value = next(
+            e["value"]
+            for b in post.args["blocks"]
+            if b["type"] == "actions"
+            for e in b["elements"]
+            if e["action_id"] == ActionId.APPROVE_QUOTE.value
+        )
+        body = block_actions_body(
+            user="U0BOSS0001", action_id=ActionId.APPROVE_QUOTE.value, value=value, message_ts=ts
+        )
+        clicked = mail_stack.slack(client, body, "application/x-www-form-urlencoded")
+        assert clicked.status_code == 200, clicked.text
+
+        _wait(lambda: subject in subjects(), timeout=60)
+        [quotation] = [
+            m.message for m in mail_stack.server.received if m.message["Subject"] == subject
+        ]
+        [pdf] = list(quotation.iter_attachments())
+        staff = client.get(f"/api/quotes/{quote}/pdf", headers=auth)
+        assert staff.status_code == 200 and pdf.get_content() == staff.content
+        assert client.get(f"/api/quotes/{quote}", headers=auth).json()["status"] == "sent"
