@@ -45,6 +45,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from sales import events, quotes
@@ -129,6 +130,16 @@ class _Mail:
     compose: Callable[[str], Awaitable[Content]]  # the unsubscribe URL -> the content
     in_reply_to: str | None = None
     skip: str | None = None  # why not to send it after all (recorded as skipped)
+
+
+async def _sent_message_id(db: AsyncSession, dedupe_key: str) -> str | None:
+    """The Message-ID of the mail sent for ``dedupe_key`` (to thread a later mail under it)."""
+    found: str | None = await db.scalar(
+        select(MailSend.message_id).where(
+            MailSend.dedupe_key == dedupe_key, MailSend.status == SENT
+        )
+    )
+    return found
 
 
 def _quote_reference(payload: dict[str, Any]) -> str:
@@ -219,11 +230,8 @@ class MailChannel:
             quote = await quotes.get(db, reference)
             if quote is None:
                 raise Permanent(f"no quote {reference!r}")
-            confirmation = await db.scalar(
-                select(MailSend.message_id).where(
-                    MailSend.dedupe_key == f"{events.INQUIRY_CREATED}:{quote.inquiry.reference}",
-                    MailSend.status == SENT,
-                )
+            confirmation = await _sent_message_id(
+                db, f"{events.INQUIRY_CREATED}:{quote.inquiry.reference}"
             )
         inquiry = quote.inquiry
         language = await self._language(inquiry)
@@ -259,12 +267,7 @@ class MailChannel:
             quote = await quotes.get(db, reference)
             if quote is None:
                 raise Permanent(f"no quote {reference!r}")
-            quotation = await db.scalar(
-                select(MailSend.message_id).where(
-                    MailSend.dedupe_key == f"{events.QUOTE_SENT}:{reference}",
-                    MailSend.status == SENT,
-                )
-            )
+            quotation = await _sent_message_id(db, f"{events.QUOTE_SENT}:{reference}")
         inquiry = quote.inquiry
         language = await self._language(inquiry)
         still_open = quote.status == QuoteStatus.SENT.value
