@@ -103,10 +103,16 @@ APP_SECRETS = {
 }
 
 
-def test_engine_env_is_an_allow_list(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Issue 14, finding 12: the engine gets what it needs, not the app's secrets."""
+def _set_app_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app's secrets in the environment, with the settings they need beside them."""
     for name, value in APP_SECRETS.items():
         monkeypatch.setenv(name, value)
+    monkeypatch.setenv("MAIL_FROM", "Lumora Sales <sales@example.com>")  # SMTP_URL needs it
+
+
+def test_engine_env_is_an_allow_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 14, finding 12: the engine gets what it needs, not the app's secrets."""
+    _set_app_env(monkeypatch)
     monkeypatch.setenv("LC_ALL", "C.UTF-8")
     settings = Settings(_env_file=None, rasa_auth_token=SecretStr("engine-api-token"))
     env = engine_files.engine_env(settings)
@@ -134,8 +140,7 @@ def test_stack_starts_the_engine_with_the_allow_list(
 ) -> None:
     from tools import stack
 
-    for name, value in APP_SECRETS.items():
-        monkeypatch.setenv(name, value)
+    _set_app_env(monkeypatch)
     settings = Settings(_env_file=None, staff_api_tokens=SecretStr("staff-secret-token"))
     launched = stack.Stack(settings, tmp_path / "model.tar.gz", tmp_path)
     spawned: dict[str, dict[str, str]] = {}
