@@ -17,9 +17,9 @@ from actions.asides import asks_only, last_action
 from actions.language import language as language_of_session
 from actions.rfq_extract import BOOKKEEPING, FORM, set_since_user_message, slot_state
 from actions.submit_rfq import ActionRfqSummary
+from i18n import DEFAULT_LANGUAGE, t
+from i18n.lexicon import is_decline, is_filler
 from sales import knowledge_gaps
-from sales.i18n import DEFAULT_LANGUAGE, t
-from sales.i18n.lexicon import is_decline, is_filler
 from sales.rfq.extract import is_question
 from sales.rfq.state import missing
 

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.language import language
-from sales.i18n import t
+from i18n import t
 
 # intent -> what the bot says before it asks the open question again
 ASIDE_MESSAGES = {

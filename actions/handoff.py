@@ -12,8 +12,8 @@ from rasa_sdk.types import DomainDict
 
 from actions import runtime
 from actions.language import language
+from i18n import t
 from sales import handoff
-from sales.i18n import t
 from sales.rfq.state import FIELDS, ITEM_FIELDS, SKIPPED
 
 # What the form knows, for the rep's summary (slots that are not set are left out).

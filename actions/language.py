@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from sales.i18n import language_of, t
+from i18n import language_of, t
 
 SLOT = "language"
 

@@ -15,7 +15,7 @@ from actions import runtime
 from actions.asides import intent_of
 from actions.language import SLOT as LANGUAGE_SLOT
 from actions.language import language as session_language
-from sales.i18n import language_of, localize
+from i18n import language_of, localize
 from sales.rfq import fields
 from sales.rfq.entities import fill_gaps
 from sales.rfq.extract import extract, is_question

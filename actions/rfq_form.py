@@ -24,10 +24,10 @@ from actions.rfq_extract import (
     set_since_user_message,
     slot_state,
 )
+from i18n import localize, t
+from i18n.formatting import date_text, listed, number_text
+from i18n.lexicon import is_decline
 from sales import handoff
-from sales.i18n import localize, t
-from sales.i18n.formatting import date_text, listed, number_text
-from sales.i18n.lexicon import is_decline
 from sales.rfq import fields, repairs, rules
 from sales.rfq.extract import is_question
 from sales.rfq.formats import ItemChoices, QuantityText

@@ -14,8 +14,8 @@ from rasa_sdk.types import DomainDict
 from actions import runtime
 from actions.language import language
 from actions.rfq_extract import ASK_DISCARD, FORM, expecting, slot_state
-from sales.i18n import DEFAULT_LANGUAGE, catalog, localize, t
-from sales.i18n.lexicon import is_decline
+from i18n import DEFAULT_LANGUAGE, catalog, localize, t
+from i18n.lexicon import is_decline
 from sales.rfq import submission
 from sales.rfq.state import DRAFT_SLOTS, has_draft, missing, summary
 

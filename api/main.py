@@ -43,8 +43,8 @@ from api.staff_web.views import router as staff_web_router
 from api.webhook import build_executor
 from api.webhook import router as webhook_router
 from api.widget import WidgetMissing, widget_script
+from i18n import detect as language_detector
 from sales.db import Database
-from sales.i18n import detect as language_detector
 from sales.normalizers import cities
 from sales.pricing import PriceBook, load_price_book
 

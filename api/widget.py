@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from sales.i18n import LANGUAGES, catalog
+from i18n import LANGUAGES, catalog
 
 SOURCE = Path(__file__).with_name("static") / "widget.js"
 MARKER = "/*@catalog:widget*/ {}"

@@ -74,7 +74,7 @@ from bench.simulated_buyer import (  # noqa: E402
 
 DATA_DIR = Path(__file__).resolve().parent / "adversarial"
 CATALOG = ROOT / "knowledge" / "demo" / "products.yaml"
-MESSAGES = ROOT / "sales" / "i18n" / "messages"
+MESSAGES = ROOT / "i18n" / "messages"
 ARTIFACTS = ROOT / "test-artifacts" / "adversarial"
 
 LANGUAGES = ("en", "zh", "es", "de", "pt", "fr")

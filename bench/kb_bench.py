@@ -261,8 +261,8 @@ def cited_texts(kb: KnowledgeBase, result: Any, lang: str) -> list[str]:
     source names. A source that resolves to nothing contributes only its own name."""
     import json
 
+    from i18n import t
     from knowledge.answers import source_name
-    from sales.i18n import t
 
     texts: list[str] = []
     for source in result.sources:
@@ -285,7 +285,7 @@ def cited_texts(kb: KnowledgeBase, result: Any, lang: str) -> list[str]:
 
 def _own_text(lang: str) -> str:
     """Our own answer texts in ``lang`` (placeholders removed): their figures are ours."""
-    from sales.i18n import catalog
+    from i18n import catalog
 
     return " ".join(
         re.sub(r"\{\w+\}", " ", text)
@@ -369,7 +369,7 @@ def answer_table(results: list[tuple[str, str, bool, str]]) -> list[str]:
 def evaluate_answers(
     kb: KnowledgeBase, items: list[dict[str, Any]], title: str = "labelled questions"
 ) -> None:
-    from sales.i18n import LANGUAGES, t
+    from i18n import LANGUAGES, t
 
     dont_know_texts = {t("answers.dont_know", lang)[:20] for lang in LANGUAGES}
     results: list[tuple[str, str, bool, str]] = []

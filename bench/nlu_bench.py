@@ -46,7 +46,7 @@ LANGUAGE_ORDER = ("en", "zh", "es", "de", "pt", "fr")
 
 def _detector() -> Any:
     try:
-        from sales.i18n.detect import detect
+        from i18n.detect import detect
     except ImportError:  # the app's language detector is optional here
         return lambda text: None
     return detect

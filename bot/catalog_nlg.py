@@ -1,6 +1,6 @@
 """Rasa's natural language generator for exportdesk: bot responses from the message catalog.
 
-The engine renders every `utter_*` response from `sales/i18n/messages/<lang>/responses.yaml` in
+The engine renders every `utter_*` response from `i18n/messages/<lang>/responses.yaml` in
 the session's language (the `language` slot), so every text the buyer reads lives in one catalog,
 in every supported language. It runs inside the engine process (no network hop); endpoints.yml
 names it: `nlg: {type: bot.catalog_nlg.CatalogNaturalLanguageGenerator}`.
@@ -16,7 +16,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from sales.i18n import MissingMessage, response
+from i18n import MissingMessage, response
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-# The project root: the engine imports bot.catalog_nlg and the message catalog in sales/i18n.
+# The project root: the engine imports bot.catalog_nlg and the message catalog in i18n.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rasa.__main__ import main  # noqa: E402

@@ -1,12 +1,12 @@
 """The buyer's language: supported languages, the message catalog and language detection.
 
 Every text the assistant says to a buyer lives in one catalog,
-`sales/i18n/messages/<lang>/<area>.yaml`, one file per area (rfq, answers, handoff, quotes...) and
+`i18n/messages/<lang>/<area>.yaml`, one file per area (rfq, answers, handoff, quotes...) and
 language. `t("rfq.ask_quantity", "de", product="...")` renders one message;
 `response("utter_greet", "zh")` a whole bot response (text and buttons) for the NLG endpoint.
 """
 
-from sales.i18n.catalog import (
+from i18n.catalog import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
     MissingMessage,

@@ -7,7 +7,7 @@ from functools import cache
 
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
-from sales.i18n.catalog import LANGUAGES
+from i18n.catalog import LANGUAGES
 
 _LINGUA = {
     "en": Language.ENGLISH,

@@ -26,7 +26,7 @@ from babel.dates import format_date
 from babel.lists import format_list
 from babel.numbers import format_currency, format_decimal, get_currency_precision
 
-from sales.i18n.catalog import DEFAULT_LANGUAGE, language_of, t
+from i18n.catalog import DEFAULT_LANGUAGE, language_of, t
 
 #: The babel locale each supported language is written in (simplified Chinese, Brazilian
 #: Portuguese).

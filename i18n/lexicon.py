@@ -1,6 +1,6 @@
 """Words buyers use that are not data: declines, politeness, fillers, sentence words.
 
-One data file per language, ``sales/i18n/lexicon/<lang>.yaml``, with the same lists in each
+One data file per language, ``i18n/lexicon/<lang>.yaml``, with the same lists in each
 (a test checks it). The RFQ reader asks these questions of a message:
 
 >>> is_decline("no phone number, thanks")
@@ -26,7 +26,7 @@ from pathlib import Path
 
 import yaml
 
-from sales.i18n.catalog import LANGUAGES
+from i18n.catalog import LANGUAGES
 
 LEXICON = Path(__file__).parent / "lexicon"
 KINDS = (

@@ -13,7 +13,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from sales.i18n.detect import detect, requested_language
+from i18n.detect import detect, requested_language
 
 
 class Source(enum.StrEnum):

@@ -38,6 +38,9 @@ from typing import Any
 
 import yaml
 
+from i18n import DEFAULT_LANGUAGE, catalog, language_of, t
+from i18n.detect import detect
+from i18n.formatting import babel, number_text
 from knowledge.attributes import BY_KEY, find_attributes
 from knowledge.catalog import Product, format_value
 from knowledge.categories import find_category
@@ -55,9 +58,6 @@ from knowledge.recommend import (
     temperature_asked,
 )
 from knowledge.text_tokens import tokenize
-from sales.i18n import DEFAULT_LANGUAGE, catalog, language_of, t
-from sales.i18n.detect import detect
-from sales.i18n.formatting import babel, number_text
 
 # Lowest fused search score at which a retrieved passage is offered as the answer; calibrated
 # on knowledge/demo/questions.yaml against off-topic questions (see knowledge/README.md).

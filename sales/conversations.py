@@ -13,8 +13,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sales.i18n import language_of
-from sales.i18n.session_language import Choice, Source
+from i18n import language_of
+from i18n.session_language import Choice, Source
 from sales.models import ChatMessage, ChatMode, ChatSession, Role
 
 

@@ -22,9 +22,9 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from i18n import DEFAULT_LANGUAGE, language_of, t
+from i18n.formatting import babel
 from sales import conversations, events, outbox
-from sales.i18n import DEFAULT_LANGUAGE, language_of, t
-from sales.i18n.formatting import babel
 from sales.models import (
     ChatMessage,
     ChatMode,

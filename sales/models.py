@@ -115,7 +115,7 @@ class ChatSession(Base):
     token_hash: Mapped[str] = mapped_column(String(64))
     locale: Mapped[str | None] = mapped_column(String(16))
     language: Mapped[str | None] = mapped_column(String(8))
-    # locale | detected | requested (sales/i18n/session_language.py)
+    # locale | detected | requested (i18n/session_language.py)
     language_source: Mapped[str | None] = mapped_column(String(16))
     page_url: Mapped[str | None] = mapped_column(String(2048))
     mode: Mapped[str] = mapped_column(String(24), default=ChatMode.BOT.value)

@@ -71,7 +71,7 @@ def write_endpoints(settings: Settings, target: Path) -> Path:
             "url": f"http://{settings.app_host_for_engine}:{settings.app_port}/webhook",
             "headers": {"Authorization": "Bearer ${ACTION_SERVER_TOKEN}"},
         },
-        # bot responses in the buyer's language, from the one message catalog (sales/i18n)
+        # bot responses in the buyer's language, from the one message catalog (i18n)
         "nlg": {"type": "bot.catalog_nlg.CatalogNaturalLanguageGenerator"},
         "tracker_store": {
             "type": "SQL",

@@ -16,10 +16,10 @@ from api.chat.clients import TurnSlots
 from api.chat.ratelimit import RateLimiter
 from api.chat.turn_records import TurnRecords
 from api.engine import BotMessage, EngineClient, EngineUnavailable
+from i18n import session_language, t
 from sales import conversations, handoff
 from sales import replay as replay_events
 from sales.db import Database
-from sales.i18n import session_language, t
 from sales.models import ChatMessage, ChatMode, ChatSession, Role
 
 log = logging.getLogger(__name__)

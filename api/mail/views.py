@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse
 
 from api.deps import ServicesDep
 from api.mail.app import unsubscribe_signer
-from sales.i18n import language_of, t
+from i18n import language_of, t
 from sales.mail import suppressions
 from sales.mail.suppressions import UNSUBSCRIBE_PATH, Reason
 

@@ -17,9 +17,9 @@ from api.slack import threads as slack_threads
 from api.slack.approvers import Approvers
 from api.slack.delivery import load_quote, quote_summary
 from api.slack.records import QuoteSummary
+from i18n import t
 from sales import conversations, inquiries
 from sales.db import Database
-from sales.i18n import t
 from sales.models import ChatSession, Inquiry, Role, utcnow
 from sales.quotes.records import describe_for_buyer
 

@@ -62,7 +62,7 @@
   // ---------------------------------------------------------------- UI strings
 
   // The texts in each UI language, from the message catalog
-  // (sales/i18n/messages/<lang>/widget.yaml): the app writes them in when it serves this file.
+  // (i18n/messages/<lang>/widget.yaml): the app writes them in when it serves this file.
   const STRINGS = /*@catalog:widget*/ {};
 
   const LOCALE_RE = /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/;

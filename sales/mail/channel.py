@@ -48,9 +48,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from i18n import language_of
 from sales import events, quotes
 from sales.db import Database
-from sales.i18n import language_of
 from sales.mail import abandoned, suppressions, templates
 from sales.mail.compose import BadAddress, Content, Envelope, build, message_id, recipient
 from sales.mail.dkim_signing import DkimSigner

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from sales.i18n import t
-from sales.i18n.formatting import date_text, money_text, number_text
+from i18n import t
+from i18n.formatting import date_text, money_text, number_text
 from sales.mail.compose import Attachment, Content
 from sales.models import Inquiry, Quote
 

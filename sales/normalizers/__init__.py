@@ -5,7 +5,7 @@ Every function returns a frozen :class:`Parsed`: ``.ok``/``.value`` on success (
 and sometimes ``.suggestions`` on failure. None of them raises on bad input.
 
 Buyers write in English, Chinese, Spanish, German, Portuguese and French; every normaliser
-reads all six. The sentences are :class:`sales.i18n.Msg` of the catalog's ``validation`` area:
+reads all six. The sentences are :class:`i18n.Msg` of the catalog's ``validation`` area:
 they read as English and are said in the buyer's language with ``localize(value, language)``.
 """
 

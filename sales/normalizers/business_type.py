@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from sales.i18n import Msg
+from i18n import Msg
 from sales.normalizers._text import clean, fold, too_long
 from sales.normalizers.result import Parsed
 

@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from sales.i18n import Msg
-from sales.i18n.lexicon import is_decline, words
+from i18n import Msg
+from i18n.lexicon import is_decline, words
 from sales.normalizers._data import load_table
 from sales.normalizers._text import clean, fold, too_long
 from sales.normalizers.countries import is_country_name

@@ -11,8 +11,8 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from phonenumbers import NumberParseException, PhoneNumberFormat, ValidationResult
 
-from sales.i18n import Msg
-from sales.i18n.lexicon import is_decline, is_filler, sentence_words, words
+from i18n import Msg
+from i18n.lexicon import is_decline, is_filler, sentence_words, words
 from sales.normalizers._text import clean, clip, fold, too_long
 from sales.normalizers.incoterms import INCOTERMS_2020
 from sales.normalizers.result import Parsed

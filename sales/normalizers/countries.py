@@ -19,8 +19,8 @@ from functools import cache
 import pycountry
 from babel import Locale
 
-from sales.i18n import Msg
-from sales.i18n.formatting import babel_locale
+from i18n import Msg
+from i18n.formatting import babel_locale
 from sales.normalizers._data import load_table
 from sales.normalizers._text import clean, clip, fold, too_long
 from sales.normalizers.cities import find_city

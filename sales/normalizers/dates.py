@@ -43,7 +43,7 @@ from functools import lru_cache
 from babel import Locale, UnknownLocaleError
 from dateparser.date import DateDataParser
 
-from sales.i18n import Msg
+from i18n import Msg
 from sales.normalizers._text import clean, clip, fold, too_long
 from sales.normalizers.local_text import date_text
 from sales.normalizers.local_text import human_date as _human_date

@@ -15,7 +15,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from sales.i18n import Msg
+from i18n import Msg
 from sales.normalizers._data import load_table
 from sales.normalizers._text import clean, clip, fold, fold_chars, too_long
 from sales.normalizers.countries import parse_destination

@@ -1,6 +1,6 @@
 """Numbers, dates, country names and lists inside a message, written the buyer's way.
 
-Each is a :class:`~sales.i18n.Msg` that reads as English ("5,000", "15 March 2027",
+Each is a :class:`~i18n.Msg` that reads as English ("5,000", "15 March 2027",
 "Germany", "A or B") and renders through babel (CLDR) in the buyer's language when the
 message around it is localised: "5.000" and "15. März 2027" in German, "5 000" and
 "15 mars 2027" in French, "2027年3月15日" in Chinese.
@@ -13,8 +13,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from sales.i18n import Msg, language_of, localize
-from sales.i18n import formatting as fmt
+from i18n import Msg, language_of, localize
+from i18n import formatting as fmt
 
 
 class Localized(Msg):

@@ -28,8 +28,8 @@ from babel.numbers import (
 )
 from price_parser import Price
 
-from sales.i18n import Msg
-from sales.i18n.formatting import babel_locale
+from i18n import Msg
+from i18n.formatting import babel_locale
 from sales.normalizers._data import load_table
 from sales.normalizers._text import clean, clip, fold, too_long
 from sales.normalizers.local_text import Localized

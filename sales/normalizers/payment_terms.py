@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sales.i18n import Msg
+from i18n import Msg
 from sales.normalizers._text import clean, clip, fold, fold_chars, too_long
 from sales.normalizers.result import Parsed
 from sales.normalizers.word_edges import END as E

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from sales.i18n import Msg
+from i18n import Msg
 from sales.normalizers._text import clean, clip, fold, too_long
 from sales.normalizers.result import Parsed
 

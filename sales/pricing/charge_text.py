@@ -21,8 +21,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from sales.i18n import DEFAULT_LANGUAGE, catalog, t
-from sales.i18n.formatting import number_text
+from i18n import DEFAULT_LANGUAGE, catalog, t
+from i18n.formatting import number_text
 from sales.pricing.pricebook import DEFAULT_HS
 
 ALL_RISKS = "all risks"  # the insurance clause of the D-terms (our own risk)

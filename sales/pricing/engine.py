@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sales.i18n import DEFAULT_LANGUAGE
+from i18n import DEFAULT_LANGUAGE
 from sales.pricing.charge_text import charge_text
 from sales.pricing.charges import (
     ChargeContext,

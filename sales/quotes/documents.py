@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sales.i18n import language_of
+from i18n import language_of
 from sales.models import Quote
 from sales.pricing.incoterms import Incoterm
 from sales.pricing.models import Charge, Policy, PricedLine, PricedQuote, ShipmentSummary

@@ -9,7 +9,7 @@ machine can draw are replaced by "?" rather than silently vanishing, and
 that is not in policy is marked DRAFT.
 
 The document is written in ``QuotePdfData.language`` (en, zh, es, de, pt, fr): every fixed text
-comes from the ``pdf`` area of the message catalog (``sales/i18n/messages/<lang>/pdf.yaml``),
+comes from the ``pdf`` area of the message catalog (``i18n/messages/<lang>/pdf.yaml``),
 dates, amounts and quantities are written the language's way (babel/CLDR: "21.11.2026" and
 "62.500,00" in German), country names are CLDR's, and each charge is said in the language from
 its kind and parameters (``sales/pricing/charge_text.py``; a charge known only by its label is
@@ -35,8 +35,8 @@ from fpdf import FPDF
 from fpdf.enums import TableCellFillMode, XPos, YPos
 from fpdf.fonts import FontFace
 
-from sales.i18n import DEFAULT_LANGUAGE, catalog, language_of, t
-from sales.i18n.formatting import babel, babel_locale, date_text, money_text, number_text
+from i18n import DEFAULT_LANGUAGE, catalog, language_of, t
+from i18n.formatting import babel, babel_locale, date_text, money_text, number_text
 from sales.pricing.charge_text import charge_text
 from sales.pricing.models import Charge, PricedLine, PricedQuote, ShipmentSummary
 from sales.pricing.pricebook import Exporter

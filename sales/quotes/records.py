@@ -11,8 +11,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sales.i18n import DEFAULT_LANGUAGE, language_of, t
-from sales.i18n.formatting import date_text, money_text
+from i18n import DEFAULT_LANGUAGE, language_of, t
+from i18n.formatting import date_text, money_text
 from sales.models import Quote, QuoteStatus
 from sales.pricing.models import Charge, PricedQuote
 from sales.pricing.money import round_money

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sales.i18n import Msg
+from i18n import Msg
 from sales.normalizers import (
     parse_certifications,
     parse_destination,

@@ -31,7 +31,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from sales.i18n import Msg
+from i18n import Msg
 from sales.normalizers import parse_quantity, parse_yes_no
 from sales.normalizers._text import clean, fold, fold_chars
 from sales.normalizers.countries import find_places

@@ -1,5 +1,5 @@
 """Quantities and item choices in RFQ texts, in the buyer's language (numbers, dates and
-lists are written by ``sales.i18n.formatting``)."""
+lists are written by ``i18n.formatting``)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sales.i18n import DEFAULT_LANGUAGE, Msg, catalog, t
-from sales.i18n.formatting import listed, number_text
+from i18n import DEFAULT_LANGUAGE, Msg, catalog, t
+from i18n.formatting import listed, number_text
 
 # The unit's own message ("5,000 pcs", "5.000 Stück", "5,000件"); other units read "<n> <unit>".
 UNIT_KEY = "rfq.unit.{unit}"

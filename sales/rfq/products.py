@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 import yaml
 
-from sales.i18n import LANGUAGES
+from i18n import LANGUAGES
 from sales.normalizers._text import fold
 from sales.normalizers.word_edges import END, alternatives, whole
 

@@ -19,8 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sales.i18n import Msg
-from sales.i18n.lexicon import is_decline, mentions
+from i18n import Msg
+from i18n.lexicon import is_decline, mentions
 from sales.normalizers.local_text import list_text
 from sales.rfq import fields
 from sales.rfq.state import SKIPPED, still_missing_with

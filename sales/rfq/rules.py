@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sales.i18n import Msg
+from i18n import Msg
 from sales.rfq.formats import QuantityText
 from sales.rfq.products import Catalog
 

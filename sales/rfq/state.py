@@ -14,8 +14,8 @@ from typing import Any
 
 import phonenumbers
 
-from sales.i18n import DEFAULT_LANGUAGE, Msg, catalog, t
-from sales.i18n.formatting import babel_locale, date_text, money_amount_text
+from i18n import DEFAULT_LANGUAGE, Msg, catalog, t
+from i18n.formatting import babel_locale, date_text, money_amount_text
 from sales.inquiries import BuyerDraft, InquiryDraft, ItemDraft
 from sales.normalizers import country_name
 from sales.normalizers.certifications import known_codes

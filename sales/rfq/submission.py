@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from i18n import Msg, t
 from sales import handoff, inquiries, lead_score, quotes
 from sales.db import Database
-from sales.i18n import Msg, t
 from sales.models import QuoteStatus
 from sales.pricing import PriceBook
 from sales.quotes.records import describe_for_buyer

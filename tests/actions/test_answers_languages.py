@@ -10,8 +10,8 @@ from sqlalchemy import select
 from actions import runtime
 from actions.answers import ActionAnswerQuestion, worth_recording
 from actions.handoff import ActionRequestHuman
+from i18n import t
 from sales.db import Database
-from sales.i18n import t
 from sales.models import KnowledgeGap
 
 from .conftest import tracker

@@ -18,7 +18,7 @@ from actions.asides import (
 )
 from actions.rfq_extract import ActionExtractRfqFacts
 from actions.rfq_form import ValidateRfqForm
-from sales.i18n import LANGUAGES, t
+from i18n import LANGUAGES, t
 
 from .conftest import tracker
 from .test_rfq_repairs import CONTACT_OPEN, DOMAIN, _slots

@@ -9,7 +9,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.rfq_form import ActionAskRfqPendingQuantity, ValidateRfqForm
-from sales.i18n import LANGUAGES
+from i18n import LANGUAGES
 from sales.rfq.state import PENDING_QUANTITY
 
 from .conftest import tracker

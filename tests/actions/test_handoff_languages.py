@@ -5,8 +5,8 @@ from __future__ import annotations
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import ActionNegotiate, ActionRequestHuman
+from i18n import t
 from sales import conversations
-from sales.i18n import t
 
 from .conftest import tracker
 

@@ -14,7 +14,7 @@ from actions.rfq_form import (
     ActionAskQuantity,
     ValidateRfqForm,
 )
-from sales.i18n import Msg
+from i18n import Msg
 from sales.rfq.extract import Extraction
 
 from .conftest import tracker

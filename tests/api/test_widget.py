@@ -9,7 +9,7 @@ import re
 from fastapi.testclient import TestClient
 
 from api.widget import MARKER, SOURCE, widget_texts
-from sales.i18n import LANGUAGES, t
+from i18n import LANGUAGES, t
 
 
 def _served_texts(script: str) -> dict[str, dict[str, str]]:

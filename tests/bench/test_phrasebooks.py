@@ -1,6 +1,6 @@
 """Every language's personas and keyword table: the persona files load and validate, each
 language has enough personas, and each keyword table recognises the bot's own questions as the
-message catalog words them (sales/i18n/messages/<lang>/: utter_ask_* responses and the RFQ
+message catalog words them (i18n/messages/<lang>/: utter_ask_* responses and the RFQ
 form's questions, grouped questions, checks and summary)."""
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from bench.simulated_buyer import (
     load_phrasebook,
     match_button,
 )
-from sales.i18n import response, t
-from sales.i18n.catalog import catalog
+from i18n import response, t
+from i18n.catalog import catalog
 from sales.rfq.state import QUESTION_GROUPS
 
 LANGUAGES = ("en", "es", "de", "zh", "pt", "fr")

@@ -64,7 +64,7 @@ def test_rasa_data_validate() -> None:
 
 
 def test_every_utterance_is_in_the_catalog_in_every_language() -> None:
-    from sales.i18n import LANGUAGES, catalog
+    from i18n import LANGUAGES, catalog
 
     for lang in LANGUAGES:
         responses = {

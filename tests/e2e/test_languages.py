@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from sales.i18n import catalog, response, t
+from i18n import catalog, response, t
 
 from .chat import Buyer
 from .conftest import RunningStack

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from sales.i18n import LANGUAGES, MissingMessage, Msg, catalog, language_of, localize, response, t
+from i18n import LANGUAGES, MissingMessage, Msg, catalog, language_of, localize, response, t
 
 
 def _fields(value: Any) -> set[str]:

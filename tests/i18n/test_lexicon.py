@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sales.i18n import LANGUAGES
-from sales.i18n.lexicon import KINDS, LEXICON, is_decline, is_filler, table, words
+from i18n import LANGUAGES
+from i18n.lexicon import KINDS, LEXICON, is_decline, is_filler, table, words
 from sales.normalizers import parse_company_name, parse_person_name
 
 

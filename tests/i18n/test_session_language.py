@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sales.i18n.detect import detect, requested_language
-from sales.i18n.session_language import Choice, Source, choose
+from i18n.detect import detect, requested_language
+from i18n.session_language import Choice, Source, choose
 
 
 @pytest.mark.parametrize(

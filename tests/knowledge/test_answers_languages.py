@@ -7,11 +7,11 @@ import shutil
 
 import pytest
 
+from i18n import LANGUAGES, catalog
+from i18n.detect import detect
 from knowledge.answers import answer
 from knowledge.attributes import ATTRIBUTES
 from knowledge.index import KnowledgeBase
-from sales.i18n import LANGUAGES, catalog
-from sales.i18n.detect import detect
 
 from .conftest import FIXTURE_SOURCE
 

@@ -8,11 +8,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from i18n import LANGUAGES, catalog, t
 from knowledge.answers import answer, plain_text
 from knowledge.attributes import ATTRIBUTES
 from knowledge.grounding import figures, source_text, ungrounded
 from knowledge.index import KnowledgeBase
-from sales.i18n import LANGUAGES, catalog, t
 
 # One phrasing per language of "what is the <word> of <sku>?"
 ASK = {

@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from i18n import t
 from sales import conversations, handoff
 from sales.db import Database
-from sales.i18n import t
 from sales.models import ChatMessage, ChatSession, Handoff, OutboxMessage, Role
 from sales.office_hours import OfficeHours
 

@@ -9,9 +9,9 @@ from fastapi.testclient import TestClient
 
 from api.slack.blocks import language_label
 from api.slack.ids import REJECT_NOTE_ACTION, ActionId, BlockId, ViewId
+from i18n import t
 from sales import conversations, handoff, inquiries
 from sales.db import Database
-from sales.i18n import t
 from tests.fakes.slack import FakeSlack
 
 from .conftest import SlackPoster, block_actions_body, view_submission_body

@@ -7,8 +7,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from sales.i18n import Msg
-from sales.i18n.lexicon import is_decline, is_filler, is_one_of, mentions, words
+from i18n import Msg
+from i18n.lexicon import is_decline, is_filler, is_one_of, mentions, words
 from sales.normalizers import (
     parse_business_type,
     parse_company_name,

@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from sales.i18n import Msg
-from sales.i18n.lexicon import is_filler
+from i18n import Msg
+from i18n.lexicon import is_filler
 from sales.normalizers import (
     parse_business_type,
     parse_certifications,

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from sales.i18n import Msg
+from i18n import Msg
 from sales.normalizers import parse_certifications, parse_money, parse_quantity
 from sales.normalizers._text import fold_chars
 from sales.normalizers.word_edges import END, START

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from sales.i18n.lexicon import words
+from i18n.lexicon import words
 from sales.normalizers._text import fold_chars
 from sales.normalizers.numbers import CHINESE_NUMERALS, number_words_pattern
 from sales.normalizers.quantity import UNIT_SYNONYMS

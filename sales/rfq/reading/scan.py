@@ -11,7 +11,7 @@ from typing import Any
 
 import phonenumbers
 
-from sales.i18n import lexicon
+from i18n import lexicon
 from sales.normalizers import (
     parse_business_type,
     parse_certifications,

@@ -11,8 +11,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from i18n import t
 from sales.db import Database
-from sales.i18n import t
 from sales.inquiries import BuyerDraft
 from sales.mail.abandoned import enqueue_abandoned_rfqs
 from sales.models import ChatSession, Handoff, MailSend

@@ -15,9 +15,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import select
 
+from i18n import t
 from sales import events, inquiries, outbox, quotes
 from sales.db import Database
-from sales.i18n import t
 from sales.inquiries import BuyerDraft, InquiryDraft
 from sales.mail import suppressions
 from sales.mail.channel import CHANNEL, Backoff, MailChannel, MailIdentity

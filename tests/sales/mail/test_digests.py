@@ -11,8 +11,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from i18n import t
 from sales.db import Database
-from sales.i18n import t
 from sales.inquiries import BuyerDraft
 from sales.mail.digests import enqueue_agent_digests
 from sales.models import ChatMessage, ChatSession, MailSend, Role

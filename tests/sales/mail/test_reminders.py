@@ -9,10 +9,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from i18n import t
+from i18n.formatting import date_text
 from sales import events, quotes
 from sales.db import Database
-from sales.i18n import t
-from sales.i18n.formatting import date_text
 from sales.mail.compose import message_id
 from sales.mail.reminders import enqueue_expiry_reminders
 from sales.models import MailSend, OutboxMessage

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sales.i18n import LANGUAGES, Msg, localize
+from i18n import LANGUAGES, Msg, localize
 from sales.normalizers import (
     Destination,
     IncotermChoice,

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from sales.i18n import Msg, localize
+from i18n import Msg, localize
 from sales.normalizers.countries import country_text
 from sales.normalizers.local_text import (
     date_text,

@@ -8,7 +8,7 @@ from babel.numbers import format_decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sales.i18n.formatting import BABEL_LOCALES
+from i18n.formatting import BABEL_LOCALES
 from sales.normalizers.numbers import (
     chinese_number,
     parse_digits,

@@ -14,7 +14,7 @@ import pytest
 from babel.dates import format_date
 from pypdf import PdfReader
 
-from sales.i18n import LANGUAGES, t
+from i18n import LANGUAGES, t
 from sales.pricing import Incoterm, PriceBook, PricingRequest, RequestLine, load_price_book, price
 from sales.pricing.models import Charge
 from sales.quotes.pdf import Buyer, QuotePdfData, Words, cjk_font_available, render_quote_pdf

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sales.i18n import LANGUAGES
+from i18n import LANGUAGES
 from sales.pricing import Incoterm, PriceBook, PricingRequest, RequestLine, load_price_book, price
 from sales.pricing.charge_text import charge_text
 from sales.pricing.models import Charge

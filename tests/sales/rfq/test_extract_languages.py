@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sales.i18n import LANGUAGES, localize
+from i18n import LANGUAGES, localize
 from sales.rfq.extract import extract, is_question
 from sales.rfq.products import category_of
 

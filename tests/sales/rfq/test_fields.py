@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from sales.i18n import DEFAULT_LANGUAGE, catalog
+from i18n import DEFAULT_LANGUAGE, catalog
 from sales.rfq import fields
 from sales.rfq.state import BUYER_SLOTS, DRAFT_SLOTS, FIELDS, QUESTION_GROUPS
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sales.i18n import Msg, localize
-from sales.i18n.formatting import babel_locale, date_text, listed, number_text
+from i18n import Msg, localize
+from i18n.formatting import babel_locale, date_text, listed, number_text
 from sales.rfq.formats import QuantityText
 
 

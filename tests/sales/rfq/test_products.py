@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sales.i18n import LANGUAGES
+from i18n import LANGUAGES
 from sales.rfq.products import (
     CATEGORY_WORDS,
     WORDS,

@@ -7,8 +7,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sales.i18n import LANGUAGES, localize
-from sales.i18n.lexicon import is_decline, table, words
+from i18n import LANGUAGES, localize
+from i18n.lexicon import is_decline, table, words
 from sales.rfq import fields, repairs
 from sales.rfq.state import SKIPPED, missing, summary, team_notes
 

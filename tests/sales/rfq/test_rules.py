@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sales.i18n import localize
+from i18n import localize
 from sales.rfq.rules import DEFAULT_LEAD_TIME_DAYS, below_moq, earliest_date
 
 
