@@ -40,6 +40,13 @@ def boost_sku_match(score: np.ndarray) -> np.ndarray:
 LIST_EVIDENCE = 0.6
 
 
+# Evidence for a document passage whose title names the one certification code the question
+# names ("CE证书是哪个机构发的?": the CE marking document, not the CB Scheme's, whose words
+# "certificate" and "body" it shares). Set on the labelled and both held-out search sets
+# together (hit@3 0.981 -> 0.986, 0.975 -> 0.975, 0.975 -> 0.983), before the third held-out set.
+TITLE_CODE_EVIDENCE = 0.35
+
+
 def add_evidence(score: np.ndarray, evidence: float) -> np.ndarray:
     """``score`` with one more independent piece of ``evidence`` (noisy-OR)."""
     return 1.0 - (1.0 - np.asarray(score, dtype=np.float32)) * (1.0 - evidence)

@@ -15,9 +15,17 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from knowledge.catalog import Product
+from knowledge.cert_codes import codes_named
 from knowledge.chunks import Chunk
 from knowledge.errors import KnowledgeIndexMissing
-from knowledge.fusion import LIST_EVIDENCE, add_evidence, boost_sku_match, calibrate_dense, fuse
+from knowledge.fusion import (
+    LIST_EVIDENCE,
+    TITLE_CODE_EVIDENCE,
+    add_evidence,
+    boost_sku_match,
+    calibrate_dense,
+    fuse,
+)
 from knowledge.index_files import (
     DENSE,
     LEXICAL,
@@ -233,6 +241,10 @@ class KnowledgeBase:
                 dtype=bool,
             )
             scores = np.where(listed, add_evidence(scores, LIST_EVIDENCE), scores)
+        named = codes_named(query, self._certification_codes)
+        if len(named) == 1:  # the document about the scheme the question names
+            titled = np.array([self._title_names(i, named[0]) for i in ids.tolist()], dtype=bool)
+            scores = np.where(titled, add_evidence(scores, TITLE_CODE_EVIDENCE), scores)
         matched = np.array([i in sku_ids for i in ids.tolist()], dtype=bool)
         scores = np.where(matched, boost_sku_match(scores), scores)
         order = np.lexsort((-scores, ~matched))
@@ -267,6 +279,15 @@ class KnowledgeBase:
         """The words of a chunk's section heading that name its subject ("Our UL products":
         "ul"; "products" only says that it lists some)."""
         return set(tokenize(self.chunks[position].section or "")) - generic_heading_words()
+
+    def _title_names(self, position: int, code: str) -> bool:
+        """Whether chunk ``position`` is a passage of a document whose title names ``code``."""
+        chunk = self.chunks[position]
+        if chunk.kind != "document":
+            return False
+        prefix = chunk.text.split("\n", 1)[0]
+        title = prefix.removesuffix(f" — {chunk.section}") if chunk.section else prefix
+        return bool(codes_named(title, (code,)))
 
     def _distinct_hits(self, ids: np.ndarray, scores: np.ndarray, k: int) -> list[Hit]:
         hits: list[Hit] = []

@@ -28,6 +28,7 @@ import numpy as np
 import yaml
 
 from knowledge.catalog import Product
+from knowledge.cert_codes import codes_named
 
 NEEDS_FILE = Path(__file__).resolve().parent / "lexicon" / "needs.yaml"
 # How much the search's ranking adds: less than one met constraint, so it only orders records
@@ -263,11 +264,7 @@ def read_need(question: str, certification_codes: Sequence[str] = ()) -> Need:
     surge = _KV.search(question)
     cri = _CRI.search(question)
     ugr = _UGR.search(question)
-    codes = tuple(
-        code
-        for code in sorted(certification_codes)
-        if re.search(rf"(?<![A-Za-z0-9]){re.escape(code)}(?![A-Za-z0-9])", question)
-    )
+    codes = codes_named(question, certification_codes)
     return Need(
         temperature=temperature_asked(question),
         watts=float(watts.group(1)) if watts else None,

@@ -131,6 +131,22 @@ def test_a_question_for_a_list_finds_the_passage_that_lists_models(
     assert section in [hit.section for hit in hits]
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wer stellt das CE-Zertifikat aus, eine Prüfstelle?",
+        "Quem emite o certificado CE de vocês?",
+        "Qui délivre votre certificat CE ?",
+    ],
+)
+def test_a_question_naming_one_scheme_finds_the_document_about_it(
+    demo_kb: KnowledgeBase, question: str
+) -> None:
+    """The CB Scheme's passages share "certificate" and "body" with these; the document whose
+    title names the one code the question names ranks with them."""
+    assert "ce-marking.md" in [hit.doc for hit in demo_kb.search(question, 3)]
+
+
 def test_a_passage_lists_models_when_it_names_three(demo_kb: KnowledgeBase) -> None:
     listing = {
         chunk.section
