@@ -20,7 +20,7 @@ export TRANSFORMERS_OFFLINE := 1
 # The fast loop's tests: neither the Rasa engine's subprocess, nor a browser, nor a booted stack,
 # nor the PostgreSQL and Redis servers (each PostgreSQL test has a SQLite twin that stays in);
 # markers set in tests/conftest.py from the fixtures each test requests. Two pytest workers.
-FAST_TESTS   := not engine and not e2e and not browser and not postgres and not redis
+FAST_TESTS   := not engine and not e2e and not browser and not postgres and not redis and not imap
 CHECK_WORKERS ?= 2
 
 .PHONY: help env run test check typecheck bench chaos lint format model clean
@@ -70,6 +70,7 @@ test: env
 	$(APP_PY) -m tools.stack train
 	$(APP_PY) -m tools.browser ensure
 	$(APP_PY) -m tools.fonts ensure
+	$(APP_PY) -m tools.mailserver ensure
 	$(APP_PY) -m pytest $(PYTEST_ARGS)
 
 bench: env

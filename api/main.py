@@ -25,7 +25,7 @@ from api.deps import Services
 from api.engine import EngineClient
 from api.health import router as health_router
 from api.limits import BodySizeLimit
-from api.mail.app import build_mail
+from api.mail.app import build_imap_poller, build_mail
 from api.mail.inbound import router as mail_inbound_router
 from api.mail.views import router as mail_router
 from api.quote_pdf_view import link_signer
@@ -146,6 +146,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             retention_interval_s=settings.retention_interval_s,
             tracker_url=settings.tracker_store_url,
         )
+        imap_poller = build_imap_poller(settings, db=db)
+        if imap_poller is not None:
+            periodic.append(imap_poller)
         periodic.append(
             housekeeping.Periodic(
                 "chat-replay",

@@ -5,17 +5,22 @@ from __future__ import annotations
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api.staff.identities import StaffIdentity, parse_staff_tokens
 
+if TYPE_CHECKING:
+    from sales.mail.imap_config import ImapConfig
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+    # hide_input_in_errors: a malformed SMTP_URL or IMAP_URL must not print its password
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", hide_input_in_errors=True)
 
     app_host: str = "127.0.0.1"
     app_port: int = 8000
@@ -137,6 +142,12 @@ class Settings(BaseSettings):
     # POST /webhook/mail/inbound, signed with MAIL_INBOUND_SECRET (unset: the webhook is off).
     mail_reply_domain: str | None = None
     mail_inbound_secret: SecretStr | None = None
+    # ... or the app polls a mailbox for them: imaps://user:password@host:port/INBOX (TLS) or
+    # imap://... (STARTTLS), every MAIL_IMAP_POLL_S; handled messages go to IMAP_DONE_FOLDER.
+    imap_url: SecretStr | None = None
+    imap_ca_file: Path | None = None
+    imap_done_folder: str = "Processed"
+    mail_imap_poll_s: float = Field(default=60.0, gt=0)
 
     @field_validator(
         "redis_url",
@@ -153,6 +164,8 @@ class Settings(BaseSettings):
         "smtp_ca_file",
         "mail_reply_domain",
         "mail_inbound_secret",
+        "imap_url",
+        "imap_ca_file",
         "mail_dkim_selector",
         "mail_dkim_key_file",
         mode="before",
@@ -184,6 +197,24 @@ class Settings(BaseSettings):
             SmtpConfig.parse(value.get_secret_value())  # the error never names the password
         return value
 
+    @model_validator(mode="after")
+    def _imap_url_well_formed(self) -> Settings:
+        if self.imap_url is not None:
+            _ = self.imap_config  # a ValueError names what is wrong, never the password
+        return self
+
+    @property
+    def imap_config(self) -> ImapConfig:
+        from sales.mail.imap_config import ImapConfig
+
+        assert self.imap_url is not None
+        return ImapConfig.parse(
+            self.imap_url.get_secret_value(),
+            done_folder=self.imap_done_folder,
+            ca_file=self.imap_ca_file,
+            timeout_s=self.smtp_timeout_s,
+        )
+
     @field_validator("mail_from", "mail_reply_to")
     @classmethod
     def _mail_address_well_formed(cls, value: str | None) -> str | None:
@@ -205,9 +236,11 @@ class Settings(BaseSettings):
 
     @property
     def smtp_secrets(self) -> tuple[str, ...]:
-        """The SMTP password, the URL holding it and the inbound webhook's secret (masked in
-        logs and outbox errors)."""
+        """The SMTP password, the URL holding it, the inbound webhook's secret and the IMAP
+        password and URL (masked in logs and outbox errors)."""
         inbound = (self.mail_inbound_secret.get_secret_value(),) if self.mail_inbound_secret else ()
+        if self.imap_url is not None:
+            inbound = (*inbound, self.imap_url.get_secret_value(), *self.imap_config.secrets)
         if self.smtp_url is None:
             return inbound
         from sales.mail.config import SmtpConfig

@@ -1,4 +1,5 @@
-"""Words buyers use that are not data: declines, politeness, fillers, sentence words.
+"""Words buyers use that are not data: declines, politeness, fillers, sentence words, and
+the regular expressions that read a fact from their words (business types).
 
 One data file per language, ``i18n/lexicon/<lang>.yaml``, with the same lists in each
 (a test checks it). The RFQ reader asks these questions of a message:
@@ -23,6 +24,7 @@ import re
 import unicodedata
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -43,6 +45,8 @@ KINDS = (
     "decline_verbs",
     "determiners",
 )
+# Regular expressions by code ({"importer": ["import\\w*", ...]}), over folded text.
+PATTERN_KINDS = ("business_names", "business_types")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _PUNCTUATION = re.compile(r"[\s.,;:!?¡¿。，、；：！？\"“”«»()\[\]…~—–-]+")
 
@@ -54,18 +58,47 @@ def _fold(text: str) -> str:
 
 
 @cache
+def _raw(language: str) -> dict[str, Any]:
+    # BaseLoader: every word stays a string ("no", "yes" and "on" are no booleans here)
+    text = (LEXICON / f"{language}.yaml").read_text(encoding="utf-8")
+    return yaml.load(text, Loader=yaml.BaseLoader) or {}
+
+
+@cache
 def table(language: str) -> dict[str, tuple[str, ...]]:
     """One language's lists, folded as messages are (no case, accents or punctuation),
     longest phrase first."""
-    # BaseLoader: every word stays a string ("no", "yes" and "on" are no booleans here)
-    text = (LEXICON / f"{language}.yaml").read_text(encoding="utf-8")
-    raw = yaml.load(text, Loader=yaml.BaseLoader) or {}
+    raw = _raw(language)
     return {
         kind: tuple(
             sorted({_words_only(str(w)) for w in raw.get(kind) or ()}, key=len, reverse=True)
         )
         for kind in KINDS
     }
+
+
+@cache
+def pattern_table(language: str) -> dict[str, dict[str, tuple[str, ...]]]:
+    """One language's regular expressions: kind -> code -> alternatives, as written."""
+    raw = _raw(language)
+    return {
+        kind: {
+            str(code): tuple(str(a) for a in alts or ())
+            for code, alts in (raw.get(kind) or {}).items()
+        }
+        for kind in PATTERN_KINDS
+    }
+
+
+@cache
+def patterns(kind: str) -> dict[str, tuple[str, ...]]:
+    """Every language's regular expressions of one kind by code, each once, in the order of
+    ``LANGUAGES`` and of the files."""
+    merged: dict[str, dict[str, None]] = {}
+    for language in LANGUAGES:
+        for code, alternatives in pattern_table(language)[kind].items():
+            merged.setdefault(code, {}).update(dict.fromkeys(alternatives))
+    return {code: tuple(alternatives) for code, alternatives in merged.items()}
 
 
 @cache

@@ -543,6 +543,25 @@ class MailSend(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class MailInboundSeen(Base):
+    """A message the replies mailbox poller (IMAP) handled: the folder, its UIDVALIDITY and the
+    message's UID, and its Message-ID, with what became of it (``status`` as the inbound
+    webhook's answer, or ``too_large``). A message found here is only moved away, never handled
+    again. No address or text of the buyer is kept."""
+
+    __tablename__ = "mail_inbound_seen"
+    __table_args__ = (UniqueConstraint("mailbox", "uid_validity", "uid"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    mailbox: Mapped[str] = mapped_column(String(255))
+    uid_validity: Mapped[int] = mapped_column(BigInteger)
+    uid: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[str] = mapped_column(String(255), default="", index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    reference: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 # What the sales manager's figures (sales/kpi) read by: an inquiry's items and quotes, a quote's
 # lines (migration 0b6d2f4e8a17).
 Index("ix_inquiry_items_inquiry_id", InquiryItem.inquiry_id)

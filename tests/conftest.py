@@ -208,6 +208,7 @@ ENGINE_MODULES = {"tests/bot/test_components.py"}
 STACK_FIXTURES = {"running_stack"}  # the real engine and app as processes
 BROWSER_FIXTURES = {"browser", "widget_page", "playwright"}
 POSTGRES_FIXTURES = {"postgres_url", "migrated_postgres_url", "_postgres_template"}
+IMAP_FIXTURES = {"imap_server"}  # dovecot, started by the test (tools/mailserver.py installs it)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -226,4 +227,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.browser)
         if fixtures & POSTGRES_FIXTURES:
             item.add_marker(pytest.mark.postgres)
+        if fixtures & IMAP_FIXTURES:
+            item.add_marker(pytest.mark.imap)
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -3,7 +3,8 @@ sender identity, the unsubscribe links, the outbox worker of the ``email`` chann
 subscribes to its events only then: without SMTP_URL no mail is queued for anyone), the hourly
 pass that writes the reminders of quotes about to expire, the pass every minute that writes
 the digests of a rep's replies a buyer has not answered, and the pass that writes the follow-ups
-of requests for quotation left half-way."""
+of requests for quotation left half-way. Apart from it, when ``IMAP_URL`` is set, the poller of
+the replies mailbox (``build_imap_poller``)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from sales.mail.channel import CHANNEL, Backoff, MailChannel, MailIdentity
 from sales.mail.config import SmtpConfig, parse_sender
 from sales.mail.digests import enqueue_agent_digests
 from sales.mail.dkim_signing import DkimSigner
+from sales.mail.mailbox import ImapMailbox
+from sales.mail.polling import poll_once
 from sales.mail.reminders import enqueue_expiry_reminders
 from sales.mail.sender import SmtpSender
 from sales.mail.suppressions import UnsubscribeSigner
@@ -167,3 +170,25 @@ def build_mail(
         digest_after_s=settings.mail_digest_after_s,
         abandoned_after_s=settings.mail_abandoned_after_s,
     )
+
+
+def build_imap_poller(settings: Settings, *, db: Database) -> Periodic | None:
+    """The replies mailbox's poller (every ``MAIL_IMAP_POLL_S``), when ``IMAP_URL`` is set;
+    independent of ``SMTP_URL``."""
+    if settings.imap_url is None:
+        return None
+    config = settings.imap_config
+    replies = reply_addresses(settings)
+
+    async def poll() -> None:
+        await poll_once(db, lambda: ImapMailbox(config), replies)
+
+    log.info(
+        "replies mailbox polled",
+        extra={
+            "imap_host": config.host,
+            "imap_port": config.port,
+            "every_s": settings.mail_imap_poll_s,
+        },
+    )
+    return Periodic("mail-imap-replies", settings.mail_imap_poll_s, poll)

@@ -64,17 +64,22 @@ class SmtpConfig:
 
     @property
     def loopback(self) -> bool:
-        if self.host == "localhost":
-            return True
-        try:
-            return ipaddress.ip_address(self.host).is_loopback
-        except ValueError:
-            return False
+        return is_loopback(self.host)
 
     @property
     def secrets(self) -> tuple[str, ...]:
         """What must never be printed (the outbox's error texts and the logs mask them)."""
         return tuple(s for s in (self.password,) if s)
+
+
+def is_loopback(host: str) -> bool:
+    """``localhost`` or a loopback address: the one place a password may go unencrypted."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def parse_sender(value: str) -> Address:

@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from i18n import LANGUAGES
-from i18n.lexicon import KINDS, LEXICON, is_decline, is_filler, table, words
-from sales.normalizers import parse_company_name, parse_person_name
+from i18n.lexicon import (
+    KINDS,
+    LEXICON,
+    PATTERN_KINDS,
+    is_decline,
+    is_filler,
+    pattern_table,
+    table,
+    words,
+)
+from sales.normalizers import (
+    BUSINESS_TYPES,
+    parse_business_type,
+    parse_company_name,
+    parse_person_name,
+)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -18,6 +34,40 @@ def test_every_language_has_every_list(language: str) -> None:
     assert set(lists) == set(KINDS)
     for kind in KINDS:
         assert lists[kind], f"{language}: {kind} is empty"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_language_has_every_pattern_list(language: str) -> None:
+    tables = pattern_table(language)
+    assert set(tables) == set(PATTERN_KINDS)
+    for kind in PATTERN_KINDS:
+        assert tables[kind], f"{language}: {kind} is missing"
+        assert set(tables[kind]) <= set(BUSINESS_TYPES), f"{language}: {kind} has unknown codes"
+        for code, alternatives in tables[kind].items():
+            assert alternatives, f"{language}: {kind}.{code} is empty"
+            for alternative in alternatives:
+                re.compile(alternative)
+    # every type can be told in every language
+    assert set(tables["business_types"]) == set(BUSINESS_TYPES), language
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_business_name_is_read_as_its_type(language: str) -> None:
+    """The RFQ reader finds a business by its name; the normaliser reads the name as its type."""
+    for code, alternatives in pattern_table(language)["business_names"].items():
+        for alternative in alternatives:
+            example = _example_of(alternative)
+            assert parse_business_type(example).value == code, (language, alternative, example)
+
+
+def _example_of(pattern: str) -> str:
+    """The shortest text of a simple alternative: "importers?" -> "importer",
+    "(?:e|s)?" dropped, "gros{1,2}" -> "gros", "(?:use|warehouse)" -> "use"."""
+    text = re.sub(r"\(\?:[^()]*\)\?", "", pattern)
+    text = re.sub(r"\(\?:([^|()]*)[^()]*\)", r"\1", text)
+    text = re.sub(r".\?", "", text)
+    text = re.sub(r"\{\d,\d\}", "", text).replace("[- ]", " ")
+    return text
 
 
 def test_no_other_language_files() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from i18n.lexicon import words
+from i18n.lexicon import patterns, words
 from sales.normalizers._text import fold_chars
 from sales.normalizers.numbers import CHINESE_NUMERALS, number_words_pattern
 from sales.normalizers.quantity import UNIT_SYNONYMS
@@ -253,16 +253,12 @@ _NEGATION = re.compile(
     rf"|pas de|sem|nao){END}|{START}pas d'|不|无需|免",
     re.I,
 )
+# Words that name a buyer's business anywhere in a message (the lexicon's business_names;
+# the business type normaliser reads them too).
+_BUSINESS_NAMES = [a for names in patterns("business_names").values() for a in names]
 _BUSINESS = re.compile(
-    rf"{START}(?:importers?|distributors?|wholesalers?|wholesale|retailers?|retail|contractors?"
-    rf"|installers?|integrators?|end[- ]users?|for our own (?:use|warehouse|factory|building)"
-    rf"|own use|importador(?:es|a|as)?|distribuidor(?:es|a|as)?|mayoristas?|minoristas?"
-    rf"|contratistas?|instalador(?:es|a|as)?|usuarios? finale?s?|importeur(?:e)?|gros{{1,2}}handler"
-    rf"|einzelhandler|handler|installateur(?:e|s)?|elektroinstallateur(?:e)?|endkunden?"
-    rf"|importateurs?|distributeurs?|grossistes?|detaillants?|utilisateurs? finale?s?"
-    rf"|atacadistas?|varejistas?|empreiteir(?:o|a|os|as)|revendedor(?:es|a|as)?"
-    rf"|usuarios? finais|consumidor final){END}"
-    r"|进口商|经销商|分销商|代理商|批发商|零售商|承包商|工程商|集成商|终端用户|自用",
+    rf"{START}(?:{'|'.join(a for a in _BUSINESS_NAMES if not has_han(a))}){END}"
+    rf"|{'|'.join(a for a in _BUSINESS_NAMES if has_han(a))}",
     re.I,
 )
 # A company name: capitalised words (accented capitals too: "Éclairage Boréal inc."), with the

@@ -9,6 +9,7 @@ from sales.pricing import PriceBook, load_price_book
 from tools.stack import free_port
 
 from ..quotes.test_service import DEMO_BOOK
+from .imap_server import Dovecot
 from .server import MailServer, self_signed_cert
 
 
@@ -27,3 +28,10 @@ def mail_server(smtp_cert: tuple[Path, Path]) -> Iterator[MailServer]:
 @pytest.fixture(scope="session")
 def book() -> PriceBook:
     return load_price_book(DEMO_BOOK)
+
+
+@pytest.fixture
+def imap_server() -> Iterator[Dovecot]:
+    """dovecot on free loopback ports, its own configuration in a temporary folder."""
+    with Dovecot() as server:
+        yield server
