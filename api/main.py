@@ -47,6 +47,7 @@ from i18n import detect as language_detector
 from sales.db import Database
 from sales.normalizers import cities
 from sales.pricing import PriceBook, load_price_book
+from sales.replay import GiveUp
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).with_name("static")
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             max_text=settings.chat_max_text,
             turns=TurnSlots(settings.chat_max_turns_in_flight),
             records=TurnRecords(settings.tracker_store_url),
+            give_up=GiveUp(settings.chat_replay_max_attempts, settings.chat_replay_give_up_s),
         )
         kb, kb_error = _load_knowledge(settings)
         # the language detector's models (about 0.6 s) and the world's cities (about 2 s) load

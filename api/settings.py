@@ -112,6 +112,10 @@ class Settings(BaseSettings):
     # How often each instance answers buyer messages kept while the engine was down (once it is
     # back; api/chat/replay.py).
     chat_replay_interval_s: float = Field(default=5.0, gt=0)
+    # A kept message whose turn the engine, up, fails every time is given up (the sales channel
+    # told) after this many failed attempts, once it is this old (sales/replay.py).
+    chat_replay_max_attempts: int = Field(default=5, ge=1)
+    chat_replay_give_up_s: float = Field(default=600.0, ge=0)
     # Retention of buyers' personal data (sales/privacy.py): chat sessions, transcripts and
     # tracker events untouched for this many days are deleted, inquiries anonymised, knowledge
     # gaps deleted; unset (the default): kept until erased on request. Checked this often.

@@ -25,6 +25,8 @@ BUYER_MESSAGE = "handoff.buyer_message"  # {"session_id", "text", "note"?}
 # the engine did not answer: the buyer's messages from seq on are kept (sales/replay.py)
 CHAT_KEPT = "chat.kept"  # {"session_id", "seq"}
 CHAT_REPLAYED = "chat.replayed"  # {"session_id", "seqs", "count"}: answered once it was back
+# the engine, up, failed one buyer message's turn every time: given up (sales/replay.py)
+CHAT_FAILED = "chat.failed"  # {"session_id", "seq", "attempts", "reason"}
 # a rep's replies the buyer has not answered for a while (sales/mail/digests.py)
 AGENT_REPLY_DIGEST = "chat.agent_digest"  # {"session_id", "seq"}: the last reply of the run
 # an RFQ left half-way with an email address in a handoff's summary (sales/mail/abandoned.py)
@@ -41,6 +43,7 @@ ALL = (
     BUYER_MESSAGE,
     CHAT_KEPT,
     CHAT_REPLAYED,
+    CHAT_FAILED,
     AGENT_REPLY_DIGEST,
     RFQ_ABANDONED,
 )

@@ -155,6 +155,10 @@ class ChatMessage(Base):
     handled: Mapped[bool] = mapped_column(Boolean, default=True)
     # Buyer messages: the id the client gave it (a repeat returns the first answer).
     client_message_id: Mapped[str | None] = mapped_column(String(64))
+    # Buyer messages: engine attempts that failed while the engine was up (sales/replay.py), and
+    # why the last one failed once it was given up (handled then, no longer kept).
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    failure: Mapped[str | None] = mapped_column(String(200))
     # Bot messages: the seq of the buyer message they answer.
     reply_to: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -52,6 +52,11 @@ class EngineDown(RuntimeError):
     """The engine is down; the buyer's message was stored all the same."""
 
 
+class TurnFailed(EngineDown):
+    """The engine is up but failed a turn of this session (counted towards giving it up,
+    sales/replay.py); the buyer's message was stored all the same."""
+
+
 @dataclass(frozen=True)
 class Turn:
     messages: list[ChatMessage]
@@ -98,8 +103,11 @@ class ChatGateway:
         max_text: int,
         turns: TurnSlots | None = None,
         records: TurnRecords | None = None,
+        give_up: replay_events.GiveUp | None = None,
     ) -> None:
         self.db = db
+        # when a message whose turn the engine (up) fails every time is given up
+        self.give_up = give_up or replay_events.GiveUp()
         # the engine's record of its turns: an empty answer to a turn it did not record is no
         # answer (api/chat/turn_records.py)
         self.records = records
@@ -270,10 +278,13 @@ class ChatGateway:
         stored (its id and what the engine gets for it), sent for the first time; every other
         one is a replay, which the engine answers from its record when the turn ran already.
         Raises EngineDown when the engine does not answer (the messages stay kept, and the
-        sales channel hears of it once); returns how many kept messages were replayed."""
+        sales channel hears of it once), TurnFailed when it is up but failed the turn; a message
+        given up after failing too often (sales/replay.py) is passed over for the next one.
+        Returns how many kept messages were replayed."""
         async with self.db.session() as db:
             waiting = await conversations.unhandled(db, session_id)
         replayed: list[int] = []
+        fresh_given_up = False
         for message in waiting:
             async with self.db.session() as db:
                 current = await db.get(ChatSession, session_id, populate_existing=True)
@@ -298,9 +309,15 @@ class ChatGateway:
                     raise EngineUnavailable("the engine answered a turn it did not record")
             except EngineUnavailable as exc:
                 log.warning("engine unavailable", extra={"reason": str(exc)})
+                error: type[EngineDown] = EngineDown
+                if await self.engine.model_loaded():  # the engine is up: this turn failed
+                    error = TurnFailed
+                    if await self._failed_attempt(message, str(exc)):
+                        fresh_given_up = first_send
+                        continue
                 async with self.db.session() as db:
                     await replay_events.kept(db, session_id=session_id, first_seq=waiting[0].seq)
-                raise EngineDown(t("core.engine_down", current.language)) from exc
+                raise error(t("core.engine_down", current.language)) from exc
             async with self.db.session() as db:
                 stored = await conversations.answer(
                     db, buyer=message, texts=[(r.text, r.buttons) for r in replies]
@@ -314,7 +331,22 @@ class ChatGateway:
             log.info("kept messages replayed", extra={"count": len(replayed)})
             async with self.db.session() as db:
                 await replay_events.replayed(db, session_id=session_id, seqs=replayed)
+        if fresh_given_up:  # the buyer is told a person will follow up (the sales channel was)
+            raise TurnFailed(t("core.engine_down", current.language if current else None))
         return len(replayed)
+
+    async def _failed_attempt(self, message: ChatMessage, reason: str) -> bool:
+        """Count a failed attempt at ``message``'s turn; True when it is given up now."""
+        async with self.db.session() as db:
+            given_up = await replay_events.failed_attempt(
+                db, message=message, reason=reason, give_up=self.give_up
+            )
+        if given_up:
+            log.error(
+                "buyer message given up",
+                extra={"session_id": message.session_id, "seq": message.seq, "reason": reason},
+            )
+        return given_up
 
     async def replay(self, session_id: str) -> int:
         """Answer the session's kept messages (the replay job); how many were replayed."""

@@ -7,14 +7,18 @@ attempt) that the engine never answered. Each session is replayed under the gate
 order, and each turn is sent as a replay: the engine answers a turn it already ran (its answer
 timed out, the app died before storing it) from its record instead of running it again
 (bot/channels/app.py), and only one attempt stores an answer (sales/conversations.py, answer).
-So instances may overlap without a turn running twice or an answer stored twice."""
+So instances may overlap without a turn running twice or an answer stored twice.
+
+A session whose turn the engine (up) fails is passed over for the next session (the failure is
+counted; after CHAT_REPLAY_MAX_ATTEMPTS and CHAT_REPLAY_GIVE_UP_S the message is given up and the
+session goes on, sales/replay.py); the pass stops when the engine is down."""
 
 from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
 
-from api.chat.gateway import ChatGateway, EngineDown
+from api.chat.gateway import ChatGateway, EngineDown, TurnFailed
 from sales import conversations
 from sales.db import Database
 
@@ -33,6 +37,8 @@ async def replay_kept(gateway: ChatGateway, db: Database, *, older_than_s: float
     for session_id in waiting:
         try:
             replayed += await gateway.replay(session_id)
+        except TurnFailed:
+            continue  # this session's turn failed, not the engine: the next session
         except EngineDown:
             log.warning("engine down again; replay stops until the next pass")
             break

@@ -120,6 +120,7 @@ class SlackDelivery:
             events.HANDOFF_UPDATED: self._wrap(self.handoff_update),
             events.CHAT_KEPT: self._wrap(self.chat_outage),
             events.CHAT_REPLAYED: self._wrap(self.chat_outage),
+            events.CHAT_FAILED: self._wrap(self.chat_outage),
             events.QUOTE_PENDING_APPROVAL: self._wrap(self.quote_pending),
             events.QUOTE_SENT: self._wrap(self.quote_event("sent")),
             events.QUOTE_ACCEPTED: self._wrap(self.quote_event("accepted")),
@@ -314,6 +315,16 @@ class SlackDelivery:
                 "person will follow up."
             )
             kind, icon = "chat_kept", ":warning:"
+        elif row.topic == events.CHAT_FAILED:
+            attempts = int(row.payload.get("attempts") or 0)
+            reason = str(row.payload.get("reason") or "unknown")
+            text = (
+                "The assistant gave up on one message of this buyer: its engine failed it "
+                f"{attempts} time{'s' if attempts != 1 else ''} ({blocks.escape(reason)}). "
+                "The buyer was told a person will follow up; the conversation goes on with their "
+                "next message. Please answer them."
+            )
+            kind, icon = "chat_failed", ":x:"
         else:
             count = int(row.payload.get("count") or 0)
             text = (

@@ -42,6 +42,9 @@ class SilentEngine:
         self.sent.append((message_id, replay))
         return []
 
+    async def model_loaded(self) -> bool:
+        return True  # up (its lock store is what is down)
+
 
 @pytest.fixture
 def tracker_url(tmp_path: Path) -> str:

@@ -180,3 +180,34 @@ async def test_an_outage_longer_than_the_attempts_loses_no_message(
     async with database.session() as db:
         statuses = (await db.execute(select(OutboxDelivery.status))).scalars().all()
     assert set(statuses) == {"sent"}
+
+
+async def test_a_given_up_message_is_told_in_the_session_thread_once(
+    database: Database, fake_slack: FakeSlack
+) -> None:
+    from sales import conversations, replay
+    from sales.models import Role
+
+    async with database.session() as db:
+        session, _ = await conversations.create_session(db)
+        sid = session.id
+        (message,) = await conversations.append(
+            db, session_id=sid, role=Role.BUYER, texts=[("hi <!channel>", [])], handled=False
+        )
+    async with database.session() as db:
+        assert await replay.failed_attempt(
+            db,
+            message=message,
+            reason="engine answered <500>",
+            give_up=replay.GiveUp(max_attempts=1, after_s=0),
+        )
+    w = worker(database, fake_slack)
+    await drain(w, database)
+    await drain(w, database)
+    (call,) = fake_slack.calls_of("chat.postMessage")
+    assert "gave up on one message" in call.args["text"]
+    assert "failed it 1 time (engine answered &lt;500&gt;)" in call.args["text"]
+    assert "<!channel>" not in str(call.args)  # the buyer's text is not in the notice
+    async with database.session() as db:
+        row = (await db.execute(select(OutboxDelivery))).scalar_one()
+    assert (row.channel, row.status) == ("slack", "sent")
