@@ -1,5 +1,5 @@
 """Words buyers use that are not data: declines, politeness, fillers, sentence words, and
-the regular expressions that read a fact from their words (business types).
+the regular expressions that read a fact from their words (business types, payment terms).
 
 One data file per language, ``i18n/lexicon/<lang>.yaml``, with the same lists in each
 (a test checks it). The RFQ reader asks these questions of a message:
@@ -46,7 +46,13 @@ KINDS = (
     "determiners",
 )
 # Regular expressions by code ({"importer": ["import\\w*", ...]}), over folded text.
-PATTERN_KINDS = ("business_names", "business_types")
+PATTERN_KINDS = (
+    "business_names",
+    "business_types",
+    "payment_methods",
+    "payment_words",
+    "payment_stages",
+)
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _PUNCTUATION = re.compile(r"[\s.,;:!?¡¿。，、；：！？\"“”«»()\[\]…~—–-]+")
 

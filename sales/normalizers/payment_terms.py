@@ -7,8 +7,8 @@ readable refusal listing what we do accept. "No preference" succeeds with ``valu
 When several methods are named, the first one mentioned is the code. A deposit alone
 ("30% Anzahlung") leaves the balance due before shipment, with a note saying so.
 The details are written in English: they are what sales staff read.
-Matching is on folded text (lower case, no accents), in English, Spanish, German, French,
-Portuguese and Chinese.
+Matching is on folded text (lower case, no accents), with the words of every language in
+``i18n/lexicon/<lang>.yaml`` (payment_methods, payment_words, payment_stages).
 """
 
 from __future__ import annotations
@@ -17,110 +17,66 @@ import re
 from dataclasses import dataclass
 
 from i18n import Msg
+from i18n.lexicon import patterns
 from sales.normalizers._text import clean, clip, fold, fold_chars, too_long
 from sales.normalizers.result import Parsed
 from sales.normalizers.word_edges import END as E
 from sales.normalizers.word_edges import START as S
+from sales.normalizers.word_edges import has_han
 
 PAYMENT_CODES = ("TT", "LC", "DP", "DA", "OA", "ESCROW")
 ACCEPTED = Msg("validation.payment.accepted")
 
+
+def _alternatives(kind: str, code: str, *, edges: bool = False) -> str:
+    """Every language's words of ``code`` (``i18n/lexicon/<lang>.yaml``) as one alternation;
+    ``edges``: each word of a spaced script whole."""
+    found = []
+    if not patterns(kind).get(code):
+        raise LookupError(f"no language has {kind}.{code}")
+    for alternative in patterns(kind)[code]:
+        alternative = alternative.replace("{S}", S).replace("{E}", E)
+        found.append(
+            f"{S}(?:{alternative}){E}" if edges and not has_han(alternative) else alternative
+        )
+    return "|".join(found)
+
+
+# The first one mentioned wins; on a tie, the first of this order.
+_CODE_ORDER = ("ESCROW", "LC", "DP", "DA", "OA", "TT")
+# Shares and ratios are T/T in every language: "30%", "30/70".
+_LANGUAGE_FREE = {"TT": rf"\d+\s*%|{S}\d{{1,2}}\s*/\s*\d{{1,2}}{E}"}
 _CODES: dict[str, re.Pattern[str]] = {
-    "ESCROW": re.compile(r"escrow|trade assurance|secure ?payment|alibaba|信保|信用保障"),
-    "LC": re.compile(
-        rf"{S}l\s*/\s*c{E}|{S}lcs?{E}|letters? of credit|documentary credit|{S}sblc{E}"
-        r"|carta de credito|credito documentario|akkreditiv|lettre de credit"
-        r"|credit documentaire|信用证"
-    ),
-    "DP": re.compile(
-        rf"{S}d\s*/\s*p{E}|{S}dp{E}|documents? against payment|cash against documents?"
-        r"|remise documentaire(?! contre acceptation)|cobranza documentaria(?! contra acep)"
-        r"|dokumenteninkasso(?! gegen akzept)|cobranca documentaria(?! contra aceite)"
-        rf"|{S}cad{E}|documentos contra pago|dokumente gegen zahlung|kasse gegen dokumente"
-        r"|documents contre paiement|documentos contra pagamento|付款交单"
-    ),
-    "DA": re.compile(
-        rf"{S}d\s*/\s*a{E}|documents? against acceptance|documentos contra aceptacion"
-        r"|remise documentaire contre acceptation"
-        r"|dokumente gegen akzept|documents contre acceptation|documentos contra aceite|承兑交单"
-    ),
-    "OA": re.compile(
-        rf"{S}o\s*/\s*a{E}|{S}oa{E}|open account|{S}net\s*\d+|credit terms?|on credit"
-        rf"|{S}netto\s*\d+|\d+\s*(?:days?|dias|tage|tagen|jours)\s*(?:net|netto|netos|nets|liquidos){E}"
-        r"|cuenta abierta|offene rechnung|zahlungsziel|compte ouvert|conta aberta"
-        r"|赊销|账期|月结"
-    ),
-    "TT": re.compile(
-        rf"{S}t\s*/\s*t{E}|{S}tt{E}|telegraphic transfer|wire|bank transfer|swift|transferencia"
-        r"|uberweisung|virement|电汇|advance payment|prepayment|pre-payment|in advance|deposit"
-        r"|down payment|anticipo|adelanto|pago anticipado|vorkasse|vorauskasse|vorauszahlung"
-        r"|anzahlung"
-        r"|acompte|paiement d'avance|paiement anticipe|pagamento antecipado|adiantamento"
-        r"|定金|订金|预付|全款|款到发货"
-        rf"|\d+\s*%|{S}\d{{1,2}}\s*/\s*\d{{1,2}}{E}"
-    ),
+    code: re.compile(
+        "|".join(p for p in (_alternatives("payment_methods", code), _LANGUAGE_FREE.get(code)) if p)
+    )
+    for code in _CODE_ORDER
 }
 # "DA" without the slash in capitals, or "da 90 days" as the whole answer: "da" is a word in
 # Portuguese and Spanish ("da Casa Lumière", "antes da entrega").
 _BARE_DA = re.compile(rf"{S}DA{E}|^[Dd][Aa]\s*\d")
-_UNSUPPORTED = re.compile(
-    rf"(?P<name>paypal|credit card|debit card|{S}cards?{E}|visa|mastercard|amex"
-    rf"|american express|western union|moneygram|bitcoin|crypto\w*|usdt|tether"
-    rf"|{S}cash{E}(?! against| in advance)|cash on delivery|{S}cod{E}|cheque|{S}check{E}"
-    r"|payoneer|alipay|wechat pay|apple pay|tarjeta de credito|tarjeta|kreditkarte"
-    r"|carte de credit|carte bancaire|cartao de credito|cartao|contra reembolso"
-    rf"|pago contra entrega|nachnahme|contre remboursement|paiement a la livraison"
-    rf"|pagamento na entrega|{S}efectivo{E}|bargeld|barzahlung|{S}especes{E}|{S}dinheiro{E}"
-    r"|信用卡|支付宝|微信支付|微信|货到付款|现金|比特币)"
-)
-_NO_PREFERENCE = re.compile(
-    r"^(?:no preference|not sure|don't know|dont know|any|anything|whatever|you decide"
-    r"|up to you|what do you suggest|usual|the usual|standard|negotiable|to be discussed|tbd"
-    r"|sin preferencia|me da igual|da igual|a convenir|negociable|lo habitual|no se"
-    r"|egal|keine praferenz|verhandelbar|wie ublich|nach vereinbarung|weiss nicht"
-    r"|peu importe|pas de preference|negociable|a discuter|comme d'habitude|je ne sais pas"
-    r"|sem preferencia|tanto faz|negociavel|a combinar|o de sempre|nao sei"
-    r"|都可以|随便|无所谓|可以商量|面议|不知道)"
-    r"[.!。]*$",
-)
+_UNSUPPORTED = re.compile(f"(?P<name>{_alternatives('payment_words', 'unsupported')})")
+_NO_PREFERENCE = re.compile(f"^(?:{_alternatives('payment_words', 'no_preference')})[.!。]*$")
 _DAYS = re.compile(
-    rf"(?:{S}net\s*(?P<net>\d{{1,3}}){E}|(?P<n>\d{{1,3}})\s*(?:days?{E}|d{E}|天|dias{E}"
-    rf"|tage{E}|tagen{E}|jours{E}))"
+    rf"(?:{S}net\s*(?P<net>\d{{1,3}}){E}|(?P<n>\d{{1,3}})\s*"
+    rf"(?:{'|'.join(w if has_han(w) else w + E for w in patterns('payment_words')['days'])}))"
 )
-_SIGHT = re.compile(rf"{S}sight{E}|a la vista|a vue|a vista|即期|{S}sicht")
-_USANCE = re.compile(rf"{S}usance{E}|远期|a plazo|a terme|a prazo")
-_ADVANCE = re.compile(
-    rf"{S}in advance{E}|{S}advance{E}|prepayment|pre-payment|upfront|up front|por adelantado"
-    r"|anticipado|im voraus|vorkasse|vorauskasse|vorauszahlung|d'avance|anticipe|antecipado"
-    r"|adiantado"
-    r"|全款|款到发货|预付"
-)
+_SIGHT = re.compile(_alternatives("payment_words", "sight"))
+_USANCE = re.compile(_alternatives("payment_words", "usance"))
+_ADVANCE = re.compile(_alternatives("payment_words", "advance"))
 _RATIO = re.compile(r"(?<![\d%])(\d{1,2})\s*/\s*(\d{1,2})(?![\d%])")
 _PERCENT = re.compile(r"(\d{1,3}(?:[.,]\d+)?)\s*%")
-_BALANCE = re.compile(
-    rf"{S}(?:balance|rest|remaining|remainder|saldo|resto|restante|restbetrag|solde|reste){E}"
-    r"|余款|尾款|余额|剩余"
+_BALANCE = re.compile(_alternatives("payment_words", "balance", edges=True))
+# The stages of a split, named as the details say them.
+_STAGE_NAMES = {
+    "before_shipment": "before shipment",
+    "against_bl": "against B/L copy",
+    "after_arrival": "after arrival",
+    "deposit": "deposit",
+}
+_STAGES = tuple(
+    (name, re.compile(_alternatives("payment_stages", code))) for code, name in _STAGE_NAMES.items()
 )
-_STAGES = (
-    ("before shipment", re.compile(
-        r"before (?:shipment|shipping|loading|delivery|dispatch)|prior to (?:shipment|loading)"
-        r"|pre-?shipment|after inspection|antes del? (?:envio|embarque|despacho|la entrega)"
-        r"|vor (?:dem )?(?:versand|verschiffung|lieferung|auslieferung|der verschiffung)"
-        r"|avant (?:l'|la )?(?:expedition|embarquement|livraison)"
-        r"|antes d[oa] (?:embarque|envio|entrega)|发货前|装运前|出货前|装船前|验货后")),
-    ("against B/L copy", re.compile(
-        rf"b\s*/\s*l|{S}bl{E}|bill of lading|against (?:the )?(?:copy|documents?)"
-        r"|after shipment|(?:upon|on) shipment|contra copia|conocimiento de embarque"
-        r"|gegen (?:b/l|kopie)|konnossement|contre copie|connaissement|提单")),
-    ("after arrival", re.compile(
-        r"after (?:delivery|arrival|receipt|receiving)|(?:on|upon) (?:arrival|delivery|receipt)"
-        r"|(?:a|tras|despues de) la llegada|nach (?:ankunft|erhalt)|(?:a|apres) l'arrivee"
-        r"|apres reception|(?:apos a|na) chegada|apos o recebimento|到货后|货到后|收货后")),
-    ("deposit", re.compile(
-        r"deposit|advance|down ?payment|upfront|up front|with (?:the )?order|(?:on|upon) order"
-        r"|prepay|anticipo|adelanto|deposito|anzahlung|vorauszahlung|acompte|avance|arrhes"
-        rf"|{S}entrada{E}|{S}sinal{E}|adiantamento|定金|订金|预付|首付")),
-)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
