@@ -15,7 +15,13 @@ functions are wrapped, not replaced):
 - action predictions per buyer turn, and the time of each action the engine ran, by action:
   custom actions are calls to the app's action webhook (`RemoteAction`, one HTTP round trip
   that includes the action's own work in the app), forms call it to validate;
-- the tracker store's reads and writes per turn, and their time.
+- the tracker store's reads and writes per turn, and their time;
+- the engine's CPU per turn by part, each part's own (exclusive) CPU time on the thread that
+  runs the turn: NLU, action prediction, the lock store, the tracker store, the tracker
+  serialised for each webhook call (`current_state`), the HTTP exchange with the app (JSON in
+  and out), the catalog's responses, trackers rebuilt from events for forms and slot
+  extraction, events applied to the tracker, and what is left of the processor; beside it the
+  CPU of the process's other threads (TensorFlow's and the BLAS pools) per turn.
 
 Prints one JSON object on the last line of standard output; thread counts of the numeric
 libraries are taken from the environment as given.
@@ -30,6 +36,7 @@ import json
 import logging
 import os
 import sys
+import threading
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -39,6 +46,111 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 PHASE: contextvars.ContextVar[str] = contextvars.ContextVar("phase", default="other")
+
+
+class Parts:
+    """Exclusive CPU time of nested parts of a turn on the turn's thread (`time.thread_time`):
+    a part's time is its own, the parts it calls subtracted. Turns run one at a time."""
+
+    def __init__(self) -> None:
+        self.cpu: dict[str, float] = defaultdict(float)
+        self.calls: dict[str, int] = defaultdict(int)
+        self._stack: list[list[Any]] = []  # [part, started, children's time]
+
+    def enter(self) -> list[Any]:
+        frame = [None, time.thread_time(), 0.0]
+        self._stack.append(frame)
+        return frame
+
+    def leave(self, part: str, frame: list[Any]) -> None:
+        elapsed = time.thread_time() - frame[1]
+        if frame in self._stack:
+            index = len(self._stack) - 1 - self._stack[::-1].index(frame)
+            del self._stack[index:]
+        if self._stack:
+            self._stack[-1][2] += elapsed
+        self.cpu[part] += elapsed - frame[2]
+        self.calls[part] += 1
+
+    def wrap_sync(self, part: str, fn: Any) -> Any:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            frame = self.enter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.leave(part, frame)
+
+        return wrapper
+
+    def wrap_async(self, part: str, fn: Any) -> Any:
+        @functools.wraps(fn)
+        async def wrapper(*args: Any, **kwargs: Any) -> Any:
+            frame = self.enter()
+            try:
+                return await fn(*args, **kwargs)
+            finally:
+                self.leave(part, frame)
+
+        return wrapper
+
+
+PARTS = Parts()
+
+# (module, class, method, part): the parts of a turn, outermost first
+PART_METHODS = (
+    ("rasa.core.agent", "Agent", "handle_message", "processor (the rest of the turn)"),
+    ("rasa.core.lock_store", "LockStore", "_acquire_lock", "lock store"),
+    ("rasa.core.lock_store", "LockStore", "cleanup", "lock store"),
+    ("rasa.core.tracker_store", "SQLTrackerStore", "retrieve", "tracker store read"),
+    ("rasa.core.tracker_store", "SQLTrackerStore", "save", "tracker store write"),
+    ("rasa.core.processor", "MessageProcessor", "_parse_message_with_graph", "NLU parse"),
+    ("rasa.core.processor", "MessageProcessor", "_predict_next_with_tracker", "action prediction"),
+    ("rasa.core.actions.action", "ActionExtractSlots", "run", "slot extraction (engine side)"),
+    ("rasa.core.actions.forms", "FormAction", "run", "form (engine side)"),
+    ("rasa.core.actions.action", "RemoteAction", "run", "webhook call: the rest (events, checks)"),
+    (
+        "rasa.shared.core.trackers",
+        "DialogueStateTracker",
+        "current_state",
+        "webhook call: tracker serialised (current_state)",
+    ),
+    (
+        "rasa.utils.endpoints",
+        "EndpointConfig",
+        "request",
+        "webhook call: HTTP exchange (JSON out and in)",
+    ),
+    ("bot.catalog_nlg", "CatalogNaturalLanguageGenerator", "generate", "responses (catalog NLG)"),
+    (
+        "rasa.shared.core.trackers",
+        "DialogueStateTracker",
+        "from_events",
+        "trackers rebuilt from events (forms, extraction)",
+    ),
+    ("rasa.shared.core.trackers", "DialogueStateTracker", "update", "events applied to trackers"),
+    (
+        "rasa.shared.core.trackers",
+        "DialogueStateTracker",
+        "update_with_events",
+        "events applied to trackers",
+    ),
+)
+
+
+def instrument_parts() -> None:
+    import importlib
+    import inspect
+
+    for module_name, class_name, method, part in PART_METHODS:
+        cls = getattr(importlib.import_module(module_name), class_name)
+        raw = inspect.getattr_static(cls, method)
+        if isinstance(raw, classmethod):
+            setattr(cls, method, classmethod(PARTS.wrap_sync(part, raw.__func__)))
+        elif inspect.iscoroutinefunction(raw):
+            setattr(cls, method, PARTS.wrap_async(part, raw))
+        else:
+            setattr(cls, method, PARTS.wrap_sync(part, raw))
 
 
 class Recorder:
@@ -168,14 +280,24 @@ def _stats(samples: list[float]) -> dict[str, float]:
     }
 
 
+def _os_threads() -> int:
+    """The process's threads, native ones included (TensorFlow's and the BLAS pools)."""
+    tasks = Path("/proc/self/task")
+    return len(list(tasks.iterdir())) if tasks.is_dir() else threading.active_count()
+
+
 async def run(model: str, endpoints_file: str, conversations: list[list[str]]) -> dict[str, Any]:
     from rasa.core.agent import load_agent
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
     from rasa.core.utils import AvailableEndpoints
 
+    from bot import action_calls
+
+    action_calls.install()  # as bot/serve.py does before `rasa run`
     endpoints = AvailableEndpoints.read_endpoints(endpoints_file)
     agent = await load_agent(model_path=model, endpoints=endpoints)
     instrument()
+    instrument_parts()
 
     async def turn(sender: str, text: str) -> None:
         output = CollectingOutputChannel()
@@ -188,9 +310,12 @@ async def run(model: str, endpoints_file: str, conversations: list[list[str]]) -
         await turn("warm-up", text)
     global REC
     REC = Recorder()
+    PARTS.cpu.clear()
+    PARTS.calls.clear()
     instrument_counts: list[dict[str, int]] = []
     turn_times: list[float] = []
     cpu_before = time.process_time()
+    main_before = time.thread_time()
     wall_before = time.perf_counter()
     for n, script in enumerate(conversations):
         for text in script:
@@ -201,6 +326,7 @@ async def run(model: str, endpoints_file: str, conversations: list[list[str]]) -
             after = REC.turn_counts()
             instrument_counts.append({k: after[k] - before[k] for k in after})
     cpu = time.process_time() - cpu_before
+    main_cpu = time.thread_time() - main_before
     wall = time.perf_counter() - wall_before
     turns = len(turn_times)
 
@@ -217,6 +343,17 @@ async def run(model: str, endpoints_file: str, conversations: list[list[str]]) -
         "turn": _stats(turn_times),
         "cpu_ms_per_turn": round(cpu / turns * 1000, 1),
         "wall_ms_per_turn": round(wall / turns * 1000, 1),
+        "main_thread_cpu_ms_per_turn": round(main_cpu / turns * 1000, 1),
+        "other_threads_cpu_ms_per_turn": round((cpu - main_cpu) / turns * 1000, 1),
+        "threads_alive": threading.active_count(),
+        "os_threads": _os_threads(),
+        "parts": {
+            part: {
+                "calls": PARTS.calls[part],
+                "cpu_ms_per_turn": round(seconds / turns * 1000, 2),
+            }
+            for part, seconds in sorted(PARTS.cpu.items(), key=lambda item: -item[1])
+        },
         "parse": _stats(REC.parses),
         "predict": _stats(REC.predict_times),
         "nodes": nodes,
@@ -226,7 +363,13 @@ async def run(model: str, endpoints_file: str, conversations: list[list[str]]) -
         "per_turn": {key: per_turn(key) for key in instrument_counts[0]},
         "threads": {
             name: os.environ.get(name, "unset")
-            for name in ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
+            for name in (
+                "OMP_NUM_THREADS",
+                "OPENBLAS_NUM_THREADS",
+                "MKL_NUM_THREADS",
+                "TF_NUM_INTRAOP_THREADS",
+                "TF_NUM_INTEROP_THREADS",
+            )
         },
     }
 

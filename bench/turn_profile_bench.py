@@ -4,9 +4,12 @@ Starts the app alone (the action webhook, on a fresh SQLite database) and runs
 bench/turn_profile.py in the engine's environment, which loads the model as `rasa run` does and
 plays the chat benchmark's scripted RFQ conversations (bench/chat_bench.py) through
 `Agent.handle_message` with every graph node, action, webhook call and tracker store access
-timed. Prints the table: NLU components, policies, action predictions and webhook calls per
-turn, each action's time (a custom action's is the webhook round trip, the app's work in it
-included), the tracker store's reads and writes. Measures only: nothing is tuned here.
+timed. Prints the engine's CPU per turn by part (its own CPU time on the turn's thread: NLU,
+prediction, lock store, tracker store, the tracker serialised for each webhook call, the HTTP
+exchange, responses, trackers rebuilt and events applied, the processor's rest) and the CPU of
+its other threads, then the table: NLU components, policies, action predictions and webhook
+calls per turn, each action's time (a custom action's is the webhook round trip, the app's work
+in it included), the tracker store's reads and writes. Measures only: nothing is tuned here.
 
     .venv/bin/python bench/turn_profile_bench.py [--conversations 5]
 """
@@ -137,6 +140,15 @@ def report(data: dict[str, Any]) -> None:
             for key, value in data["per_turn"].items()
         )
     )
+    print(
+        "engine CPU per turn by thread: the turn's thread "
+        f"{data['main_thread_cpu_ms_per_turn']:.1f} ms, the process's other threads "
+        f"{data['other_threads_cpu_ms_per_turn']:.1f} ms"
+        f" ({data['os_threads']} threads in the process)"
+    )
+    print(f"\n{'engine CPU on the turn thread, by part (own time)':<66}{'calls':>7}{'ms/turn':>9}")
+    for part, p in data["parts"].items():
+        print(f"{part[:65]:<66}{p['calls']:>7}{p['cpu_ms_per_turn']:>9.2f}")
     _header("graph node (phase, component)")
     for key, s in data["nodes"].items():
         if s["total_ms"] / turns >= 0.05:  # the bookkeeping nodes below that are left out

@@ -5,6 +5,7 @@ Runs in the engine's own Python 3.10 environment. Passing the token here, rather
 command line, keeps it out of `ps` listings.
 """
 
+import importlib
 import os
 import sys
 from pathlib import Path
@@ -21,6 +22,9 @@ if __name__ == "__main__":
     # the input channel's secret (bot/channels/app.py reads it): no engine without one
     if not os.environ.get("ENGINE_CHANNEL_TOKEN"):
         sys.exit("ENGINE_CHANNEL_TOKEN is not set")
+    # the action webhook's answers checked with a schema compiled once (bot/action_calls.py)
+    # (imported by name: bot/ is no package to mypy, which checks this file as `serve`)
+    importlib.import_module("bot.action_calls").install()
     # one argument ("--auth-token=..."): a token may start with "-"
     sys.argv = ["rasa", "run", *sys.argv[1:], "--enable-api", f"--auth-token={token}"]
     main()

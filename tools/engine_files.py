@@ -22,7 +22,7 @@ VAR = ROOT / "var"
 
 
 # What only `rasa run` reads, never training: changing them needs no new model.
-RUNTIME_ONLY = ("credentials.yml", "serve.py", "channels", "lock_store.py")
+RUNTIME_ONLY = ("credentials.yml", "serve.py", "channels", "lock_store.py", "action_calls.py")
 
 
 def fingerprint() -> str:

@@ -53,6 +53,7 @@ def test_fingerprint_ignores_what_only_the_running_engine_reads(
     (bot / "credentials.yml").write_text("bot.channels.app.AppInput:")
     (bot / "serve.py").write_text("main()")
     (bot / "lock_store.py").write_text("class AtomicRedisLockStore: ...")
+    (bot / "action_calls.py").write_text("def install(): ...")
     assert engine_files.fingerprint() == first
     (bot / "components").mkdir()
     (bot / "components" / "channels.py").write_text("a component is read by training")
