@@ -5,7 +5,8 @@ the quotation (sent at once, or on a rep's approval through the staff API) with 
 API returns; a quote out of policy (payment terms outside the standard ones) is mailed once an
 approver approves it in Slack; a rep's Slack reply to a buyer who has gone quiet arrives as a
 digest mail, and the buyer's reply to it (through the signed inbound webhook) reaches the rep's
-Slack thread and the chat transcript."""
+Slack thread and the chat transcript; with the SMTP server down while a buyer confirms an RFQ,
+the mails wait (deferred, no attempt spent) and, once it is back, each arrives once."""
 
 from __future__ import annotations
 
@@ -22,12 +23,15 @@ from typing import Any
 import httpx
 import pytest
 from pydantic import SecretStr
+from sqlalchemy import create_engine, select
 
 from api.mail.inbound import PATH as INBOUND_PATH
 from api.mail.inbound import signature
 from api.settings import Settings
 from api.slack.ids import ActionId
+from sales.db import sync_url
 from sales.migrate import upgrade
+from sales.models import OutboxDelivery, OutboxMessage
 from sales.office_hours import DAYS
 from tests.fakes.slack import FakeSlack
 from tests.sales.mail.server import MailServer, Received, self_signed_cert
@@ -89,6 +93,8 @@ def mail_stack(tmp_path_factory: pytest.TempPathFactory, kb_index: Path) -> Iter
             mail_from="Lumora Sales <sales@lumora.example>",
             smtp_ca_file=cert[0],
             outbox_poll_s=0.2,
+            # the SMTP outage's retries back off to at most 8 s (the default 600 s is for real)
+            outbox_backoff_max_s=8,
             mail_digest_after_s=3,
             mail_reply_domain="replies.lumora.example",
             mail_inbound_secret=SecretStr(INBOUND_SECRET),
@@ -336,3 +342,80 @@ def test_an_approval_in_slack_sends_the_quotation_mail_with_its_pdf(
         staff = client.get(f"/api/quotes/{quote}/pdf", headers=auth)
         assert staff.status_code == 200 and pdf.get_content() == staff.content
         assert client.get(f"/api/quotes/{quote}", headers=auth).json()["status"] == "sent"
+
+
+def _email_deliveries(settings: Settings, *refs: str) -> list[tuple[str, str, int, str | None]]:
+    """The email channel's deliveries of the events keyed by these references."""
+    engine = create_engine(sync_url(settings.database_url))
+    try:
+        with engine.connect() as db:
+            rows = db.execute(
+                select(OutboxMessage.dedupe_key, OutboxDelivery.status, OutboxDelivery.attempts,
+                       OutboxDelivery.last_error)
+                .join(OutboxMessage, OutboxMessage.id == OutboxDelivery.message_id)
+                .where(OutboxDelivery.channel == "email")
+                .order_by(OutboxDelivery.id)
+            ).all()  # fmt: skip
+    finally:
+        engine.dispose()
+    return [
+        (str(key), status, attempts, error)
+        for key, status, attempts, error in rows
+        if any(ref in str(key) for ref in refs)
+    ]
+
+
+def test_smtp_down_for_a_while_then_every_mail_delivered_once(mail_stack: MailStack) -> None:
+    """Issue 18's done-when: the mail server is down while a buyer confirms an RFQ and gets a
+    quote; the mails wait (each attempt deferred, none spent); once the server is back, the
+    confirmation and the quotation arrive, each once."""
+    auth = {"Authorization": f"Bearer {STAFF_TOKEN}"}
+    server = mail_stack.server
+    server.stop()
+    try:
+        with mail_stack.client() as client:
+            buyer = Buyer(client).start()
+            first = buyer.reply(
+                "We need 5,000 pcs of 600x600 40W panels for Hamburg, CIF, with CE and RoHS, "
+                "by 15 March 2027"
+            )
+            _answer_until_summary(buyer, first)
+            reference = _confirm(buyer)
+            [quote] = client.get(f"/api/inquiries/{reference}", headers=auth).json()["quotes"]
+            if client.get(f"/api/quotes/{quote}", headers=auth).json()["status"] == (
+                "pending_approval"
+            ):
+                approved = client.post(f"/api/quotes/{quote}/approve", json={}, headers=auth)
+                assert approved.status_code == 200, approved.text
+
+            # down: both mails are tried and deferred, again and again, no attempt counted
+            def deferred() -> bool:
+                rows = _email_deliveries(mail_stack.settings, reference, quote)
+                # the quotation waits behind the confirmation (one inquiry's mails in order)
+                return (
+                    len(rows) == 2
+                    and all(
+                        status == "pending" and attempts == 0 for _, status, attempts, _ in rows
+                    )
+                    and "cannot reach" in (rows[0][3] or "")
+                )
+
+            _wait(deferred, timeout=60)
+            time.sleep(10)  # a while longer: several deferrals, backing off up to 8 s
+            assert deferred()
+    finally:
+        server.start()
+    subjects = [
+        f"Your request for quotation {reference}",
+        f"Quotation {quote} for your request {reference}",
+    ]
+
+    def arrived() -> list[str]:
+        return [str(m.message["Subject"]) for m in server.received if reference in str(
+            m.message["Subject"])]  # fmt: skip
+
+    _wait(lambda: sorted(arrived()) == sorted(subjects), timeout=60)
+    time.sleep(3)  # nothing more comes
+    assert sorted(arrived()) == sorted(subjects)  # each once
+    rows = _email_deliveries(mail_stack.settings, reference, quote)
+    assert [(status, attempts) for _, status, attempts, _ in rows] == [("sent", 1)] * 2
