@@ -1,5 +1,6 @@
 """Periodic jobs of every app instance: handoffs nobody took in time, quotes past their
-validity, old Slack event ids, buyers' personal data past RETENTION_DAYS (when set). Each job is
+validity, old Slack event ids, buyers' personal data past RETENTION_DAYS (when set), the weekly
+digest of the sales figures. Each job is
 safe to run on several instances at once (the services use conditional updates), so no leader
 election is needed."""
 
@@ -8,12 +9,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 
 from api.slack import threads as slack_threads
 from sales import handoff, privacy, quotes
 from sales.db import Database
+from sales.kpi import digest
 
 log = logging.getLogger(__name__)
 
@@ -88,3 +90,27 @@ def jobs(
     if retention_days:  # off unless RETENTION_DAYS is set
         periodic.append(Periodic("retention", retention_interval_s, apply_retention))
     return periodic
+
+
+def weekly_digest(
+    db: Database,
+    *,
+    categories: Mapping[str, str],
+    handoff_sla_s: float,
+    interval_s: float = 3600.0,
+) -> Periodic:
+    """Writes the last ISO week's digest once (the outbox's dedupe key per week): the first pass
+    after a week ends, on whichever instance comes first."""
+
+    async def write() -> None:
+        async with db.session() as session:
+            week = await digest.enqueue_weekly_digest(
+                session,
+                today=datetime.now(UTC).date(),
+                categories=categories,
+                handoff_sla_s=handoff_sla_s,
+            )
+        if week:
+            log.info("weekly digest written", extra={"week": week})
+
+    return Periodic("kpi-weekly-digest", interval_s, write)

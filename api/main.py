@@ -158,6 +158,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 lambda: replay_kept(gateway, db, older_than_s=settings.engine_timeout_s + 5),
             )
         )
+        book = services.price_book
+        periodic.append(
+            housekeeping.weekly_digest(
+                db,
+                categories={p.sku: p.category for p in book.products} if book else {},
+                handoff_sla_s=settings.handoff_timeout_s,
+            )
+        )
         app.state.services = services
         await ensure_first_admin(services)  # STAFF_ADMIN_EMAIL, when no staff user exists
         app.state.executor = build_executor()

@@ -31,6 +31,9 @@ CHAT_FAILED = "chat.failed"  # {"session_id", "seq", "attempts", "reason"}
 AGENT_REPLY_DIGEST = "chat.agent_digest"  # {"session_id", "seq"}: the last reply of the run
 # an RFQ left half-way with an email address in a handoff's summary (sales/mail/abandoned.py)
 RFQ_ABANDONED = "rfq.abandoned"  # {"session_id", "handoff_id"}
+# the last ISO week's figures and top knowledge gaps, once a week (sales/kpi/digest.py); the
+# payload is the digest itself (a report of the moment it was written)
+KPI_WEEKLY_DIGEST = "kpi.weekly_digest"  # {"week", "period", "figures", "previous", "top_gaps"}
 
 ALL = (
     INQUIRY_CREATED,
@@ -46,6 +49,7 @@ ALL = (
     CHAT_FAILED,
     AGENT_REPLY_DIGEST,
     RFQ_ABANDONED,
+    KPI_WEEKLY_DIGEST,
 )
 
 # Topics of rows queued before the events had these names (they were named after Slack).

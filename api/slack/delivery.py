@@ -33,6 +33,7 @@ from sqlalchemy.orm import selectinload
 from api.slack import blocks
 from api.slack import threads as slack_threads
 from api.slack.client import classify, slack_error
+from api.slack.digest import digest_message
 from api.slack.records import QuoteSummary
 from sales import events, inquiries
 from sales import handoff as handoffs
@@ -124,6 +125,7 @@ class SlackDelivery:
             events.QUOTE_PENDING_APPROVAL: self._wrap(self.quote_pending),
             events.QUOTE_SENT: self._wrap(self.quote_event("sent")),
             events.QUOTE_ACCEPTED: self._wrap(self.quote_event("accepted")),
+            events.KPI_WEEKLY_DIGEST: self._wrap(self.weekly_digest),
             slack_threads.MESSAGE_UPDATE_TOPIC: self._wrap(self.message_update),
         }
 
@@ -245,6 +247,14 @@ class SlackDelivery:
             text=payload["text"],
             blocks=payload["blocks"],
         )
+
+    async def weekly_digest(self, row: Delivery) -> Posted:
+        """The week's figures and top knowledge gaps (sales/kpi/digest.py), in the channel."""
+        payload = row.payload
+        if not isinstance(payload.get("week"), str) or "figures" not in payload:
+            raise Permanent("payload is no weekly digest")
+        channel, ts = await self._post(digest_message(payload))
+        return Posted("kpi_digest", payload["week"], channel, ts)
 
     async def new_inquiry(self, row: Delivery) -> Posted:
         reference = row.payload.get("reference")
