@@ -136,11 +136,27 @@ def base_env(environ: Mapping[str, str] | None = None) -> dict[str, str]:
     }
 
 
+# The numeric libraries' threads of a serving engine, unless the launcher's environment sets
+# them: one each. A turn's TensorFlow ops are small (DIET, TED on one conversation), and on
+# shared cores, beside the app and other engine workers, pools of threads that hand work over
+# and spin cost CPU: at the defaults (a pool per core) the process's other threads used 25 ms
+# of CPU a turn and the whole engine 114 ms; at one thread each 7 and 91 ms (issue 15's turn
+# profile, same load). Training is not started with these (it runs with the basics alone).
+SERVING_THREADS = {
+    "TF_NUM_INTRAOP_THREADS": "1",
+    "TF_NUM_INTEROP_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+}
+
+
 def engine_env(settings: Settings, environ: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The engine's whole environment: the allow-listed basics and what the engine reads
-    (its API token, its input channel's secret, the action webhook's token, the tracker store,
-    the lock store's password)."""
+    """The engine's whole environment: the allow-listed basics (thread counts one each unless
+    given), and what the engine reads (its API token, its input channel's secret, the action
+    webhook's token, the tracker store, the lock store's password)."""
     env = {
+        **SERVING_THREADS,
         **base_env(environ),
         **tracker_env(settings),
         "ACTION_SERVER_TOKEN": settings.action_server_token.get_secret_value(),

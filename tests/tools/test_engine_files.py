@@ -175,3 +175,16 @@ def test_engine_python_runs_with_the_allow_list(monkeypatch: pytest.MonkeyPatch)
     assert result.returncode == 0, result.stderr[-2000:]
     names = json.loads(result.stdout.splitlines()[-1])
     assert "SLACK_BOT_TOKEN" not in names and "RASA_AUTH_TOKEN" in names
+
+
+def test_serving_engine_runs_one_thread_per_numeric_library_unless_told() -> None:
+    settings = Settings(_env_file=None)
+    env = engine_files.engine_env(settings, {"PATH": "/usr/bin"})
+    for name in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS"):
+        assert env[name] == "1"
+    given = engine_files.engine_env(
+        settings, {"TF_NUM_INTRAOP_THREADS": "2", "OMP_NUM_THREADS": "4"}
+    )
+    assert (given["TF_NUM_INTRAOP_THREADS"], given["OMP_NUM_THREADS"]) == ("2", "4")
+    # training is started with the basics alone: the libraries' own defaults
+    assert "TF_NUM_INTRAOP_THREADS" not in engine_files.base_env({"PATH": "/usr/bin"})

@@ -16,8 +16,7 @@ from api.main import create_app
 from api.settings import Settings
 from sales import inquiries
 from sales.db import Database
-
-from ..sales.quotes.test_service import rfq
+from tests.sales.quotes.test_service import rfq
 
 ADMIN = "admin-token-0123456789abcdef"
 READER = "reader-token-0123456789abcdef"

@@ -10,8 +10,7 @@ from api.settings import Settings
 from sales import inquiries
 from sales.db import Database
 from sales.inquiries import BuyerDraft, InquiryDraft, ItemDraft
-
-from .conftest import STAFF_TOKEN
+from tests.api.conftest import STAFF_TOKEN
 
 AUTH = {"Authorization": f"Bearer {STAFF_TOKEN}"}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from .conftest import STAFF_TOKEN
+from tests.api.conftest import STAFF_TOKEN
 
 AUTH = {"Authorization": f"Bearer {STAFF_TOKEN}"}
 

@@ -14,9 +14,8 @@ from api.staff.identities import legacy_name
 from sales import inquiries, quotes
 from sales.db import Database
 from sales.pricing import load_price_book
-
-from ..sales.quotes.test_service import DEMO_BOOK, OUT_OF_POLICY, TODAY, rfq
-from .conftest import STAFF_TOKEN
+from tests.api.conftest import STAFF_TOKEN
+from tests.sales.quotes.test_service import DEMO_BOOK, OUT_OF_POLICY, TODAY, rfq
 
 AUTH = {"Authorization": f"Bearer {STAFF_TOKEN}"}
 STAFF_NAME = legacy_name(STAFF_TOKEN)
