@@ -24,7 +24,7 @@ from sales.db import Database
 from sales.mail import suppressions
 from sales.models import MailSuppression, OutboxDelivery, OutboxSubscription
 from tests.api.conftest import STAFF_TOKEN
-from tests.api.test_staff_quotes import make_quote
+from tests.api.staff.test_staff_quotes import make_quote
 from tests.sales.mail.server import PASSWORD, MailServer, Received
 
 AUTH = {"Authorization": f"Bearer {STAFF_TOKEN}"}
