@@ -1,5 +1,5 @@
 """Words buyers use that are not data: declines, politeness, fillers, sentence words, and
-the regular expressions that read a fact from their words (business types, payment terms).
+the regular expressions that read a fact from their words (business types, payment terms, dates).
 
 One data file per language, ``i18n/lexicon/<lang>.yaml``, with the same lists in each
 (a test checks it). The RFQ reader asks these questions of a message:
@@ -52,6 +52,7 @@ PATTERN_KINDS = (
     "payment_methods",
     "payment_words",
     "payment_stages",
+    "date_words",
 )
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _PUNCTUATION = re.compile(r"[\s.,;:!?¡¿。，、；：！？\"“”«»()\[\]…~—–-]+")

@@ -28,7 +28,8 @@ dotted dates (01.02.2027) are always day-first.
 Buyers write in English, Chinese, Spanish, German, Portuguese and French: dateparser reads the
 dates themselves ("15 de marzo de 2027", "15. März 2027", "2027年3月15日"); the qualifiers
 ("Ende April", "mi-mai", "meados de maio", "3月中旬", "4月底"), quarters and halves ("2. Quartal",
-"T2 2027", "第二季度", "上半年"), "within N weeks" ("6周内") and ASAP words are read here.
+"T2 2027", "第二季度", "上半年") and "within N weeks" ("6周内") are read here; the ASAP words and
+Christmas are the lexicon's (``i18n/lexicon/<lang>.yaml``: date_words).
 """
 
 from __future__ import annotations
@@ -44,26 +45,26 @@ from babel import Locale, UnknownLocaleError
 from dateparser.date import DateDataParser
 
 from i18n import Msg
+from i18n.lexicon import patterns
 from sales.normalizers._text import clean, clip, fold, too_long
 from sales.normalizers.local_text import date_text
 from sales.normalizers.local_text import human_date as _human_date
 from sales.normalizers.result import Parsed
+from sales.normalizers.word_edges import has_han
 
 DEFAULT_LANGUAGES = ("en", "es", "de", "fr", "pt", "it", "nl", "zh")
 MAX_YEARS_AHEAD = 5
 
+
+def _alternatives(code: str, *, han: bool | None = None) -> str:
+    """Every language's words of ``code`` (``i18n/lexicon/<lang>.yaml``'s date_words);
+    ``han``: only those written in Chinese (True) or only the others (False)."""
+    words = patterns("date_words")[code]
+    return "|".join(w for w in words if han is None or has_han(w) == han)
+
+
 # Matched against the folded text (lower case, no accents).
-_ASAP = re.compile(
-    r"^(?:a\.?s\.?a\.?p\.?|as soon as possible|as soon as you can|urgent(?:ly)?|immediately"
-    r"|right away|now|rush|lo antes posible|cuanto antes|urgente|lo mas pronto posible"
-    r"|lo mas rapido posible|lo antes que se pueda|de inmediato|inmediatamente"
-    r"|so schnell wie moglich|so bald wie moglich|schnellstmoglich|baldmoglichst|sofort"
-    r"|dringend|umgehend|des que possible|au plus vite|au plus tot|le plus tot possible"
-    r"|le plus vite possible|urgence|immediatement|o mais rapido possivel"
-    r"|o mais breve possivel|o quanto antes|assim que possivel|imediatamente"
-    r"|尽快|越快越好|马上|急|加急|尽早|越早越好|立即|立刻"
-    r")(?:\s+(?:please|por favor|bitte|s'il vous plait|merci))?[.!。]*$",
-)
+_ASAP = re.compile(rf"^(?:{_alternatives('asap')})(?:\s+(?:{_alternatives('please')}))?[.!。]*$")
 _PREFIX = re.compile(
     r"^(?:(?:we )?need (?:it|them|the goods)?\s*|required |delivery |deliver |latest )?"
     r"(?:by|before|no later than|not later than|until|till|latest|on|at|for"
@@ -178,7 +179,9 @@ _THIS_NEXT = re.compile(r"^(?:this|next|coming)\s+(?P<unit>week|month|year)$", r
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _ZH_MONTH_DAY = re.compile(r"^(\d{1,2})月(\d{1,2})?[日号]?")
 _DOTTED = re.compile(r"^\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}$")
-_CHRISTMAS = re.compile(r"\b(?:christmas|xmas|navidad|weihnachten|noël|noel|natal)\b|圣诞节?", re.I)
+_CHRISTMAS = re.compile(
+    rf"\b(?:{_alternatives('christmas', han=False)})\b|{_alternatives('christmas', han=True)}", re.I
+)
 _NOT_A_DATE = re.compile(r"\d\s*e\s*[+-]?\d|^\d{1,2}\s*(?:am|pm|h|uhr)$|^\d{1,2}:\d{2}", re.I)
 _RELATIVE_WORD = re.compile(
     r"\d|\b(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"

@@ -48,6 +48,7 @@ _CODES = {
         {"before_shipment", "after_arrival", "deposit"},
         {"before_shipment", "against_bl", "after_arrival", "deposit"},
     ),
+    "date_words": ({"asap", "christmas"}, {"asap", "please", "christmas"}),
 }
 
 
