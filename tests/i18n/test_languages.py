@@ -1,0 +1,55 @@
+"""The README's "Adding a language", checked: each language of ``LANGUAGES`` has every file and
+every entry the recipe names, so that a seventh language fails here until it is complete.
+(Its messages are checked key by key in test_catalog.py, its lexicon list by list in
+test_lexicon.py.)"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from i18n import LANGUAGES
+from i18n.detect import _LANGUAGE_NAMES, _LINGUA
+from i18n.formatting import BABEL_LOCALES
+from i18n.lexicon import LEXICON
+from knowledge import glossary, text_tokens
+from sales.normalizers.local_text import QUOTES
+
+ROOT = Path(__file__).resolve().parents[2]
+MESSAGES = ROOT / "i18n" / "messages"
+
+
+def _keys(path: str) -> set[str]:
+    return set(yaml.load((ROOT / path).read_text("utf-8"), Loader=yaml.BaseLoader))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_language_has_every_file(language: str) -> None:
+    areas = {p.name for p in (MESSAGES / "en").glob("*.yaml")}
+    assert {p.name for p in (MESSAGES / language).glob("*.yaml")} == areas
+    assert (LEXICON / f"{language}.yaml").is_file()
+    nlu = "nlu.yml" if language == "en" else f"nlu_{language}.yml"
+    assert (ROOT / "bot" / "data" / nlu).is_file()
+    assert (ROOT / "sales" / "rfq" / "product_words" / f"{language}.yaml").is_file()
+    assert (text_tokens.STOPWORD_DIR / f"{language}.txt").is_file()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_language_has_every_entry(language: str) -> None:
+    assert language in BABEL_LOCALES
+    assert language in _LINGUA  # the detector
+    assert language in _LANGUAGE_NAMES  # "auf Deutsch bitte"
+    assert language in QUOTES
+    assert language in text_tokens.LANGUAGES
+    assert language in glossary.COLUMNS  # a column of knowledge/lexicon/glossary.tsv
+    assert language in _keys("knowledge/lexicon/question_words.yaml")
+    assert language in _keys("sales/normalizers/data/certification_words.yaml")
+
+
+def test_no_entry_for_a_language_we_do_not_serve() -> None:
+    for entries in (BABEL_LOCALES, _LINGUA, _LANGUAGE_NAMES, QUOTES):
+        assert set(entries) == set(LANGUAGES)
+    assert set(text_tokens.LANGUAGES) == set(glossary.COLUMNS) == set(LANGUAGES)
+    assert {p.name for p in MESSAGES.iterdir() if p.is_dir()} == set(LANGUAGES)
