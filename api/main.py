@@ -37,6 +37,7 @@ from api.staff.kb import router as kb_router
 from api.staff.kpi import router as kpi_router
 from api.staff.privacy import router as privacy_router
 from api.staff.quotes import router as quotes_router
+from api.staff_web import live as staff_live
 from api.staff_web.inquiries import router as staff_web_inquiries_router
 from api.staff_web.views import ensure_first_admin
 from api.staff_web.views import router as staff_web_router
@@ -46,6 +47,7 @@ from api.widget import WidgetMissing, widget_script
 from i18n import detect as language_detector
 from sales.db import Database
 from sales.normalizers import cities
+from sales.outbox_worker import OutboxWorker, RetryPolicy
 from sales.pricing import PriceBook, load_price_book
 from sales.replay import GiveUp
 
@@ -185,6 +187,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             services.slack.start()
         if mail is not None:
             mail.start()
+        # the staff pages' live updates: inquiry and quote events to the pages' event streams
+        live = OutboxWorker(
+            db,
+            staff_live.handlers(broker),
+            channel=staff_live.CHANNEL,
+            policy=RetryPolicy(max_attempts=3, base_s=1, max_s=5),
+            poll_s=settings.outbox_poll_s,
+        )
+        live.start()
         for job in periodic:
             job.start()
         try:
@@ -196,6 +207,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await services.slack.stop()
             if mail is not None:
                 await mail.stop()
+            await live.stop()
             actions.runtime.reset()
             await broker.close()
             await engine.close()
@@ -234,6 +246,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(privacy_router)
     app.include_router(staff_web_router)
     app.include_router(staff_web_inquiries_router)
+    app.include_router(staff_live.router)
     app.include_router(kpi_router)
     app.include_router(webhook_router)
     app.include_router(mail_router)

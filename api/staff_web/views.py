@@ -28,6 +28,7 @@ VENDOR = HERE.parent / "static" / "vendor"
 STATIC_FILES = {
     "dashboard.js": (HERE / "static" / "dashboard.js", "text/javascript"),
     "dashboard.css": (HERE / "static" / "dashboard.css", "text/css"),
+    "live.js": (HERE / "static" / "live.js", "text/javascript"),
     "chart.umd.js": (VENDOR / "chartjs" / "chart.umd.js", "text/javascript"),
 }
 DEFAULT_DAYS = 28
