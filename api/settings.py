@@ -135,8 +135,9 @@ class Settings(BaseSettings):
     mail_quote_reminder_days: int = Field(default=3, ge=0, le=60)
     # A rep's chat replies the buyer has not answered for this long: one digest mail (0: none).
     mail_digest_after_s: float = Field(default=600.0, ge=0)
-    # An RFQ left half-way with an address (in a handoff's summary): one mail this long after
-    # the handoff, if no inquiry came of it (0: none).
+    # An RFQ left half-way with an address (the RFQ in progress, or a handoff's summary): one
+    # mail this long after the form was last answered or the handoff, if no inquiry came of it
+    # (0: none).
     mail_abandoned_after_s: float = Field(default=86400.0, ge=0)
     # DKIM: every mail signed for MAIL_FROM's domain with this selector and private key (PEM).
     mail_dkim_selector: str | None = None

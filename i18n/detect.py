@@ -8,6 +8,7 @@ from functools import cache
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
 from i18n.catalog import LANGUAGES
+from i18n.lexicon import patterns
 
 _LINGUA = {
     "en": Language.ENGLISH,
@@ -70,51 +71,9 @@ def detect(text: str) -> str | None:
     return _CODES.get(values[0].language)
 
 
-# "Can we speak English?", "¿podemos hablar en español?", "auf Deutsch bitte", "请说中文".
-_LANGUAGE_NAMES: dict[str, tuple[str, ...]] = {
-    "en": ("english", "inglés", "ingles", "englisch", "inglês", "anglais", "英文", "英语"),
-    "zh": (
-        "chinese",
-        "mandarin",
-        "chino",
-        "chinesisch",
-        "chinês",
-        "chinois",
-        "中文",
-        "汉语",
-        "普通话",
-    ),
-    "es": (
-        "spanish",
-        "español",
-        "espanol",
-        "castellano",
-        "spanisch",
-        "espanhol",
-        "espagnol",
-        "西班牙语",
-    ),
-    "de": ("german", "alemán", "aleman", "deutsch", "alemão", "allemand", "德语"),
-    "pt": (
-        "portuguese",
-        "portugués",
-        "portugues",
-        "portugiesisch",
-        "português",
-        "portugais",
-        "葡萄牙语",
-    ),
-    "fr": (
-        "french",
-        "francés",
-        "frances",
-        "französisch",
-        "francês",
-        "français",
-        "francais",
-        "法语",
-    ),
-}
+# "Can we speak English?", "¿podemos hablar en español?", "auf Deutsch bitte", "请说中文": each
+# language's names in every language (``i18n/lexicon/<lang>.yaml``: language_names).
+_LANGUAGE_NAMES: dict[str, tuple[str, ...]] = patterns("language_names")
 _SPEAK = re.compile(
     r"\b(speak|talk|write|switch|change|reply|answer|continue|chat|hablar|hablas|habla|hablamos|"
     r"escribir|cambiar|sprechen|sprichst|schreiben|wechseln|falar|fala|falamos|escrever|mudar|"

@@ -1,5 +1,6 @@
 """Words buyers use that are not data: declines, politeness, fillers, sentence words, and
-the regular expressions that read a fact from their words (business types, payment terms, dates).
+the regular expressions that read a fact from their words (business types, payment terms,
+dates, the names of languages).
 
 One data file per language, ``i18n/lexicon/<lang>.yaml``, with the same lists in each
 (a test checks it). The RFQ reader asks these questions of a message:
@@ -53,6 +54,7 @@ PATTERN_KINDS = (
     "payment_words",
     "payment_stages",
     "date_words",
+    "language_names",
 )
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _PUNCTUATION = re.compile(r"[\s.,;:!?¡¿。，、；：！？\"“”«»()\[\]…~—–-]+")

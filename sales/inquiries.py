@@ -7,13 +7,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from sales import events, outbox
-from sales.models import Inquiry, InquiryItem, InquiryStatus
+from sales.models import Inquiry, InquiryItem, InquiryStatus, RfqDraft
 from sales.references import INQUIRY_PREFIX, next_reference
 
 
@@ -122,6 +122,8 @@ async def create(
             quotes=[],
         )
         db.add(inquiry)
+        if draft.session_id:  # the RFQ in progress is sent: no abandoned-RFQ mail for it
+            await db.execute(delete(RfqDraft).where(RfqDraft.session_id == draft.session_id))
         await db.flush()
         outbox.enqueue(
             db,

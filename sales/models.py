@@ -566,6 +566,26 @@ class MailInboundSeen(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class RfqDraft(Base):
+    """A request for quotation in progress whose buyer gave an email address in the form: enough
+    to follow it up by mail if it is left half-way (``sales/rfq_drafts.py``): the address, the
+    language and what was asked for (products and quantities, no other personal data). Deleted
+    when the inquiry is written, and by an erasure with its chat session."""
+
+    __tablename__ = "rfq_drafts"
+
+    session_id: Mapped[str] = mapped_column(
+        ForeignKey("chat_sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    email: Mapped[str] = mapped_column(String(320))
+    language: Mapped[str | None] = mapped_column(String(8))
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=utcnow, onupdate=utcnow, index=True
+    )
+
+
 # What the sales manager's figures (sales/kpi) read by: an inquiry's items and quotes, a quote's
 # lines (migration 0b6d2f4e8a17).
 Index("ix_inquiry_items_inquiry_id", InquiryItem.inquiry_id)

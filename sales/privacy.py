@@ -1,12 +1,12 @@
 """A buyer's personal data: erasure on request and retention.
 
 One buyer is found by e-mail (the inquiries with that address, and every chat session where it
-was typed, given for a call-back or asked about in a knowledge gap) or by chat session id. Erasing
-them
+was typed, given for a call-back, kept with an RFQ in progress or asked about in a knowledge
+gap) or by chat session id. Erasing them
 
 - deletes their chat sessions with everything hanging off them: the transcript, handoffs (their
-  summaries hold the buyer's details and call-back numbers), knowledge gaps asked there, the
-  Slack thread link, outbox rows still to post buyer text;
+  summaries hold the buyer's details and call-back numbers), RFQs in progress (their address),
+  knowledge gaps asked there, the Slack thread link, outbox rows still to post buyer text;
 - anonymises their inquiries, which stay for the sales figures and accounting: items, totals,
   status, quotes, countries and places stay; company, contact name, e-mail, phone and notes
   become empty and the link to the chat session goes;
@@ -37,6 +37,7 @@ from sales.models import (
     Inquiry,
     KnowledgeGap,
     OutboxMessage,
+    RfqDraft,
     Role,
     SlackThread,
     utcnow,
@@ -90,6 +91,7 @@ async def sessions_of_email(db: AsyncSession, email: str) -> set[str]:
             ChatMessage.role == Role.BUYER.value, _mentions(ChatMessage.text, email)
         ),
         select(Handoff.session_id).where(_mentions(Handoff.callback_request, email)),
+        select(RfqDraft.session_id).where(func.lower(RfqDraft.email) == email.lower()),
         select(KnowledgeGap.session_id).where(_mentions(KnowledgeGap.question, email)),
     ]
     for query in queries:
@@ -145,6 +147,7 @@ async def erase_in_orders(
     for table, model, condition in (
         ("chat_messages", ChatMessage, ChatMessage.session_id.in_(sids)),
         ("handoffs", Handoff, Handoff.session_id.in_(sids)),
+        ("rfq_drafts", RfqDraft, RfqDraft.session_id.in_(sids)),
         ("slack_threads", SlackThread, SlackThread.session_id.in_(sids)),
         (
             "outbox",

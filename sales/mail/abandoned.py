@@ -1,11 +1,12 @@
 """A mail, once, to a buyer who left a request for quotation half-way after giving an address:
-a periodic pass writes one ``rfq.abandoned`` event per chat session whose handoff summary holds
-an RFQ with an email address, ``after_s`` after the handoff was asked for, when the session still
-has no inquiry. The event's dedupe key (``rfq.abandoned:<session>``) makes it one per session.
+a periodic pass writes one ``rfq.abandoned`` event per chat session, ``after_s`` after the RFQ
+was last worked on, when the session still has no inquiry. The event's dedupe key
+(``rfq.abandoned:<session>``) makes it one per session. Two sources:
 
-What the buyer typed into the form lives in the engine until the RFQ is confirmed; the app knows
-a half-way RFQ only from a handoff's summary (the buyer asked for a person, or the bot handed
-over), as the dashboard's "abandoned RFQs" do. A form left without a handoff gets no mail."""
+- an RFQ draft (``sales/rfq_drafts.py``): the form had an email address and was left; ``after_s``
+  after the draft's last change (payload ``{"session_id"}``);
+- a handoff whose summary holds an RFQ with an email address (the buyer asked for a person, or
+  the bot handed over), ``after_s`` after the handoff (payload with its ``handoff_id``)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sales import events, outbox
-from sales.models import Handoff, Inquiry, OutboxMessage
+from sales.models import Handoff, Inquiry, OutboxMessage, RfqDraft
 
 LOOKBACK = timedelta(days=7)  # handoffs older than this are not followed up any more
 
@@ -50,7 +51,22 @@ async def enqueue_abandoned_rfqs(
             .limit(limit)
         )
     ).all()
-    due = {sid: hid for hid, sid, summary in rows if contact(summary) is not None}
+    due: dict[str, int | None] = {
+        sid: hid for hid, sid, summary in rows if contact(summary) is not None
+    }
+    drafts = (
+        await db.scalars(
+            select(RfqDraft.session_id)
+            .where(
+                RfqDraft.updated_at <= now - timedelta(seconds=after_s),
+                RfqDraft.updated_at >= now - LOOKBACK,
+            )
+            .order_by(RfqDraft.updated_at)
+            .limit(limit)
+        )
+    ).all()
+    for session_id in drafts:
+        due.setdefault(session_id, None)  # a handoff's summary says more: it comes first
     if not due:
         return []
     quoted = set(
@@ -71,10 +87,13 @@ async def enqueue_abandoned_rfqs(
     for session_id, handoff_id in due.items():
         if session_id in quoted or dedupe_key(session_id) in done:
             continue
+        payload: dict[str, object] = {"session_id": session_id}
+        if handoff_id is not None:
+            payload["handoff_id"] = handoff_id
         outbox.enqueue(
             db,
             topic=events.RFQ_ABANDONED,
-            payload={"session_id": session_id, "handoff_id": handoff_id},
+            payload=payload,
             ordering_key=session_id,
             dedupe_key=dedupe_key(session_id),
         )

@@ -70,6 +70,7 @@ from sales.models import (
     Inquiry,
     MailSend,
     QuoteStatus,
+    RfqDraft,
     Role,
     utcnow,
 )
@@ -367,14 +368,21 @@ class MailChannel:
         session_id = str(row.payload.get("session_id") or "")
         async with self.db.session() as db:
             session = await db.get(ChatSession, session_id)
-            handoff = await db.get(Handoff, int(row.payload.get("handoff_id") or 0))
-            if session is None or handoff is None:
-                raise Permanent("no such chat session or handoff (erased?)")
             inquiry = await db.scalar(
                 select(Inquiry.reference).where(Inquiry.session_id == session_id).limit(1)
             )
-        rfq = abandoned.contact(handoff.summary) or {}
-        language = language_of(session.language)
+            if "handoff_id" in row.payload:
+                handoff = await db.get(Handoff, int(row.payload.get("handoff_id") or 0))
+                rfq = abandoned.contact(handoff.summary) if handoff is not None else None
+                draft_language = None
+            else:  # an RFQ draft: deleted when the inquiry was written, or by an erasure
+                draft = await db.get(RfqDraft, session_id)
+                rfq = {"email": draft.email, **draft.summary} if draft is not None else None
+                draft_language = draft.language if draft is not None else None
+            if session is None or (rfq is None and inquiry is None):
+                raise Permanent("no such chat session, handoff or RFQ draft (erased?)")
+        rfq = rfq or {}
+        language = language_of(draft_language or session.language)
 
         async def compose(unsubscribe_url: str) -> Content:
             return templates.abandoned_rfq(

@@ -40,7 +40,7 @@ def test_every_language_has_every_file(language: str) -> None:
 def test_every_language_has_every_entry(language: str) -> None:
     assert language in BABEL_LOCALES
     assert language in _LINGUA  # the detector
-    assert language in _LANGUAGE_NAMES  # "auf Deutsch bitte"
+    assert language in _LANGUAGE_NAMES  # "auf Deutsch bitte" (the lexicons' language_names)
     assert language in QUOTES
     assert language in text_tokens.LANGUAGES
     assert language in glossary.COLUMNS  # a column of knowledge/lexicon/glossary.tsv

@@ -49,6 +49,7 @@ _CODES = {
         {"before_shipment", "against_bl", "after_arrival", "deposit"},
     ),
     "date_words": ({"asap", "christmas"}, {"asap", "please", "christmas"}),
+    "language_names": (set(LANGUAGES), set(LANGUAGES)),
 }
 
 

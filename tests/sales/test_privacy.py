@@ -23,7 +23,7 @@ from sqlalchemy import (
     update,
 )
 
-from sales import inquiries, knowledge_gaps, outbox, privacy, quotes
+from sales import inquiries, knowledge_gaps, outbox, privacy, quotes, rfq_drafts
 from sales.conversations import append, create_session
 from sales.db import Database, create_engine
 from sales.models import (
@@ -33,6 +33,7 @@ from sales.models import (
     Inquiry,
     KnowledgeGap,
     OutboxMessage,
+    RfqDraft,
     Role,
     utcnow,
 )
@@ -139,6 +140,7 @@ async def counts(database: Database, sid: str) -> dict[str, int]:
             "handoffs": await n(Handoff, Handoff.session_id == sid),
             "gaps": await n(KnowledgeGap, KnowledgeGap.session_id == sid),
             "outbox": await n(OutboxMessage, OutboxMessage.ordering_key == f"chat:{sid}"),
+            "rfq_drafts": await n(RfqDraft, RfqDraft.session_id == sid),
         }
 
 
@@ -153,6 +155,12 @@ async def test_erasure_by_email_covers_every_store_and_spares_others(
         await append(
             db, session_id=other.id, role=Role.BUYER, texts=[(f"reach me at {JANA.upper()}", [])]
         )
+    # and a third, a request for quotation left half-way after giving her address in the form
+    async with database.session() as db:
+        third, _ = await create_session(db)
+        assert await rfq_drafts.remember(
+            db, session_id=third.id, state={"email": JANA, "product": "PNL-6060-40W"}, language="de"
+        )
     async with database.session() as db:
         report = await privacy.erase_buyer(db, tracker_url=tracker, email=f" {JANA.title()} ")
     assert report.stores == {
@@ -161,13 +169,14 @@ async def test_erasure_by_email_covers_every_store_and_spares_others(
             "knowledge_gaps": 1,
             "chat_messages": 3,
             "handoffs": 1,
+            "rfq_drafts": 1,
             "slack_threads": 0,
             "outbox": 1,
-            "chat_sessions": 2,
+            "chat_sessions": 3,
         },
         privacy.TRACKER_STORE: {"events": 3},
     }
-    for sid in (jana, other.id):
+    for sid in (jana, other.id, third.id):
         assert set((await counts(database, sid)).values()) == {0}
         assert await tracker_rows(tracker, sid) == 0
     # the inquiry stays for the figures: items, totals and quotes, without the person
@@ -186,7 +195,7 @@ async def test_erasure_by_email_covers_every_store_and_spares_others(
         otto_inquiry = await inquiries.get(db, rows[1].reference)
         assert otto_inquiry is not None and otto_inquiry.email == OTTO
     assert await counts(database, otto) == {
-        "sessions": 1, "messages": 2, "handoffs": 1, "gaps": 1, "outbox": 1,
+        "sessions": 1, "messages": 2, "handoffs": 1, "gaps": 1, "outbox": 1, "rfq_drafts": 0,
     }  # fmt: skip
     assert await tracker_rows(tracker, otto) == 3
     # again: nothing more to erase
@@ -243,7 +252,7 @@ async def test_retention_erases_what_is_older_than_the_limit(
     assert orders["knowledge_gaps"] == 1 and report.stores[privacy.TRACKER_STORE]["events"] == 3
     assert set((await counts(database, old)).values()) == {0}
     assert await counts(database, recent) == {
-        "sessions": 1, "messages": 2, "handoffs": 1, "gaps": 1, "outbox": 1,
+        "sessions": 1, "messages": 2, "handoffs": 1, "gaps": 1, "outbox": 1, "rfq_drafts": 0,
     }  # fmt: skip
     async with database.session() as db:
         emails = (await db.scalars(select(Inquiry.email).order_by(Inquiry.id))).all()
