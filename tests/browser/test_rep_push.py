@@ -15,10 +15,10 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Request, WebSocket, expect
 
 from api.slack.ids import ActionId
+from tests.api.slack.conftest import CHANNEL, block_actions_body, event_body, thread_reply
 from tests.browser.conftest import DESKTOP, WidgetPage
 from tests.e2e.test_handoff import SlackStack, slack_stack  # noqa: F401 - the module's stack
 from tests.fakes.slack import Call, FakeSlack
-from tests.slack.conftest import CHANNEL, block_actions_body, event_body, thread_reply
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 

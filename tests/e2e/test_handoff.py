@@ -19,8 +19,7 @@ from pydantic import SecretStr
 from api.settings import Settings
 from api.slack.ids import ActionId
 from sales.migrate import upgrade
-from tests.fakes.slack import FakeSlack
-from tests.slack.conftest import (
+from tests.api.slack.conftest import (
     BOT_TOKEN,
     CHANNEL,
     SIGNING_SECRET,
@@ -29,6 +28,7 @@ from tests.slack.conftest import (
     sign,
     thread_reply,
 )
+from tests.fakes.slack import FakeSlack
 from tools.stack import Stack, train
 
 from .chat import Buyer

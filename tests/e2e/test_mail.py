@@ -33,9 +33,7 @@ from sales.db import sync_url
 from sales.migrate import upgrade
 from sales.models import OutboxDelivery, OutboxMessage
 from sales.office_hours import DAYS
-from tests.fakes.slack import FakeSlack
-from tests.sales.mail.server import MailServer, Received, self_signed_cert
-from tests.slack.conftest import (
+from tests.api.slack.conftest import (
     BOT_TOKEN,
     CHANNEL,
     SIGNING_SECRET,
@@ -44,6 +42,8 @@ from tests.slack.conftest import (
     sign,
     thread_reply,
 )
+from tests.fakes.slack import FakeSlack
+from tests.sales.mail.server import MailServer, Received, self_signed_cert
 from tools.stack import Stack, train
 
 from .chat import Buyer
