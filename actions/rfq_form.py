@@ -27,7 +27,7 @@ from actions.rfq_extract import (
 from i18n import localize, t
 from i18n.formatting import date_text, listed, number_text
 from i18n.lexicon import is_decline
-from sales import handoff
+from sales import handoff, rfq_drafts
 from sales.rfq import fields, repairs, rules
 from sales.rfq.extract import is_question
 from sales.rfq.formats import ItemChoices, QuantityText
@@ -123,6 +123,11 @@ class ValidateRfqForm(FormValidationAction):
         # the facts read from this message count as validated (as rasa-sdk's own validation
         # returns them): a message that sets only, say, phone_declined is no rejected turn
         validated = {k: v for k, v in recent.items() if k not in BOOKKEEPING} | changes
+        if state.get("email") and validated:  # kept for the abandoned-RFQ mail (sales/mail)
+            async with rt.db.session() as db:
+                await rfq_drafts.remember(
+                    db, session_id=tracker.sender_id, state=state, language=lang
+                )
         events = [SlotSet(name, value) for name, value in validated.items()]
         return [*events, SlotSet("requested_slot", todo[0] if todo else None)]
 
