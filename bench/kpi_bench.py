@@ -109,11 +109,19 @@ def _copy(conn: psycopg.Connection[Any], table: Table, rows: Iterable[Sequence[A
 
 
 def _cols(table: Table, **values: Any) -> tuple[Any, ...]:
-    """A row in the table's column order; a column not given is NULL."""
+    """A row in the table's column order; a column not given takes the model's constant
+    default, as an insert through the ORM would (e.g. a counter's 0), else NULL."""
     unknown = set(values) - set(table.columns.keys())
     if unknown:
         raise KeyError(f"{table.name}: no column {sorted(unknown)}")
-    return tuple(values.get(c.name) for c in table.columns)
+    return tuple(
+        values[c.name] if c.name in values else _constant_default(c) for c in table.columns
+    )
+
+
+def _constant_default(column: Any) -> Any:
+    default = column.default
+    return default.arg if default is not None and default.is_scalar else None
 
 
 def fill(url: str, inquiries: int, skus: list[str]) -> dict[str, int]:
