@@ -1,6 +1,6 @@
 """Words buyers use that are not data: declines, politeness, fillers, sentence words, and
 the regular expressions that read a fact from their words (business types, payment terms,
-dates, the names of languages).
+dates, the names of languages, the RFQ reader's words).
 
 One data file per language, ``i18n/lexicon/<lang>.yaml``, with the same lists in each
 (a test checks it). The RFQ reader asks these questions of a message:
@@ -55,6 +55,7 @@ PATTERN_KINDS = (
     "payment_stages",
     "date_words",
     "language_names",
+    "rfq_words",
 )
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _PUNCTUATION = re.compile(r"[\s.,;:!?¡¿。，、；：！？\"“”«»()\[\]…~—–-]+")

@@ -154,6 +154,17 @@ _HAN_MENTION = re.compile(
     rf"(?P<phrase>(?:(?<![A-Za-z0-9×*/.+-])(?=[A-Za-z0-9×*/.+-]*[A-Za-z])[A-Za-z0-9×*/.+-]+\s*)"
     rf"{{0,4}}(?:{_HAN_NOUN_ALT}))"
 )
+
+
+def _words(code: str) -> str:
+    """Every language's words of ``code`` (``i18n/lexicon/<lang>.yaml``: rfq_words), whole:
+    word edges around those of spaced scripts, none around Chinese ones."""
+    every = patterns("rfq_words")[code]
+    latin = "|".join(w for w in every if not has_han(w) and "{S}" not in w)
+    started = [w.replace("{S}", START) for w in every if "{S}" in w]
+    return "|".join([rf"{START}(?:{latin}){END}", *started, *(w for w in every if has_han(w))])
+
+
 _ORIGIN_TERMS = frozenset({"EXW", "FCA", "FAS", "FOB"})
 # Where the place after an Incoterm ends: "CIF Hamburgo con CE", "FOB 深圳 需要".
 _INCOTERM_WINDOW_END = re.compile(
@@ -214,13 +225,7 @@ _CERT = re.compile(
     rf"|TUV|TÜV|SASO|INMETRO|PSE){END}",
     re.I,
 )
-_NO_CERTS = re.compile(
-    rf"{START}(?:no|none|not needed|no certifications?|don'?t need|not required|ninguna|ninguno"
-    rf"|no necesitamos|no hace falta|sin certificacion|keine|nicht notig|nicht erforderlich"
-    rf"|aucune|aucun|pas besoin|pas necessaire|nenhuma|nenhum|nao precisa|sem certificacao)"
-    rf"{END}|不需要|无需|不用|没有要求",
-    re.I,
-)
+_NO_CERTS = re.compile(_words("no_certs"), re.I)
 _PAYMENT = re.compile(
     rf"{START}(?:L/?C|letter of credit|T/?T|telegraphic transfer|wire transfer|bank transfer"
     rf"|D/?P|D/?A|documents against (?:payment|acceptance)|open account|O/?A|net\s*\d+|escrow"
@@ -244,15 +249,8 @@ _MONEY = re.compile(
     r"|set|pieza|unidad|st[uü]ck|stk|pi[eè]ce|pe[cç]a|个|件|只|套))?",
     re.I,
 )
-_SAMPLE = re.compile(
-    rf"{START}(?:samples?|muestras?|muster|echantillons?|amostras?){END}|样品|样板",
-    re.I,
-)
-_NEGATION = re.compile(
-    rf"{START}(?:no|not|don'?t|do not|without|skip|none|sin|ohne|kein|keine|keinen|nicht|sans"
-    rf"|pas de|sem|nao){END}|{START}pas d'|不|无需|免",
-    re.I,
-)
+_SAMPLE = re.compile(_words("sample"), re.I)
+_NEGATION = re.compile(_words("negation"), re.I)
 # Words that name a buyer's business anywhere in a message (the lexicon's business_names;
 # the business type normaliser reads them too).
 _BUSINESS_NAMES = [a for names in patterns("business_names").values() for a in names]
@@ -286,31 +284,9 @@ _NAME_INTRO = re.compile(
     r"|el|al|bin|ben)\s+)?[A-ZÀ-ÖØ-Þ][\w'’-]+){0,3})"
     rf"|(?:我叫|我的名字是|我名字叫)([{HAN}]{{2,4}}|[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){{0,2}})"
 )
-_ADD = re.compile(
-    rf"{START}(?:add|also|too|as well|plus|another|additionally|in addition|and also|anadir"
-    rf"|agregar|anada|agregue|tambien|ademas|hinzufugen|zusatzlich|auch|noch|ajouter|ajoutez"
-    rf"|aussi|egalement|en plus|adicionar|adicione|acrescentar|tambem|alem disso){END}"
-    r"|再加|加上|另外|还要|也要|增加|追加",
-    re.I,
-)
-_REMOVE = re.compile(
-    rf"{START}(?:remove|delete|drop|take out|cancel the|no longer need|don'?t need the"
-    rf"|do not need the|without the|forget the|quitar|quite|quitad|eliminar|elimine|borrar"
-    rf"|ya no necesitamos|entfernen|entfernen sie|streichen|loschen|brauchen keine"
-    rf"|supprimer|supprimez|retirer|retirez|enlever|enlevez|remover|remova|tirar|tire"
-    rf"|excluir|exclua|nao precisamos mais|tira|tirem|retira|retire|retirar|remove os|sem os"
-    rf"|sin los|sin las|ohne die|sans les){END}|删除|删掉|去掉|不要了|取消",
-    re.I,
-)
-_CORRECTION = re.compile(
-    rf"{START}(?:actually|instead|change|rather|sorry|i meant|make it|correction|update"
-    rf"|en realidad|mejor|cambiar|cambie|perdon|corrijo|mas bien|eigentlich|doch|lieber"
-    rf"|andern|korrektur|stattdessen|vielmehr|en fait|plutot|changer|changez|pardon|finalement"
-    rf"|corriger|na verdade|alias|mudar|mude|alterar|altere|corrigindo|desculpe|melhor"
-    rf"|prefiro|prefira){END}"
-    r"|改成|改为|其实|更正|修改|换成",
-    re.I,
-)
+_ADD = re.compile(_words("add"), re.I)
+_REMOVE = re.compile(_words("remove"), re.I)
+_CORRECTION = re.compile(_words("correction"), re.I)
 
 
 # A bare count written before a model number: "500 PNL-6060-40W", "300 x DRV-CC-40W",
