@@ -132,7 +132,9 @@ class EngineClient:
         return self.base_urls[worker_for(sender, len(self.base_urls))]
 
     async def model_loaded(self) -> bool:
-        """True when every engine worker answers and has a model loaded."""
+        """True when every engine worker answers, has a model loaded and its conversation store
+        answers (the app channel's readiness, bot/channels/app.py: the engine never keeps a
+        conversation in memory, so without its store it serves nothing)."""
         return all(await asyncio.gather(*(self._loaded(url) for url in self.base_urls)))
 
     async def _loaded(self, base_url: str) -> bool:
@@ -142,9 +144,15 @@ class EngineClient:
             )
         except httpx.HTTPError:
             return False
-        if response.status_code != 200:
+        if response.status_code != 200 or not response.json().get("model_file"):
             return False
-        return bool(response.json().get("model_file"))
+        try:
+            ready = await self._client.get(
+                f"{base_url}/webhooks/app/", headers=self._channel_headers, timeout=8.0
+            )
+        except httpx.HTTPError:
+            return False
+        return ready.status_code == 200
 
     async def close(self) -> None:
         await self._client.aclose()

@@ -42,7 +42,9 @@ async def _database(services: Any) -> str | None:
 
 
 async def _engine(services: Any) -> str | None:
-    return None if await services.engine.model_loaded() else "engine: no model loaded or down"
+    if await services.engine.model_loaded():
+        return None
+    return "engine: down, no model loaded or its conversation store not answering"
 
 
 @router.get(

@@ -26,6 +26,10 @@ that never ran its action (the RFQ's details lost, the confirmation unanswered);
 call ends the turn before Rasa saves it, so the app keeps the buyer's message and its replay
 runs the turn again once the part is back (the actions are idempotent: the RFQ is stored once
 by its key).
+
+The conversation store never falls back to memory (bot/channels/store_guard.py): a turn whose
+store fails ends unrecorded with 503, and ``GET /`` (the app's readiness check of the engine)
+answers 503 while the store does not answer.
 """
 
 from __future__ import annotations
@@ -44,11 +48,15 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from .store_guard import refuse_memory_fallback, store_answers
+
 log = logging.getLogger(__name__)
 
 TOKEN_ENV = "ENGINE_CHANNEL_TOKEN"
 MAX_MESSAGE_ID = 128
 TURN_FAILED = {"detail": "the turn could not run to its end and was not recorded; send it again"}
+STORE_DOWN = {"detail": "the conversation store does not answer"}
+STORE_CHECK_S = 5.0
 
 
 class TurnFailed(Exception):
@@ -132,6 +140,7 @@ class AppInput(InputChannel):
         if not token:
             raise RuntimeError(f"{TOKEN_ENV} is not set: the engine's channel has no secret")
         fail_turns_on_failed_action_calls()
+        refuse_memory_fallback()
         return cls(token)
 
     def refusal(self, request: Request) -> HTTPResponse | None:
@@ -153,7 +162,12 @@ class AppInput(InputChannel):
 
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
-            return self.refusal(request) or response.json({"status": "ok"})
+            refused = self.refusal(request)
+            if refused is not None:
+                return refused
+            if not await self._store_answers(request):
+                return response.json(STORE_DOWN, status=503)
+            return response.json({"status": "ok"})
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
@@ -219,11 +233,26 @@ class AppInput(InputChannel):
         finally:
             del self._running[key]
 
+    async def _store_answers(self, request: Request) -> bool:
+        agent = getattr(request.app.ctx, "agent", None)
+        if agent is None or agent.tracker_store is None:
+            return False  # no model loaded yet
+        loop = asyncio.get_running_loop()
+        try:
+            return await asyncio.wait_for(
+                loop.run_in_executor(None, store_answers, agent.tracker_store), STORE_CHECK_S
+            )
+        except asyncio.TimeoutError:  # Python 3.10: not yet the built-in TimeoutError
+            return False
+
     async def _recorded(
         self, request: Request, sender: str, message_id: str
     ) -> list[dict[str, Any]] | None:
         store = request.app.ctx.agent.tracker_store
-        tracker = await store.retrieve_full_tracker(sender)
+        try:
+            tracker = await store.retrieve_full_tracker(sender)
+        except Exception as exc:  # the store failed: neither read nor run the turn now
+            raise TurnFailed(type(exc).__name__) from exc
         if tracker is None:
             return None
         answer = recorded_answer(list(tracker.events), sender, message_id)

@@ -46,6 +46,8 @@ async def test_a_turn_goes_to_the_app_channel_with_its_secret() -> None:
         seen.append(request)
         if request.url.path == "/status":
             return httpx.Response(200, json={"model_file": "m.tar.gz"})
+        if request.method == "GET":  # the channel's readiness
+            return httpx.Response(200, json={"status": "ok"})
         return httpx.Response(200, json=[{"recipient_id": "s1", "text": "Hello"}])
 
     client = EngineClient("http://engine/", "api-token", channel_token="channel-secret")
@@ -56,7 +58,7 @@ async def test_a_turn_goes_to_the_app_channel_with_its_secret() -> None:
         assert await client.model_loaded()
     finally:
         await client.close()
-    turn, status = seen
+    turn, status, ready = seen
     assert turn.url.path == "/webhooks/app/webhook"
     assert turn.headers["Authorization"] == "Bearer channel-secret"
     assert "api-token" not in str(turn.url)
@@ -67,6 +69,38 @@ async def test_a_turn_goes_to_the_app_channel_with_its_secret() -> None:
     }
     assert "Authorization" not in status.headers
     assert status.url.params["token"] == "api-token"
+    assert ready.url.path == "/webhooks/app/"
+    assert ready.headers["Authorization"] == "Bearer channel-secret"
+
+
+@pytest.mark.parametrize(
+    ("status", "channel", "loaded"),
+    [
+        ({"model_file": "m.tar.gz"}, 200, True),
+        ({"model_file": "m.tar.gz"}, 503, False),  # its conversation store does not answer
+        ({"model_file": None}, 200, False),  # no model yet
+    ],
+    ids=["ready", "store-down", "no-model"],
+)
+async def test_the_engine_is_ready_only_with_its_model_and_its_store(
+    status: dict[str, object], channel: int, loaded: bool
+) -> None:
+    """Issue 14: the engine never keeps a conversation in memory (bot/channels/store_guard.py),
+    so while its store does not answer it serves nothing: /health and the replay job see it
+    not ready (an outage, no failed turn counted)."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/status":
+            return httpx.Response(200, json=status)
+        return httpx.Response(channel, json={"detail": "the conversation store does not answer"})
+
+    client = EngineClient("http://engine/", "api-token", channel_token="channel-secret")
+    await client.close()
+    client._client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+    try:
+        assert await client.model_loaded() is loaded
+    finally:
+        await client.close()
 
 
 async def test_a_refused_turn_is_the_engine_unavailable() -> None:
