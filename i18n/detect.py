@@ -74,18 +74,19 @@ def detect(text: str) -> str | None:
 # "Can we speak English?", "¿podemos hablar en español?", "auf Deutsch bitte", "请说中文": each
 # language's names in every language (``i18n/lexicon/<lang>.yaml``: language_names).
 _LANGUAGE_NAMES: dict[str, tuple[str, ...]] = patterns("language_names")
-_SPEAK = re.compile(
-    r"\b(speak|talk|write|switch|change|reply|answer|continue|chat|hablar|hablas|habla|hablamos|"
-    r"escribir|cambiar|sprechen|sprichst|schreiben|wechseln|falar|fala|falamos|escrever|mudar|"
-    r"parler|parlez|parles|parlons|écrire|ecrire|changer)\b|说|讲|交流|切换|换成",
-    re.IGNORECASE,
-)
+
+
+def _switch_words(code: str) -> tuple[str, str]:
+    """The lexicons' words of asking to switch (language_switch): those of spaced scripts, those
+    written in Chinese, each as one alternation."""
+    every = patterns("language_switch")[code]
+    latin = "|".join(re.escape(w) for w in every if not _HAN.search(w))
+    return latin, "|".join(re.escape(w) for w in every if _HAN.search(w))
+
+
+_SPEAK = re.compile(r"\b({})\b|{}".format(*_switch_words("speak")), re.IGNORECASE)
 # Words that may stand around a bare language name: "English please", "auf Deutsch bitte".
-_FILLER = re.compile(
-    r"\b(in|en|auf|em|na|please|pls|por|favor|bitte|s'il|vous|plaît|plait|merci|thanks|the|"
-    r"language|idioma|sprache|língua|lingua|langue)\b|请|用|吧|可以|吗|[\s\W\d_]",
-    re.IGNORECASE,
-)
+_FILLER = re.compile(r"\b({})\b|{}|[\s\W\d_]".format(*_switch_words("filler")), re.IGNORECASE)
 
 
 def _names_in(lowered: str) -> set[str]:

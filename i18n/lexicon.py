@@ -56,6 +56,7 @@ PATTERN_KINDS = (
     "date_words",
     "language_names",
     "rfq_words",
+    "language_switch",
 )
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _PUNCTUATION = re.compile(r"[\s.,;:!?¡¿。，、；：！？\"“”«»()\[\]…~—–-]+")

@@ -52,6 +52,7 @@ _CODES = {
     "date_words": ({"asap", "christmas"}, {"asap", "please", "christmas"}),
     "language_names": (set(LANGUAGES), set(LANGUAGES)),
     "rfq_words": (_RFQ_WORDS, _RFQ_WORDS),
+    "language_switch": ({"speak", "filler"}, {"speak", "filler"}),
 }
 
 
