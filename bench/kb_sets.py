@@ -15,6 +15,10 @@ SEARCH_SETS = (
         "questions_heldout_second.yaml",
         "second held-out search questions (written before any change made for them)",
     ),
+    (
+        "questions_heldout_third.yaml",
+        "third held-out search questions (written before any change made for them)",
+    ),
 )
 ANSWER_SETS = (
     (
@@ -32,5 +36,9 @@ ANSWER_SETS = (
     (
         "answer_questions_fourth.yaml",
         "fourth held-out answer questions (written before any change made for them)",
+    ),
+    (
+        "answer_questions_fifth.yaml",
+        "fifth held-out answer questions (written before any change made for them)",
     ),
 )

@@ -41,13 +41,14 @@ import yaml
 from i18n import DEFAULT_LANGUAGE, catalog, language_of, t
 from i18n.detect import detect
 from i18n.formatting import babel, number_text
-from knowledge.attributes import BY_KEY, find_attributes
+from knowledge.attributes import BY_KEY, attribute_spans, find_attributes
 from knowledge.catalog import Product, format_value
 from knowledge.categories import find_category
 from knowledge.glossary import english_words
 from knowledge.grounding import figures, keep_grounded, source_text
 from knowledge.index import Hit, KnowledgeBase
 from knowledge.markets import ComplianceCheck, Market
+from knowledge.question_parts import unanswered_parts
 from knowledge.recommend import (
     ASKS_FIT,
     Fit,
@@ -129,6 +130,8 @@ def answer(
                 return found
     if skus:
         attributes = _relevant_attributes(kb, skus[0], attributes)
+        if "certifications" not in attributes and _schemes_mentioned(kb, question):
+            attributes.append("certifications")  # "Does the DL-R150-12W have INMETRO?"
     unknown = [] if markets else kb.market_directory.unknown_countries(question)
     if unknown and ("certifications" in attributes or _COMPLIANCE_WORDS.search(question)):
         return _unknown_market_answer(kb, skus[:1], unknown[0], lang)
@@ -570,7 +573,9 @@ def _spec_answer(
         said: list[str] = []
         for key in attributes:
             if key == "certifications":
-                said.append(_certifications_sentence(kb, product, question, lang))
+                sentence, known = _certifications_sentence(kb, product, question, lang)
+                said.append(sentence)
+                complete = complete and known
                 continue
             value = _attribute_value(product, key, lang)
             if value is None:
@@ -582,8 +587,34 @@ def _spec_answer(
         if len(grounded) < len(said):
             complete = False
         parts += grounded
+    gaps = unanswered_parts(question, _named_spans(kb, question, "certifications" in attributes))
+    if gaps:  # "... and does a safety cable come in the box?": no attribute of ours says
+        complete = False
+        parts.append(_gaps_sentence(kb, skus[0], gaps, lang))
     text = _sentences(parts, lang) + _cite(sources, lang)
     return Answer(text=text, sources=sources, confident=complete)
+
+
+def _named_spans(kb: KnowledgeBase, question: str, schemes: bool) -> list[tuple[int, int]]:
+    """Where ``question`` names what the answer speaks to: attributes, models and, when it
+    gives the certifications, the schemes."""
+    spans = [(start, end) for start, end, _ in attribute_spans(question)]
+    names = kb.find_skus(question)
+    if schemes:
+        names += [*_codes_mentioned(kb, question), *_schemes_mentioned(kb, question)]
+    for name in names:
+        spans += [match.span() for match in re.finditer(re.escape(name), question, re.IGNORECASE)]
+    return spans
+
+
+def _gaps_sentence(kb: KnowledgeBase, sku: str, gaps: list[str], lang: str) -> str:
+    """The parts of the question no attribute of ours answers, quoted when they hold no figure
+    (a figure from the question is no fact of ours, so it is not repeated)."""
+    product = kb.product(sku)
+    canonical = product["sku"] if product else sku
+    if any(re.search(r"\d", gap) for gap in gaps) or sum(len(gap) for gap in gaps) > 120:
+        return t("answers.rest_missing", lang, sku=canonical)
+    return t("answers.part_missing", lang, sku=canonical, part=" / ".join(gaps))
 
 
 def _spec_sentence(sku: str, key: str, value: str, lang: str) -> str:
@@ -873,7 +904,12 @@ def _need_answer(
     )
 
 
-def _certifications_sentence(kb: KnowledgeBase, product: Product, question: str, lang: str) -> str:
+def _certifications_sentence(
+    kb: KnowledgeBase, product: Product, question: str, lang: str
+) -> tuple[str, bool]:
+    """What the record holds, and for each scheme the question names: yes, no, or (a national
+    scheme no record tracks, "ENERGY STAR") that our data does not say; with whether the answer
+    is complete."""
     held = list(product.get("certifications") or [])
     sku = product["sku"]
     sentence = (
@@ -884,12 +920,30 @@ def _certifications_sentence(kb: KnowledgeBase, product: Product, question: str,
     asked = _codes_mentioned(kb, question)
     yes = [code for code in asked if code in held]
     no = [code for code in asked if code not in held]
+    untracked = [name for name in _schemes_mentioned(kb, question) if name not in asked]
     details = []
     if yes:
         details.append(t("answers.cert_yes", lang, codes=", ".join(yes)))
     if no:
         details.append(t("answers.cert_no", lang, codes=", ".join(no)))
-    return _join([sentence, *details], lang)
+    if untracked:
+        details.append(t("answers.cert_unknown", lang, sku=sku, codes=", ".join(untracked)))
+    return _join([sentence, *details], lang), not untracked
+
+
+def _schemes_mentioned(kb: KnowledgeBase, question: str) -> list[str]:
+    """National schemes outside our code list that ``question`` names, in any case but not in
+    lower case ("Energy Star", "Inmetro", "PSE"; not the Spanish verb "saber")."""
+    return [
+        name
+        for name in sorted(kb.market_directory.scheme_names())
+        if any(
+            not match.group(0).islower()
+            for match in re.finditer(
+                rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])", question, re.IGNORECASE
+            )
+        )
+    ]
 
 
 def _codes_mentioned(kb: KnowledgeBase, question: str) -> list[str]:

@@ -113,12 +113,24 @@ def _owner_of(word: str, owner: dict[str, str]) -> str:
 def find_attributes(text: str) -> list[str]:
     """Keys of the attributes asked about in ``text``, in order of mention (longest phrase wins;
     a plural or a word misspelt by one letter counts)."""
+    keys: list[str] = []
+    for _, _, key in attribute_spans(text):
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
+def attribute_spans(text: str) -> list[tuple[int, int, str]]:
+    """Where ``text`` names an attribute: (start, end, key) of each mention, in text order.
+
+    >>> attribute_spans("IP rating and weight?")
+    [(0, 9, 'ip_rating'), (14, 20, 'weight_kg')]
+    """
     pattern, owner = _pattern()
-    found: list[tuple[int, str]] = []
-    covered: list[tuple[int, int]] = []
+    found: list[tuple[int, int, str]] = []
     for match in pattern.finditer(text):
-        found.append((match.start(), _owner_of(match.group(0), owner)))
-        covered.append(match.span())
+        found.append((match.start(), match.end(), _owner_of(match.group(0), owner)))
+    covered = [(start, end) for start, end, _ in found]
     singles = _single_words()
     for match in _WORD.finditer(text):
         word = match.group(0).lower()
@@ -133,13 +145,9 @@ def find_attributes(text: str) -> list[str]:
             if one_edit_apart(word, candidate)
         ]
         if near:
-            found.append((match.start(), near[0]))
+            found.append((match.start(), match.end(), near[0]))
     for attribute in ATTRIBUTES:
         for value in attribute.values:
             if match := re.search(value, text, re.IGNORECASE):
-                found.append((match.start(), attribute.key))
-    keys: list[str] = []
-    for _, key in sorted(found, key=lambda item: item[0]):
-        if key not in keys:
-            keys.append(key)
-    return keys
+                found.append((match.start(), match.end(), attribute.key))
+    return sorted(found, key=lambda item: item[0])

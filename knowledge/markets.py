@@ -119,6 +119,14 @@ def load_markets(path: Path) -> dict[str, dict[str, Any]]:
     return {str(code).upper(): dict(record or {}) for code, record in markets.items()}
 
 
+# A scheme's name in a market's rules: capitalised words of three or more letters ("ENERGY STAR",
+# "INMETRO", "ICES-005"); "LED" and "EU" are no schemes.
+_SCHEME_NAME = re.compile(
+    r"(?<![\w-])[A-Z][A-Z0-9]{2,}(?:-[A-Z0-9]+)*(?:\s[A-Z][A-Z0-9]{2,})*(?![\w-])"
+)
+_NOT_SCHEMES = frozenset({"LED", "EMC", "OPEN", "METI"})  # a foundation and a ministry
+
+
 class MarketDirectory:
     """Market rules from markets.yaml plus multilingual name recognition."""
 
@@ -127,6 +135,23 @@ class MarketDirectory:
         self.markets: dict[str, Market] = {code: self._market(code) for code in raw}
         self._patterns = self._build_patterns()
         self._unknown: list[tuple[str, re.Pattern[str]]] | None = None
+        self._schemes: frozenset[str] | None = None
+
+    def scheme_names(self) -> frozenset[str]:
+        """Names of the national schemes the markets' rules mention outside our code list
+        ("ENERGY STAR", "SASO", "INMETRO", "PSE"): the capitalised names in ``local_schemes``,
+        without market names and the generic "LED"."""
+        if self._schemes is None:
+            names = {
+                match.group(0)
+                for market in self.markets.values()
+                for scheme in market.local_schemes
+                for match in _SCHEME_NAME.finditer(scheme)
+            }
+            self._schemes = frozenset(
+                name for name in names if name not in _NOT_SCHEMES and not self.find(name)
+            )
+        return self._schemes
 
     def _market(self, code: str, seen: frozenset[str] = frozenset()) -> Market:
         """The market's own rules merged with those of the group it ``inherits`` from."""

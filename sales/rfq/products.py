@@ -101,6 +101,7 @@ def _word(word: str) -> re.Pattern[str]:
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")
+_HAN = re.compile(r"[\u3400-\u9fff]")
 # A compound names its head's category when the head has a word of three letters or more before
 # it ("glas|röhren"), and the whole is no word of ours.
 _MIN_COMPOUND_MODIFIER = 3
@@ -165,7 +166,11 @@ def _category_words() -> tuple[re.Pattern[str], dict[str, str]]:
 def category_of(text: str) -> str | None:
     """The category the text names first: a category word, or a compound ending with one."""
     pattern, owner = _category_words()
-    found = pattern.search(_unglued(fold(text), modifiers=False))
+    folded = _unglued(fold(text), modifiers=False)
+    found = pattern.search(folded)
+    # a Chinese compound names its head last: "路灯电源" is a street light's driver
+    while found and _HAN.match(found.group(0)) and (head := pattern.match(folded, found.end())):
+        found = head
     return owner[found.group(0)] if found else None
 
 

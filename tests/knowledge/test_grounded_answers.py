@@ -214,3 +214,25 @@ def test_references_and_stock_in_a_market_get_the_honest_dont_know(
     result = answer(demo_kb, question, language=language)
     assert not result.confident
     assert result.text.startswith(t("answers.dont_know", language))
+
+
+def test_a_part_of_the_question_no_attribute_answers_is_said_and_not_confident(
+    demo_kb: KnowledgeBase,
+) -> None:
+    """Issue 13: "say which part we have no data for", not only the parts we answered."""
+    result = answer(demo_kb, "HB-UFO-150W: what is the weight, and is it approved for food plants?")
+    assert "does not answer “is it approved for food plants”" in result.text
+    assert not result.confident
+    with_figure = answer(demo_kb, "HB-UFO-150W weight? and is the 2nd generation housing black?")
+    assert "the rest of your question" in with_figure.text  # the buyer's "2nd" is not repeated
+    assert "2nd" not in with_figure.text and not with_figure.confident
+
+
+def test_a_national_scheme_no_record_tracks_is_not_answered_with_the_list(
+    demo_kb: KnowledgeBase,
+) -> None:
+    result = answer(demo_kb, "Is the DL-R150-12W Energy Star certified?")
+    assert "does not say whether it has ENERGY STAR" in result.text
+    assert not result.confident
+    spanish = answer(demo_kb, "Del DL-R150-12W quiero saber el peso", language="es")
+    assert "SABER" not in spanish.text and spanish.confident

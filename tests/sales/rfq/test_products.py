@@ -52,6 +52,8 @@ def test_a_german_compound_names_its_heads_category(head: str, modifier: str) ->
         ("screwdriver", None),  # English writes no compounds
         ("Kupfer", None),
         ("Röhren", "tube"),  # the head alone: no compound, the word itself
+        ("150W路灯电源", "driver"),  # a Chinese compound's head is its last word
+        ("路灯，200个", "street_light"),
     ],
 )
 def test_compounds_and_plain_words(text: str, category: str | None) -> None:
