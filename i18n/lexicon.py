@@ -1,6 +1,6 @@
 """Words buyers use that are not data: declines, politeness, fillers, sentence words, and
 the regular expressions that read a fact from their words (business types, payment terms,
-dates, the names of languages, the RFQ reader's words).
+dates, the names of languages and asking for one, the RFQ reader's words, yes and no).
 
 One data file per language, ``i18n/lexicon/<lang>.yaml``, with the same lists in each
 (a test checks it). The RFQ reader asks these questions of a message:
@@ -57,6 +57,7 @@ PATTERN_KINDS = (
     "language_names",
     "rfq_words",
     "language_switch",
+    "yes_no",
 )
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _PUNCTUATION = re.compile(r"[\s.,;:!?¡¿。，、；：！？\"“”«»()\[\]…~—–-]+")

@@ -53,6 +53,7 @@ _CODES = {
     "language_names": (set(LANGUAGES), set(LANGUAGES)),
     "rfq_words": (_RFQ_WORDS, _RFQ_WORDS),
     "language_switch": ({"speak", "filler"}, {"speak", "filler"}),
+    "yes_no": ({"yes", "no", "unsure"}, {"yes", "no", "unsure", "yes_despite_no"}),
 }
 
 
