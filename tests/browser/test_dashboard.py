@@ -1,6 +1,7 @@
 """The sales manager's dashboard in Debian's Chromium (Playwright): sign in, the seeded week's
 figures, a chart with its table, a filter, the CSV download, sign out, a forged CSRF token
-refused, the lockout, axe, a phone's width.
+refused, the lockout, axe, a phone's width, approving from the inquiry page while another
+page's inquiry list updates live.
 
 The app runs alone (uvicorn, engine down: the dashboard does not need it) on a SQLite order
 database seeded with the hand-counted week of tests/sales/kpi/test_figures.py."""
@@ -260,10 +261,16 @@ def test_no_serious_accessibility_violations_and_a_phone(
         phone.context.close()
 
 
-def test_approve_from_the_inquiry_page(tab: Tab) -> None:
+def test_approve_from_the_inquiry_page(tab: Tab, browser: Browser) -> None:
     """Last in this module: it changes the seeded figures (one more quote sent)."""
     page = tab.page
     tab.sign_in()
+    # another staff page holds the inquiry list open: it updates live (api/staff_web/live.py)
+    watcher = Tab(browser, tab.base, DESKTOP)
+    watcher.sign_in()
+    watcher.page.goto(tab.base + "/staff/inquiries")
+    watched = watcher.page.locator("#inquiries tbody tr").filter(has_text="pending_approval")
+    expect(watched).to_have_count(1, timeout=WAIT_MS)
     page.get_by_role("link", name="Inquiries").click()
     # the seeded inquiries' own status is "new": the one whose quote waits for approval
     waiting = page.locator("#inquiries tbody tr").filter(has_text="pending_approval")
@@ -278,3 +285,8 @@ def test_approve_from_the_inquiry_page(tab: Tab) -> None:
     expect(events).to_contain_text(f"web:{ADMIN}")
     expect(events).to_contain_text("ok for this buyer")
     assert tab.errors == []
+    # the watching list, never reloaded by hand, shows the quote sent
+    expect(watched).to_have_count(0, timeout=WAIT_MS)
+    expect(watcher.page.locator("#live-status")).to_contain_text("Updated", timeout=WAIT_MS)
+    assert watcher.errors == []
+    watcher.context.close()

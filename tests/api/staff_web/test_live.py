@@ -121,6 +121,6 @@ async def test_the_pages_load_the_live_script(server: str) -> None:
         await _signed_in(client)
         page = await client.get("/staff/inquiries")
         assert '<script id="live" src="/staff/static/live.js"></script>' in page.text
-        assert 'role="status" aria-live="polite"' in page.text
+        assert 'id="live-status" class="note" aria-live="polite"' in page.text
         script = await client.get("/staff/static/live.js")
         assert script.status_code == 200 and 'new EventSource("/staff/live")' in script.text
