@@ -38,7 +38,7 @@ def test_every_language_has_every_list(language: str) -> None:
 
 
 # The codes of each kind of regular expressions; the first set every language must have.
-_RFQ_WORDS = {"sample", "negation", "no_certs", "add", "remove", "correction"}
+_RFQ_WORDS = {"sample", "negation", "no_certs", "add", "remove", "correction", "place_end"}
 _PAYMENT_WORDS = ("unsupported", "no_preference", "sight", "advance", "balance", "days")
 _CODES = {
     "business_names": (set(), set(BUSINESS_TYPES) - {"other"}),

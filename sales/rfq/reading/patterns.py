@@ -167,12 +167,7 @@ def _words(code: str) -> str:
 
 _ORIGIN_TERMS = frozenset({"EXW", "FCA", "FAS", "FOB"})
 # Where the place after an Incoterm ends: "CIF Hamburgo con CE", "FOB 深圳 需要".
-_INCOTERM_WINDOW_END = re.compile(
-    rf"{START}(?:with|by|and|for|payment|please|con|y|antes|hasta|pago|mit|und|bis|zahlung"
-    rf"|avec|et|avant|paiement|com|e|ate|pagamento|instead|rather|not|em vez|ao inves|en vez"
-    rf"|en lugar|statt|anstatt|au lieu|plutot|no|nicht|pas|nao){END}|需要|和|付款|交货|而不是|不是",
-    re.I,
-)
+_INCOTERM_WINDOW_END = re.compile(_words("place_end"), re.I)
 _MONTHS = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
