@@ -23,7 +23,7 @@ export TRANSFORMERS_OFFLINE := 1
 FAST_TESTS   := not engine and not e2e and not browser and not postgres and not redis and not imap
 CHECK_WORKERS ?= 2
 
-.PHONY: help env run test check typecheck bench chaos lint format model clean
+.PHONY: help env run test check typecheck bench chaos load lint format model clean
 
 help:
 	@echo "make run       - start the Rasa engine and the app, demo page on http://127.0.0.1:8000/"
@@ -31,6 +31,7 @@ help:
 	@echo "make check     - the fast loop: ruff, mypy, unit tests (no engine, browser, stack, servers)"
 	@echo "make bench     - print the benchmarks"
 	@echo "make chaos     - the fault table: each part killed or restarted under buyers, once"
+	@echo "make load      - 200 buyers for 10 minutes on PostgreSQL + Redis: 5xx, lost, RSS"
 	@echo "make lint      - ruff check, ruff format check and mypy"
 	@echo "make typecheck - mypy over the app's packages and bot/ (against the engine's packages)"
 	@echo "make format    - ruff format and ruff check --fix"
@@ -82,6 +83,11 @@ bench: env
 chaos: env
 	$(APP_PY) -m tools.stack train
 	$(APP_PY) bench/chaos.py
+
+# The load run (issue 14), also the last part of `make bench`: on the same throwaway servers.
+load: env
+	$(APP_PY) -m tools.stack train
+	$(APP_PY) bench/load_bench.py
 
 check: env
 	$(APP_VENV)/bin/ruff check .

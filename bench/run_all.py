@@ -20,6 +20,7 @@ BENCHES = [
     ("quotes: inquiry to quote", ["quote_e2e_bench.py"]),
     ("the sales manager's figures at 100k inquiries a year (PostgreSQL)", ["kpi_bench.py"]),
     ("faults: each part killed or restarted under buyers (make chaos)", ["chaos.py"]),
+    ("load: 200 buyers for 10 minutes, PostgreSQL and Redis (make load)", ["load_bench.py"]),
 ]
 
 

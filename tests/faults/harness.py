@@ -63,38 +63,46 @@ class Buyer:
 class FaultStack:
     """Engine + app on throwaway PostgreSQL and Redis, with the fake Slack."""
 
-    def __init__(self, work: Path, kb_index: Path, postgres: Postgres, redis: Redis) -> None:
+    def __init__(
+        self,
+        work: Path,
+        kb_index: Path,
+        postgres: Postgres,
+        redis: Redis,
+        **overrides: object,
+    ) -> None:
         self.work = work
         self.postgres = postgres
         self.redis = redis
         self.slack = FakeSlack().start()
         self.orders_url = postgres.create_database("orders")
         self.tracker_url = postgres.create_database("tracker")
-        self.settings = Settings(
-            _env_file=None,
-            app_port=free_port(),
-            rasa_port=free_port(),
-            database_url=self.orders_url,
-            tracker_store_url=self.tracker_url,
-            redis_url=redis.url,
-            staff_api_tokens=SecretStr(STAFF_TOKEN),
-            kb_index_dir=kb_index,
-            engine_timeout_s=ENGINE_TIMEOUT_S,
-            chat_replay_interval_s=1.0,
-            chat_rate_burst=100,
-            chat_client_sessions_per_minute=100_000,
-            chat_client_sessions_burst=10_000,
-            chat_client_messages_per_minute=1_000_000,
-            chat_client_messages_burst=100_000,
-            chat_max_turns_in_flight=10_000,
-            slack_bot_token=SecretStr(self.slack.token),
-            slack_signing_secret=SecretStr("faults-signing-secret"),
-            slack_api_url=self.slack.api_url,
-            slack_sales_channel=SALES_CHANNEL,
-            outbox_backoff_base_s=1.0,
-            outbox_backoff_max_s=8.0,
-            outbox_poll_s=0.5,
-        )
+        values: dict[str, object] = {
+            "app_port": free_port(),
+            "rasa_port": free_port(),
+            "database_url": self.orders_url,
+            "tracker_store_url": self.tracker_url,
+            "redis_url": redis.url,
+            "staff_api_tokens": SecretStr(STAFF_TOKEN),
+            "kb_index_dir": kb_index,
+            "engine_timeout_s": ENGINE_TIMEOUT_S,
+            "chat_replay_interval_s": 1.0,
+            "chat_rate_burst": 100,
+            "chat_client_sessions_per_minute": 100_000,
+            "chat_client_sessions_burst": 10_000,
+            "chat_client_messages_per_minute": 1_000_000,
+            "chat_client_messages_burst": 100_000,
+            "chat_max_turns_in_flight": 10_000,
+            "slack_bot_token": SecretStr(self.slack.token),
+            "slack_signing_secret": SecretStr("faults-signing-secret"),
+            "slack_api_url": self.slack.api_url,
+            "slack_sales_channel": SALES_CHANNEL,
+            "outbox_backoff_base_s": 1.0,
+            "outbox_backoff_max_s": 8.0,
+            "outbox_poll_s": 0.5,
+        }
+        values.update(overrides)  # the load run: the production defaults of some
+        self.settings = Settings(_env_file=None, **values)  # type: ignore[arg-type]
         upgrade(self.orders_url)
         self.stack = Stack(self.settings, train(), work / "log")
         self.base_url = f"http://127.0.0.1:{self.settings.app_port}"
@@ -467,10 +475,11 @@ class Background:
 
 
 @contextlib.contextmanager
-def fault_stack(work: Path, kb_index: Path) -> Iterator[FaultStack]:
-    """Throwaway servers and the stack on them, started; everything stopped afterwards."""
+def fault_stack(work: Path, kb_index: Path, **overrides: object) -> Iterator[FaultStack]:
+    """Throwaway servers and the stack on them (``overrides``: settings), started; everything
+    stopped afterwards."""
     with throwaway_servers() as (postgres, redis):
-        stack = FaultStack(work, kb_index, postgres, redis)
+        stack = FaultStack(work, kb_index, postgres, redis, **overrides)
         try:
             stack.start()
             yield stack
