@@ -761,6 +761,7 @@ def _line_answer(
         return None
     name = t(f"answers.category.{category}", lang)
     reasons: list[list[str]]
+    gap: tuple[Product, list[str], str] | None = None
     if (
         _NEED_WORDS.search(question)
         or market is not None
@@ -777,6 +778,10 @@ def _line_answer(
         chosen, reasons = _best(fits)
         message = "answers.fits"
         more = 0
+        gap = _market_gap(kb, question, products, fits, market, category, lang)
+        if gap is not None:  # the best fit lacks a code the market requires: shown, with that
+            best, why, _ = gap
+            chosen, reasons = [best, *chosen[:2]], [why, *reasons[:2]]
     else:  # the whole range; a long one cut short ("and 3,480 more")
         chosen = products[:MAX_LISTED]
         reasons = [[] for _ in chosen]
@@ -788,7 +793,10 @@ def _line_answer(
     listed = _join(items, lang)
     if more:
         listed += " " + t("answers.more", lang, n=_number(more, lang))
-    parts = _grounded([t(message, lang, category=name, items=listed)], [*chosen, more], lang)
+    said = [t(message, lang, category=name, items=listed)]
+    if gap is not None:
+        said.append(gap[2])
+    parts = _grounded(said, [*chosen, more], lang)
     if not parts:
         return None
     skus = [str(p["sku"]) for p in chosen]
@@ -829,6 +837,35 @@ def _ranked(
             if verdicts[held]:
                 sold_in.add(str(p["sku"]))
     return rank(products, need, order, sold_in, keep=3)
+
+
+def _market_gap(
+    kb: KnowledgeBase,
+    question: str,
+    products: list[Product],
+    fits: list[Fit],
+    market: str | None,
+    category: str,
+    lang: str,
+) -> tuple[Product, list[str], str] | None:
+    """The record that meets more of the need than any sold in ``market`` ("round, surface,
+    with a sensor" in France), its reasons and what it lacks there; None when the market's
+    best is as good."""
+    if market is None:
+        return None
+    free = _ranked(kb, question, products, None, category)
+    if not free or (fits and free[0].met <= fits[0].met):
+        return None
+    best = free[0].product
+    missing = kb.market_directory.check(sorted(best.get("certifications") or []), market).missing
+    note = t(
+        "answers.market_gap",
+        lang,
+        sku=best["sku"],
+        codes=", ".join(missing),
+        market=market_name(kb.market_directory.markets[market], lang),
+    )
+    return best, free[0].reasons, note
 
 
 def _best(fits: list[Fit]) -> tuple[list[Product], list[list[str]]]:

@@ -24,7 +24,7 @@ WORDS_FILE = Path(__file__).resolve().parent / "lexicon" / "question_words.yaml"
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # Sentence ends and the marks inside a sentence that separate its questions.
 _SENTENCE = re.compile(r"[^?？!！;；。\n]+[?？!！;；。]?")
-_AND = r"(?:and|or|also|plus|y|e|o|et|ou|und|oder|sowie|bzw\.?)"
+_AND = r"(?:and|or|also|plus|y|e|et|ou|und|oder|sowie|bzw\.?)"  # not "o": a Portuguese article
 _INSIDE = re.compile(rf"(?:[,，、:：]|\s[-–—]\s)\s*(?:{_AND}\s+)?|\s+{_AND}\s+", re.IGNORECASE)
 
 

@@ -72,7 +72,8 @@ _PREMIUM = re.compile(r"dlc\s+premium", re.IGNORECASE)
 # A mounting height asked: "14 metros de altura", "plafond à 15 m", "6 m de pé-direito", "层高8米"
 _HEIGHT_WORDS = re.compile(
     r"(?<!\w)(?:height|high|ceilings?|mounted|mounting|poles?|altura|alto|techo|nave|"
-    r"pé-direito|teto|poste|plafond|hauteur|haut|mât|hoch|decke|mast)(?!\w)"
+    r"pé-direito|teto|postes?|columnas?|colunas?|báculos?|plafond|hauteur|haut|mâts?|"
+    r"candélabres?|hoch|decke|masts?|masten)(?!\w)"
     r"|höhe(?!\w)|高|层高|安装|灯杆",  # "Deckenhöhe", "Hallenhöhe": a compound's head
     re.IGNORECASE,
 )

@@ -236,3 +236,17 @@ def test_a_national_scheme_no_record_tracks_is_not_answered_with_the_list(
     assert not result.confident
     spanish = answer(demo_kb, "Del DL-R150-12W quiero saber el peso", language="es")
     assert "SABER" not in spanish.text and spanish.confident
+
+
+def test_the_best_fit_that_lacks_a_code_of_the_market_is_shown_with_the_gap(
+    demo_kb: KnowledgeBase,
+) -> None:
+    """A round surface-mounted downlight with a sensor: the one record that is all three lacks
+    REACH, which France requires; it is shown first with that, not left out for recessed ones."""
+    result = answer(
+        demo_kb, "Round surface-mounted downlight with a motion sensor for a car park in France"
+    )
+    assert result.text.index("DL-SURF-R-24W") < result.text.index("DL-R200-18W")
+    assert "lacks REACH, which France requires" in result.text
+    in_uk = answer(demo_kb, "Round surface-mounted downlight with a motion sensor for the UK")
+    assert "DL-SURF-R-24W" in in_uk.text and "lacks" not in in_uk.text
