@@ -16,9 +16,9 @@ from api.main import create_app
 from api.settings import Settings
 from sales.quotes import links as quote_links
 from sales.quotes.links import make_link
+from tests.api.staff.test_staff_quotes import AUTH, make_quote
 
 from .conftest import STAFF_TOKEN
-from .test_staff_quotes import AUTH, make_quote
 
 SECRET = "link-secret-for-tests-0123456789"
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
