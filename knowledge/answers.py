@@ -52,6 +52,7 @@ from knowledge.question_parts import unanswered_parts
 from knowledge.recommend import (
     ASKS_FIT,
     Fit,
+    made_for_heights,
     operating_range,
     rank,
     read_need,
@@ -509,7 +510,9 @@ def _attribute_value(product: Product, key: str, lang: str) -> str | None:
         extra = [
             product.get(name) for name in fields[1:] if product.get(name) not in (None, "", [])
         ]
-        return value_text(extra[0], lang) if extra else None
+        if extra:
+            return value_text(extra[0], lang)
+        return _from_summary(product, key, lang)
     if key in _COUNTED:
         text = _counted(_COUNTED[key], value, lang)
     elif key == "moq":
@@ -532,6 +535,18 @@ def _attribute_value(product: Product, key: str, lang: str) -> str | None:
             if extra_value not in (None, "", []):
                 text += f" ({value_text(extra_value, lang)})"
     return text
+
+
+def _from_summary(product: Product, key: str, lang: str) -> str | None:
+    """An attribute no field gives but the record's summary states in a form we read: the
+    mounting heights it is made for ("Medium street light ..., 6-8 m poles")."""
+    if key != "mounting_height":
+        return None
+    heights = made_for_heights(product)
+    if heights is None:
+        return None
+    low, high = (_number(value, lang) for value in heights)
+    return t("answers.range", lang, low=low, high=high) + " m"
 
 
 # --- exact specifications -------------------------------------------------------------

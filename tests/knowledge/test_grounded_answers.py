@@ -250,3 +250,14 @@ def test_the_best_fit_that_lacks_a_code_of_the_market_is_shown_with_the_gap(
     assert "lacks REACH, which France requires" in result.text
     in_uk = answer(demo_kb, "Round surface-mounted downlight with a motion sensor for the UK")
     assert "DL-SURF-R-24W" in in_uk.text and "lacks" not in in_uk.text
+
+
+def test_a_mounting_height_is_answered_from_the_summary_that_states_it(
+    demo_kb: KnowledgeBase,
+) -> None:
+    """No record has a mounting-height field; a summary that says "6-8 m poles" answers it, one
+    that says nothing still gets the honest don't-know."""
+    stated = answer(demo_kb, "What pole height is the SL-M-60W designed for?")
+    assert "mounting heights of 6 to 8 m" in stated.text and stated.confident
+    unstated = answer(demo_kb, "What mounting height is the HB-UFO-150W for?")
+    assert "does not give the mounting height" in unstated.text and not unstated.confident
