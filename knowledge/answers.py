@@ -44,6 +44,7 @@ from i18n.formatting import babel, number_text
 from knowledge.attributes import BY_KEY, attribute_spans, find_attributes
 from knowledge.catalog import Product, format_value
 from knowledge.categories import find_category
+from knowledge.cert_codes import codes_named
 from knowledge.glossary import english_words
 from knowledge.grounding import figures, keep_grounded, source_text
 from knowledge.index import Hit, KnowledgeBase
@@ -986,16 +987,7 @@ def _certifications_sentence(
 def _schemes_mentioned(kb: KnowledgeBase, question: str) -> list[str]:
     """National schemes outside our code list that ``question`` names, in any case but not in
     lower case ("Energy Star", "Inmetro", "PSE"; not the Spanish verb "saber")."""
-    return [
-        name
-        for name in sorted(kb.market_directory.scheme_names())
-        if any(
-            not match.group(0).islower()
-            for match in re.finditer(
-                rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])", question, re.IGNORECASE
-            )
-        )
-    ]
+    return list(codes_named(question, kb.market_directory.scheme_names(), spelling="not lower"))
 
 
 def _codes_mentioned(kb: KnowledgeBase, question: str) -> list[str]:
@@ -1003,15 +995,7 @@ def _codes_mentioned(kb: KnowledgeBase, question: str) -> list[str]:
     for market in kb.market_directory.markets.values():
         known.update(market.required)
         known.update(market.recommended)
-    return [
-        code
-        for code in sorted(known)
-        if re.search(rf"(?<![A-Za-z0-9]){re.escape(code)}(?![A-Za-z0-9])", question, re.IGNORECASE)
-        and (
-            len(code) > 2
-            or re.search(rf"(?<![A-Za-z0-9]){re.escape(code)}(?![A-Za-z0-9])", question)
-        )
-    ]
+    return list(codes_named(question, known, spelling="any"))
 
 
 # --- compliance -----------------------------------------------------------------------
