@@ -29,6 +29,13 @@ def test_the_report_lists_components_actions_and_the_store(
             "turn": _stats(10, 2000.0),
             "cpu_ms_per_turn": 150.0,
             "wall_ms_per_turn": 200.0,
+            "main_thread_cpu_ms_per_turn": 140.0,
+            "other_threads_cpu_ms_per_turn": 10.0,
+            "os_threads": 5,
+            "parts": {
+                "action prediction": {"calls": 30, "cpu_ms_per_turn": 24.0},
+                "webhook calls: answer schema check": {"calls": 16, "cpu_ms_per_turn": 4.7},
+            },
             "parse": _stats(10, 900.0),
             "predict": _stats(30, 600.0),
             "nodes": {
@@ -50,6 +57,8 @@ def test_the_report_lists_components_actions_and_the_store(
     )
     out = capsys.readouterr().out
     assert "engine CPU 150.0 ms per turn" in out
+    assert "the turn's thread 140.0 ms, the process's other threads 10.0 ms (5 threads" in out
+    assert "webhook calls: answer schema check" in out and "4.70" in out
     assert "predictions 3.00 (max 4)" in out and "webhook calls 1.60 (max 2)" in out
     assert "nlu    UniversalSentenceEncoderFeaturizer1 " in out
     assert "policy TEDPolicy2 " in out
