@@ -52,9 +52,14 @@ def asked_parts(message: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for sentence in _SENTENCE.finditer(message):
         pieces = _pieces(message, sentence.start(), sentence.end())
-        asking = [(a, b) for a, b in pieces if _asks(message[a:b])]
-        if not asking and sentence.group(0).rstrip().endswith(("?", "？")) and len(pieces) == 1:
-            asking = pieces  # "O DL-R200-18W tem proteção contra surto?"
+        asked = sentence.group(0).rstrip().endswith(("?", "？"))
+        # the piece the question mark closes asks too: "O DL-R200-18W tem proteção contra
+        # surto?", "¿cuál es el peso y lo tienen en negro?"
+        asking = [
+            (a, b)
+            for index, (a, b) in enumerate(pieces)
+            if _asks(message[a:b]) or (asked and index == len(pieces) - 1)
+        ]
         spans += asking
     return spans
 

@@ -13,6 +13,7 @@ from knowledge.answers import answer, plain_text
 from knowledge.attributes import ATTRIBUTES
 from knowledge.grounding import figures, source_text, ungrounded
 from knowledge.index import KnowledgeBase
+from knowledge.recommend import made_for_heights
 
 # One phrasing per language of "what is the <word> of <sku>?"
 ASK = {
@@ -30,7 +31,11 @@ ASKABLE = [a for a in ATTRIBUTES if a.key != "certifications"]
 
 
 def _given(product: dict, key: str) -> bool:
+    """The record gives the attribute: in one of its fields or, for a mounting height, in the
+    heights its summary says it is made for ("6-8 m poles")."""
     attribute = next(a for a in ATTRIBUTES if a.key == key)
+    if key == "mounting_height" and made_for_heights(product) is not None:
+        return True
     return any(product.get(name) not in (None, "", []) for name in attribute.fields)
 
 
@@ -261,3 +266,55 @@ def test_a_mounting_height_is_answered_from_the_summary_that_states_it(
     assert "mounting heights of 6 to 8 m" in stated.text and stated.confident
     unstated = answer(demo_kb, "What mounting height is the HB-UFO-150W for?")
     assert "does not give the mounting height" in unstated.text and not unstated.confident
+
+
+# Parts no attribute of ours answers, as a buyer adds them to a spec question (some with the
+# buyer's own figures, which the answer must not repeat).
+UNKNOWN_PARTS = {
+    "en": [
+        "is it approved for food plants",
+        "is the housing available in black",
+        "can you do 3 colours on one order",
+    ],
+    "zh": ["能不能做黑色外壳", "能不能印我们的logo", "2号仓库有没有"],
+    "es": [
+        "lo tienen en negro",
+        "hasta qué porcentaje regula",
+        "se puede pintar en 2 colores",
+    ],
+    "de": ["gibt es ihn in Schwarz", "wer ist Ihr Spediteur", "passt er in 3 Lagerhallen"],
+    "fr": [
+        "existe-t-il en noir",
+        "combien de temps dure la peinture",
+        "peut-on avoir 2 couleurs",
+    ],
+    "pt": ["tem versão preta", "quem faz o transporte", "dá para pintar em 3 cores"],
+}
+JOINED = {
+    "en": "{sku}: what is the {word}, and {part}?",
+    "zh": "{sku} 的{word}是多少？{part}？",
+    "es": "Del {sku}: ¿cuál es el {word} y {part}?",
+    "de": "Zum {sku}: wie ist der {word}, und {part}?",
+    "fr": "Pour le {sku} : quel est le {word}, et {part} ?",
+    "pt": "Sobre o {sku}: qual é o {word}, e {part}?",
+}
+
+
+@SETTINGS
+@given(data=st.data())
+def test_a_part_no_attribute_answers_is_never_answered_silently(
+    demo_kb: KnowledgeBase, data: st.DataObject
+) -> None:
+    """Generated two-part questions in six languages: an attribute the record gives and a part
+    we have no data for. The answer gives no figure outside the record (none of the buyer's),
+    says what it cannot answer and is not confident."""
+    product = data.draw(st.sampled_from(demo_kb.products))
+    keys = [a for a in ASKABLE if _given(product, a.key) and a.key != "driver"]
+    attribute = data.draw(st.sampled_from(keys))
+    language = data.draw(st.sampled_from(list(JOINED)))
+    part = data.draw(st.sampled_from(UNKNOWN_PARTS[language]))
+    question = JOINED[language].format(sku=product["sku"], word=attribute.words[0], part=part)
+    result = answer(demo_kb, question, language=language)
+    assert not result.confident, (question, result.text)
+    allowed = figures(source_text(product)) | _own_figures(language)
+    assert not ungrounded(result.text, allowed), (question, result.text)
