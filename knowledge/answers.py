@@ -784,7 +784,8 @@ def _line_answer(
         or asked_temperature(question) is not None
         or stated_features(question)
     ):
-        fits = _ranked(kb, question, products, market, category)
+        hits = kb.search(question, 20, category=category)  # ties broken alike in both rankings
+        fits = _ranked(kb, question, products, market, category, hits)
         if read_need(question, sorted(kb.certification_codes)).stated():
             # a category word that names the wrong range ("Strahler" for a high-rack
             # warehouse): when records of other ranges meet more of the need, they are shown
@@ -794,7 +795,7 @@ def _line_answer(
         chosen, reasons = _best(fits)
         message = "answers.fits"
         more = 0
-        gap = _market_gap(kb, question, products, fits, market, category, lang)
+        gap = _market_gap(kb, question, products, fits, market, hits, lang)
         if gap is not None:  # the best fit lacks a code the market requires: shown, with that
             best, why, _ = gap
             chosen, reasons = [best, *chosen[:2]], [why, *reasons[:2]]
@@ -861,7 +862,7 @@ def _market_gap(
     products: list[Product],
     fits: list[Fit],
     market: str | None,
-    category: str,
+    hits: list[Hit],
     lang: str,
 ) -> tuple[Product, list[str], str] | None:
     """The record that meets more of the need than any sold in ``market`` ("round, surface,
@@ -869,7 +870,7 @@ def _market_gap(
     best is as good."""
     if market is None:
         return None
-    free = _ranked(kb, question, products, None, category)
+    free = _ranked(kb, question, products, None, hits=hits)
     if not free or (fits and free[0].met <= fits[0].met):
         return None
     best = free[0].product
