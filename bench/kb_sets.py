@@ -19,6 +19,10 @@ SEARCH_SETS = (
         "questions_heldout_third.yaml",
         "third held-out search questions (written before any change made for them)",
     ),
+    (
+        "questions_heldout_fourth.yaml",
+        "fourth held-out search questions (written before any change made for them)",
+    ),
 )
 ANSWER_SETS = (
     (
@@ -40,5 +44,9 @@ ANSWER_SETS = (
     (
         "answer_questions_fifth.yaml",
         "fifth held-out answer questions (written before any change made for them)",
+    ),
+    (
+        "answer_questions_sixth.yaml",
+        "sixth held-out answer questions (written before any change made for them)",
     ),
 )
