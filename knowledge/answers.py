@@ -41,7 +41,7 @@ import yaml
 from i18n import DEFAULT_LANGUAGE, catalog, language_of, t
 from i18n.detect import detect
 from i18n.formatting import babel, number_text
-from knowledge.attributes import BY_KEY, attribute_spans, find_attributes
+from knowledge.attributes import BY_KEY, attribute_spans, find_attributes, owned_elsewhere
 from knowledge.catalog import Product, format_value
 from knowledge.categories import find_category
 from knowledge.cert_codes import codes_named
@@ -604,11 +604,37 @@ def _spec_answer(
             complete = False
         parts += grounded
     gaps = unanswered_parts(question, _named_spans(kb, question, "certifications" in attributes))
+    # "¿qué diámetro de brazo admite?": the record's diameter is the luminaire's, not the arm's
+    others = _asked_of_others(kb, question, skus[0])
+    gaps += [p for p in others if not any(p in gap for gap in gaps)]
     if gaps:  # "... and does a safety cable come in the box?": no attribute of ours says
         complete = False
         parts.append(_gaps_sentence(kb, skus[0], gaps, lang))
     text = _sentences(parts, lang) + _cite(sources, lang)
     return Answer(text=text, sources=sources, confident=complete)
+
+
+def _asked_of_others(kb: KnowledgeBase, question: str, sku: str) -> list[str]:
+    """The phrases of ``question`` that ask an attribute of something other than product
+    ``sku`` ("la durée de vie du parafoudre", "包装的重量", "the weight of the driver" of a high
+    bay): a model number, the product's own range or a market as the owner is the product (or
+    where it is sold)."""
+    category = (kb.product(sku) or {}).get("category")
+    return [
+        question[start:end]
+        for start, end, at, owner in owned_elsewhere(question)
+        if not (
+            _starts_a_model_number(kb, question, at, owner)
+            or (category and find_category(owner) == category)
+            or kb.market_directory.find(owner)
+        )
+    ]
+
+
+def _starts_a_model_number(kb: KnowledgeBase, question: str, at: int, word: str) -> bool:
+    """``word`` at ``at`` is (the start of) a model number as the buyer wrote it ("fl sp 200w")."""
+    ahead = question[at : at + 24]
+    return bool(set(kb.find_skus(ahead)) - set(kb.find_skus(ahead[len(word) :])))
 
 
 def _named_spans(kb: KnowledgeBase, question: str, schemes: bool) -> list[tuple[int, int]]:
@@ -617,7 +643,11 @@ def _named_spans(kb: KnowledgeBase, question: str, schemes: bool) -> list[tuple[
     spans = [(start, end) for start, end, _ in attribute_spans(question)]
     names = kb.find_skus(question)
     if schemes:
-        names += [*_codes_mentioned(kb, question), *_schemes_mentioned(kb, question)]
+        names += [
+            *_codes_mentioned(kb, question),
+            *_schemes_mentioned(kb, question),
+            *_unknown_codes(kb, question),
+        ]
     for name in names:
         spans += [match.span() for match in re.finditer(re.escape(name), question, re.IGNORECASE)]
     return spans
@@ -975,6 +1005,7 @@ def _certifications_sentence(
     yes = [code for code in asked if code in held]
     no = [code for code in asked if code not in held]
     untracked = [name for name in _schemes_mentioned(kb, question) if name not in asked]
+    untracked += [code for code in _unknown_codes(kb, question) if code not in untracked]
     details = []
     if yes:
         details.append(t("answers.cert_yes", lang, codes=", ".join(yes)))
@@ -989,6 +1020,53 @@ def _schemes_mentioned(kb: KnowledgeBase, question: str) -> list[str]:
     """National schemes outside our code list that ``question`` names, in any case but not in
     lower case ("Energy Star", "Inmetro", "PSE"; not the Spanish verb "saber")."""
     return list(codes_named(question, kb.market_directory.scheme_names(), spelling="not lower"))
+
+
+# A code as buyers write one: capitals and digits, two to eight, at least two capitals ("ATEX",
+# "IECEx", "ATEX认证"), not part of a longer Latin word or of a model number.
+_CODE_WORD = re.compile(
+    r"(?<![A-Za-z0-9-])(?=(?:[0-9]*[A-Z]){2})[A-Z0-9][A-Za-z0-9]{1,7}(?![A-Za-z0-9-])"
+)
+
+
+@cache
+def _not_certifications() -> frozenset[str]:
+    path = Path(__file__).resolve().parent / "lexicon" / "not_certifications.yaml"
+    return frozenset(str(word) for word in yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def _unknown_codes(kb: KnowledgeBase, question: str) -> list[str]:
+    """Codes a certification question names that neither our code list nor the markets'
+    national schemes know ("does it have ATEX?"): our data says nothing about them. Not: known
+    codes and schemes, markets ("UAE"), model numbers, attribute words ("CRI", "DALI"), trade
+    terms and other abbreviations that are no certification (lexicon/not_certifications.yaml).
+
+    The record's list is no answer to "does it have ATEX?": that it is not on the list does
+    not say the product lacks it, only that our data does not say.
+    """
+    known = {code.upper() for code in _codes_mentioned(kb, question)}
+    known |= {name.upper() for name in kb.market_directory.scheme_names()}
+    skus = [match.span() for sku in kb.find_skus(question) for match in _all(sku, question)]
+    attributes = [(start, end) for start, end, _ in attribute_spans(question)]
+    found: list[str] = []
+    for match in _CODE_WORD.finditer(question):
+        code = match.group(0)
+        inside = any(a <= match.start() < b for a, b in [*skus, *attributes])
+        if (
+            code.upper() in known
+            or code.upper() in _not_certifications()
+            or not any(c.isupper() for c in code[1:])  # "Does", "Zhaga": words
+            or inside
+            or kb.market_directory.find(code)
+        ):
+            continue
+        if code not in found:
+            found.append(code)
+    return found
+
+
+def _all(name: str, text: str) -> list[re.Match[str]]:
+    return list(re.finditer(re.escape(name), text, re.IGNORECASE))
 
 
 def _codes_mentioned(kb: KnowledgeBase, question: str) -> list[str]:

@@ -47,7 +47,8 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 _PLURAL = "s|es|n|en"
 # A misspelt word ("warrenty", "lifetme") still names its attribute when it is one edit away
 # from a single-word attribute word at least this long (shorter words are too close to others:
-# "weight" / "height").
+# "weight" / "height") and has its first letter (people seldom mistype the first letter; words
+# that differ there are mostly other words: "Welligkeit" is ripple, "Helligkeit" brightness).
 TYPO_MIN_LENGTH = 8
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -142,7 +143,8 @@ def attribute_spans(text: str) -> list[tuple[int, int, str]]:
             key
             for length in (len(word) - 1, len(word), len(word) + 1)
             for candidate, key in singles.get(length, {}).items()
-            if one_edit_apart(word, candidate)
+            # a misspelling keeps the first letter: "Welligkeit" (ripple) is no "Helligkeit"
+            if candidate[0] == word[0] and one_edit_apart(word, candidate)
         ]
         if near:
             found.append((match.start(), match.end(), near[0]))
@@ -151,3 +153,54 @@ def attribute_spans(text: str) -> list[tuple[int, int, str]]:
             if match := re.search(value, text, re.IGNORECASE):
                 found.append((match.start(), match.end(), attribute.key))
     return sorted(found, key=lambda item: item[0])
+
+
+OWNERS_FILE = Path(__file__).resolve().parent / "lexicon" / "owners.yaml"
+
+
+@cache
+def _owner_patterns() -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str], tuple[str, ...]]:
+    """(a Latin owner after an attribute, a Chinese owner before "的", the product's own
+    words, the Chinese ones) from lexicon/owners.yaml, all languages together."""
+    data = yaml.safe_load(OWNERS_FILE.read_text(encoding="utf-8"))
+
+    def words(kind: str, *, chinese: bool) -> list[str]:
+        found = {str(w) for ws in data[kind].values() for w in ws}
+        return sorted((w for w in found if bool(_CJK.search(w)) == chinese), key=len, reverse=True)
+
+    def alternation(items: list[str]) -> str:
+        return "|".join(re.escape(w) for w in items)
+
+    link = rf"(?:{alternation(words('connectors', chinese=False))})"
+    article = rf"(?:{alternation(words('articles', chinese=False))})"
+    gap = r"(?:\s+|(?<='))"
+    after = re.compile(rf"\s+{link}{gap}(?:{article}{gap})?(?P<owner>[^\W_][\w-]*)", re.IGNORECASE)
+    linked = alternation(words("connectors", chinese=True))
+    before = re.compile(rf"(?P<owner>[\u3400-\u9fff]{{1,4}}|[A-Za-z0-9-]+)(?:{linked})$")
+    product = frozenset(w.lower() for w in words("product", chinese=False))
+    return after, before, product, tuple(words("product", chinese=True))
+
+
+def owned_elsewhere(text: str) -> list[tuple[int, int, int, str]]:
+    """Attributes ``text`` asks of something the question names besides the product: (start,
+    end, where the owner starts, owner) of each "attribute of <owner>" phrase whose owner is not
+    one of the product's own words ("the lamp", "这款灯"). The caller decides about owners it
+    knows (model numbers, ranges, markets, figures).
+
+    >>> owned_elsewhere("What is the lifetime of the surge protector?")
+    [(12, 33, 28, 'surge')]
+    >>> owned_elsewhere("What is the lifetime of the lamp?")
+    []
+    """
+    after, before, product, chinese = _owner_patterns()
+    found: list[tuple[int, int, int, str]] = []
+    for start, end, _key in attribute_spans(text):
+        if match := after.match(text, end):
+            owner = match.group("owner")
+            if owner.lower() not in product and not owner[:1].isdigit():
+                found.append((start, match.end(), match.start("owner"), owner))
+        elif match := before.search(text, 0, start):
+            owner = match.group("owner")
+            if not owner.endswith(chinese) and not owner[:1].isdigit():
+                found.append((match.start(), end, match.start(), owner))
+    return found

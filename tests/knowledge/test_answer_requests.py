@@ -235,3 +235,10 @@ def test_a_stock_question_quotes_what_our_documents_say_we_keep(demo_kb: Knowled
     )
     no_question = answer(demo_kb, "Can I sell the PNL-6060-40W in the EU?")
     assert no_question.confident  # a market question without a stock word is still one
+
+
+def test_a_misspelling_keeps_its_first_letter() -> None:
+    """One edit away but another first letter is another word: "Welligkeit" (ripple) does not
+    ask the brightness ("Helligkeit"); "Lichtstorm" still asks the flux."""
+    assert "luminous_flux_lm" not in find_attributes("Wie hoch ist die Welligkeit?")
+    assert find_attributes("Wie hoch ist der Lichtstorm?") == ["luminous_flux_lm"]

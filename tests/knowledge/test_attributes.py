@@ -48,3 +48,16 @@ def test_every_attribute_is_typed_and_has_a_field_and_words() -> None:
 def test_words_are_found_in_questions() -> None:
     assert find_attributes("What is the IP rating and the Schutzart?") == ["ip_rating"]
     assert find_attributes("这款的防护等级和功率因数是多少") == ["ip_rating", "power_factor"]
+
+
+def test_the_owner_of_an_attribute_when_it_is_not_the_product() -> None:
+    from knowledge.attributes import owned_elsewhere
+
+    assert [o for *_, o in owned_elsewhere("What is the lifetime of the surge protector?")] == [
+        "surge"
+    ]
+    assert [o for *_, o in owned_elsewhere("la durée de vie du parafoudre")] == ["parafoudre"]
+    assert [o for *_, o in owned_elsewhere("包装的重量是多少")] == ["包装"]
+    assert owned_elsewhere("What is the lifetime of the lamp?") == []
+    assert owned_elsewhere("这款灯的寿命多少") == []
+    assert owned_elsewhere("el peso de cada pieza") == []

@@ -318,3 +318,62 @@ def test_a_part_no_attribute_answers_is_never_answered_silently(
     assert not result.confident, (question, result.text)
     allowed = figures(source_text(product)) | _own_figures(language)
     assert not ungrounded(result.text, allowed), (question, result.text)
+
+
+@pytest.mark.parametrize(
+    ("question", "code"),
+    [
+        ("Is the HB-UFO-100W ATEX certified? It is for a chemical plant", "ATEX"),
+        ("HB-UFO-100W有没有防爆认证，ATEX那种", "ATEX"),
+        ("¿El PNL-6060-40W tiene certificación IECEx?", "IECEx"),
+    ],
+)
+def test_a_code_outside_every_list_is_not_answered_with_the_record_s_list(
+    demo_kb: KnowledgeBase, question: str, code: str
+) -> None:
+    """A certification no record, code list or market rule knows: not on the record's list says
+    only that our data does not say, never "no" and never the list as the answer."""
+    result = answer(demo_kb, question)
+    assert f"does not say whether it has {code}" in result.text
+    assert not result.confident
+
+
+def test_trade_terms_and_known_codes_are_no_unknown_certification(demo_kb: KnowledgeBase) -> None:
+    result = answer(demo_kb, "Which certifications does the HB-UFO-150W have? LED chips, FOB price")
+    assert "does not say whether it has" not in result.text and result.confident
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "¿qué diámetro de brazo admite el SL-EC-60W?",
+        "SL-M-100W: quelle est la durée de vie du parafoudre ?",
+        "What is the weight of the driver of the HB-UFO-150W?",
+        "HB-UFO-150W包装的重量是多少？",
+    ],
+)
+def test_an_attribute_of_another_thing_is_not_answered_as_the_product_s(
+    demo_kb: KnowledgeBase, question: str
+) -> None:
+    """The arm's diameter, the surge protector's lifetime, the driver's weight: the record's
+    figure is the luminaire's, so the answer says which part our data does not answer."""
+    result = answer(demo_kb, question)
+    assert "does not answer" in result.text
+    assert not result.confident
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the weight of the lamp HB-UFO-150W?",
+        "Wie ist die Lebensdauer der Leuchte HB-UFO-150W?",
+        "Qual é o peso de cada peça do DL-R150-12W?",
+        "这款灯的寿命多少？HB-UFO-150W",
+        "What is the lifetime of the HB-UFO-150W?",
+    ],
+)
+def test_the_product_s_own_attribute_is_answered_confidently(
+    demo_kb: KnowledgeBase, question: str
+) -> None:
+    result = answer(demo_kb, question)
+    assert "does not answer" not in result.text and result.confident
