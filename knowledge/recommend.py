@@ -89,6 +89,14 @@ _MADE_FOR_HEIGHTS = re.compile(
     re.IGNORECASE,
 )
 HEIGHT_MARGIN = 1.0  # metres either side of the heights a record is for
+# A module size asked: "placas de 1200x300", "60x60 cm", "2x4 ft", "600 x 600 mm"; in mm, sorted.
+_SIZE = re.compile(
+    r"(?<![\w.,])(\d{1,4}(?:[.,]\d)?)\s?(?:mm|cm)?\s?[x×*]\s?(\d{1,4}(?:[.,]\d)?)"
+    r"\s?(mm|cm|ft|feet|foot|pies|pés|fu(?:ß|ss)|'|′)?(?![\w.])",
+    re.IGNORECASE,
+)
+_RECORD_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s?x\s?(\d+(?:\.\d+)?)")
+SIZE_TOLERANCE = 0.05  # a 595 x 595 panel is a 600 x 600 module; 2 ft is 610 mm
 # A request for what fits: "which light do you recommend", "I need something for", "推荐".
 ASKS_FIT = re.compile(
     r"(?<!\w)(?:recommend|recommended|suggest|need (?:a|an|some|something|lights?|lighting)|"
@@ -215,6 +223,7 @@ class Need:
     ugr: int | None = None
     surge_kv: float | None = None
     height: float | None = None  # mounting height in metres
+    size: tuple[float, float] | None = None  # a module's two sides in mm, smaller first
     features: tuple[Feature, ...] = ()
 
     def stated(self) -> bool:
@@ -237,6 +246,7 @@ class Need:
                 self.ugr,
                 self.surge_kv,
                 self.height,
+                self.size,
                 self.features,
             )
         )
@@ -279,6 +289,7 @@ def read_need(question: str, certification_codes: Sequence[str] = ()) -> Need:
         ugr=int(ugr.group(1)) if ugr and 10 <= int(ugr.group(1)) <= 30 else None,
         surge_kv=float(surge.group(1).replace(",", ".")) if surge else None,
         height=height_asked(question),
+        size=size_asked(question),
         features=tuple(stated_features(question)),
     )
 
@@ -312,6 +323,44 @@ def height_asked(question: str) -> float | None:
     return float(found.group(1).replace(",", ".")) if found else None
 
 
+def size_asked(question: str) -> tuple[float, float] | None:
+    """A module size the question states, in mm, smaller side first: "1200x300" (mm), "60x60"
+    (cm, both under 200), "2x4" or "2'x4'" (feet, both under 10).
+
+    >>> size_asked("placas de 1200x300 en los pasillos"), size_asked("60x60 cm panels")
+    ((300.0, 1200.0), (600.0, 600.0))
+    """
+    found = _SIZE.search(question)
+    if not found:
+        return None
+    a, b = (float(v.replace(",", ".")) for v in found.group(1, 2))
+    unit = (found.group(3) or "").lower()
+    if unit == "mm" or (not unit and min(a, b) >= 200):
+        scale = 1.0
+    elif unit == "cm" or (not unit and max(a, b) >= 10):
+        scale = 10.0
+    else:  # feet ("2x4", "2'x4'")
+        scale = 304.8
+    low, high = sorted((a * scale, b * scale))
+    return (low, high) if low >= 100 else None  # "3x5W", "2x18" lamps are no module
+
+
+def record_size(product: Product) -> tuple[float, float] | None:
+    """A rectangular record's two sides in mm ("1195 x 295 x 30"), smaller first; None for a
+    round one ("Ø150 x 45")."""
+    found = _RECORD_SIZE.match(str(product.get("dimensions_mm") or ""))
+    if not found:
+        return None
+    low, high = sorted(float(v) for v in found.groups())
+    return low, high
+
+
+def _same_size(own: tuple[float, float] | None, wanted: tuple[float, float]) -> bool:
+    return own is not None and all(
+        abs(have - want) <= SIZE_TOLERANCE * want for have, want in zip(own, wanted, strict=True)
+    )
+
+
 def made_for_heights(product: Product) -> tuple[float, float] | None:
     """The mounting heights (metres) a record's summary says it is for, if it says."""
     found = _MADE_FOR_HEIGHTS.search(str(product.get("summary") or ""))
@@ -338,6 +387,7 @@ class Profile:
     surge_kv: float | None
     span: tuple[float, float] | None
     heights: tuple[float, float] | None
+    size: tuple[float, float] | None
 
 
 _PROFILES: dict[int, tuple[Product, Profile]] = {}
@@ -363,6 +413,7 @@ def profile(product: Product) -> Profile:
         surge_kv=_first_number(product.get("surge_protection")),
         span=operating_range(product),
         heights=made_for_heights(product),
+        size=record_size(product),
     )
     _PROFILES[id(product)] = (product, made)
     return made
@@ -412,6 +463,8 @@ def _soft_checks(product: Product, need: Need) -> tuple[int, list[str]]:
         meets(own.surge_kv is not None and own.surge_kv >= need.surge_kv, "surge_protection")
     if need.height is not None:
         meets(_for_height(own.heights, need.height), "mounting_heights")  # named in the summary
+    if need.size is not None:
+        meets(_same_size(own.size, need.size), "dimensions_mm")
     for feature in need.features:
         shown = has_feature(product, feature)
         meets(shown is not None, shown or "")
@@ -443,6 +496,8 @@ class _Table:
         self.premium = np.array([x.premium for x in profiles], dtype=bool)
         self.height_low = column([x.heights[0] if x.heights else None for x in profiles])
         self.height_high = column([x.heights[1] if x.heights else None for x in profiles])
+        self.side_low = column([x.size[0] if x.size else None for x in profiles])
+        self.side_high = column([x.size[1] if x.size else None for x in profiles])
         self._profiles = profiles
         self._asked: dict[tuple[str, str], np.ndarray] = {}
 
@@ -512,6 +567,11 @@ def _met(table: _Table, need: Need) -> np.ndarray:
         if need.height is not None:
             met += (table.height_low - HEIGHT_MARGIN <= need.height) & (
                 need.height <= table.height_high + HEIGHT_MARGIN
+            )
+        if need.size is not None:
+            low, high = need.size
+            met += (np.abs(table.side_low - low) <= SIZE_TOLERANCE * low) & (
+                np.abs(table.side_high - high) <= SIZE_TOLERANCE * high
             )
     for feature in need.features:
         met += table.has(feature)

@@ -234,3 +234,34 @@ def test_a_wattage_and_a_range_get_the_models_of_that_power(demo_kb: KnowledgeBa
     ):
         said = answer(demo_kb, question, language=language).text
         assert "HB-UFO-150W" in said and "HB-UFO-200W" not in said, said
+
+
+def test_a_module_size_is_read_in_mm_cm_and_feet() -> None:
+    assert read_need("placas de 1200x300 en los pasillos").size == (300, 1200)
+    assert read_need("60x60 panels, UGR<19").size == (600, 600)
+    assert read_need("2x4 troffers for a school").size == (609.6, 1219.2)
+    assert read_need("600 x 600 mm Rasterdecke").size == (600, 600)
+    assert read_need("3x5W spots").size is None  # lamps, not a module
+
+
+def test_a_record_of_the_module_size_asked_ranks_first() -> None:
+    products = [
+        _product("SQUARE", dimensions_mm="595 x 595 x 30"),
+        _product("LONG", dimensions_mm="1195 x 295 x 30"),
+        _product("ROUND", dimensions_mm="Ø300 x 40"),
+    ]
+    fits = rank(products, read_need("modules 1200x300 for a school corridor"), ["SQUARE"])
+    assert fits[0].product["sku"] == "LONG" and "dimensions_mm" in fits[0].reasons
+    single = [f.product["sku"] for f in rank(products, read_need("60x60"), ["ROUND", "LONG"])]
+    assert single[0] == "SQUARE"
+
+
+def test_a_grid_ceiling_and_its_module_size_find_the_panel(demo_kb: KnowledgeBase) -> None:
+    result = answer(
+        demo_kb,
+        "Pour des couloirs d'école en faux plafond avec modules 1200x300",
+        language="fr",
+    )
+    panel = result.text.find("PNL-30120-40W")
+    assert panel >= 0
+    assert "HB-LIN-220W" not in result.text[:panel]  # the linear high bay is 1180 x 300 too
