@@ -7,10 +7,12 @@ refused before TLS, Maildir storage in the same folder; never the system's servi
 Mail reaches the mailbox as a buyer's mail server would put it there: ``APPEND`` over IMAPS, or,
 while the server is down (``halt``/``resume``: a restart on the same ports and storage), written
 into the Maildir as a mail server's local delivery does (``deliver_to_maildir``).
-``Dovecot(idle=False)`` offers no IDLE (its capability list without it)."""
+``crash`` kills it at once. ``Dovecot(idle=False)`` offers no IDLE (its capability list without
+it)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import shutil
@@ -180,6 +182,20 @@ class Dovecot:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        self.process = None
+
+    def crash(self) -> None:
+        """Kill the server and its processes at once (SIGKILL: no BYE, the connections just
+        close) and keep its mail (``resume`` starts it again)."""
+        if self.process is None:
+            return
+        pid = self.process.pid
+        children = Path(f"/proc/{pid}/task/{pid}/children")
+        kids = [int(k) for k in children.read_text().split()] if children.exists() else []
+        for target in (pid, *kids):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(target, signal.SIGKILL)
+        self.process.wait()
         self.process = None
 
     def stop(self) -> None:

@@ -2,7 +2,8 @@
 PostgreSQL: with IDLE a reply is read as soon as it reaches the mailbox, not at the poll
 interval (a minute here); a restart of the IMAP server (a mail delivered while it is down, one
 after) loses nothing and handles nothing twice, the watcher reconnecting with its backoff; a
-server without IDLE is polled."""
+crash (the connection closed without BYE) is noticed in IDLE at once; a server without IDLE is
+polled."""
 
 from __future__ import annotations
 
@@ -108,6 +109,30 @@ async def test_a_restart_of_the_imap_server_loses_nothing(
         rows = (await db.execute(select(MailInboundSeen).order_by(MailInboundSeen.uid))).scalars()
         seen = [(row.uid, row.status) for row in rows]
     assert seen == [(1, "added"), (2, "added"), (3, "added")]  # each handled once
+
+
+async def test_a_crash_of_the_imap_server_is_noticed_in_idle(
+    database: Database, imap_server: Dovecot
+) -> None:
+    """Killed at once: no BYE, the connection just closes; the wait in IDLE notices it (not
+    the poll interval), and the watcher reads what came meanwhile once the server is back."""
+    address = REPLIES.address(await _chat_with_inquiry(database))
+    watcher = _watcher(
+        database, imap_server, poll_s=POLL_S, backoff=ReconnectBackoff(base_s=0.5, max_s=2.0)
+    )
+    watcher.start()
+    try:
+        await _until(lambda: _true(watcher.mode == "idle" and watcher.passes == 1))
+        await asyncio.sleep(1.0)
+        await asyncio.to_thread(imap_server.crash)
+        took = await _until(lambda: _true(watcher.failures >= 1), timeout_s=10)
+        assert took < 5.0, took
+        await asyncio.to_thread(imap_server.deliver_to_maildir, _reply(address, "While down."))
+        await asyncio.to_thread(imap_server.resume)
+        await _until(lambda: _has(database, "While down."), timeout_s=10)
+    finally:
+        await watcher.stop()
+    assert imap_server.uids("INBOX") == [] and imap_server.uids("Processed") == [1]
 
 
 @pytest.mark.imap  # starts its own dovecot (not through the imap_server fixture)
