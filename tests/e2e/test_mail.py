@@ -122,7 +122,8 @@ def mail_stack(tmp_path_factory: pytest.TempPathFactory, kb_index: Path) -> Iter
         stack = Stack(settings, model, work / "log")
         stack.start()
         try:
-            stack.wait_healthy(timeout=300)
+            # the engine loads its model in 5 min or more when the machine is busy (load 10)
+            stack.wait_healthy(timeout=600)
             base_url = f"http://127.0.0.1:{settings.app_port}"
             yield MailStack(stack, settings, base_url, server, fake, imap)
         finally:
