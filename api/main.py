@@ -25,7 +25,7 @@ from api.deps import Services
 from api.engine import EngineClient
 from api.health import router as health_router
 from api.limits import BodySizeLimit
-from api.mail.app import build_imap_poller, build_mail
+from api.mail.app import build_mail, build_reply_watcher
 from api.mail.inbound import router as mail_inbound_router
 from api.mail.views import router as mail_router
 from api.quote_pdf_view import link_signer
@@ -150,9 +150,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             retention_interval_s=settings.retention_interval_s,
             tracker_url=settings.tracker_store_url,
         )
-        imap_poller = build_imap_poller(settings, db=db)
-        if imap_poller is not None:
-            periodic.append(imap_poller)
+        reply_watcher = build_reply_watcher(settings, db=db)
+        app.state.reply_watcher = reply_watcher
         periodic.append(
             housekeeping.Periodic(
                 "chat-replay",
@@ -198,9 +197,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         live.start()
         for job in periodic:
             job.start()
+        if reply_watcher is not None:
+            reply_watcher.start()
         try:
             yield
         finally:
+            if reply_watcher is not None:
+                await reply_watcher.stop()
             for job in periodic:
                 await job.stop()
             if services.slack is not None:

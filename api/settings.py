@@ -147,12 +147,15 @@ class Settings(BaseSettings):
     # POST /webhook/mail/inbound, signed with MAIL_INBOUND_SECRET (unset: the webhook is off).
     mail_reply_domain: str | None = None
     mail_inbound_secret: SecretStr | None = None
-    # ... or the app polls a mailbox for them: imaps://user:password@host:port/INBOX (TLS) or
-    # imap://... (STARTTLS), every MAIL_IMAP_POLL_S; handled messages go to IMAP_DONE_FOLDER.
+    # ... or the app reads them from a mailbox: imaps://user:password@host:port/INBOX (TLS) or
+    # imap://... (STARTTLS); handled messages go to IMAP_DONE_FOLDER. With MAIL_IMAP_IDLE and a
+    # server that offers IDLE, read as soon as the server reports new mail, and at least every
+    # MAIL_IMAP_POLL_S; else every MAIL_IMAP_POLL_S.
     imap_url: SecretStr | None = None
     imap_ca_file: Path | None = None
     imap_done_folder: str = "Processed"
     mail_imap_poll_s: float = Field(default=60.0, gt=0)
+    mail_imap_idle: bool = True
 
     @field_validator(
         "redis_url",

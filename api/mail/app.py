@@ -3,8 +3,8 @@ sender identity, the unsubscribe links, the outbox worker of the ``email`` chann
 subscribes to its events only then: without SMTP_URL no mail is queued for anyone), the hourly
 pass that writes the reminders of quotes about to expire, the pass every minute that writes
 the digests of a rep's replies a buyer has not answered, and the pass that writes the follow-ups
-of requests for quotation left half-way. Apart from it, when ``IMAP_URL`` is set, the poller of
-the replies mailbox (``build_imap_poller``)."""
+of requests for quotation left half-way. Apart from it, when ``IMAP_URL`` is set, the watcher of
+the replies mailbox (``build_reply_watcher``: IDLE where the server offers it, else polling)."""
 
 from __future__ import annotations
 
@@ -21,10 +21,10 @@ from sales.mail.config import SmtpConfig, parse_sender
 from sales.mail.digests import enqueue_agent_digests
 from sales.mail.dkim_signing import DkimSigner
 from sales.mail.mailbox import ImapMailbox
-from sales.mail.polling import poll_once
 from sales.mail.reminders import enqueue_expiry_reminders
 from sales.mail.sender import SmtpSender
 from sales.mail.suppressions import UnsubscribeSigner
+from sales.mail.watching import ReplyWatcher
 from sales.models import utcnow
 from sales.outbox_worker import OutboxWorker, RetryPolicy
 from sales.pricing import PriceBook
@@ -172,23 +172,26 @@ def build_mail(
     )
 
 
-def build_imap_poller(settings: Settings, *, db: Database) -> Periodic | None:
-    """The replies mailbox's poller (every ``MAIL_IMAP_POLL_S``), when ``IMAP_URL`` is set;
-    independent of ``SMTP_URL``."""
+def build_reply_watcher(settings: Settings, *, db: Database) -> ReplyWatcher | None:
+    """The replies mailbox's watcher, when ``IMAP_URL`` is set (independent of ``SMTP_URL``):
+    IDLE where the server offers it and ``MAIL_IMAP_IDLE`` is on, a pass at least every
+    ``MAIL_IMAP_POLL_S``; reconnects with a backoff up to ``MAIL_IMAP_POLL_S``."""
     if settings.imap_url is None:
         return None
     config = settings.imap_config
-    replies = reply_addresses(settings)
-
-    async def poll() -> None:
-        await poll_once(db, lambda: ImapMailbox(config), replies)
-
     log.info(
-        "replies mailbox polled",
+        "replies mailbox configured",
         extra={
             "imap_host": config.host,
             "imap_port": config.port,
+            "idle": settings.mail_imap_idle,
             "every_s": settings.mail_imap_poll_s,
         },
     )
-    return Periodic("mail-imap-replies", settings.mail_imap_poll_s, poll)
+    return ReplyWatcher(
+        db,
+        lambda: ImapMailbox(config),
+        reply_addresses(settings),
+        poll_s=settings.mail_imap_poll_s,
+        idle=settings.mail_imap_idle,
+    )

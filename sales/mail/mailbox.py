@@ -1,15 +1,19 @@
-"""The replies mailbox over IMAP (IMAPClient, blocking: the poller runs it in a thread).
+"""The replies mailbox over IMAP (IMAPClient, blocking: the watcher runs it in a thread).
 
-One connection per pass: connect (TLS from the start, or STARTTLS, see ``ImapConfig``), log in,
+A session: connect (TLS from the start, or STARTTLS, see ``ImapConfig``), log in,
 select the folder (its UIDVALIDITY names the UIDs' generation), list the messages' UIDs, fetch
 each message without marking it read (``BODY.PEEK[]``; a message over ``MAX_BYTES`` is not
 fetched), and move a handled one to the done folder (``MOVE``, else copy, ``\\Deleted`` and
-``UID EXPUNGE``). Every failure is a ``MailboxError`` whose text never holds the password."""
+``UID EXPUNGE``); between passes, where the server offers it, wait in IDLE (RFC 2177) for the
+server to report new mail (``wait_for_mail``). Every failure is a ``MailboxError`` whose text
+never holds the password."""
 
 from __future__ import annotations
 
 import contextlib
 import ssl
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +24,10 @@ from imapclient.exceptions import IMAPClientError
 from sales.mail.imap_config import ImapConfig
 
 MAX_BYTES = 10 * 1024 * 1024  # as the inbound webhook
+# RFC 2177: a client re-issues IDLE at least every 29 minutes (servers log idle clients out at 30)
+IDLE_MAX_S = 29 * 60
+# how often a wait in IDLE looks at the stop flag (one poll(2) each: nothing for the CPU)
+IDLE_CHECK_S = 1.0
 
 
 class MailboxError(RuntimeError):
@@ -96,6 +104,41 @@ class ImapMailbox:
             raise MailboxError(
                 f"IMAP {what}: {type(exc).__name__}: {_clean(str(exc), self.config)}"
             ) from None
+
+    @property
+    def supports_idle(self) -> bool:
+        """The server offers IDLE (RFC 2177) to the logged-in session."""
+        return bool(self._call("CAPABILITY", self.client.has_capability, "IDLE"))
+
+    def wait_for_mail(self, timeout_s: float, stop: threading.Event | None = None) -> bool:
+        """Wait in IDLE until the server reports a new message in the folder (True), ``timeout_s``
+        passes (at most ``IDLE_MAX_S``) or ``stop`` is set (False). A server that says BYE or
+        closes the connection meanwhile raises ``MailboxError``."""
+        client = self.client
+        deadline = time.monotonic() + min(timeout_s, IDLE_MAX_S)
+        self._call("IDLE", client.idle)
+        arrived = False
+        while not arrived and not (stop is not None and stop.is_set()):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            chunk = min(IDLE_CHECK_S, left)
+            began = time.monotonic()
+            responses = self._call("IDLE", client.idle_check, chunk)
+            arrived = self._reports_mail(responses)
+            if not responses and time.monotonic() - began < chunk / 2:
+                # readable but no line: the server closed the connection (DONE below says so)
+                break
+        _, responses = self._call("DONE", client.idle_done)
+        return arrived or self._reports_mail(responses)
+
+    def _reports_mail(self, responses: list[tuple[Any, ...]]) -> bool:
+        for response in responses:
+            if response and response[0] == b"BYE":
+                raise MailboxError(f"IMAP IDLE: the server said BYE: {response[1:]!r}"[:300])
+            if len(response) >= 2 and response[1] == b"EXISTS":
+                return True
+        return False
 
     def uids(self) -> list[int]:
         """The UIDs of the folder's messages not deleted, oldest first."""

@@ -1,5 +1,6 @@
-"""Buyers' replies read from a mailbox over IMAP: one pass of the poller (api/mail/app.py runs
-it every ``MAIL_IMAP_POLL_S``).
+"""Buyers' replies read from a mailbox over IMAP: one pass over the folder (the watcher,
+``sales.mail.watching``, runs one whenever the server reports new mail in IDLE, else every
+``MAIL_IMAP_POLL_S``).
 
 Each message in the folder is handled exactly once, through the inbound webhook's handling
 (``sales.mail.inbound``: matched by the signed reply address or the reference and sender,
@@ -87,25 +88,30 @@ async def _handle(
     return status
 
 
+async def process(db: Database, box: ImapMailbox, replies: ReplyAddress | None) -> Counter[str]:
+    """One pass over the folder of an open mailbox: every message handled once and moved; the
+    outcomes counted (``moved_only``: recorded by an earlier pass, moved now)."""
+    counts: Counter[str] = Counter()
+    for uid in await asyncio.to_thread(box.uids):
+        async with db.session() as session:
+            seen = await _seen(session, box.config.mailbox, box.uid_validity, uid)
+        status = "moved_only" if seen else await _handle(db, box, uid, replies)
+        if status is None:
+            continue
+        await asyncio.to_thread(box.done, uid)
+        counts[status] += 1
+    if counts:
+        log.info("replies mailbox read", extra={"outcomes": dict(counts)})
+    return counts
+
+
 async def poll_once(
     db: Database, open_mailbox: Callable[[], ImapMailbox], replies: ReplyAddress | None
 ) -> Counter[str]:
-    """One pass over the folder: every message handled once and moved; the outcomes counted
-    (``moved_only``: recorded by an earlier pass, moved now)."""
+    """One pass on a connection of its own (opened and closed here)."""
     box = open_mailbox()
     await asyncio.to_thread(box.open)
-    counts: Counter[str] = Counter()
     try:
-        for uid in await asyncio.to_thread(box.uids):
-            async with db.session() as session:
-                seen = await _seen(session, box.config.mailbox, box.uid_validity, uid)
-            status = "moved_only" if seen else await _handle(db, box, uid, replies)
-            if status is None:
-                continue
-            await asyncio.to_thread(box.done, uid)
-            counts[status] += 1
+        return await process(db, box, replies)
     finally:
         await asyncio.to_thread(box.close)
-    if counts:
-        log.info("replies mailbox polled", extra={"outcomes": dict(counts)})
-    return counts

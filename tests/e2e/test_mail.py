@@ -1,12 +1,14 @@
 """End to end with the real engine and the app as processes, a real SMTP server on loopback
-(aiosmtpd, STARTTLS and AUTH) and Slack faked on loopback, the sales team out of office: a buyer
+(aiosmtpd, STARTTLS and AUTH), a real IMAP server on loopback for the replies (dovecot, which the
+app watches with IDLE) and Slack faked on loopback, the sales team out of office: a buyer
 confirms an RFQ in the chat, the confirmation mail with its reference arrives once, and so does
 the quotation (sent at once, or on a rep's approval through the staff API) with the PDF the staff
 API returns; a quote out of policy (payment terms outside the standard ones) is mailed once an
 approver approves it in Slack; a rep's Slack reply to a buyer who has gone quiet arrives as a
-digest mail, and the buyer's reply to it (through the signed inbound webhook) reaches the rep's
-Slack thread and the chat transcript; with the SMTP server down while a buyer confirms an RFQ,
-the mails wait (deferred, no attempt spent) and, once it is back, each arrives once."""
+digest mail, and the buyer's reply to it, delivered to the replies mailbox, is read by the app's
+IMAP watcher and reaches the rep's Slack thread and the chat transcript; with the SMTP server
+down while a buyer confirms an RFQ, the mails wait (deferred, no attempt spent) and, once it is
+back, each arrives once."""
 
 from __future__ import annotations
 
@@ -25,13 +27,11 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import create_engine, select
 
-from api.mail.inbound import PATH as INBOUND_PATH
-from api.mail.inbound import signature
 from api.settings import Settings
 from api.slack.ids import ActionId
 from sales.db import sync_url
 from sales.migrate import upgrade
-from sales.models import OutboxDelivery, OutboxMessage
+from sales.models import MailInboundSeen, OutboxDelivery, OutboxMessage
 from sales.office_hours import DAYS
 from tests.api.slack.conftest import (
     BOT_TOKEN,
@@ -43,6 +43,7 @@ from tests.api.slack.conftest import (
     thread_reply,
 )
 from tests.fakes.slack import FakeSlack
+from tests.sales.mail.imap_server import Dovecot
 from tests.sales.mail.server import MailServer, Received, self_signed_cert
 from tools.stack import Stack, train
 
@@ -50,7 +51,8 @@ from .chat import Buyer
 from .conftest import STAFF_TOKEN, free_port
 from .test_conversation import _answer_until_summary, _confirm
 
-pytestmark = pytest.mark.e2e
+# the stack reads buyers' replies from a dovecot of its own
+pytestmark = [pytest.mark.e2e, pytest.mark.imap]
 
 
 @dataclass
@@ -60,6 +62,7 @@ class MailStack:
     base_url: str
     server: MailServer
     fake: FakeSlack
+    imap: Dovecot
 
     def client(self) -> httpx.Client:
         return httpx.Client(base_url=self.base_url, timeout=60)
@@ -70,7 +73,6 @@ class MailStack:
         )
 
 
-INBOUND_SECRET = "e2e-inbound-mail-secret-0123456789"
 CLOSED_DAY = DAYS[(datetime.now(UTC).weekday() + 3) % 7].title()
 
 
@@ -79,7 +81,11 @@ def mail_stack(tmp_path_factory: pytest.TempPathFactory, kb_index: Path) -> Iter
     model = train()
     work = tmp_path_factory.mktemp("mail-stack")
     cert = self_signed_cert(work)
-    with MailServer(free_port(), cert=cert) as server, FakeSlack(token=BOT_TOKEN) as fake:
+    with (
+        MailServer(free_port(), cert=cert) as server,
+        FakeSlack(token=BOT_TOKEN) as fake,
+        Dovecot() as imap,
+    ):
         settings = Settings(
             _env_file=None,
             app_port=free_port(),
@@ -97,7 +103,10 @@ def mail_stack(tmp_path_factory: pytest.TempPathFactory, kb_index: Path) -> Iter
             outbox_backoff_max_s=8,
             mail_digest_after_s=3,
             mail_reply_domain="replies.lumora.example",
-            mail_inbound_secret=SecretStr(INBOUND_SECRET),
+            # buyers' replies are read from this mailbox (IDLE; the poll interval is the
+            # default minute, which no reply here waits for)
+            imap_url=SecretStr(imap.url("imaps")),
+            imap_ca_file=imap.cert,
             quote_link_secret=SecretStr("e2e-link-secret-0123456789abcdef"),
             slack_bot_token=SecretStr(BOT_TOKEN),
             slack_signing_secret=SecretStr(SIGNING_SECRET),
@@ -113,8 +122,10 @@ def mail_stack(tmp_path_factory: pytest.TempPathFactory, kb_index: Path) -> Iter
         stack = Stack(settings, model, work / "log")
         stack.start()
         try:
-            stack.wait_healthy(timeout=300)
-            yield MailStack(stack, settings, f"http://127.0.0.1:{settings.app_port}", server, fake)
+            # the engine loads its model in 5 min or more when the machine is busy (load 10)
+            stack.wait_healthy(timeout=600)
+            base_url = f"http://127.0.0.1:{settings.app_port}"
+            yield MailStack(stack, settings, base_url, server, fake, imap)
         finally:
             stack.stop()
 
@@ -256,27 +267,23 @@ def test_a_reps_reply_reaches_the_absent_buyer_and_the_mailed_answer_reaches_the
             "Great, please send the updated quotation.\n\nJana\n\n"
             f"On Mon, Lumora Sales <sales@lumora.example> wrote:\n> {text.get_content()[:40]}\n"
         )
-        raw = answer.as_bytes()
-        stamp = str(int(time.time()))
-        posted = client.post(
-            INBOUND_PATH,
-            content=raw,
-            headers={
-                "Content-Type": "message/rfc822",
-                "X-Exportdesk-Timestamp": stamp,
-                "X-Exportdesk-Signature": signature(INBOUND_SECRET, stamp, raw),
-            },
-        )
-        assert posted.status_code == 200, posted.text
-        assert posted.json() == {"status": "added", "reference": reference, "forwarded": True}
+        # the buyer's mail server puts it in the replies mailbox; the app, in IDLE, reads it
+        delivered = time.monotonic()
+        mail_stack.imap.deliver(answer.as_bytes())
         fake.wait_for(
             lambda: [
                 c
                 for c in fake.posted(CHANNEL)
                 if c.args.get("thread_ts") == root_ts
                 and "Great, please send the updated quotation." in c.args.get("text", "")
-            ]
+            ],
+            timeout=30,
         )
+        took = time.monotonic() - delivered
+        assert took < 15, took  # IDLE: not the poll interval (60 s)
+        _wait(lambda: mail_stack.imap.uids("INBOX") == [], timeout=10)
+        assert len(mail_stack.imap.uids("Processed")) == 1  # read once, moved
+        assert _replies_read(mail_stack.settings) == [("added", reference)]
         buyer_lines = [m["text"] for m in _transcript(client, buyer) if m["role"] == "buyer"]
         assert buyer_lines[-1] == "Great, please send the updated quotation.\n\nJana"
         digests = [m for m in server.received if m.message["Subject"].startswith("Our reply")]
@@ -342,6 +349,21 @@ def test_an_approval_in_slack_sends_the_quotation_mail_with_its_pdf(
         staff = client.get(f"/api/quotes/{quote}/pdf", headers=auth)
         assert staff.status_code == 200 and pdf.get_content() == staff.content
         assert client.get(f"/api/quotes/{quote}", headers=auth).json()["status"] == "sent"
+
+
+def _replies_read(settings: Settings) -> list[tuple[str, str | None]]:
+    """What the app recorded of the mails it read from the replies mailbox."""
+    engine = create_engine(sync_url(settings.database_url))
+    try:
+        with engine.connect() as db:
+            rows = db.execute(
+                select(MailInboundSeen.status, MailInboundSeen.reference).order_by(
+                    MailInboundSeen.id
+                )
+            ).all()
+    finally:
+        engine.dispose()
+    return [(str(status), reference) for status, reference in rows]
 
 
 def _email_deliveries(settings: Settings, *refs: str) -> list[tuple[str, str, int, str | None]]:

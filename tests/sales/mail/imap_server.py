@@ -4,10 +4,15 @@ configuration of its own in a temporary folder, on two free loopback ports (``im
 STARTTLS, ``imaps`` with TLS from the start), one mail user with a password, plain-text login
 refused before TLS, Maildir storage in the same folder; never the system's service.
 
-Mail reaches the mailbox as a buyer's mail server would put it there: ``APPEND`` over IMAPS."""
+Mail reaches the mailbox as a buyer's mail server would put it there: ``APPEND`` over IMAPS, or,
+while the server is down (``halt``/``resume``: a restart on the same ports and storage), written
+into the Maildir as a mail server's local delivery does (``deliver_to_maildir``).
+``crash`` kills it at once. ``Dovecot(idle=False)`` offers no IDLE (its capability list without
+it)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import shutil
@@ -17,6 +22,7 @@ import ssl
 import subprocess
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 from imapclient import IMAPClient
@@ -45,6 +51,7 @@ default_internal_user = {internal_user}
 first_valid_uid = {uid}
 last_valid_uid = 0
 mail_location = maildir:{root}/home/%u/Maildir
+{capability}
 service imap-login {{
   inet_listener imap {{
     address = 127.0.0.1
@@ -71,6 +78,14 @@ userdb {{
 """
 
 
+# dovecot 2.3's capabilities after login, IDLE left out
+NO_IDLE = (
+    "IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE LITERAL+ SORT THREAD=REFERENCES MULTIAPPEND "
+    "UNSELECT CHILDREN NAMESPACE UIDPLUS LIST-EXTENDED I18NLEVEL=1 CONDSTORE QRESYNC ESEARCH "
+    "SEARCHRES WITHIN CONTEXT=SEARCH LIST-STATUS BINARY MOVE SNIPPET=FUZZY SPECIAL-USE"
+)
+
+
 def _users() -> tuple[str, str, int, int]:
     """Who dovecot's processes run as: the package's users when root (mail stored as nobody:
     dovecot refuses mail as root), else the current user for everything."""
@@ -84,7 +99,8 @@ def _users() -> tuple[str, str, int, int]:
 class Dovecot:
     """``with Dovecot() as server:`` a running dovecot; ``server.url("imaps")`` for IMAP_URL."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, idle: bool = True) -> None:
+        self.idle = idle
         binary = dovecot_path()
         if binary is None:
             raise RuntimeError("dovecot is not installed: python -m tools.mailserver ensure")
@@ -92,6 +108,7 @@ class Dovecot:
         self.port, self.tls_port = free_port(), free_port()
         self.root = Path(tempfile.mkdtemp(prefix="exportdesk-dovecot-"))
         self.process: subprocess.Popen[bytes] | None = None
+        self.mail_owner = (0, 0)
 
     @property
     def cert(self) -> Path:
@@ -106,6 +123,7 @@ class Dovecot:
         cert, key = self_signed_cert(self.root)
         key.chmod(0o600)
         login_user, internal_user, uid, gid = _users()
+        self.mail_owner = (uid, gid)
         (self.root / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}\n")
         home = self.root / "home"
         for folder in (self.root / "run", self.root / "state", home):
@@ -123,12 +141,18 @@ class Dovecot:
                 internal_user=internal_user,
                 uid=uid,
                 gid=gid,
+                capability="" if self.idle else f"imap_capability = {NO_IDLE}",
             )
         )
+        return self.resume()
+
+    def resume(self) -> Dovecot:
+        """Start (again) with the configuration and the mail written by ``start``."""
+        config = self.root / "dovecot.conf"
         self.process = subprocess.Popen(
             [self.binary, "-F", "-c", str(config)],
             stdout=subprocess.DEVNULL,
-            stderr=(self.root / "stderr.log").open("wb"),
+            stderr=(self.root / "stderr.log").open("ab"),
         )
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
@@ -149,7 +173,8 @@ class Dovecot:
                 texts.append(path.read_text(errors="replace")[-3000:])
         return "\n".join(texts)
 
-    def stop(self) -> None:
+    def halt(self) -> None:
+        """Stop the server and keep its mail (``resume`` starts it again)."""
         if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -158,6 +183,23 @@ class Dovecot:
                 self.process.kill()
                 self.process.wait()
         self.process = None
+
+    def crash(self) -> None:
+        """Kill the server and its processes at once (SIGKILL: no BYE, the connections just
+        close) and keep its mail (``resume`` starts it again)."""
+        if self.process is None:
+            return
+        pid = self.process.pid
+        children = Path(f"/proc/{pid}/task/{pid}/children")
+        kids = [int(k) for k in children.read_text().split()] if children.exists() else []
+        for target in (pid, *kids):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(target, signal.SIGKILL)
+        self.process.wait()
+        self.process = None
+
+    def stop(self) -> None:
+        self.halt()
         shutil.rmtree(self.root, ignore_errors=True)
 
     def __enter__(self) -> Dovecot:
@@ -178,6 +220,19 @@ class Dovecot:
         """A mail arrives in the mailbox."""
         with self.client() as client:
             client.append(folder, raw)
+
+    def deliver_to_maildir(self, raw: bytes) -> None:
+        """A mail arrives in the INBOX as a mail server's local delivery writes it (Maildir:
+        written in ``tmp``, renamed into ``new``), whether dovecot runs or not."""
+        maildir = self.root / "home" / USER / "Maildir"
+        name = f"{time.time_ns()}.{uuid.uuid4().hex}.exportdesk-test"
+        for folder in ("tmp", "new", "cur"):
+            (maildir / folder).mkdir(parents=True, exist_ok=True)
+        written = maildir / "tmp" / name
+        written.write_bytes(raw.replace(b"\r\n", b"\n"))
+        for path in (maildir, *(maildir / f for f in ("tmp", "new", "cur")), written):
+            os.chown(path, *self.mail_owner)
+        written.rename(maildir / "new" / name)
 
     def uids(self, folder: str) -> list[int]:
         """The messages in a folder ([] when it does not exist)."""
