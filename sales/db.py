@@ -78,6 +78,9 @@ class Database:
     """An engine and its session factory; one per process, created at start-up."""
 
     def __init__(self, url: str | URL, *, echo: bool = False) -> None:
+        from sales.kpi import facts  # the dashboard's facts, kept in every write's transaction
+
+        facts.install()
         self.url = _driverless(url)
         self.engine = create_engine(url, echo=echo)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)

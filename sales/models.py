@@ -600,3 +600,94 @@ Index(
     sqlite_where=text("role = 'agent'"),
 )
 Index("ix_chat_sessions_created_at", ChatSession.created_at)
+
+
+# -- the sales manager's figures, kept (sales/kpi/facts.py) -------------------------------------
+# Rows derived from inquiries, items, quotes, their lines and events, rewritten for an inquiry in
+# the transaction that changes any of them (an ORM flush hook) and backfilled by migration
+# e4b7d2a9c631, so the dashboard reads a few narrow indexed rows per inquiry instead of
+# recomputing every inquiry's history. Every column is defined where it is written.
+
+
+class KpiInquiryFact(Base):
+    """One row per inquiry: its filter dimensions and what became of its quotes."""
+
+    __tablename__ = "kpi_inquiry_facts"
+
+    inquiry_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("inquiries.id", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    market: Mapped[str | None] = mapped_column(String(2))
+    language: Mapped[str | None] = mapped_column(String(8))
+    business_type: Mapped[str | None] = mapped_column(String(24))
+    lead_score: Mapped[int | None] = mapped_column(Integer)
+    first_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    won_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    quoted: Mapped[int] = mapped_column(Integer)
+    won: Mapped[int] = mapped_column(Integer)
+    after_approval: Mapped[int] = mapped_column(Integer)
+    rejected: Mapped[int] = mapped_column(Integer)
+    expired: Mapped[int] = mapped_column(Integer)
+    latest_sent: Mapped[int | None] = mapped_column(BigInteger)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    total: Mapped[Decimal | None] = mapped_column(Money)
+
+
+class KpiInquirySku(Base):
+    """An inquiry's distinct item SKUs ('' for an item without one)."""
+
+    __tablename__ = "kpi_inquiry_skus"
+
+    inquiry_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("inquiries.id", ondelete="CASCADE"), primary_key=True
+    )
+    sku: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class KpiLineValue(Base):
+    """The inquiry's latest sent quote's line amounts summed per SKU ('' for none)."""
+
+    __tablename__ = "kpi_line_values"
+
+    inquiry_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("inquiries.id", ondelete="CASCADE"), primary_key=True
+    )
+    sku: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    amount: Mapped[Decimal] = mapped_column(Money)
+
+
+class KpiQuoteFact(Base):
+    """A quote's status, currency and total, beside its inquiry's creation time."""
+
+    __tablename__ = "kpi_quote_facts"
+
+    quote_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("quotes.id", ondelete="CASCADE"), primary_key=True
+    )
+    inquiry_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("inquiries.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    status: Mapped[str] = mapped_column(String(24))
+    currency: Mapped[str] = mapped_column(String(3))
+    total: Mapped[Decimal] = mapped_column(Money)
+
+
+class KpiApprovalWait(Base):
+    """An approver's decision (approved or rejected) on a pending quote: when the quote was
+    (last) submitted for approval and when it was decided, beside the inquiry's creation."""
+
+    __tablename__ = "kpi_approval_waits"
+
+    event_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("quote_events.id", ondelete="CASCADE"), primary_key=True
+    )
+    inquiry_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("inquiries.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -84,7 +84,6 @@ from sqlalchemy import (
     values,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
-from sqlalchemy.orm import aliased
 
 from sales.kpi.period import BAND_RANGES, Filters, Period
 from sales.kpi.stats import median, ratio, summary
@@ -93,12 +92,13 @@ from sales.models import (
     ChatSession,
     Handoff,
     Inquiry,
-    InquiryItem,
     KnowledgeGap,
+    KpiApprovalWait,
+    KpiInquiryFact,
+    KpiInquirySku,
+    KpiLineValue,
+    KpiQuoteFact,
     Money,
-    Quote,
-    QuoteEvent,
-    QuoteLine,
     QuoteStatus,
     Role,
     UTCDateTime,
@@ -148,25 +148,24 @@ def _band(score: int | None) -> str:
 
 
 def cohort_query(period: Period, filters: Filters, categories: Mapping[str, str]) -> Select[Any]:
-    """The ids of the period's inquiries that pass the filters."""
-    query = select(Inquiry.id).where(
-        Inquiry.created_at >= period.start_at, Inquiry.created_at < period.end_at
-    )
+    """The period's inquiries that pass the filters, as their kept facts (sales/kpi/facts.py)."""
+    fact = KpiInquiryFact
+    query = select(fact).where(fact.created_at >= period.start_at, fact.created_at < period.end_at)
     if filters.market:
-        query = query.where(Inquiry.destination_country == filters.market)
+        query = query.where(fact.market == filters.market)
     if filters.language:
-        query = query.where(Inquiry.language == filters.language)
+        query = query.where(fact.language == filters.language)
     if filters.business_type:
-        query = query.where(Inquiry.business_type == filters.business_type)
+        query = query.where(fact.business_type == filters.business_type)
     if filters.band == "unscored":
-        query = query.where(Inquiry.lead_score.is_(None))
+        query = query.where(fact.lead_score.is_(None))
     elif filters.band:
         low, high = BAND_RANGES[filters.band]
-        query = query.where(Inquiry.lead_score >= low, Inquiry.lead_score <= high)
+        query = query.where(fact.lead_score >= low, fact.lead_score <= high)
     if filters.category:
         skus = sorted(sku for sku, category in categories.items() if category == filters.category)
         query = query.where(
-            exists().where(InquiryItem.inquiry_id == Inquiry.id, InquiryItem.sku.in_(skus))
+            exists().where(KpiInquirySku.inquiry_id == fact.inquiry_id, KpiInquirySku.sku.in_(skus))
         )
     return query
 
@@ -265,89 +264,33 @@ async def _fetch(
     db = await session.connection()  # Core rows: no ORM loading for these column reads
     postgres = db.dialect.name == "postgresql"
     if postgres:
-        # JIT-compiling this plan took longer than running it (277 ms of 1.9 s for 28 days at
-        # 100k inquiries a year, EXPLAIN ANALYZE); for this transaction only
+        # JIT-compiling these plans takes longer than running them; for this transaction only
         await db.execute(text("SET LOCAL jit = off"))
-        # a year's cohort (100k inquiries, 200k items) hashed in memory, not in batches on disk
+        # a year's cohort (100k inquiries, 200k SKUs) hashed in memory, not in batches on disk
         await db.execute(text("SET LOCAL work_mem = '32MB'"))
-    # the cohort's quotes' events, read once (the creations left out: nothing counts them)
-    cohort_events = (
-        select(
-            Quote.inquiry_id,
-            QuoteEvent.quote_id,
-            QuoteEvent.id,
-            QuoteEvent.at,
-            QuoteEvent.from_status,
-            QuoteEvent.to_status,
-        )
-        .join(QuoteEvent, QuoteEvent.quote_id == Quote.id)
-        .where(
-            Quote.inquiry_id.in_(cohort_query(window, filters, categories)),
-            QuoteEvent.to_status != QuoteStatus.DRAFT.value,
-        )
-        .cte("cohort_events")
-    )
-    e = cohort_events.c
-    sent = e.to_status == QuoteStatus.SENT.value
-    from_approval = e.from_status == QuoteStatus.APPROVED.value
 
-    # per cohort inquiry, from its quotes' events: the first quote sent (and whether that one
-    # was approved first: the earliest sent from approval before the earliest sent straight
-    # from draft), the latest quote sent, the first acceptance, any rejection
-    events = (
-        select(
-            e.inquiry_id,
-            func.min(e.at).filter(sent).label("first_sent_at"),
-            func.min(e.at).filter(sent, from_approval).label("approved_sent_at"),
-            func.min(e.at)
-            .filter(sent, or_(e.from_status.is_(None), ~from_approval))
-            .label("direct_sent_at"),
-            func.max(e.quote_id).filter(sent).label("latest_sent"),
-            func.min(e.at).filter(e.to_status == QuoteStatus.ACCEPTED.value).label("won_at"),
-            func.count().filter(e.to_status == QuoteStatus.REJECTED.value).label("rejections"),
-        )
-        .group_by(e.inquiry_id)
-        .subquery("ev")
-    )
-    latest = aliased(Quote, name="latest")
-    quoted = events.c.first_sent_at.is_not(None)
-    won = events.c.won_at.is_not(None)
-    score = Inquiry.lead_score
+    # the cohort's kept facts, one row per inquiry (sales/kpi/facts.py)
+    fact = cohort_query(window, filters, categories).subquery("cohort")
+    score = fact.c.lead_score
     facts = (
-        cohort_query(window, filters, categories)
-        .add_columns(
-            case((Inquiry.created_at >= periods[1].start_at, 1), else_=0).label("half"),
-            Inquiry.created_at,
-            func.coalesce(Inquiry.destination_country, UNKNOWN).label("market"),
-            func.coalesce(Inquiry.language, UNKNOWN).label("language"),
+        select(
+            fact.c.inquiry_id.label("id"),
+            case((fact.c.created_at >= periods[1].start_at, 1), else_=0).label("half"),
+            fact.c.created_at,
+            func.coalesce(fact.c.market, UNKNOWN).label("market"),
+            func.coalesce(fact.c.language, UNKNOWN).label("language"),
             case((score.is_(None), -1), (score >= 90, 9), else_=score // 10).label("bucket"),
-            events.c.first_sent_at,
-            events.c.won_at,
-            events.c.latest_sent,
-            case((quoted, 1), else_=0).label("quoted"),
-            case((won, 1), else_=0).label("won"),
-            case(
-                (
-                    and_(
-                        events.c.approved_sent_at.is_not(None),
-                        or_(
-                            events.c.direct_sent_at.is_(None),
-                            events.c.approved_sent_at < events.c.direct_sent_at,
-                        ),
-                    ),
-                    1,
-                ),
-                else_=0,
-            ).label("after_approval"),
-            case((events.c.rejections > 0, 1), else_=0).label("rejected"),
-            case(
-                (and_(quoted, ~won, latest.status == QuoteStatus.EXPIRED.value), 1), else_=0
-            ).label("expired"),
-            latest.currency,
-            latest.total,
+            fact.c.first_sent_at,
+            fact.c.won_at,
+            fact.c.quoted,
+            fact.c.won,
+            fact.c.after_approval,
+            fact.c.rejected,
+            fact.c.expired,
+            fact.c.currency,
+            fact.c.total,
         )
-        .outerjoin(events, events.c.inquiry_id == Inquiry.id)
-        .outerjoin(latest, latest.id == events.c.latest_sent)
+        .select_from(fact)
         .cte("facts")
     )
     f = facts.c
@@ -381,27 +324,22 @@ async def _fetch(
             .group_by(f.half, key, f.currency)
         )
 
-    # the cohort's items with their category, read once: an inquiry counts once per category
-    # (and SKU) of its items
-    item_facts: Select[Any] = (
-        select(f.id, f.half, f.quoted, f.won, InquiryItem.sku)
-        .add_columns(_category_of(InquiryItem.sku, book).label("category"))
+    # the cohort's distinct SKUs ('' for an item without one) with their category: an inquiry
+    # counts once per category (and SKU) of its items
+    sku_facts: Select[Any] = (
+        select(f.id, f.half, f.quoted, f.won, f.currency, KpiInquirySku.sku)
+        .add_columns(_category_of(KpiInquirySku.sku, book).label("category"))
         .select_from(facts)
-        .join(InquiryItem, InquiryItem.inquiry_id == f.id)
+        .join(KpiInquirySku, KpiInquirySku.inquiry_id == f.id)
     )
     if book is not None:
-        item_facts = item_facts.outerjoin(book, book.c.sku == InquiryItem.sku)
-    items = item_facts.cte("item_facts")
+        sku_facts = sku_facts.outerjoin(book, book.c.sku == KpiInquirySku.sku)
+    items = sku_facts.cte("item_facts")
     i = items.c
     by_category = (
-        select(i.id, i.half, i.quoted, i.won, i.category).distinct().subquery("by_category")
+        select(i.id, i.half, i.quoted, i.won, i.currency, i.category).distinct().cte("by_category")
     )
-    by_sku = (
-        select(i.id, i.half, i.quoted, i.won, i.sku)
-        .where(i.sku.is_not(None), i.sku != "")
-        .distinct()
-        .subquery("by_sku")
-    )
+    by_sku = select(i.id, i.half, i.quoted, i.won, i.sku).where(i.sku != "").subquery("by_sku")
 
     def distinct_counts(kind: str, table: Any, key: Any) -> Any:
         return select(
@@ -415,75 +353,56 @@ async def _fetch(
             )
         ).group_by(table.c.half, key)
 
-    # the latest sent quote's lines, per category among the inquiry's items' categories
+    # the latest sent quote's line amounts per category, among the inquiry's items' categories
+    # (joined to the cohort's distinct (inquiry, category) pairs)
     line_book = book.alias("line_book") if book is not None else None
-    line_category = _category_of(QuoteLine.sku, line_book)
+    lines: Select[Any] = select(
+        KpiLineValue.inquiry_id,
+        _category_of(KpiLineValue.sku, line_book).label("category"),
+        KpiLineValue.amount,
+    ).where(KpiLineValue.created_at >= window.start_at, KpiLineValue.created_at < window.end_at)
+    if line_book is not None:
+        lines = lines.outerjoin(line_book, line_book.c.sku == KpiLineValue.sku)
+    line_values = lines.subquery("line_values")
+    lv, bc = line_values.c, by_category.c
     category_lines = (
         select(
             *_branch(
                 "category_value",
-                f.half,
-                line_category,
-                f.currency,
-                value=func.sum(QuoteLine.amount),
-                won_value=func.sum(case((f.won == 1, QuoteLine.amount))),
+                bc.half,
+                bc.category,
+                bc.currency,
+                value=func.sum(lv.amount),
+                won_value=func.sum(case((bc.won == 1, lv.amount))),
             )
         )
-        .select_from(facts)
-        .join(QuoteLine, QuoteLine.quote_id == f.latest_sent)
+        .select_from(line_values)
+        .join(by_category, and_(bc.id == lv.inquiry_id, bc.category == lv.category))
+        .group_by(bc.half, bc.category, bc.currency)
     )
-    if line_book is not None:
-        category_lines = category_lines.outerjoin(line_book, line_book.c.sku == QuoteLine.sku)
-    own_category = select(i.id).where(i.id == f.id, i.category == line_category).exists()
-    category_lines = category_lines.where(own_category).group_by(f.half, line_category, f.currency)
 
     pipeline = (
         select(
             *_branch(
                 "pipeline",
                 f.half,
-                Quote.status,
-                Quote.currency,
+                KpiQuoteFact.status,
+                KpiQuoteFact.currency,
                 n=func.count(),
-                value=func.sum(Quote.total),
+                value=func.sum(KpiQuoteFact.total),
             )
         )
         .select_from(facts)
-        .join(Quote, Quote.inquiry_id == f.id)
-        .group_by(f.half, Quote.status, Quote.currency)
+        .join(KpiQuoteFact, KpiQuoteFact.inquiry_id == f.id)
+        .group_by(f.half, KpiQuoteFact.status, KpiQuoteFact.currency)
     )
 
     # approval waits: each decision on a pending quote, and when it was (last) submitted
-    pending = e.to_status == QuoteStatus.PENDING_APPROVAL.value
-    submitted = func.max(case((pending, e.at))).over(
-        partition_by=e.quote_id, order_by=(e.at, e.id), rows=(None, -1)
-    )
-    approval_events = (
-        select(
-            f.half,
-            e.at,
-            e.from_status,
-            e.to_status,
-            type_coerce(submitted, UTCDateTime()).label("submitted_at"),
-        )
-        .select_from(cohort_events)
-        .join(facts, f.id == e.inquiry_id)
-        .where(
-            e.to_status.in_(
-                (
-                    QuoteStatus.PENDING_APPROVAL.value,
-                    QuoteStatus.APPROVED.value,
-                    QuoteStatus.REJECTED.value,
-                )
-            ),
-        )
-        .subquery("approval_events")
-    )
-    a = approval_events.c
-    waits = select(a.half, a.at, a.submitted_at).where(
-        a.from_status == QuoteStatus.PENDING_APPROVAL.value,
-        a.to_status.in_((QuoteStatus.APPROVED.value, QuoteStatus.REJECTED.value)),
-        a.submitted_at.is_not(None),
+    w = KpiApprovalWait
+    waits = (
+        select(f.half, w.decided_at, w.submitted_at)
+        .select_from(facts)
+        .join(w, w.inquiry_id == f.id)
     )
 
     branches = [
@@ -510,20 +429,19 @@ async def _fetch(
                 )
             ).group_by(f.half)
         )
-        w = waits.subquery("waits").c
-        wait = _epoch(w.at, w.submitted_at)
+        ws = waits.subquery("waits").c
+        wait = _epoch(ws.decided_at, ws.submitted_at)
         branches.append(
             select(
                 *_branch(
                     "approval",
-                    w.half,
+                    ws.half,
                     n=func.count(),
                     median=func.percentile_cont(0.5).within_group(wait),
                     p90=func.percentile_disc(0.9).within_group(wait),
                 )
-            ).group_by(w.half)
+            ).group_by(ws.half)
         )
-
     split = (_Data(), _Data())
     for row in await db.execute(union_all(*branches)):
         _add(split[row.half], row)

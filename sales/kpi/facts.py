@@ -1,0 +1,274 @@
+"""The facts the sales manager's figures read, kept per inquiry (``kpi_*`` tables).
+
+What became of an inquiry (first quote sent and whether it was approved first, the latest quote
+sent and its value, won, rejected, expired), its distinct item SKUs, the latest sent quote's
+line amounts per SKU, its quotes' statuses and totals and the approval waits are derived from
+``inquiries``, ``inquiry_items``, ``quotes``, ``quote_lines`` and ``quote_events`` by
+:func:`refresh`, one statement per table for a set of inquiries. It runs:
+
+- in the transaction of every change: an ORM ``after_flush`` hook (:func:`install`) collects the
+  inquiries whose rows the flush wrote, changed or deleted (a quote event or line names its
+  quote's inquiry) and rewrites their facts on the flush's connection. Every status change of
+  a quote writes a ``QuoteEvent`` through the ORM (sales/quotes/service.py), also where the
+  status itself is moved by a Core UPDATE, so the flush that writes the event sees the new
+  status;
+- for every inquiry (``refresh(conn, None)``): migration e4b7d2a9c631's backfill, and a
+  database filled behind the ORM's back (bench/kpi_bench.py's COPY).
+
+The definitions are those of sales/kpi/service.py's docstring; they live here, once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from itertools import chain
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    and_,
+    case,
+    delete,
+    event,
+    func,
+    insert,
+    or_,
+    select,
+    type_coerce,
+)
+from sqlalchemy.orm import Session, UOWTransaction, aliased
+
+from sales.models import (
+    Inquiry,
+    InquiryItem,
+    KpiApprovalWait,
+    KpiInquiryFact,
+    KpiInquirySku,
+    KpiLineValue,
+    KpiQuoteFact,
+    Quote,
+    QuoteEvent,
+    QuoteLine,
+    QuoteStatus,
+    UTCDateTime,
+)
+
+CHUNK = 500  # inquiry ids per statement (SQLite's bound-parameter limit is far above)
+TABLES = (KpiApprovalWait, KpiLineValue, KpiInquirySku, KpiQuoteFact, KpiInquiryFact)
+
+
+def _restrict(query: Any, column: Any, ids: Sequence[int] | None) -> Any:
+    return query if ids is None else query.where(column.in_(ids))
+
+
+def _fact_rows(ids: Sequence[int] | None) -> Any:
+    """One row per inquiry: the columns of ``kpi_inquiry_facts``."""
+    sent = QuoteEvent.to_status == QuoteStatus.SENT.value
+    from_approval = QuoteEvent.from_status == QuoteStatus.APPROVED.value
+    # per inquiry, from its quotes' events: the first quote sent (and whether that one was
+    # approved first: the earliest sent from approval before the earliest sent straight from
+    # draft), the latest quote sent, the first acceptance, any rejection
+    events = _restrict(
+        select(
+            Quote.inquiry_id,
+            func.min(QuoteEvent.at).filter(sent).label("first_sent_at"),
+            func.min(QuoteEvent.at).filter(sent, from_approval).label("approved_sent_at"),
+            func.min(QuoteEvent.at)
+            .filter(sent, or_(QuoteEvent.from_status.is_(None), ~from_approval))
+            .label("direct_sent_at"),
+            func.max(QuoteEvent.quote_id).filter(sent).label("latest_sent"),
+            func.min(QuoteEvent.at)
+            .filter(QuoteEvent.to_status == QuoteStatus.ACCEPTED.value)
+            .label("won_at"),
+            func.count()
+            .filter(QuoteEvent.to_status == QuoteStatus.REJECTED.value)
+            .label("rejections"),
+        )
+        .join(QuoteEvent, QuoteEvent.quote_id == Quote.id)
+        .where(QuoteEvent.to_status != QuoteStatus.DRAFT.value)
+        .group_by(Quote.inquiry_id),
+        Quote.inquiry_id,
+        ids,
+    ).subquery("ev")
+    ev = events.c
+    latest = aliased(Quote, name="latest")
+    quoted = ev.first_sent_at.is_not(None)
+    won = ev.won_at.is_not(None)
+    after_approval = and_(
+        ev.approved_sent_at.is_not(None),
+        or_(ev.direct_sent_at.is_(None), ev.approved_sent_at < ev.direct_sent_at),
+    )
+    expired = and_(quoted, ~won, latest.status == QuoteStatus.EXPIRED.value)
+    query = (
+        select(
+            Inquiry.id,
+            Inquiry.created_at,
+            Inquiry.destination_country,
+            Inquiry.language,
+            Inquiry.business_type,
+            Inquiry.lead_score,
+            type_coerce(ev.first_sent_at, UTCDateTime()),
+            type_coerce(ev.won_at, UTCDateTime()),
+            case((quoted, 1), else_=0),
+            case((won, 1), else_=0),
+            case((after_approval, 1), else_=0),
+            case((ev.rejections > 0, 1), else_=0),
+            case((expired, 1), else_=0),
+            ev.latest_sent,
+            latest.currency,
+            latest.total,
+        )
+        .outerjoin(events, ev.inquiry_id == Inquiry.id)
+        .outerjoin(latest, latest.id == ev.latest_sent)
+    )
+    return _restrict(query, Inquiry.id, ids)
+
+
+def _sku_rows(ids: Sequence[int] | None) -> Any:
+    sku = func.coalesce(InquiryItem.sku, "")
+    query = (
+        select(Inquiry.id, sku, Inquiry.created_at)
+        .join(InquiryItem, InquiryItem.inquiry_id == Inquiry.id)
+        .group_by(Inquiry.id, sku, Inquiry.created_at)
+    )
+    return _restrict(query, Inquiry.id, ids)
+
+
+def _line_rows(ids: Sequence[int] | None) -> Any:
+    """The latest sent quote's lines (the highest quote id with a ``sent`` event)."""
+    latest = _restrict(
+        select(Quote.inquiry_id, func.max(Quote.id).label("quote_id"))
+        .join(QuoteEvent, QuoteEvent.quote_id == Quote.id)
+        .where(QuoteEvent.to_status == QuoteStatus.SENT.value)
+        .group_by(Quote.inquiry_id),
+        Quote.inquiry_id,
+        ids,
+    ).subquery("latest_sent")
+    sku = func.coalesce(QuoteLine.sku, "")
+    return (
+        select(Inquiry.id, sku, Inquiry.created_at, func.sum(QuoteLine.amount))
+        .select_from(latest)
+        .join(Inquiry, Inquiry.id == latest.c.inquiry_id)
+        .join(QuoteLine, QuoteLine.quote_id == latest.c.quote_id)
+        .group_by(Inquiry.id, sku, Inquiry.created_at)
+    )
+
+
+def _quote_rows(ids: Sequence[int] | None) -> Any:
+    query = select(
+        Quote.id, Quote.inquiry_id, Inquiry.created_at, Quote.status, Quote.currency, Quote.total
+    ).join(Inquiry, Inquiry.id == Quote.inquiry_id)
+    return _restrict(query, Quote.inquiry_id, ids)
+
+
+def _wait_rows(ids: Sequence[int] | None) -> Any:
+    """Each decision on a pending quote, and when it was (last) submitted before it."""
+    pending = QuoteEvent.to_status == QuoteStatus.PENDING_APPROVAL.value
+    submitted = func.max(case((pending, QuoteEvent.at))).over(
+        partition_by=QuoteEvent.quote_id, order_by=(QuoteEvent.at, QuoteEvent.id), rows=(None, -1)
+    )
+    steps = _restrict(
+        select(
+            QuoteEvent.id,
+            Quote.inquiry_id,
+            QuoteEvent.at,
+            QuoteEvent.from_status,
+            QuoteEvent.to_status,
+            type_coerce(submitted, UTCDateTime()).label("submitted_at"),
+        )
+        .join(Quote, Quote.id == QuoteEvent.quote_id)
+        .where(
+            QuoteEvent.to_status.in_(
+                (
+                    QuoteStatus.PENDING_APPROVAL.value,
+                    QuoteStatus.APPROVED.value,
+                    QuoteStatus.REJECTED.value,
+                )
+            )
+        ),
+        Quote.inquiry_id,
+        ids,
+    ).subquery("steps")
+    s = steps.c
+    return (
+        select(s.id, s.inquiry_id, Inquiry.created_at, s.submitted_at, s.at)
+        .join(Inquiry, Inquiry.id == s.inquiry_id)
+        .where(
+            s.from_status == QuoteStatus.PENDING_APPROVAL.value,
+            s.to_status.in_((QuoteStatus.APPROVED.value, QuoteStatus.REJECTED.value)),
+            s.submitted_at.is_not(None),
+        )
+    )
+
+
+_WRITES: tuple[tuple[Any, Any, tuple[str, ...]], ...] = (
+    (KpiInquiryFact, _fact_rows, ("inquiry_id", "created_at", "market", "language",
+     "business_type", "lead_score", "first_sent_at", "won_at", "quoted", "won",
+     "after_approval", "rejected", "expired", "latest_sent", "currency", "total")),
+    (KpiInquirySku, _sku_rows, ("inquiry_id", "sku", "created_at")),
+    (KpiLineValue, _line_rows, ("inquiry_id", "sku", "created_at", "amount")),
+    (KpiQuoteFact, _quote_rows, ("quote_id", "inquiry_id", "created_at", "status", "currency",
+     "total")),
+    (KpiApprovalWait, _wait_rows, ("event_id", "inquiry_id", "created_at", "submitted_at",
+     "decided_at")),
+)  # fmt: skip
+
+
+def refresh(conn: Connection, inquiry_ids: Iterable[int] | None) -> None:
+    """Rewrite the facts of ``inquiry_ids`` (None: of every inquiry) from the order tables, on
+    ``conn`` in its transaction. An id with no inquiry (deleted) loses its facts."""
+    if inquiry_ids is None:
+        for model in TABLES:
+            conn.execute(delete(model))
+        _insert(conn, None)
+        return
+    ordered = sorted(set(inquiry_ids))
+    for start in range(0, len(ordered), CHUNK):
+        chunk = ordered[start : start + CHUNK]
+        for model in TABLES:
+            conn.execute(delete(model).where(model.inquiry_id.in_(chunk)))
+        _insert(conn, chunk)
+
+
+def _insert(conn: Connection, ids: Sequence[int] | None) -> None:
+    for model, rows, columns in _WRITES:
+        conn.execute(insert(model).from_select(list(columns), rows(ids)))
+
+
+# -- the hook: facts rewritten in the transaction of every change -------------------------------
+
+
+def _touched(session: Session) -> tuple[set[int], set[int]]:
+    """The inquiry ids and quote ids whose rows this flush wrote, changed or deleted (read
+    from the objects' loaded state: nothing is loaded for it)."""
+    inquiries: list[Any] = []
+    quotes: list[Any] = []
+    for obj in chain(session.new, session.dirty, session.deleted):
+        state = obj.__dict__
+        if isinstance(obj, Inquiry):
+            inquiries.append(state.get("id"))
+        elif isinstance(obj, (InquiryItem, Quote)):
+            inquiries.append(state.get("inquiry_id"))
+        elif isinstance(obj, (QuoteEvent, QuoteLine)):
+            quotes.append(state.get("quote_id"))
+    return {i for i in inquiries if i is not None}, {q for q in quotes if q is not None}
+
+
+def _after_flush(session: Session, _context: UOWTransaction) -> None:
+    inquiries, quotes = _touched(session)
+    if not inquiries and not quotes:
+        return
+    conn = session.connection()
+    if quotes:
+        owners = select(Quote.inquiry_id).where(Quote.id.in_(sorted(quotes)))
+        inquiries.update(conn.execute(owners).scalars())
+    refresh(conn, inquiries)
+
+
+def install() -> None:
+    """Register the hook on every ORM session (once; idempotent)."""
+    if not event.contains(Session, "after_flush", _after_flush):
+        event.listen(Session, "after_flush", _after_flush)
+
+
+__all__ = ["TABLES", "install", "refresh"]
