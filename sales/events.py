@@ -17,6 +17,8 @@ INQUIRY_CREATED = "inquiry.created"  # {"reference"}
 QUOTE_PENDING_APPROVAL = "quote.pending_approval"  # {"reference", "inquiry", "total", ...}
 QUOTE_SENT = "quote.sent"  # the same, with "approved_by" after an approval
 QUOTE_ACCEPTED = "quote.accepted"  # the same, with "accepted_by"
+QUOTE_REJECTED = "quote.rejected"  # the same, with "rejected_by": an approver said no
+QUOTE_EXPIRED = "quote.expired"  # {"reference", "inquiry", "valid_until"}: past its validity
 # a sent quote's validity ends within a few days (sales/mail/reminders.py)
 QUOTE_EXPIRING = "quote.expiring"  # {"reference", "inquiry", "valid_until"}
 HANDOFF_REQUESTED = "handoff.requested"  # {"handoff_id", "session_id"}
@@ -40,6 +42,8 @@ ALL = (
     QUOTE_PENDING_APPROVAL,
     QUOTE_SENT,
     QUOTE_ACCEPTED,
+    QUOTE_REJECTED,
+    QUOTE_EXPIRED,
     QUOTE_EXPIRING,
     HANDOFF_REQUESTED,
     HANDOFF_UPDATED,

@@ -33,6 +33,8 @@ TOPICS = (
     events.QUOTE_PENDING_APPROVAL,
     events.QUOTE_SENT,
     events.QUOTE_ACCEPTED,
+    events.QUOTE_REJECTED,
+    events.QUOTE_EXPIRED,
 )
 HEARTBEAT_S = 15.0
 

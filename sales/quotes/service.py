@@ -453,6 +453,7 @@ async def _refuse(
                 QuoteEvent(quote_id=quote.id, at=now, actor=SYSTEM, action="expired",
                            from_status=status, to_status=QuoteStatus.EXPIRED, note=note)
             )  # fmt: skip
+            _expired(db, reference, quote.inquiry.reference, quote.valid_until)
             await db.commit()
         else:
             await db.rollback()
@@ -462,6 +463,21 @@ async def _refuse(
             status=QuoteStatus.EXPIRED,
         )
     return QuoteConflict(_describe_conflict(quote, target), status=status)
+
+
+def _expired(db: AsyncSession, reference: str, inquiry: str, valid_until: date) -> None:
+    """Outbox ``quote.expired``, in the transaction that marks the quote expired."""
+    outbox.enqueue(
+        db,
+        topic=events.QUOTE_EXPIRED,
+        payload={
+            "reference": reference,
+            "inquiry": inquiry,
+            "valid_until": valid_until.isoformat(),
+        },
+        ordering_key=inquiry,
+        dedupe_key=f"{events.QUOTE_EXPIRED}:{reference}",
+    )
 
 
 async def _claimed(db: AsyncSession, reference: str) -> Quote:
@@ -536,6 +552,16 @@ async def reject(
                target=QuoteStatus.REJECTED, note=note)  # fmt: skip
         quote.approvals.append(QuoteApproval(by=by, decision="rejected", note=note, at=now))
         _move_inquiry(quote.inquiry, InquiryStatus.HANDED_OFF)
+        outbox.enqueue(
+            db,
+            topic=events.QUOTE_REJECTED,
+            payload={
+                **_payload(quote, quote.inquiry.reference, status=QuoteStatus.REJECTED),
+                "rejected_by": by,
+            },
+            ordering_key=quote.inquiry.reference,
+            dedupe_key=f"{events.QUOTE_REJECTED}:{reference}",
+        )
     except BaseException:
         await db.rollback()
         raise
@@ -584,16 +610,26 @@ async def expire_due(db: AsyncSession, *, today: date) -> list[str]:
                     update(Quote)
                     .where(Quote.status == source.value, Quote.valid_until < today)
                     .values(status=QuoteStatus.EXPIRED.value, updated_at=now)
-                    .returning(Quote.id, Quote.reference, Quote.valid_until)
+                    .returning(Quote.id, Quote.reference, Quote.valid_until, Quote.inquiry_id)
                     .execution_options(synchronize_session=False)
                 )
             ).all()
-            for quote_id, quote_ref, valid_until in rows:
+            inquiry_refs = dict(
+                (
+                    await db.execute(
+                        select(Inquiry.id, Inquiry.reference).where(
+                            Inquiry.id.in_({row[3] for row in rows})
+                        )
+                    )
+                ).all()
+            )
+            for quote_id, quote_ref, valid_until, inquiry_id in rows:
                 db.add(
                     QuoteEvent(quote_id=quote_id, at=now, actor=SYSTEM, action="expired",
                                from_status=source, to_status=QuoteStatus.EXPIRED,
                                note=f"valid until {valid_until.isoformat()}")
                 )  # fmt: skip
+                _expired(db, quote_ref, inquiry_refs[inquiry_id], valid_until)
                 expired.append(quote_ref)
         await db.commit()
     except BaseException:

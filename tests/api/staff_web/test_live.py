@@ -9,6 +9,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -23,7 +24,9 @@ from api.staff_web import live
 from sales import events, inquiries
 from sales.db import Database
 from sales.inquiries import BuyerDraft, InquiryDraft, ItemDraft
+from sales.models import Quote, QuoteEvent
 from sales.outbox_worker import Delivery
+from sales.quotes import service as quotes
 from tests.api.staff_web.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, csrf_of
 from tools.stack import free_port
 
@@ -124,3 +127,47 @@ async def test_the_pages_load_the_live_script(server: str) -> None:
         assert 'id="live-status" class="note" aria-live="polite"' in page.text
         script = await client.get("/staff/static/live.js")
         assert script.status_code == 200 and 'new EventSource("/staff/live")' in script.text
+
+
+async def _quote(db: Database, inquiry_id: int, reference: str, status: str, valid: date) -> None:
+    async with db.session() as session:
+        session.add(
+            Quote(reference=reference, inquiry_id=inquiry_id, status=status, currency="USD",
+                  valid_until=valid, margin_pct=Decimal(20), total=Decimal(1000),
+                  events=[QuoteEvent(actor="assistant", action="created", to_status="draft"),
+                          QuoteEvent(actor="assistant", action=status, from_status="draft",
+                                     to_status=status)])
+        )  # fmt: skip
+        await session.commit()
+
+
+async def test_a_rejection_and_an_expiry_reach_the_signed_in_page(
+    server: str, web_settings: Settings
+) -> None:
+    """Rejected by an approver and expired past its validity: each pushed like the others."""
+    async with httpx.AsyncClient(base_url=server, timeout=30) as client:
+        await _signed_in(client)
+        async with client.stream("GET", "/staff/live") as response:
+            lines = response.aiter_lines()
+            assert await anext(lines) == "retry: 5000"
+            db = Database(web_settings.database_url)
+            try:
+                async with db.session() as session:
+                    inquiry, _ = await inquiries.create(session, draft=DRAFT)
+                ref = inquiry.reference
+                await _quote(db, inquiry.id, f"Q-{ref}-1", "pending_approval", date(2030, 1, 1))
+                await _quote(db, inquiry.id, f"Q-{ref}-2", "sent", date(2026, 1, 1))
+                async with db.session() as session:
+                    await quotes.reject(session, reference=f"Q-{ref}-1", by="web:boss@x.test")
+                async with db.session() as session:
+                    assert await quotes.expire_due(session, today=date(2026, 1, 2)) == [
+                        f"Q-{ref}-2"
+                    ]
+            finally:
+                await db.dispose()
+            changes = [await asyncio.wait_for(_next_change(lines), timeout=20) for _ in range(3)]
+    assert sorted(changes, key=lambda c: c["event"]) == [
+        {"event": "inquiry.created", "inquiry": ref, "quote": None},
+        {"event": "quote.expired", "inquiry": ref, "quote": f"Q-{ref}-2"},
+        {"event": "quote.rejected", "inquiry": ref, "quote": f"Q-{ref}-1"},
+    ]
