@@ -42,14 +42,16 @@ Each figure is defined from what the order database records, and nothing else:
   database): the count is null. What is known: chats that asked for a person in the period
   with contact details in the RFQ summary given to the rep, and no inquiry.
 
-**How.** Both periods at once (the window of the two, each row marked with its half): the
-cohort's facts per inquiry (first quote sent, won, rejected, the latest sent quote) are a
-common table expression grouped from the quote events, and every breakdown is a GROUP BY over
-it in one UNION ALL statement, so only aggregated rows leave the database. Medians and p90s
-are ``percentile_cont(0.5)`` and ``percentile_disc(0.9)`` (nearest rank) on PostgreSQL; SQLite
-has no percentiles, so there the durations alone are read and summarised here. Chat sessions
-are counted in SQL; handoffs and knowledge gaps of the window are read as rows (a few
-thousand a month: the abandoned RFQs and the gaps' wording are grouped here).
+**How.** Both periods at once (the window of the two, each row marked with its half), from
+the facts kept per inquiry (sales/kpi/facts.py: what became of its quotes, its SKUs, its latest
+sent quote's line amounts per SKU, its quotes' statuses and totals, the approval waits), each
+with the inquiry's creation time: every breakdown is a GROUP BY over the cohort's rows in one
+UNION ALL statement, so only aggregated rows leave the database; categories are the price
+book's, joined as a VALUES table at query time. Medians and p90s are ``percentile_cont(0.5)``
+and ``percentile_disc(0.9)`` (nearest rank) on PostgreSQL; SQLite has no percentiles, so there
+the durations alone are read and summarised here. Chat sessions are counted in SQL; handoffs
+and knowledge gaps of the window are read from their tables (the abandoned RFQs and the gaps'
+wording are grouped here).
 """
 
 from __future__ import annotations
