@@ -225,6 +225,12 @@ def refresh(conn: Connection, inquiry_ids: Iterable[int] | None) -> None:
     ordered = sorted(set(inquiry_ids))
     for start in range(0, len(ordered), CHUNK):
         chunk = ordered[start : start + CHUNK]
+        # the inquiries' row locks (PostgreSQL; SQLite has one writer), in id order: two
+        # transactions refreshing one inquiry take turns, and the second one's DELETE sees
+        # (and replaces) the rows the first one wrote instead of colliding with them
+        conn.execute(
+            select(Inquiry.id).where(Inquiry.id.in_(chunk)).order_by(Inquiry.id).with_for_update()
+        )
         for model in TABLES:
             conn.execute(delete(model).where(model.inquiry_id.in_(chunk)))
         _insert(conn, chunk)

@@ -216,3 +216,32 @@ def test_figures_from_kept_facts_equal_the_straightforward_count_postgres(
     filters: Filters,
 ) -> None:
     asyncio.run(_check(migrated_postgres_url, inquiries, chats, changes, period, filters))
+
+
+@pytest.mark.postgres
+async def test_two_transactions_refreshing_one_inquiry_take_turns(
+    migrated_postgres_url: str,
+) -> None:
+    """The second refresh waits for the first and replaces its rows (without the inquiry's row
+    lock its INSERT collided with the rows the first one had just committed)."""
+    db = Database(migrated_postgres_url)
+    try:
+        await _write(db, [{"day": 1, "hour": 9.0, "market": "DE", "language": "en",
+                           "business_type": None, "score": 50, "skus": list(CATEGORIES),
+                           "paths": [2], "lines": ["PNL-6060-40W"], "currency": "USD",
+                           "total": 100}], [])  # fmt: skip
+        kept = await _facts(db)
+        (inquiry_id,) = {row[0] for row in kept["kpi_inquiry_facts"]}
+        async with db.engine.connect() as first, db.engine.connect() as second:
+            await first.run_sync(lambda c: facts.refresh(c, [inquiry_id]))
+            waiting = asyncio.ensure_future(
+                second.run_sync(lambda c: facts.refresh(c, [inquiry_id]))
+            )
+            await asyncio.sleep(0.5)
+            assert not waiting.done()  # held by the first one's lock
+            await first.commit()
+            await asyncio.wait_for(waiting, timeout=10)
+            await second.commit()
+        assert await _facts(db) == kept
+    finally:
+        await db.dispose()
