@@ -45,6 +45,7 @@ from knowledge.attributes import BY_KEY, attribute_spans, find_attributes, owned
 from knowledge.catalog import Product, format_value
 from knowledge.categories import find_category
 from knowledge.cert_codes import codes_named
+from knowledge.described import power_named
 from knowledge.glossary import english_words
 from knowledge.grounding import figures, keep_grounded, source_text
 from knowledge.index import Hit, KnowledgeBase
@@ -217,7 +218,6 @@ def asks_what_we_have_no_data_for(question: str) -> str | None:
 
 # --- understanding the request --------------------------------------------------------
 
-_WATTS = re.compile(r"(?<![\w.])(\d{1,4})\s?(?:w|watts?|瓦)(?![a-z])", re.IGNORECASE)
 # Words that ask whether we make a range, or what of it fits a need.
 _RANGE_WORDS = re.compile(
     r"(?<!\w)(?:do you (?:make|have|sell|offer|produce|supply|manufacture)|"
@@ -277,9 +277,8 @@ def _referred_skus(
     about the product the conversation was last about."""
     if not context and not category:
         return []
-    watts = _WATTS.search(question)
-    if watts:
-        wanted = float(watts.group(1))
+    wanted = power_named(question)
+    if wanted is not None:
         families = [category] if category else []
         families += [c for c in (_context_category(kb, context),) if c and c not in families]
         for family in families:

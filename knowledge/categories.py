@@ -81,7 +81,41 @@ def find_category(text: str) -> str | None:
         match = pattern.search(folded)
         if match and (best is None or match.start() < best[0]):
             best = (match.start(), category)
-    return best[1] if best else None
+    return best[1] if best else compound_category(folded)
+
+
+# A compound's head names its range ("Stadionstrahler", "Konstantstromtreiber"): the last part
+# of a word at least this long, a single word of a range at least COMPOUND_HEAD_MIN long.
+COMPOUND_MIN = 9
+COMPOUND_HEAD_MIN = 5
+
+
+@cache
+def _compound_heads() -> tuple[tuple[str, str], ...]:
+    """(folded single Latin word of a range, its category), longest first."""
+    heads = {
+        fold(word): category
+        for category, words in (*CATEGORY_WORDS.items(), *EXTRA_WORDS.items())
+        for word in words
+        if re.fullmatch(r"[^\W\d_]+", word) and len(word) >= COMPOUND_HEAD_MIN
+    }
+    return tuple(sorted(heads.items(), key=lambda item: len(item[0]), reverse=True))
+
+
+def compound_category(folded: str) -> str | None:
+    """The category of the first word of ``folded`` text that ends in a range's word: German
+    compounds ("stadionstrahler" -> floodlight, "konstantstromtreiber" -> driver).
+
+    >>> compound_category("ihr 1000-watt-stadionstrahler")
+    'floodlight'
+    """
+    for word in re.findall(r"[^\W\d_]+", folded):
+        if len(word) < COMPOUND_MIN:
+            continue
+        for head, category in _compound_heads():
+            if word.endswith(head) and len(word) > len(head):
+                return category
+    return None
 
 
 def search_words(text: str) -> str:

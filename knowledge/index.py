@@ -17,6 +17,7 @@ import numpy as np
 from knowledge.catalog import Product
 from knowledge.cert_codes import codes_named
 from knowledge.chunks import Chunk
+from knowledge.described import described_model
 from knowledge.errors import KnowledgeIndexMissing
 from knowledge.fusion import (
     LIST_EVIDENCE,
@@ -142,6 +143,13 @@ class KnowledgeBase:
     def products(self) -> list[Product]:
         return list(self._products.values())
 
+    def described_model(self, text: str) -> str | None:
+        """The SKU of the one record of the range ``text`` names with the power it names."""
+        from knowledge.categories import find_category
+
+        category = find_category(text)
+        return described_model(self.products_in(category), text) if category else None
+
     def products_in(self, category: str) -> list[Product]:
         """The records of one category, in catalog order (kept at load: no scan per question)."""
         return self._by_category.get(category, [])
@@ -211,6 +219,9 @@ class KnowledgeBase:
         )
         lexical_top = _top_positive(lexical_scores, pool)
         sku_ids = self._sku_chunk_ids(query, mask) if sku_boost else set()
+        if sku_boost and not sku_ids and (described := self.described_model(query)):
+            # "Ihr 1000-Watt-Stadionstrahler": as if its model number were named
+            sku_ids = self._sku_chunk_ids(described, mask)
         listing = asks_for_a_list(query)
         # a question for a list: every passage listing models that shares a word with it
         lists: list[int] = (
