@@ -182,6 +182,11 @@ def answer(
     ):
         hits = kb.search(question, 3, market=markets[0])
         return _market_answer(kb, markets[0], hits, lang)
+    if category and not skus and not asked and not markets and _states_a_need(kb, question):
+        # "冷库里用的，零下30度，不让用玻璃的，要换掉1.2米的老日光灯": what of the range fits
+        found = _line_answer(kb, question, category, lang)
+        if found is not None:
+            return found
     if category and not skus and not asked and not markets and _asks_for_range(question):
         found = _line_answer(kb, question, category, lang)
         if found is not None:

@@ -265,3 +265,13 @@ def test_a_grid_ceiling_and_its_module_size_find_the_panel(demo_kb: KnowledgeBas
     panel = result.text.find("PNL-30120-40W")
     assert panel >= 0
     assert "HB-LIN-220W" not in result.text[:panel]  # the linear high bay is 1180 x 300 too
+
+
+def test_a_need_within_a_range_gets_what_of_the_range_fits(demo_kb: KnowledgeBase) -> None:
+    """A range named with a need and no attribute asked (the old fluorescent tubes of a cold
+    store, no glass allowed): the range's records that fit, not a passage of one record."""
+    result = answer(
+        demo_kb, "冷库里用的，零下30度，食品厂不让用玻璃的，要换掉1.2米的老日光灯", language="zh"
+    )
+    assert "T8-AP-1200-18W" in result.text
+    assert "FL-SL" not in result.text
