@@ -63,6 +63,7 @@ PATTERN_KINDS = (
 # language names every code, with an empty list for words its grammar does not have (Chinese
 # writes no article before a month): a language lacking a code is a gap, not a choice.
 READING_KINDS = (
+    "quantity_words",  # sales/normalizers/quantity.py
     "contact_words",  # sales/normalizers/contact.py
 )
 _HAN = re.compile(r"[\u3400-\u9fff]")
