@@ -66,6 +66,7 @@ READING_KINDS = (
     "quantity_words",  # sales/normalizers/quantity.py
     "contact_words",  # sales/normalizers/contact.py
     "money_words",  # sales/normalizers/money.py
+    "date_phrases",  # sales/normalizers/dates.py
 )
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _PUNCTUATION = re.compile(r"[\s.,;:!?¡¿。，、；：！？\"“”«»()\[\]…~—–-]+")
