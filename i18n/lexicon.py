@@ -67,6 +67,8 @@ READING_KINDS = (
     "contact_words",  # sales/normalizers/contact.py
     "money_words",  # sales/normalizers/money.py
     "date_phrases",  # sales/normalizers/dates.py
+    "place_words",  # sales/normalizers/countries.py
+    "certification_answers",  # sales/normalizers/certifications.py
 )
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _PUNCTUATION = re.compile(r"[\s.,;:!?¡¿。，、；：！？\"“”«»()\[\]…~—–-]+")
