@@ -59,6 +59,17 @@ PATTERN_KINDS = (
     "language_switch",
     "yes_no",
 )
+# The normalisers' words, in the same form (kind -> code -> regular expressions), where every
+# language names every code, with an empty list for words its grammar does not have (Chinese
+# writes no article before a month): a language lacking a code is a gap, not a choice.
+READING_KINDS = (
+    "quantity_words",  # sales/normalizers/quantity.py
+    "contact_words",  # sales/normalizers/contact.py
+    "money_words",  # sales/normalizers/money.py
+    "date_phrases",  # sales/normalizers/dates.py
+    "place_words",  # sales/normalizers/countries.py
+    "certification_answers",  # sales/normalizers/certifications.py
+)
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _PUNCTUATION = re.compile(r"[\s.,;:!?¡¿。，、；：！？\"“”«»()\[\]…~—–-]+")
 
@@ -98,7 +109,7 @@ def pattern_table(language: str) -> dict[str, dict[str, tuple[str, ...]]]:
             str(code): tuple(str(a) for a in alts or ())
             for code, alts in (raw.get(kind) or {}).items()
         }
-        for kind in PATTERN_KINDS
+        for kind in (*PATTERN_KINDS, *READING_KINDS)
     }
 
 
@@ -111,6 +122,14 @@ def patterns(kind: str) -> dict[str, tuple[str, ...]]:
         for code, alternatives in pattern_table(language)[kind].items():
             merged.setdefault(code, {}).update(dict.fromkeys(alternatives))
     return {code: tuple(alternatives) for code, alternatives in merged.items()}
+
+
+def alternation(kind: str, code: str, *, han: bool | None = None) -> str:
+    """Every language's alternatives of ``kind``'s ``code`` joined with ``|``, in the order
+    of ``patterns``; ``han``: only those written in Chinese (True) or only the others (False).
+    A regular expression that matches nothing when no language has any."""
+    found = [a for a in patterns(kind).get(code, ()) if han is None or bool(_HAN.search(a)) == han]
+    return "|".join(found) if found else "(?!)"
 
 
 @cache

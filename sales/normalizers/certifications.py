@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from i18n import Msg
-from i18n.lexicon import is_decline, words
+from i18n.lexicon import alternation, is_decline, words
 from sales.normalizers._data import load_table
 from sales.normalizers._text import clean, fold, too_long
 from sales.normalizers.countries import is_country_name
@@ -24,19 +24,8 @@ from sales.normalizers.result import Parsed
 
 # Matched on folded text (lower case, no accents).
 _NONE_NEEDED = re.compile(
-    r"^(?:no|none|nope|n/?a|nothing|not needed|no need|not required|no certifications?"
-    r"(?: needed| required)?|no certificates?(?: needed| required)?|no certification needed"
-    r"|no special (?:certifications?|requirements?)|nothing special|no requirements?|any"
-    r"|not necessary|don't need any|dont need any|we don't need any"
-    r"|ningun[ao]?|nada|no (?:necesitamos|hace falta|es necesari[ao]|se necesita)"
-    r"|sin certificaci(?:on|ones)|ninguna certificacion|no necesitamos certificaci(?:on|ones)"
-    r"|keine?|keine zertifizierung(?:en)?|keine zertifikate|nicht (?:notig|noetig|erforderlich)"
-    r"|brauchen wir nicht|nichts|keine besonderen"
-    r"|aucune?|aucune certification|pas besoin|pas necessaire|rien|pas de certification"
-    r"|nenhum[ao]?|nenhuma certificacao|nao precisa|nao e necessario|nada|sem certificacao"
-    r"|不需要|无|没有|不用|无需|无需认证|不需要认证|没有要求|无要求)"
-    r"[.!。]*$",
-)
+    rf"^(?:{alternation('certification_answers', 'none_needed')})[.!。]*$"
+)  # the lexicon's (i18n/lexicon/<lang>.yaml: certification_answers)
 # Words around certification names that are not certifications ("we need CE and RoHS").
 _FILLER = frozenset(
     word for words in load_table("certification_words.yaml").values() for word in words

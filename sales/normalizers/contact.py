@@ -12,45 +12,37 @@ from email_validator import EmailNotValidError, validate_email
 from phonenumbers import NumberParseException, PhoneNumberFormat, ValidationResult
 
 from i18n import Msg
-from i18n.lexicon import is_decline, is_filler, sentence_words, words
+from i18n.lexicon import alternation, is_decline, is_filler, sentence_words, words
 from sales.normalizers._text import clean, clip, fold, too_long
 from sales.normalizers.incoterms import INCOTERMS_2020
 from sales.normalizers.result import Parsed
 
 COMPANY_MAX = 120
 PERSON_MAX = 80
+
+
+def _words(code: str, *, han: bool | None = None) -> str:
+    return alternation("contact_words", code, han=han)
+
+
 # The words before an address ("my email is ..."): each ends at a space or a colon, so that the
-# address itself keeps its first letters ("isabelle.gagnon@...", "mailroom@...").
+# address itself keeps its first letters ("isabelle.gagnon@...", "mailroom@..."). The words are
+# the lexicon's (``i18n/lexicon/<lang>.yaml``: contact_words).
 _EMAIL_PREFIX = re.compile(
-    r"^(?:(?:my|our|the|mi|nuestro|nuestra|mein|meine|unsere|mon|ma|notre|meu|minha|nosso"
-    r"|nossa)\s+)?"
-    r"(?:(?:email address|e-?mail|mail|address|correo(?: electrónico)?|e-mail-adresse"
-    r"|adresse e-mail|adresse|courriel|endereço de e-mail)(?=[\s:：])|邮箱|电子邮件|邮件)?"
-    r"\s*(?:(?:is|es|ist|est|é)\s+|是|[:：])?\s*(?=\S+@\S+$)",
+    rf"^(?:(?:{_words('possessive')})\s+)?"
+    rf"(?:(?:{_words('email', han=False)})(?=[\s:：])|{_words('email', han=True)})?"
+    rf"\s*(?:(?:{_words('is', han=False)})\s+|{_words('is', han=True)}|[:：])?\s*(?=\S+@\S+$)",
     re.I,
 )
 _URL = re.compile(r"https?://|www\.|\b[\w-]+\.(?:com|net|org|io|cn|de|co)(?:/|\b)(?!\s*\w)", re.I)
 _HTML = re.compile(r"<[^>]*>|&[a-z]+;|&#\d+;", re.I)
 _LETTER = re.compile(r"[^\W\d_]")
-_PLACEHOLDERS = frozenset(
-    {"n/a", "na", "none", "null", "nil", "test", "testing", "asdf", "xxx", "unknown", "no"}
-    | {"nobody", "anonymous", "-", "?", "name", "company", "my company", "private", "idk"}
-)
+_PLACEHOLDERS = re.compile(_words("placeholders"))  # over folded text, whole answers
 _NAME_PREFIX = re.compile(
-    r"^(?:(?:my name is|my name's|name:|i am|i'm|im|this is|it's|it is|me llamo|soy"
-    r"|mi nombre es|nombre:|ich bin|ich heiße|mein name ist|name:|je suis|je m'appelle"
-    r"|mon nom est|nom:|meu nome é|me chamo|sou o|sou a|sou|nome:)\s+"
-    r"|(?:我是|我叫|我的名字是|姓名[:：]?)\s*)",
+    rf"^(?:(?:{_words('name_intro', han=False)})\s+|(?:{_words('name_intro', han=True)})\s*)",
     re.I,
 )
-_COMPANY_PREFIX = re.compile(
-    r"^(?:(?:our |my )?company(?: name)?(?: is|:)|we are|we're|i work (?:for|at)|from"
-    r"|the company is|company:|firma:?|empresa:?|somos|trabajo (?:en|para)|nuestra empresa es"
-    r"|wir sind|ich arbeite (?:bei|für)|unsere firma ist|unternehmen:?|société:?|entreprise:?"
-    r"|nous sommes|je travaille (?:chez|pour)|notre société est|trabalho (?:na|no|em|para)"
-    r"|nossa empresa é|公司[:：]?|公司名称[:：]?|我们是|我们公司是)\s*",
-    re.I,
-)
+_COMPANY_PREFIX = re.compile(rf"^(?:{_words('company_intro')})\s*", re.I)
 _PHONE_REASONS = {
     NumberParseException.INVALID_COUNTRY_CODE: "country_code",
     NumberParseException.NOT_A_NUMBER: "not_a_number",
@@ -179,8 +171,8 @@ def parse_person_name(text: str) -> Parsed[str]:
 # What a name or a company is not: a question, a quantity ("500 pcs", "2,5k"), a model number
 # ("PNL-6060-40W"), a size or a wattage ("600x600", "40W"), a trade term or a certification.
 _NOT_IN_A_NAME = re.compile(
-    r"[?？]|\d[\d.,]*\s*(?:k|pcs|pieces|units|sets|cartons|ctns|containers|pallets|stk|uds|piezas"
-    r"|pieces|pecas|个|件|套|只|支)(?![^\W\d_])|\b[A-Z]{2,}-\d|\d+\s*[x×*]\s*\d+|\b\d+\s*W\b"
+    rf"[?？]|\d[\d.,]*\s*(?:{_words('counted')})(?![^\W\d_])"
+    r"|\b[A-Z]{2,}-\d|\d+\s*[x×*]\s*\d+|\b\d+\s*W\b"
     rf"|^(?:{'|'.join(INCOTERMS_2020)}|CE|RoHS|UL|FCC|LC|TT)$",
     re.I,
 )
@@ -219,7 +211,7 @@ def _name(
         return Parsed.failure(Msg(f"{area}.markup"))
     if "@" in name or _URL.search(name):
         return Parsed.failure(Msg(f"{area}.address"))
-    if not _LETTER.search(name) or fold(name) in _PLACEHOLDERS:
+    if not _LETTER.search(name) or _PLACEHOLDERS.fullmatch(fold(name)):
         return Parsed.failure(Msg(f"{area}.unreadable", text=clip(raw)))
     if not allow_digits and re.search(r"\d", name):
         return Parsed.failure(Msg(f"{area}.digits"))

@@ -21,6 +21,7 @@ from babel import Locale
 
 from i18n import Msg
 from i18n.formatting import babel_locale
+from i18n.lexicon import alternation, patterns
 from sales.normalizers._data import load_table
 from sales.normalizers._text import clean, clip, fold, too_long
 from sales.normalizers.cities import find_city
@@ -35,20 +36,21 @@ _WORD_CODES = frozenset(
     {"AM", "AN", "AS", "AT", "BE", "BY", "DO", "GO", "HI", "ID", "IN", "IS", "IT", "LA", "MA"}
     | {"ME", "MY", "NE", "NO", "OR", "PA", "PE", "SO", "TO"}
 )
+
+
+def _words(code: str, *, han: bool | None = None) -> str:
+    """The lexicon's words of ``code`` (``i18n/lexicon/<lang>.yaml``: place_words)."""
+    return alternation("place_words", code, han=han)
+
+
 _DESTINATION_PREFIX = re.compile(
-    r"^(?:(?:(?:please\s+)?(?:ship|deliver|send)(?:\s+it|\s+them|\s+the goods)?\s+to|to"
-    r"|destination|destination port|port of destination|pod|port of discharge"
-    r"|final destination|port of|the port of"
-    r"|enviar a|envío a|envio a|entrega en|destino final|destino|puerto de destino"
-    r"|puerto del|puerto de|para|hacia"
-    r"|lieferung nach|liefern nach|versand nach|zielhafen|bestimmungshafen|hafen|nach"
-    r"|à destination de|port de destination|livraison à|livraison a|destination finale"
-    r"|port du|port de|vers|à"
-    r"|entrega em|envio para|porto de destino|porto do|porto de)\s*:?\s+"
-    r"|(?:发往|运往|送到|送往|寄往|目的港|目的地|到)[:：]?\s*)",
+    rf"^(?:(?:{_words('destination', han=False)})\s*:?\s+"
+    rf"|(?:{_words('destination', han=True)})[:：]?\s*)",
     re.I,
 )
-_PORT_SUFFIX = re.compile(r"(?:\s+(?:port|seaport|harbou?r|airport|hafen|city)|港口|港|市)$", re.I)
+_PORT_SUFFIX = re.compile(
+    rf"(?:\s+(?:{_words('port', han=False)})|{_words('port', han=True)})$", re.I
+)
 _SPLIT = re.compile(r"\s*[,;(/]\s*|\s+-\s+")
 _PLACE_OK = re.compile(r"^[^\W\d_][\w .'’&-]*$")
 
@@ -309,20 +311,14 @@ _JOINED_NAME = re.compile(
     rf"{_CAPITALISED}(?:[ -](?:{_JOINERS})[ -]{_CAPITALISED})*$"
 )  # the last name with its joined parts: "Main" -> "Frankfurt am Main"
 # "ship to Porto Alegre, Brazil": after these, the capitalised words are all the city's.
-_TO_WORD = re.compile(
-    r"(?i)(?:^|\s)(?:to|in|at|nach|para|a|à|em|en|vers|hacia|pour|für|bis|para o|para a)$"
-)
+_TO_WORD = re.compile(rf"(?i)(?:^|\s)(?:{_words('to')})$")
 # Company names are not cities ("Casa Lumière Comércio Ltda, Brasil").
 _COMPANY_WORDS = frozenset(
     {"ltd", "ltda", "lda", "gmbh", "ag", "kg", "sa", "sas", "sarl", "sl", "srl", "inc", "llc"}
     | {"bv", "nv", "plc", "spa", "co", "corp", "limited", "eireli", "me", "sprl"}
 )
-# Greetings and courtesy words that may stand before a country ("Bonjour, Maroc").
-_NOT_CITIES = frozenset(
-    {"hello", "hi", "dear", "thanks", "yes", "no", "hola", "gracias", "si", "buenas", "buenos"}
-    | {"hallo", "danke", "ja", "nein", "bonjour", "salut", "merci", "oui", "non", "ola", "oi"}
-    | {"obrigado", "obrigada", "sim", "nao", "salam", "bom", "boa", "grüezi", "servus", "moin"}
-)
+# Greetings and courtesy words that may stand before a country ("Bonjour, Maroc"), folded.
+_NOT_CITIES = frozenset(patterns("place_words")["greetings"])
 
 
 def _with_city_before(text: str, mention: PlaceMention, found: list[PlaceMention]) -> PlaceMention:

@@ -45,7 +45,8 @@ from babel import Locale, UnknownLocaleError
 from dateparser.date import DateDataParser
 
 from i18n import Msg
-from i18n.lexicon import patterns
+from i18n.catalog import LANGUAGES
+from i18n.lexicon import alternation, pattern_table, patterns
 from sales.normalizers._text import clean, clip, fold, too_long
 from sales.normalizers.local_text import date_text
 from sales.normalizers.local_text import human_date as _human_date
@@ -63,36 +64,37 @@ def _alternatives(code: str, *, han: bool | None = None) -> str:
     return "|".join(w for w in words if han is None or has_han(w) == han)
 
 
+def _words(code: str, *, han: bool | None = None) -> str:
+    """Every language's date phrases of ``code`` (``i18n/lexicon/<lang>.yaml``'s
+    date_phrases), as one alternation."""
+    return alternation("date_phrases", code, han=han)
+
+
 # Matched against the folded text (lower case, no accents).
 _ASAP = re.compile(rf"^(?:{_alternatives('asap')})(?:\s+(?:{_alternatives('please')}))?[.!。]*$")
 _PREFIX = re.compile(
-    r"^(?:(?:we )?need (?:it|them|the goods)?\s*|required |delivery |deliver |latest )?"
-    r"(?:by|before|no later than|not later than|until|till|latest|on|at|for"
-    r"|antes del|antes de|a mas tardar el|a más tardar el|a más tardar|a mas tardar|para el"
-    r"|hasta el|hasta|el(?=\s+\d)|bis zum|bis spätestens|bis spaetestens|spätestens"
-    r"|spaetestens|vor dem|bis|am(?=\s+\d)|avant le|avant|au plus tard le|au plus tard"
-    r"|d'ici le|pour le|le(?=\s+\d)|até o dia|até o|até|no máximo até|antes do dia|antes do"
-    r"|dia(?=\s+\d))\s+",
+    rf"^(?:{_words('need')})?(?:{_words('by')})\s+",
     re.I,
 )
 # "2027年3月15日前交货": the Chinese "before" and "delivered" come after the date.
-_ZH_SUFFIX = re.compile(r"(?:之前|以前|前)?(?:交货|到货|发货|交付|交期|送到|到)?[。.!]*$")
+_ZH_SUFFIX = re.compile(rf"(?:{_words('before_after')})?(?:{_words('delivered_after')})?[。.!]*$")
 # "within 30 days" is "in 30 days": each language's "within" becomes its plain "in".
-_WITHIN = re.compile(
-    r"^(?P<w>within|inside|in less than|en menos de|dentro de|innerhalb von|innerhalb"
-    r"|en moins de|d'ici|sous|em até|em menos de)\s+",
-    re.I,
-)
-_WITHIN_AS = {"en menos de": "en", "dentro de": "en", "innerhalb von": "in", "innerhalb": "in"}
-_WITHIN_AS |= {"en moins de": "dans", "d'ici": "dans", "sous": "dans", "em até": "em"}
-_WITHIN_AS |= {"em menos de": "em"}
+_WITHIN = re.compile(rf"^(?P<w>{_words('within')})\s+", re.I)
+_WITHIN_AS = {
+    within: plain
+    for language in LANGUAGES
+    for plain in pattern_table(language)["date_phrases"]["in"][:1]
+    for within in pattern_table(language)["date_phrases"]["within"]
+}
 # "6周内", "30天内", "3个月内", "两周后": Chinese periods, rewritten as "in 6 weeks" for dateparser.
+_COUNT_UNITS = {"count_days": "days", "count_weeks": "weeks", "count_months": "months"}
 _ZH_WITHIN = re.compile(
     r"^(?P<n>\d+|[一二两三四五六七八九十]+)\s*(?:个)?\s*"
-    r"(?P<unit>天|日|周|星期|礼拜|月)(?:之内|以内|内|后|之后|以后)?$"
+    rf"(?P<unit>{'|'.join(_words(code) for code in _COUNT_UNITS)})(?:{_words('within_after')})?$"
 )
-_ZH_UNITS = {"天": "days", "日": "days", "周": "weeks", "星期": "weeks", "礼拜": "weeks"}
-_ZH_UNITS["月"] = "months"
+_ZH_UNITS = {
+    word: unit for code, unit in _COUNT_UNITS.items() for word in patterns("date_phrases")[code]
+}
 _QUARTER = re.compile(
     r"^(?:(?:by|before|in|during)\s+)?(?:(?:the\s+)?end\s+of\s+)?"
     r"(?:q(?P<q>[1-4])|(?P<qword>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter"
@@ -100,55 +102,36 @@ _QUARTER = re.compile(
     r"(?:\s*(?:of\s+)?(?:(?P<y4>\d{4})|'?(?P<y2>\d{2})))?$",
     re.I,
 )
-_QUALIFIER_EN = re.compile(
-    r"^(?P<q>start|beginning|early|mid|middle|end|late)(?:\s*-\s*|\s+of\s+(?:the\s+)?|\s+)"
-    r"(?P<rest>.+)$",
-    re.I,
-)
-_QUALIFIER_OTHER = re.compile(
-    r"^(?P<q>principios del?|principio del?|inicios del?|inicio del?|comienzos del?"
-    r"|comienzo del?|mediados del?|finales del?|final del?|fines del?|fin del?|fin du"
-    r"|début du|fim do|final do|meados do|início do|inicio do|começo do|finais do"
-    r"|anfang|mitte|ende|début d'|début de"
-    r"|début|debut|mi|fin d'|fin de|fin|início de|inicio de|começo de|meados de|final de"
-    r"|finais de|fim de)(?:\s*-\s*|\s+|(?<=')\s*)(?P<rest>.+)$",
+# The qualifiers of a month or a year and the day each means ("end of May", "mediados de
+# mayo", "Ende April", "4月底"; "2027年底").
+_QUALIFIER_DAYS = {"start": 1, "early": 10, "mid": 15, "end": 31}
+_QUALIFIERS = {code: re.compile(_words(code), re.I) for code in _QUALIFIER_DAYS}
+_QUALIFIERS |= {f"year_{c}": re.compile(_words(f"year_{c}")) for c in ("start", "mid", "end")}
+_QUALIFIER = re.compile(
+    rf"^(?P<q>{'|'.join(_words(code, han=False) for code in _QUALIFIER_DAYS)})"
+    r"(?:\s*-\s*|\s+|(?<=')\s*)(?P<rest>.+)$",
     re.I,
 )
 # "next month" in the other languages, with the article or case a qualifier puts before it
 # ("fin du mois prochain", "finales del próximo mes", "Ende nächsten Monats", "fim do próximo
 # mês"): rewritten in English, which dateparser and `_THIS_NEXT` read.
-_PERIOD_WORDS = {
-    "week": r"semaine|semana|woche|wochen?s?",
-    "month": r"mois|mes|m[eê]s|monat|monats",
-    "year": r"ann[ée]e|an|año|ano|jahr|jahres",
-}
-_NEXT_WORDS = (
-    r"prochaine?|pr[oó]xim[oa]|n[äa]chste[nrs]?|kommende[nrs]?|siguiente|que viene|que vem"
-    r"|seguinte|suivante?"
-)
-_THIS_WORDS = r"ce|cette|este|esta|diese[nrs]?|en cours|actual|atual|corriente"
+_PERIOD_WORDS = {unit: _words(f"period_{unit}") for unit in ("week", "month", "year")}
+_NEXT_WORDS = _words("next")
+_THIS_WORDS = _words("this_before")
 _LOCAL_PERIOD = re.compile(
-    r"^(?:(?:du|de la|de l'|del|de|do|da|des|le|la|el|o|a|im|am)\s+|l')?"
+    rf"^(?:{_words('period_articles')})?"
     r"(?:(?P<pre_next>" + _NEXT_WORDS + r")|(?P<pre_this>" + _THIS_WORDS + r"))?\s*"
     r"(?P<unit>" + "|".join(f"(?P<{k}>{v})" for k, v in _PERIOD_WORDS.items()) + r")"
-    r"(?:\s+(?:(?P<post_next>" + _NEXT_WORDS + r")|(?P<post_this>en cours|actuel|atual)))?$",
+    rf"(?:\s+(?:(?P<post_next>{_NEXT_WORDS})|(?P<post_this>{_words('this_after')})))?$",
     re.I,
 )
 # "1º de agosto" (NFKC makes "º" an "o"), "1ª", "1°": the ordinal mark dateparser does not read.
-_ORDINAL_DAY = re.compile(r"(?<![\d.])([0-3]?\d)\s?(?:o|º|ª|°)(?=\s)", re.I)
-_QUALIFIER_ZH = re.compile(r"^(?P<rest>.+?月)(?P<q>初|上旬|中旬|中|下旬|底|末)$")
-_QUALIFIER_ZH_YEAR = re.compile(r"^(?P<year>\d{4})\s*年(?P<q>初|中|底|末)$")
-_QUALIFIER_DAY = {
-    "start": 1, "beginning": 1, "principios de": 1, "principio de": 1, "inicios de": 1,
-    "inicio de": 1, "comienzos de": 1, "comienzo de": 1, "anfang": 1, "début": 1, "debut": 1,
-    "début de": 1, "début d'": 1, "início de": 1, "começo de": 1, "初": 1,
-    "early": 10, "上旬": 10,
-    "mid": 15, "middle": 15, "mediados de": 15, "mitte": 15, "mi": 15, "meados de": 15,
-    "中": 15, "中旬": 15,
-    "end": 31, "late": 31, "finales de": 31, "fin de": 31, "fines de": 31, "ende": 31,
-    "fin": 31, "fin d'": 31, "final de": 31, "finais de": 31, "fim de": 31, "下旬": 31,
-    "底": 31, "末": 31,
-}  # fmt: skip
+_ORDINAL_DAY = re.compile(rf"(?<![\d.])([0-3]?\d)\s?(?:{_words('day_ordinal_marks')})(?=\s)", re.I)
+_QUALIFIER_ZH = re.compile(
+    rf"^(?P<rest>.+?月)(?P<q>{'|'.join(_words(code, han=True) for code in _QUALIFIER_DAYS)})$"
+)
+_YEAR_QUALIFIERS = "|".join(_words(f"year_{c}") for c in ("start", "mid", "end"))
+_QUALIFIER_ZH_YEAR = re.compile(rf"^(?P<year>\d{{4}})\s*年(?P<q>{_YEAR_QUALIFIERS})$")
 # Quarters and halves in the other languages: "2. Quartal 2027", "segundo trimestre de 2027",
 # "T2 2027", "deuxième semestre", "erstes Halbjahr".
 _ORDINALS = {
@@ -273,6 +256,16 @@ def _local_period(text: str) -> str:
     return text
 
 
+def _qualifier_day(qualifier: str, *, year: bool = False) -> int:
+    """The day a qualifier means: "end of" 31, "mediados de" 15, "上旬" 10, "2027年初"'s "初" 1."""
+    prefix = "year_" if year else ""
+    return next(
+        day
+        for code, day in _QUALIFIER_DAYS.items()
+        if f"{prefix}{code}" in _QUALIFIERS and _QUALIFIERS[f"{prefix}{code}"].fullmatch(qualifier)
+    )
+
+
 def _zh_within(body: str) -> str:
     """'6周内' -> 'in 6 weeks'; other text unchanged."""
     match = _ZH_WITHIN.match(body)
@@ -353,7 +346,7 @@ def _resolve(
         return _zh_quarter(match, today), True
     if match := _QUALIFIER_ZH_YEAR.match(body):
         anchor = date(int(match["year"]), 1, 1)
-        return _qualified(anchor, "year", _QUALIFIER_DAY[match["q"]]), True
+        return _qualified(anchor, "year", _qualifier_day(match["q"], year=True)), True
     if re.fullmatch(r"\d{4}\s*年", body):  # "2027年": dateparser misreads a bare Chinese year
         body = body.rstrip("年 ")
 
@@ -364,17 +357,14 @@ def _resolve(
             return None
         return _end_of_period(found[0], match["unit"].casefold()), True
 
-    qualifier = _QUALIFIER_EN.match(body) or _QUALIFIER_OTHER.match(body)
-    qualifier = qualifier or _QUALIFIER_ZH.match(body)
+    qualifier = _QUALIFIER.match(body) or _QUALIFIER_ZH.match(body)
     if qualifier:
         rest = _local_period(qualifier["rest"])
         found = _dateparse(_zh_month(rest, today), today, order, languages, "first")
         if found is None or found[1] not in ("month", "year"):
             return None
         anchor, period = found
-        # "fin del" / "fim do" / "fin du" are "fin de" / "fim de" with the article
-        q = re.sub(r"\s+(?:del|do|du)$", " de", qualifier["q"].casefold())
-        value = _qualified(anchor, period, _QUALIFIER_DAY[q])
+        value = _qualified(anchor, period, _qualifier_day(qualifier["q"]))
         relative = bool(_THIS_NEXT.match(rest))  # "end of next year": no other year to pick
         return _bump_year(value, today, explicit_year or relative), True
 

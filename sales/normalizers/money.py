@@ -30,6 +30,7 @@ from price_parser import Price
 
 from i18n import Msg
 from i18n.formatting import babel_locale
+from i18n.lexicon import alternation
 from sales.normalizers._data import load_table
 from sales.normalizers._text import clean, clip, fold, too_long
 from sales.normalizers.local_text import Localized
@@ -38,12 +39,10 @@ from sales.normalizers.result import Parsed
 
 MAX_PRICE = Decimal(10_000_000)
 _NEGATIVE = re.compile(r"(?:^|[\s$€£¥:(])[-−]\s*\d|^\(\s*\d")
-_RANGE = re.compile(r"\d\s*(?:-|–|to|~|bis|a)\s*[$€£¥]?\s*\d", re.I)
+_RANGE = re.compile(rf"\d\s*(?:-|–|~|{alternation('money_words', 'range')})\s*[$€£¥]?\s*\d", re.I)
 _PER_UNIT = re.compile(
-    r"\s*(?:/|\bper\b|\bpor\b|\bpro\b|\bje\b|\bthe\b|\ba\b|\bpar\b|\bla\b|\bl'"
-    r"|\bcada\b|每|一)\s*(?P<unit>[^\W\d][\w.]*)\s*$|"
-    r"\s+(?P<each>each|ea|apiece|a piece|c/u|cada uno|cada una|pro stück|l'unité|l'unite"
-    r"|la pièce|la piece|cada|每个|每件|每只)\s*$",
+    rf"\s*(?:/|{alternation('money_words', 'per')})\s*(?P<unit>[^\W\d][\w.]*)\s*$|"
+    rf"\s+(?P<each>{alternation('money_words', 'each')})\s*$",
     re.I,
 )
 _EXPONENT = re.compile(r"\d[eE][+-]?\d")
@@ -66,6 +65,11 @@ def _tokens() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
     tokens = {fold(k): v for k, v in table["tokens"].items()}
     ambiguous = {fold(k): tuple(v) for k, v in table["ambiguous"].items()}
     return tokens, ambiguous
+
+
+@cache
+def _dollar_words() -> frozenset[str]:
+    return frozenset(load_table("currency_words.yaml")["dollar_words"])
 
 
 @cache
@@ -141,7 +145,7 @@ def _find_currencies(text: str, buyer_country: str | None) -> tuple[list[str], l
                 )
             )
             found.append(code)
-        elif token in ("$", "dollar", "dollars", "bucks", "dolares"):
+        elif token in _dollar_words():
             if home and home != "USD" and "dollar" in _currency_name(home).casefold():
                 notes.append(
                     Msg("validation.money.dollar", home_name=currency_text(home), home=home)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from i18n import Msg
+from i18n.lexicon import alternation, patterns
 from sales.normalizers._data import load_table
 from sales.normalizers._text import clean, clip, fold, too_long
 from sales.normalizers.local_text import number_text
@@ -36,24 +37,21 @@ def _load_units() -> dict[str, str]:
 # Keys are folded (lower case, no accents): "Stück" -> "stuck", "palés" -> "pales".
 UNIT_SYNONYMS: dict[str, str] = _load_units()
 
+
+def _words(code: str, *, han: bool | None = None) -> str:
+    """The lexicon's words of ``code`` (``i18n/lexicon/<lang>.yaml``: quantity_words)."""
+    return alternation("quantity_words", code, han=han)
+
+
 _FILLER = re.compile(
-    r"^(?:about|around|approx\.?|approximately|roughly|circa|ca\.?|~|qty:?|quantity:?"
-    r"|we need|i need|we want|we'd like|need|need about|total|total of|aprox\.?"
-    r"|unos|unas|alrededor de|cantidad:?|necesitamos|etwa|ungefähr|rund|menge:?|wir brauchen"
-    r"|environ|quantité:?|il nous faut|cerca de|aproximadamente|quantidade:?|precisamos de"
-    rf"|ca|约|大约|数量[:：]?|需要)(?=[\s\d{CHINESE_NUMERALS}]|$)\s*",
+    rf"^(?:{_words('filler')})(?=[\s\d{CHINESE_NUMERALS}]|$)\s*",
     re.I,
 )
 # Scale words after digits: "5k", "5 mil", "2,5 Tausend", "1,5 millones", "5 Tsd.", "3 dozen".
+_SCALE_OF = {"thousand": 1000, "million": 1_000_000, "hundred": 100, "dozen": 12}
 _SCALES: dict[str, int] = {
-    "k": 1000, "thousand": 1000, "mil": 1000, "mille": 1000, "tausend": 1000, "tsd": 1000,
-    "mio": 1_000_000, "mln": 1_000_000, "mn": 1_000_000, "million": 1_000_000,
-    "millions": 1_000_000, "millon": 1_000_000, "millones": 1_000_000, "millionen": 1_000_000,
-    "milhao": 1_000_000, "milhoes": 1_000_000,
-    "hundred": 100, "hundert": 100, "cien": 100, "cent": 100, "cem": 100,
-    "dozen": 12, "docena": 12, "docenas": 12, "dutzend": 12, "douzaine": 12, "douzaines": 12,
-    "duzia": 12, "duzias": 12,
-}  # fmt: skip
+    word: scale for code, scale in _SCALE_OF.items() for word in patterns("quantity_words")[code]
+}
 _SCALE_WORDS = "|".join(sorted(_SCALES, key=len, reverse=True))
 _SCALED = re.compile(rf"^(?P<num>\d+(?:[.,]\d+)?)\s*(?P<scale>{_SCALE_WORDS})\.?$", re.I)
 _SCALE_PREFIX = re.compile(rf"^({_SCALE_WORDS})\.?(?![^\W\d_])\s*(.*)$", re.I)
@@ -61,17 +59,17 @@ _NUMBER_UNIT = re.compile(r"^(?P<num>[\d.,' ’]*\d)\s*(?P<rest>.*)$")
 _CHINESE_NUMBER = re.compile(
     rf"^(?P<num>[\d.]*[{CHINESE_NUMERALS}][{CHINESE_NUMERALS}\d.]*)(?P<rest>.*)$"
 )
-_RANGE = re.compile(r"^\d[\d.,]*\s*(?:-|–|to|~|a|bis|à|até|到|至)\s*\d")
+_RANGE = re.compile(rf"^\d[\d.,]*\s*(?:-|–|~|{_words('range')})\s*\d")
 # "2 x 40HQ", "2 x 40ft containers", "两个40尺高柜" (two 40-foot high cubes: 个 is the measure
 # word, 高柜/高箱 a high cube, 平柜/普柜 a standard one).
+_FOOT = _words("foot")
+_CONTAINER = _words("container")
 _CONTAINER_EXPR = re.compile(
     r"^(?P<num>.*?)\s*(?:\s[x×*]|(?<=\d)[x×*]|个)?\s*"
-    r"(?:(?P<ctype>(?:20|40|45)[\s-]*(?:(?:'|’|ft|feet|foot|pies|fuß|fuss|pieds|pés|尺|英尺)[\s-]*"
+    rf"(?:(?P<ctype>(?:20|40|45)[\s-]*(?:(?:'|’|{_FOOT})[\s-]*"
     r"(?:gp|dc|hq|hc|std|高(?=柜|箱)|[平普](?=柜|箱))?|gp|dc|hq|hc|std|高(?=柜|箱)|[平普](?=柜|箱)))"
-    r"[\s-]*(?:containers?|cntrs?|fcl|contenedor(?:es)?|container|conteneurs?|contêiner(?:es)?|柜|箱"
-    r"|货柜|集装箱)?"
-    r"|(?P<bare>(?:20|40|45))\s*(?:containers?|cntrs?|fcl|contenedor(?:es)?|conteneurs?"
-    r"|contêiner(?:es)?|柜|货柜))$",
+    rf"[\s-]*(?:{_CONTAINER}|{_words('container_typed')})?"
+    rf"|(?P<bare>(?:20|40|45))\s*(?:{_CONTAINER}))$",
     re.I,
 )
 _EXPONENT = re.compile(r"\d\s*e\s*[+-]?\d", re.I)
@@ -162,7 +160,7 @@ def _container_quantity(body: str) -> Quantity | None:
     if amount is None:
         return None
     ctype_text = match["ctype"] or match["bare"]
-    ctype = re.sub(r"[\s'’尺英-]|ft|feet|foot|pies|fuß|fuss|pieds|pés", "", ctype_text, flags=re.I)
+    ctype = re.sub(rf"[\s'’-]|{_FOOT}", "", ctype_text, flags=re.I)
     ctype = ctype.upper().replace("高", "HQ").replace("平", "GP").replace("普", "GP")
     if ctype in ("20", "40", "45"):
         ctype += "GP" if ctype != "45" else "HQ"
