@@ -61,7 +61,7 @@ def test_the_checks_find_what_is_wrong(tmp_path: Path) -> None:
         "ARG DB_PASSWORD\n"
         "COPY api ./api\n"
         "COPY no_such_dir ./x\n"
-        "COPY var ./var\n"
+        "COPY .git ./git\n"  # in every clone, and never in the build context
         "COPY --from=build /x /x\n"
         "ADD api /api\n"
         "CMD python -m api\n"
@@ -72,7 +72,7 @@ def test_the_checks_find_what_is_wrong(tmp_path: Path) -> None:
         "ENV API_TOKEN: secrets come from the environment at run time",
         "ARG DB_PASSWORD: secrets come from the environment at run time",
         "COPY source missing from the repository: no_such_dir",
-        "COPY source left out by .dockerignore: var",
+        "COPY source left out by .dockerignore: .git",
         "ADD api /api: use COPY",
         "CMD not in exec form: python -m api",
         "the image runs as root: add a USER with a non-root user",
