@@ -92,64 +92,73 @@ class ActionExtractRfqFacts(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        message = tracker.latest_message or {}
-        language = _language_events(tracker, message)
-        # this message's language: the one just set, else the session's
-        lang = language[0]["value"] if language else session_language(tracker)
-        return language + await self._facts(dispatcher, tracker, message, lang)
+        return await read_message(dispatcher, tracker)
 
-    async def _facts(
-        self,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        message: dict[str, Any],
-        lang: str,
-    ) -> list[dict[str, Any]]:
-        intent = intent_of(message)
-        text = message.get("text") or ""
-        if intent in NOT_FACTS or not text or text.startswith("/"):
-            return []
-        if answers_discard_question(tracker):
-            return []
-        if intent == QUESTION and (
-            is_question(text) or not (expecting(tracker) or has_draft(slot_state(tracker)))
-        ):
-            return []  # a question; outside an RFQ nothing to read ("bitte FOB statt FCA" is)
-        # Rasa runs slot extraction again when a form activates: read each message once.
-        message_id = message.get("message_id") or f"{text}@{len(tracker.events)}"
-        if tracker.get_slot("rfq_extracted_for") == message_id:
-            return []
-        rt = runtime.get()
-        if rt.kb is None:
-            return []
-        state = slot_state(tracker)
-        found = await asyncio.to_thread(
-            extract,
-            text,
-            state=state,
-            expecting=expecting(tracker),
-            today=rt.today(),
-            catalog=rt.kb,
-        )
-        # the NLU's entities fill what the text reading did not find
-        await asyncio.to_thread(
-            fill_gaps,
-            found,
-            message.get("entities") or [],
-            text=text,
-            state=state,
-            expecting=expecting(tracker),
-            today=rt.today(),
-            catalog=rt.kb,
-        )
-        events = [
-            SlotSet(name, value) for name, value in found.slots.items() if state.get(name) != value
-        ]
-        # slots travel as JSON: the reasons are stored already in the buyer's language
-        events.append(SlotSet("rfq_errors", localize(found.errors, lang) or None))
-        events.append(SlotSet("rfq_extracted_for", message_id))
-        if found.slots and not state.get("rfq_id"):
-            events.append(SlotSet("rfq_id", uuid.uuid4().hex))
-        for note in found.notes:
-            dispatcher.utter_message(text=localize(note, lang))
-        return events
+
+async def read_message(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+    """The buyer's latest message read once: its language and the RFQ facts in it. Outside the
+    form Rasa calls action_extract_rfq_facts for it (a custom slot mapping); during the form
+    validate_rfq_form calls it, in the same webhook call (the mappings' condition
+    `active_loop: null` keeps Rasa from calling the action then)."""
+    message = tracker.latest_message or {}
+    language = _language_events(tracker, message)
+    # this message's language: the one just set, else the session's
+    lang = language[0]["value"] if language else session_language(tracker)
+    return language + await _facts(dispatcher, tracker, message, lang)
+
+
+async def _facts(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    message: dict[str, Any],
+    lang: str,
+) -> list[dict[str, Any]]:
+    intent = intent_of(message)
+    text = message.get("text") or ""
+    if intent in NOT_FACTS or not text or text.startswith("/"):
+        return []
+    if answers_discard_question(tracker):
+        return []
+    if intent == QUESTION and (
+        is_question(text) or not (expecting(tracker) or has_draft(slot_state(tracker)))
+    ):
+        return []  # a question; outside an RFQ nothing to read ("bitte FOB statt FCA" is)
+    # Rasa runs slot extraction again when a form activates, and the form's validation reads
+    # too: each message is read once.
+    message_id = message.get("message_id") or f"{text}@{len(tracker.events)}"
+    if tracker.get_slot("rfq_extracted_for") == message_id:
+        return []
+    rt = runtime.get()
+    if rt.kb is None:
+        return []
+    state = slot_state(tracker)
+    found = await asyncio.to_thread(
+        extract,
+        text,
+        state=state,
+        expecting=expecting(tracker),
+        today=rt.today(),
+        catalog=rt.kb,
+    )
+    # the NLU's entities fill what the text reading did not find
+    await asyncio.to_thread(
+        fill_gaps,
+        found,
+        message.get("entities") or [],
+        text=text,
+        state=state,
+        expecting=expecting(tracker),
+        today=rt.today(),
+        catalog=rt.kb,
+    )
+    events = [
+        SlotSet(name, value) for name, value in found.slots.items() if state.get(name) != value
+    ]
+    # slots travel as JSON: the reasons are stored already in the buyer's language
+    events.append(SlotSet("rfq_errors", localize(found.errors, lang) or None))
+    events.append(SlotSet("rfq_extracted_for", message_id))
+    if found.slots and not state.get("rfq_id"):
+        events.append(SlotSet("rfq_id", uuid.uuid4().hex))
+    for note in found.notes:
+        dispatcher.utter_message(text=localize(note, lang))
+    return events

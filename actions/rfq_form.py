@@ -1,12 +1,14 @@
-"""The RFQ form: which field to ask next, business checks (MOQ, achievable date), and what to
-say when an answer cannot be read. The facts themselves come from action_extract_rfq_facts."""
+"""The RFQ form: which field to ask next, business checks (MOQ, achievable date), what to say
+when an answer cannot be read, and the next question (actions/rfq_questions.py). The facts are
+read by actions/rfq_extract.py: outside the form through Rasa's slot extraction, during the form
+in this validation's own call."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
@@ -18,23 +20,26 @@ from actions.asides import ASIDES, intent_of
 from actions.language import language
 from actions.rfq_extract import (
     BOOKKEEPING,
+    FORM,
     NOT_FACTS,
     QUESTION,
     answers_discard_question,
+    read_message,
     set_since_user_message,
     slot_state,
 )
+from actions.rfq_questions import ask
 from i18n import localize, t
-from i18n.formatting import date_text, listed, number_text
+from i18n.formatting import date_text, number_text
 from i18n.lexicon import is_decline
 from sales import handoff, rfq_drafts
-from sales.rfq import fields, repairs, rules
+from sales.rfq import repairs, rules
 from sales.rfq.extract import is_question
-from sales.rfq.formats import ItemChoices, QuantityText
-from sales.rfq.state import PENDING_QUANTITY, contact_line, missing, still_missing_with
+from sales.rfq.state import PENDING_QUANTITY, missing
 
 PERSON = "request_human"
 STOP = "stop"
+REQUESTED_SLOT = "requested_slot"
 
 
 def answered_since_user_message(tracker: Tracker) -> bool:
@@ -43,6 +48,45 @@ def answered_since_user_message(tracker: Tracker) -> bool:
             return False
         if event.get("event") == "action" and event.get("name") == "action_answer_question":
             return True
+    return False
+
+
+def with_events(tracker: Tracker, events: list[dict[str, Any]]) -> Tracker:
+    """``tracker`` as it would be had Rasa's slot extraction returned ``events``: they follow the
+    buyer's latest message, and a slot set after them keeps its later value."""
+    if not events:
+        return tracker
+    seen = tracker.copy()
+    users = [i for i, e in enumerate(seen.events) if e.get("event") == "user"]
+    at = users[-1] + 1 if users else len(seen.events)
+    later = {e.get("name") for e in seen.events[at:] if e.get("event") == "slot"}
+    seen.events[at:at] = events
+    seen.slots.update({e["name"]: e["value"] for e in events if e["name"] not in later})
+    return seen
+
+
+def fills_slots(events: list[dict[str, Any]]) -> bool:
+    """Whether Rasa counts ``events`` as slots validated (its requested slot aside)."""
+    return any(e.get("event") == "slot" and e.get("name") != REQUESTED_SLOT for e in events)
+
+
+def may_be_rejected(tracker: Tracker) -> bool:
+    """Whether Rasa rejects this run of the form when the validation fills no slot: a run right
+    after the buyer's message with a slot requested (rasa's FormAction.validate), not the form's
+    activation (which validates what is already filled) nor its return after another action
+    (which only asks again)."""
+    if not tracker.get_slot(REQUESTED_SLOT):
+        return False
+    runs = [
+        i
+        for i, e in enumerate(tracker.events)
+        if e.get("event") == "action" and e.get("name") == FORM
+    ]
+    for event in reversed(tracker.events[: runs[-1]] if runs else tracker.events):
+        if event.get("event") == "active_loop":
+            return False  # activated in this turn
+        if event.get("event") == "action":
+            return event.get("name") == "action_listen"
     return False
 
 
@@ -71,6 +115,28 @@ class ValidateRfqForm(FormValidationAction):
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        """Read the buyer's message (during the form Rasa's slot extraction does not call
+        action_extract_rfq_facts: the mappings' condition), check the facts, and ask the next
+        question: the form's whole turn in one webhook call."""
+        read = await read_message(dispatcher, tracker)
+        seen = with_events(tracker, read)
+        events = await self._validate(dispatcher, seen)
+        if fills_slots(events) or not may_be_rejected(tracker):
+            events = [*read, *events]
+        # else Rasa rejects the form, discarding this call's events and messages, and the
+        # side question's rule runs: the reading's bookkeeping must not make it a form turn
+        requested = next(
+            (e.get("value") for e in reversed(events) if e.get("name") == REQUESTED_SLOT), None
+        )
+        if requested:
+            state = slot_state(seen)
+            state.update({e["name"]: e.get("value") for e in events if e.get("name") in state})
+            ask(dispatcher, requested, state, language(seen))
+        return events
+
+    async def _validate(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> list[dict[str, Any]]:
         intent = intent_of(tracker.latest_message)
         recent = set_since_user_message(tracker)
@@ -202,141 +268,3 @@ class ValidateRfqForm(FormValidationAction):
             )
         )
         return {"required_by": None}
-
-
-class ActionAskContactConfirmed(Action):
-    def name(self) -> str:
-        return "action_ask_contact_confirmed"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        lang = language(tracker)
-        details = contact_line(slot_state(tracker), lang)
-        dispatcher.utter_message(
-            text=t("rfq.reuse_contact", lang, details=details),
-            buttons=[
-                {"title": t("rfq.button.same_contact", lang), "payload": "yes"},
-                {"title": t("rfq.button.new_contact", lang), "payload": "no"},
-            ],
-        )
-        return []
-
-
-class ActionAskQuantity(Action):
-    def name(self) -> str:
-        return "action_ask_quantity"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        lang = language(tracker)
-        product = tracker.get_slot("product") or {}
-        what = product.get("sku") or product.get("description")
-        text = t("rfq.ask_quantity_of", lang, product=what) if what else t("rfq.ask_quantity", lang)
-        dispatcher.utter_message(text=text)
-        return []
-
-
-class ActionAskRfqPendingQuantity(Action):
-    """ "Which product should the 2,500 pcs be for: PNL-6060-40W (5,000 pcs) or ...?" """
-
-    def name(self) -> str:
-        return f"action_ask_{PENDING_QUANTITY}"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        lang = language(tracker)
-        pending = tracker.get_slot(PENDING_QUANTITY) or {}
-        items = tracker.get_slot("items") or []
-        quantity = QuantityText(pending.get("quantity") or 0, pending.get("unit"))
-        text = t(
-            "rfq.repair.which_item",
-            lang,
-            quantity=quantity.render(lang),
-            items=ItemChoices(items).render(lang),
-        )
-        dispatcher.utter_message(text=text)
-        return []
-
-
-CONTACT = fields.group_of("contact_name")
-TERMS = fields.group_of("incoterm")
-
-
-def _capitalised(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def grouped_question(slot: str, state: dict[str, Any], lang: str = "en") -> str | None:
-    """One question for every missing field of ``slot``'s group, or None for a single one."""
-    fields = still_missing_with(slot, state)
-    if len(fields) < 2:
-        return None
-    if slot in TERMS and not any(i.get("target_price") for i in state.get("items") or []):
-        # the target price: optional, asked once with the terms (a price given in passing
-        # anywhere is read on its own)
-        fields = [*fields, "target_price"]
-    listed_fields = listed([t(f"rfq.asked_as.{f}", lang) for f in fields], lang)
-    if slot in CONTACT:
-        phone = state.get("phone") is None and not state.get("phone_declined")
-        key = "rfq.ask_contact_with_phone" if phone else "rfq.ask_contact"
-        return t(key, lang, fields=listed_fields)
-    return t("rfq.ask_group", lang, fields=_capitalised(listed_fields))
-
-
-class _AskGrouped(Action):
-    """Asks for ``slot`` together with the rest of its group that is still missing; a single
-    missing field gets its own question (with buttons where the choices are few)."""
-
-    slot = ""
-
-    def name(self) -> str:
-        return f"action_ask_{self.slot}"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        text = grouped_question(self.slot, slot_state(tracker), language(tracker))
-        if text is None:
-            dispatcher.utter_message(response=f"utter_ask_{self.slot}")
-        else:
-            dispatcher.utter_message(text=text)
-        return []
-
-
-class ActionAskDestination(_AskGrouped):
-    slot = "destination"
-
-
-class ActionAskRequiredBy(_AskGrouped):
-    slot = "required_by"
-
-
-class ActionAskIncoterm(_AskGrouped):
-    slot = "incoterm"
-
-
-class ActionAskPaymentTerms(_AskGrouped):
-    slot = "payment_terms"
-
-
-class ActionAskSampleRequested(_AskGrouped):
-    slot = "sample_requested"
-
-
-class ActionAskCompany(_AskGrouped):
-    slot = "company"
-
-
-class ActionAskContactName(_AskGrouped):
-    slot = "contact_name"
-
-
-class ActionAskEmail(_AskGrouped):
-    slot = "email"
-
-
-class ActionAskBusinessType(_AskGrouped):
-    slot = "business_type"

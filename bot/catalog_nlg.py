@@ -1,7 +1,8 @@
 """Rasa's natural language generator for exportdesk: bot responses from the message catalog.
 
 The engine renders every `utter_*` response from `i18n/messages/<lang>/responses.yaml` in
-the session's language (the `language` slot), so every text the buyer reads lives in one catalog,
+the session's language (the `language` slot, or a `language` the custom action passes with the
+response), so every text the buyer reads lives in one catalog,
 in every supported language. It runs inside the engine process (no network hop); endpoints.yml
 names it: `nlg: {type: bot.catalog_nlg.CatalogNaturalLanguageGenerator}`.
 """
@@ -43,9 +44,11 @@ class CatalogNaturalLanguageGenerator(NaturalLanguageGenerator):
         output_channel: Text,
         **kwargs: Any,
     ) -> Optional[Dict[Text, Any]]:
-        slots = tracker.current_slot_values()
+        params = _params(tracker.current_slot_values(), kwargs)
         try:
-            return response(utter_action, slots.get(LANGUAGE_SLOT), **_params(slots, kwargs))
+            # the session's language, or the one the action passes (`language=`: the form's
+            # question, asked in the call that reads a message which may change the language)
+            return response(utter_action, params.get(LANGUAGE_SLOT), **params)
         except (MissingMessage, KeyError) as exc:
             log.error("no catalog response for %s: %s", utter_action, exc)
             return None

@@ -26,10 +26,19 @@ HEADER = (
 )
 
 
+# Rasa calls the extraction for a message only outside a form: during the form
+# validate_rfq_form reads the message in its own call (one webhook call a form turn).
+OUTSIDE_FORMS = [{"active_loop": None}]
+
+
 def _slot(slot_type: str, *, read: bool) -> dict[str, Any]:
     mapping: dict[str, Any] = {"type": "custom"}
     if read:
-        mapping |= {"action": EXTRACTION, "not_intent": list(NOT_FACTS)}
+        mapping |= {
+            "action": EXTRACTION,
+            "not_intent": list(NOT_FACTS),
+            "conditions": list(OUTSIDE_FORMS),
+        }
     return {"type": slot_type, "influence_conversation": False, "mappings": [mapping]}
 
 

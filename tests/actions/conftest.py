@@ -23,11 +23,18 @@ def tracker(
     events: list[dict[str, Any]] | None = None,
     form: bool = True,
     sender: str = "s1",
+    read: bool = False,
 ) -> Tracker:
+    """A tracker after the buyer's message ``text``. ``read``: the message was read already
+    (``events`` stand for what Rasa's extraction found), so validate_rfq_form does not read it
+    again: what the validation makes of given facts, apart from the reading."""
+    slots = dict(slots or {})
+    if read:
+        slots["rfq_extracted_for"] = f"m-{text}"
     return Tracker.from_dict(
         {
             "sender_id": sender,
-            "slots": slots or {},
+            "slots": slots,
             "latest_message": {"text": text, "intent": {"name": intent}, "message_id": f"m-{text}"},
             "events": [{"event": "user", "text": text}, *(events or [])],
             "paused": False,

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.rfq_extract import ActionExtractRfqFacts
-from actions.rfq_form import ValidateRfqForm
+from actions.rfq_form import ValidateRfqForm, may_be_rejected
 
 from .conftest import tracker
 
@@ -116,9 +117,87 @@ async def test_a_date_sooner_than_the_lead_time_names_the_earliest(rt) -> None: 
             text="next week",
             slots={"requested_slot": "required_by", "items": [item], "required_by": "2026-11-28"},
             events=[{"event": "slot", "name": "required_by", "value": "2026-11-28"}],
+            read=True,
         ),
         DOMAIN,
     )
     assert _slots(events)["required_by"] is None
     assert "earliest date" in dispatcher.messages[0]["text"]
     assert "16 December 2026" in dispatcher.messages[0]["text"]  # today + 25 days lead time
+
+
+def _form_run(text: str, intent: str, before_form: list[dict], slots: dict) -> Tracker:  # type: ignore[type-arg]
+    """The tracker Rasa sends validate_rfq_form: the turn's events, then the requested slot and
+    the form's run (FormAction._temporary_tracker)."""
+    return Tracker.from_dict(
+        {
+            "sender_id": "s1",
+            "slots": slots,
+            "latest_message": {"text": text, "intent": {"name": intent}, "message_id": "m1"},
+            "events": [
+                {"event": "action", "name": "action_listen"},
+                {"event": "user", "text": text},
+                *before_form,
+                {"event": "slot", "name": "requested_slot", "value": slots["requested_slot"]},
+                {"event": "action", "name": "rfq_form"},
+            ],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {"name": "rfq_form"},
+            "latest_action_name": "rfq_form",
+        }
+    )
+
+
+OPEN_QUANTITY = {
+    "requested_slot": "quantity",
+    "product": {"description": "x", "sku": "FL-SL-100W", "category": "floodlight"},
+}
+
+
+async def test_a_side_question_right_after_the_message_fills_nothing_so_rasa_rejects(rt) -> None:  # type: ignore[no-untyped-def]
+    # the reading's bookkeeping (rfq_errors, rfq_extracted_for) is not returned: a slot set
+    # would make Rasa take the turn as the form's, and the side question's rule would not run
+    events = await ValidateRfqForm().run(
+        CollectingDispatcher(), _form_run("thanks!", "thank", [], OPEN_QUANTITY), DOMAIN
+    )
+    assert _slots(events) == {"requested_slot": "quantity"}
+
+
+async def test_after_the_side_question_the_form_keeps_the_reading_and_asks_again(rt) -> None:  # type: ignore[no-untyped-def]
+    aside = [
+        {"event": "action_execution_rejected", "name": "rfq_form"},
+        {"event": "action", "name": "action_aside"},
+        {"event": "bot", "text": "You're welcome!"},
+    ]
+    dispatcher = CollectingDispatcher()
+    events = await ValidateRfqForm().run(
+        dispatcher, _form_run("thanks!", "thank", aside, OPEN_QUANTITY), DOMAIN
+    )
+    slots = _slots(events)
+    assert slots["rfq_extracted_for"] == "m1" and slots["requested_slot"] == "quantity"
+    assert "quantity" not in slots and "rfq_failures" not in slots
+    assert [m["text"] for m in dispatcher.messages] == [
+        "How many FL-SL-100W do you need? (for example 5,000 pcs)"
+    ]
+
+
+async def test_an_answer_right_after_the_message_is_read_in_the_validation(rt) -> None:  # type: ignore[no-untyped-def]
+    dispatcher = CollectingDispatcher()
+    events = await ValidateRfqForm().run(
+        dispatcher, _form_run("5000 pcs", "inform", [], OPEN_QUANTITY), DOMAIN
+    )
+    slots = _slots(events)
+    assert slots["items"][0]["quantity"] == "5000" and slots["product"] is None
+    assert slots["rfq_extracted_for"] == "m1" and slots["requested_slot"] == "destination"
+    assert "Where should the goods go" in dispatcher.messages[-1]["text"]
+
+
+def test_only_a_run_right_after_the_buyer_s_message_may_be_rejected() -> None:
+    assert may_be_rejected(_form_run("x", "inform", [], OPEN_QUANTITY))
+    came_back = [{"event": "action", "name": "action_explain_why"}]
+    assert not may_be_rejected(_form_run("x", "ask_why", came_back, OPEN_QUANTITY))
+    activated = [{"event": "active_loop", "name": "rfq_form"}]
+    assert not may_be_rejected(_form_run("x", "request_quote", activated, OPEN_QUANTITY))
+    nothing_asked = {**OPEN_QUANTITY, "requested_slot": None}
+    assert not may_be_rejected(_form_run("x", "inform", [], nothing_asked))

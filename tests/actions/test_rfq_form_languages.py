@@ -8,12 +8,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import rfq_extract
-from actions.rfq_form import (
-    ActionAskContactConfirmed,
-    ActionAskDestination,
-    ActionAskQuantity,
-    ValidateRfqForm,
-)
+from actions.rfq_form import ValidateRfqForm
 from i18n import Msg
 from sales.rfq.extract import Extraction
 
@@ -28,42 +23,6 @@ PANEL = {
     "unit": "pcs",
     "target_price": None,
 }
-
-
-async def test_form_questions_in_french(rt) -> None:  # type: ignore[no-untyped-def]
-    dispatcher = CollectingDispatcher()
-    slots = {"language": "fr", "product": {"sku": "FL-SL-100W"}}
-    await ActionAskQuantity().run(dispatcher, tracker(slots=slots), DOMAIN)
-    await ActionAskQuantity().run(dispatcher, tracker(slots={"language": "fr"}), DOMAIN)
-    await ActionAskDestination().run(dispatcher, tracker(slots={"language": "fr"}), DOMAIN)
-    texts = [m["text"] for m in dispatcher.messages]
-    assert texts[0] == "De combien de FL-SL-100W avez-vous besoin ? (par exemple 5\u202f000 pièces)"
-    assert texts[1].startswith("De quelle quantité avez-vous besoin ?")
-    assert texts[2] == (
-        "Où faut-il livrer la marchandise (un port ou une ville et le pays) et pour quand en "
-        "avez-vous besoin ?"
-    )
-
-
-async def test_english_quantity_question_without_a_product(rt) -> None:  # type: ignore[no-untyped-def]
-    dispatcher = CollectingDispatcher()
-    await ActionAskQuantity().run(dispatcher, tracker(slots={}), DOMAIN)
-    assert dispatcher.messages[0]["text"] == "How many do you need? (for example 5,000 pcs)"
-
-
-async def test_reuse_contact_question_in_german_keeps_canonical_payloads(rt) -> None:  # type: ignore[no-untyped-def]
-    dispatcher = CollectingDispatcher()
-    slots = {"language": "de", "contact_name": "Jana Weber", "email": "jana@example.de"}
-    await ActionAskContactConfirmed().run(dispatcher, tracker(slots=slots), DOMAIN)
-    (message,) = dispatcher.messages
-    assert message["text"] == (
-        "Soll ich dieselben Kontaktdaten wie beim letzten Mal verwenden: "
-        "Jana Weber, jana@example.de?"
-    )
-    assert [(b["title"], b["payload"]) for b in message["buttons"]] == [
-        ("Ja", "yes"),
-        ("Nein, neue Daten", "no"),
-    ]
 
 
 async def test_quantity_below_moq_reason_in_spanish(rt) -> None:  # type: ignore[no-untyped-def]
@@ -96,6 +55,7 @@ async def test_too_soon_names_the_earliest_date_in_german(rt) -> None:  # type: 
                 "language": "de",
             },
             events=[{"event": "slot", "name": "required_by", "value": "2026-11-28"}],
+            read=True,
         ),
         DOMAIN,
     )

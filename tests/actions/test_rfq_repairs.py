@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.rfq_extract import ActionExtractRfqFacts
 from actions.rfq_form import ValidateRfqForm
+from actions.rfq_questions import question
 from actions.submit_rfq import ActionAskDiscard, ActionDiscardRfq, ActionKeepRfq, ActionSubmitRfq
 from sales import conversations, inquiries
 from sales.rfq.state import SKIPPED, missing
@@ -50,7 +51,7 @@ def _after_discard_question(text: str, intent: str, slots: dict[str, Any]) -> Tr
 async def _validate(text: str, slots: dict[str, Any], intent: str = "inform") -> tuple:  # type: ignore[type-arg]
     dispatcher = CollectingDispatcher()
     events = await ValidateRfqForm().run(
-        dispatcher, tracker(text=text, intent=intent, slots=slots), DOMAIN
+        dispatcher, tracker(text=text, intent=intent, slots=slots, read=True), DOMAIN
     )
     return _slots(events), [m["text"] for m in dispatcher.messages], dispatcher.messages
 
@@ -80,8 +81,9 @@ async def test_declining_the_contact_question_twice_goes_on_to_the_summary(
 async def test_an_unreadable_answer_is_kept_as_written_after_the_second_ask(rt) -> None:  # type: ignore[no-untyped-def]
     slots = {**SLOTS, "destination": None, "requested_slot": "destination"}
     slots["rfq_errors"] = {"destination": "I don't know that place."}
-    first, said, _ = await _validate("the usual warehouse", slots)
-    assert said == ["I don't know that place."] and first["requested_slot"] == "destination"
+    first, said, messages = await _validate("the usual warehouse", slots)
+    assert said[0] == "I don't know that place." and first["requested_slot"] == "destination"
+    assert [m["response"] for m in messages[1:]] == ["utter_ask_destination"]  # asked again
     slots["rfq_failures"] = first["rfq_failures"]
     second, said, _ = await _validate("the usual warehouse", slots)
     assert second[SKIPPED] == {"destination": "the usual warehouse"}
@@ -94,7 +96,8 @@ async def test_only_the_phone_declined_asks_for_the_rest_without_a_failure(rt) -
     result, said, _ = await _validate("no phone number, thanks", slots)
     assert result["phone_declined"] is True and "rfq_failures" not in result
     assert result["requested_slot"] == "contact_name"
-    assert said == ["No problem, we'll go on without it."]
+    assert said[0] == "No problem, we'll go on without it."
+    assert said[1:] == [question("contact_name", {**slots, **result}, "en").text]  # type: ignore[union-attr]
 
 
 async def test_the_discard_question_with_buttons(rt) -> None:  # type: ignore[no-untyped-def]

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from actions.rfq_form import grouped_question
+from actions.rfq_questions import grouped_question
 from bench.simulated_buyer import (
     Fact,
     Persona,

@@ -86,7 +86,7 @@ def test_declining_the_old_contact_asks_for_new_details(demo_kb) -> None:  # typ
 
 
 def test_groups_ask_their_missing_fields_together() -> None:
-    from actions.rfq_form import grouped_question
+    from actions.rfq_questions import grouped_question
     from sales.rfq.state import still_missing_with
 
     assert still_missing_with("destination", {}) == ["destination", "required_by"]
