@@ -9,9 +9,9 @@ a form turn instead of one to validate and one to ask. What is asked:
 - on a second request, whether the contact details stay the same (with two buttons);
 - a field with others of its group still missing: one question for all of them
   ("Where should the goods go and by when?"), the target price with the terms;
-- any other field: its `utter_ask_<slot>` response from the message catalog
+- any other slot of the form: its `utter_ask_<slot>` response from the message catalog
   (i18n/messages/<lang>/responses.yaml), rendered by the engine's catalog NLG;
-- a slot without a question (the items, complete by themselves): nothing.
+- the items (complete by themselves, never asked): nothing.
 """
 
 from __future__ import annotations
@@ -22,12 +22,20 @@ from typing import Any
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from i18n import DEFAULT_LANGUAGE, catalog, t
+from i18n import t
 from i18n.formatting import listed
 from sales.rfq import fields
+from sales.rfq.domain import required_slots
 from sales.rfq.formats import ItemChoices, QuantityText
 from sales.rfq.state import PENDING_QUANTITY, contact_line, still_missing_with
 
+# Asked with a question of ours, or (the items) not asked.
+OWN_QUESTION = frozenset({PENDING_QUANTITY, "quantity", "contact_confirmed"})
+NOT_ASKED = frozenset({"items"})
+# The catalog responses the form asks with (tests/bot/test_rasa.py: in every language).
+RESPONSES = frozenset(
+    f"utter_ask_{slot}" for slot in required_slots() if slot not in OWN_QUESTION | NOT_ASKED
+)
 CONTACT = fields.group_of("contact_name")
 TERMS = fields.group_of("incoterm")
 
@@ -104,9 +112,7 @@ def question(slot: str, state: Mapping[str, Any], lang: str) -> Question | None:
     if (text := grouped_question(slot, state, lang)) is not None:
         return Question(text=text)
     name = f"utter_ask_{slot}"
-    if f"responses.{name}" in catalog(DEFAULT_LANGUAGE):
-        return Question(response=name)
-    return None
+    return Question(response=name) if name in RESPONSES else None
 
 
 def ask(dispatcher: CollectingDispatcher, slot: str, state: Mapping[str, Any], lang: str) -> None:
