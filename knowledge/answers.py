@@ -73,6 +73,8 @@ MAX_LISTED = 12
 # The language our sources are written in unless their text says otherwise.
 SOURCE_LANGUAGE = DEFAULT_LANGUAGE
 
+# the standards a market's rules ask for are its certifications
+_STANDARDS_IN_A_MARKET = {"standards": "certifications"}
 _COMPLIANCE_WORDS = re.compile(
     r"(?<!\w)(?:sell|selling|sold|import|importing|export|exporting|comply|compliant|compliance|"
     r"legal|allowed|market|vender|importar|exportar|cumple|cumplir|mercado|"
@@ -123,6 +125,8 @@ def answer(
     skus = kb.find_skus(question)
     markets = kb.market_directory.find(question)
     attributes = find_attributes(question)
+    if markets and "standards" in attributes:  # "does it meet EU standards?": a market verdict
+        attributes = list(dict.fromkeys(_STANDARDS_IN_A_MARKET.get(k, k) for k in attributes))
     category = find_category(question)
     if not skus:
         skus = _referred_skus(kb, question, context, category, attributes)
@@ -939,9 +943,12 @@ _ATTRIBUTE_OF_FIELD = {name: a.key for a in BY_KEY.values() for name in a.fields
 
 def _fit_figures(product: Product, lang: str, reasons: Sequence[str]) -> str:
     """The key figures of a record, then the fields a need was matched on (as attributes where
-    an attribute gives them, else the record's value)."""
+    an attribute gives them, else the record's value; a yes/no field by its name, "wet
+    location listed", which its attribute would say as a bare "yes")."""
     keys = [
-        _ATTRIBUTE_OF_FIELD.get(name, name) if name != "certifications" else name
+        name
+        if name == "certifications" or isinstance(product.get(name), bool)
+        else _ATTRIBUTE_OF_FIELD.get(name, name)
         for name in reasons
     ]
     known = [key for key in keys if key in BY_KEY or key == "certifications"]
@@ -1005,6 +1012,8 @@ def _certifications_sentence(
         if held
         else t("answers.no_certs", lang, sku=sku)
     )
+    if notes := certification_notes(product, lang):
+        sentence += f" ({'; '.join(notes)})"
     asked = _codes_mentioned(kb, question)
     yes = [code for code in asked if code in held]
     no = [code for code in asked if code not in held]
@@ -1018,6 +1027,16 @@ def _certifications_sentence(
     if untracked:
         details.append(t("answers.cert_unknown", lang, sku=sku, codes=", ".join(untracked)))
     return _join([sentence, *details], lang), not untracked
+
+
+def certification_notes(product: Product, lang: str) -> list[str]:
+    """The record's certification fields other than the codes ("UL 8750 recognized component,
+    Class P"), said after them."""
+    return [
+        value_text(product[name], lang)
+        for name in BY_KEY["certifications"].fields[1:]
+        if product.get(name) not in (None, "", [])
+    ]
 
 
 def _schemes_mentioned(kb: KnowledgeBase, question: str) -> list[str]:

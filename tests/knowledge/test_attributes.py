@@ -22,7 +22,11 @@ from knowledge.attributes import ATTRIBUTES, BY_KEY, Attribute, find_attributes
 # words for an ambient temperature range, "wie groß", "facho", "hauteur de mât".
 # Then (after the fifth held-out set) the singular "surto" (the table lists singulars), "kv" for
 # surge protection, "dlc tier".
-TABLE_DIGEST = "b50c63076b664635ef37a769c81270b36c3455237099965067a3cb8f441b3ccd"
+# Then (issue 13, complete against the record fields) 81: wiring, standards, target markets, wet /
+# damp location, lighting design, protection functions, photobiological safety, fire rating,
+# insulation contact, Title 24, self-test; the dimming range and DALI note with dimming, the CCT
+# switch with the CCT options, the UL listing with the certifications.
+TABLE_DIGEST = "7dad9638afbe84cab8443d1a3a345d0bee397e77dfb88a9ee84d33706ec6f8ff"
 
 
 def _digest(attributes: tuple[Attribute, ...]) -> str:

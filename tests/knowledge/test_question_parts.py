@@ -21,8 +21,8 @@ def test_each_question_of_a_message_is_a_part() -> None:
 
 
 def test_the_part_nothing_names_is_unanswered_in_every_language() -> None:
-    assert _unanswered("Which CCTs can I get, and is it rated for damp locations?") == [
-        "is it rated for damp locations"
+    assert _unanswered("Which CCTs can I get, and can I get it in black?") == [
+        "can I get it in black"
     ]
     assert _unanswered("SL-M-30W 的抗冲击是IK几？角度能调多少？") == ["角度能调多少"]
     assert _unanswered("¿Cuánto pesa y hasta qué porcentaje regula?") == [
