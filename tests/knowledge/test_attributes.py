@@ -26,7 +26,10 @@ from knowledge.attributes import ATTRIBUTES, BY_KEY, Attribute, find_attributes
 # damp location, lighting design, protection functions, photobiological safety, fire rating,
 # insulation contact, Title 24, self-test; the dimming range and DALI note with dimming, the CCT
 # switch with the CCT options, the UL listing with the certifications.
-TABLE_DIGEST = "7dad9638afbe84cab8443d1a3a345d0bee397e77dfb88a9ee84d33706ec6f8ff"
+# Then more words for the attributes that had few (driver spec-sheet terms: output voltage
+# range, conversion efficiency, galvanic isolation, cos phi, THD, G13/G5, ballast bypass, class I,
+# mounting brackets, NEMA / Zhaga receptacles, LED chip brands, battery type, surge immunity...).
+TABLE_DIGEST = "1655bfafba3eaac87ec37fc4ec33683152d0b3608499055c695f9d40f11d26af"
 
 
 def _digest(attributes: tuple[Attribute, ...]) -> str:
