@@ -366,13 +366,7 @@ async def quote_inquiry(
             InquiryStatus.QUOTED if priced.in_policy else InquiryStatus.PENDING_APPROVAL,
         )
         topic = events.QUOTE_SENT if priced.in_policy else events.QUOTE_PENDING_APPROVAL
-        outbox.enqueue(
-            db,
-            topic=topic,
-            payload=_payload(quote, inquiry.reference, status=target),
-            ordering_key=inquiry.reference,
-            dedupe_key=f"{topic}:{quote_ref}",
-        )
+        _announce(db, quote, inquiry.reference, topic=topic, status=target)
         await db.commit()
     except BaseException:
         await db.rollback()
@@ -400,6 +394,27 @@ def _payload(quote: Quote, inquiry_reference: str, *, status: QuoteStatus) -> di
         "reasons": [reason["message"] for reason in quote.policy_reasons or []],
         "needs_negotiation": quote.needs_negotiation,
     }
+
+
+def _announce(
+    db: AsyncSession,
+    quote: Quote,
+    inquiry_reference: str,
+    *,
+    topic: str,
+    status: QuoteStatus,
+    **extra: str,
+) -> None:
+    """Outbox ``topic`` for ``quote`` now at ``status`` (with ``extra`` fields: who approved,
+    rejected or accepted it), in the change's transaction: once per quote and topic, in the
+    order of its inquiry's events."""
+    outbox.enqueue(
+        db,
+        topic=topic,
+        payload={**_payload(quote, inquiry_reference, status=status), **extra},
+        ordering_key=inquiry_reference,
+        dedupe_key=f"{topic}:{quote.reference}",
+    )
 
 
 def _sources(target: QuoteStatus) -> list[QuoteStatus]:
@@ -523,14 +538,8 @@ async def approve(
         _event(quote, at=now, actor=by, action="sent", source=QuoteStatus.APPROVED,
                target=QuoteStatus.SENT, note="sent to the buyer on approval")  # fmt: skip
         _move_inquiry(quote.inquiry, InquiryStatus.QUOTED)
-        payload = _payload(quote, quote.inquiry.reference, status=QuoteStatus.SENT)
-        outbox.enqueue(
-            db,
-            topic=events.QUOTE_SENT,
-            payload={**payload, "approved_by": by},
-            ordering_key=quote.inquiry.reference,
-            dedupe_key=f"{events.QUOTE_SENT}:{reference}",
-        )
+        _announce(db, quote, quote.inquiry.reference, topic=events.QUOTE_SENT,
+                  status=QuoteStatus.SENT, approved_by=by)  # fmt: skip
     except BaseException:
         await db.rollback()
         raise
@@ -552,16 +561,8 @@ async def reject(
                target=QuoteStatus.REJECTED, note=note)  # fmt: skip
         quote.approvals.append(QuoteApproval(by=by, decision="rejected", note=note, at=now))
         _move_inquiry(quote.inquiry, InquiryStatus.HANDED_OFF)
-        outbox.enqueue(
-            db,
-            topic=events.QUOTE_REJECTED,
-            payload={
-                **_payload(quote, quote.inquiry.reference, status=QuoteStatus.REJECTED),
-                "rejected_by": by,
-            },
-            ordering_key=quote.inquiry.reference,
-            dedupe_key=f"{events.QUOTE_REJECTED}:{reference}",
-        )
+        _announce(db, quote, quote.inquiry.reference, topic=events.QUOTE_REJECTED,
+                  status=QuoteStatus.REJECTED, rejected_by=by)  # fmt: skip
     except BaseException:
         await db.rollback()
         raise
@@ -582,16 +583,8 @@ async def accept(
         _event(quote, at=now, actor=by, action="accepted", source=source,
                target=QuoteStatus.ACCEPTED, note="accepted by the buyer")  # fmt: skip
         _move_inquiry(quote.inquiry, InquiryStatus.WON)
-        outbox.enqueue(
-            db,
-            topic=events.QUOTE_ACCEPTED,
-            payload={
-                **_payload(quote, quote.inquiry.reference, status=QuoteStatus.ACCEPTED),
-                "accepted_by": by,
-            },
-            ordering_key=quote.inquiry.reference,
-            dedupe_key=f"{events.QUOTE_ACCEPTED}:{reference}",
-        )
+        _announce(db, quote, quote.inquiry.reference, topic=events.QUOTE_ACCEPTED,
+                  status=QuoteStatus.ACCEPTED, accepted_by=by)  # fmt: skip
     except BaseException:
         await db.rollback()
         raise
