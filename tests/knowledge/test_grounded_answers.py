@@ -377,3 +377,62 @@ def test_the_product_s_own_attribute_is_answered_confidently(
 ) -> None:
     result = answer(demo_kb, question)
     assert "does not answer" not in result.text and result.confident
+
+
+# "the <attribute> of the <owner> <sku>": the owner named as the product itself, or as a part of
+# it (its arm, its carton, its battery pack...), in each language.
+OWNED = {
+    "en": (
+        "What is the {word} of the {owner} {sku}?",
+        ["arm", "carton", "bracket", "battery pack"],
+    ),
+    "es": ("¿Cuál es el {word} del {owner} {sku}?", ["brazo", "soporte", "embalaje", "cargador"]),
+    "de": ("Wie ist der {word} des {owner} {sku}?", ["Arms", "Kartons", "Halters", "Akkus"]),
+    "fr": ("Quel est le {word} du {owner} {sku} ?", ["bras", "carton", "support", "chargeur"]),
+    "pt": ("Qual é o {word} do {owner} {sku}?", ["braço", "suporte", "carregador", "cabo"]),
+    "zh": ("{sku} 的{owner}的{word}是多少？", ["灯臂", "支架", "包装箱", "充电器"]),
+}
+
+
+def _product_words(language: str) -> list[str]:
+    import yaml
+
+    from knowledge.attributes import OWNERS_FILE
+
+    return [str(w) for w in yaml.safe_load(OWNERS_FILE.read_text("utf-8"))["product"][language]]
+
+
+@SETTINGS
+@given(data=st.data())
+def test_naming_the_product_itself_as_the_owner_changes_nothing(
+    demo_kb: KnowledgeBase, data: st.DataObject
+) -> None:
+    """Generated: "the weight of the lamp X" is answered as "the weight of X" (as confident)."""
+    product = data.draw(st.sampled_from(demo_kb.products))
+    attribute = data.draw(st.sampled_from(ASKABLE))
+    language = data.draw(st.sampled_from(list(OWNED)))
+    word = data.draw(st.sampled_from(attribute.words))
+    owner = data.draw(st.sampled_from(_product_words(language)))
+    sku = product["sku"]
+    plain = answer(demo_kb, ASK[language].format(word=word, sku=sku), language=language)
+    template, _ = OWNED[language]
+    owned = answer(demo_kb, template.format(word=word, owner=owner, sku=sku), language=language)
+    assert owned.confident == plain.confident, (owned.text, plain.text)
+
+
+@SETTINGS
+@given(data=st.data())
+def test_an_attribute_of_a_part_is_never_answered_confidently(
+    demo_kb: KnowledgeBase, data: st.DataObject
+) -> None:
+    """Generated: "the weight of the arm of X", in six languages, for any attribute word: the
+    record's figure is the product's, so the answer is never confident."""
+    product = data.draw(st.sampled_from(demo_kb.products))
+    attribute = data.draw(st.sampled_from(ASKABLE))
+    language = data.draw(st.sampled_from(list(OWNED)))
+    word = data.draw(st.sampled_from(attribute.words))
+    template, parts = OWNED[language]
+    owner = data.draw(st.sampled_from(parts))
+    question = template.format(word=word, owner=owner, sku=product["sku"])
+    result = answer(demo_kb, question, language=language)
+    assert not result.confident, (question, result.text)
