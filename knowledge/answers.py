@@ -1048,7 +1048,8 @@ def _schemes_mentioned(kb: KnowledgeBase, question: str) -> list[str]:
 # A code as buyers write one: capitals and digits, two to eight, at least two capitals ("ATEX",
 # "IECEx", "ATEX认证"), not part of a longer Latin word or of a model number.
 _CODE_WORD = re.compile(
-    r"(?<![A-Za-z0-9-])(?=(?:[0-9]*[A-Z]){2})[A-Z0-9][A-Za-z0-9]{1,7}(?![A-Za-z0-9-])"
+    r"(?<![A-Za-z0-9-])(?=(?:[0-9]*[A-Z]){2})[A-Z0-9][A-Za-z0-9]{1,7}"
+    r"(?![A-Za-z0-9])(?!-[A-Z0-9]{2}|-[0-9])"  # "ATEX-Zertifizierung", not "UFO-150W"
 )
 
 

@@ -436,3 +436,39 @@ def test_an_attribute_of_a_part_is_never_answered_confidently(
     question = template.format(word=word, owner=owner, sku=product["sku"])
     result = answer(demo_kb, question, language=language)
     assert not result.confident, (question, result.text)
+
+
+CERT_ASK = {
+    "en": "Does the {sku} have {code} certification?",
+    "es": "¿El {sku} tiene certificación {code}?",
+    "de": "Hat der {sku} eine {code}-Zertifizierung?",
+    "fr": "Le {sku} a-t-il la certification {code} ?",
+    "pt": "O {sku} tem certificação {code}?",
+    "zh": "{sku}有{code}认证吗？",
+}
+
+
+@SETTINGS
+@given(data=st.data())
+def test_a_generated_code_no_list_knows_is_never_answered_with_the_list(
+    demo_kb: KnowledgeBase, data: st.DataObject
+) -> None:
+    """Generated codes of capitals (not a known code, scheme, market or trade term): the answer
+    says our data does not say, and is not confident."""
+    from knowledge.answers import _not_certifications
+
+    product = data.draw(st.sampled_from(demo_kb.products))
+    code = data.draw(st.text(alphabet="ABCDEFGHIJKLMNOPRSTUVWXYZ", min_size=3, max_size=6))
+    known = {c.upper() for c in demo_kb.certification_codes}
+    known |= {n.upper() for n in demo_kb.market_directory.scheme_names()}
+    for market in demo_kb.market_directory.markets.values():
+        known |= {c.upper() for c in (*market.required, *market.recommended)}
+    if code in known or code in _not_certifications() or demo_kb.market_directory.find(code):
+        return
+    if demo_kb.find_skus(code):
+        return
+    language = data.draw(st.sampled_from(list(CERT_ASK)))
+    question = CERT_ASK[language].format(sku=product["sku"], code=code)
+    result = answer(demo_kb, question, language=language)
+    assert not result.confident, (question, result.text)
+    assert code in result.text, (question, result.text)
