@@ -657,7 +657,7 @@ def _named_spans(kb: KnowledgeBase, question: str, schemes: bool) -> list[tuple[
             *_unknown_codes(kb, question),
         ]
     for name in names:
-        spans += [match.span() for match in re.finditer(re.escape(name), question, re.IGNORECASE)]
+        spans += [match.span() for match in _all(name, question)]
     return spans
 
 
