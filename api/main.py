@@ -182,10 +182,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         log.info(
             "app started", extra={"engine": settings.engine_url, "redis": bool(settings.redis_url)}
         )
-        if services.slack is not None:
-            services.slack.start()
-        if mail is not None:
-            mail.start()
         # the staff pages' live updates: inquiry and quote events to the pages' event streams
         live = OutboxWorker(
             db,
@@ -194,6 +190,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             policy=RetryPolicy(max_attempts=3, base_s=1, max_s=5),
             poll_s=settings.outbox_poll_s,
         )
+        # every channel subscribed before any worker fans an event out
+        slack_worker = services.slack.worker if services.slack is not None else None
+        mail_worker = mail.worker if mail is not None else None
+        for worker in (slack_worker, mail_worker, live):
+            if worker is not None:
+                await worker.subscribe()
+        if services.slack is not None:
+            services.slack.start()
+        if mail is not None:
+            mail.start()
         live.start()
         for job in periodic:
             job.start()

@@ -372,15 +372,22 @@ class OutboxWorker:
         """Look at the outbox now (a row was just written on this instance)."""
         self._wake.set()
 
+    async def subscribe(self) -> None:
+        """Record this channel's topics (once). An app with several channels subscribes them
+        all before any worker runs: a fan-out by one channel's worker must not pass an event
+        by before another channel has subscribed to it."""
+        if self._subscribed:
+            return
+        async with self.db.session() as session:
+            added = await subscribe(session, channel=self.channel, topics=self.handlers)
+        if added:
+            log.info("outbox channel subscribed", extra={"channel": self.channel})
+        self._subscribed = True
+
     async def run_once(self) -> int:
         """Fan out new events, then claim and deliver one batch of this channel's deliveries;
         returns how many deliveries were handled."""
-        if not self._subscribed:
-            async with self.db.session() as session:
-                added = await subscribe(session, channel=self.channel, topics=self.handlers)
-            if added:
-                log.info("outbox channel subscribed", extra={"channel": self.channel})
-            self._subscribed = True
+        await self.subscribe()
         await fan_out(self.db, now=self.clock(), limit=self.batch * 5)
         rows = await claim(
             self.db,

@@ -74,6 +74,31 @@ def test_the_app_mails_the_quotation_with_the_staff_apis_pdf(
     assert len(mail_server.received) == 2  # once each
 
 
+def test_every_channel_is_subscribed_before_any_event_is_fanned_out(
+    mail_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each channel's worker fans events out; one that ran before another channel had
+    subscribed would publish an event without that channel's delivery (the quotation mail
+    never sent). The app subscribes them all first."""
+    from sales import outbox_worker
+
+    seen: list[set[str]] = []
+    original = outbox_worker.fan_out
+
+    async def watched(db: Database, **kwargs: object) -> int:
+        async with db.session() as session:
+            rows = await session.execute(select(OutboxSubscription.channel).distinct())
+            seen.append(set(rows.scalars()))
+        return await original(db, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(outbox_worker, "fan_out", watched)
+    with TestClient(create_app(mail_settings)):
+        deadline = time.monotonic() + 10
+        while len(seen) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert seen and all({"email", "staff_live"} <= channels for channels in seen)
+
+
 def test_without_smtp_url_the_channel_does_not_subscribe(settings: Settings) -> None:
     with TestClient(create_app(settings)) as client:
         assert client.app.state.mail is None  # type: ignore[attr-defined]
