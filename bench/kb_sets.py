@@ -23,6 +23,10 @@ SEARCH_SETS = (
         "questions_heldout_fourth.yaml",
         "fourth held-out search questions (written before any change made for them)",
     ),
+    (
+        "questions_heldout_fifth.yaml",
+        "fifth held-out search questions (written before any change made for them)",
+    ),
 )
 ANSWER_SETS = (
     (
@@ -48,5 +52,9 @@ ANSWER_SETS = (
     (
         "answer_questions_sixth.yaml",
         "sixth held-out answer questions (written before any change made for them)",
+    ),
+    (
+        "answer_questions_seventh.yaml",
+        "seventh held-out answer questions (written before any change made for them)",
     ),
 )
