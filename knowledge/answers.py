@@ -212,16 +212,38 @@ def _no_data_words() -> tuple[tuple[str, str], ...]:
     return tuple((concept, str(word).lower()) for concept, words in data.items() for word in words)
 
 
+COMPETITORS_FILE = NO_DATA_FILE.with_name("competitors.yaml")
+COMPETITOR_COMPARISON = "competitor_comparison"
+
+
+@cache
+def _competitor_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(other makers' names, comparison words), lower-cased."""
+    data = yaml.safe_load(COMPETITORS_FILE.read_text(encoding="utf-8")) or {}
+    return (
+        tuple(str(word).lower() for word in data["makers"]),
+        tuple(str(word).lower() for word in data["comparisons"]),
+    )
+
+
+def _says(text: str, word: str) -> bool:
+    """``word`` stands in lower-cased ``text`` (as a word; Chinese: anywhere)."""
+    if re.search(r"[\u3400-\u9fff]", word):
+        return word in text
+    return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text) is not None
+
+
 def asks_what_we_have_no_data_for(question: str) -> str | None:
     """The concept of ``lexicon/no_data.yaml`` ``question`` asks about (stock levels, a product
-    not yet made), which no product record or market rule holds; None if none."""
+    not yet made, sales figures), or a comparison with another maker's product
+    (``lexicon/competitors.yaml``), which no product record or market rule holds; None if none."""
     text = question.lower()
     for concept, word in _no_data_words():
-        if re.search(r"[\u3400-\u9fff]", word):
-            if word in text:
-                return concept
-        elif re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text):
+        if _says(text, word):
             return concept
+    makers, comparisons = _competitor_words()
+    if any(_says(text, w) for w in makers) and any(_says(text, w) for w in comparisons):
+        return COMPETITOR_COMPARISON
     return None
 
 

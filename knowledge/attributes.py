@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -127,10 +127,17 @@ def attribute_spans(text: str) -> list[tuple[int, int, str]]:
     >>> attribute_spans("IP rating and weight?")
     [(0, 9, 'ip_rating'), (14, 20, 'weight_kg')]
     """
-    pattern, owner = _pattern()
-    found: list[tuple[int, int, str]] = []
-    for match in pattern.finditer(text):
-        found.append((match.start(), match.end(), _owner_of(match.group(0), owner)))
+    return list(_spans(text))
+
+
+@lru_cache(maxsize=256)
+def _spans(text: str) -> tuple[tuple[int, int, str], ...]:
+    """``attribute_spans``, kept for the last questions: one answer asks it of the same
+    question several times, and the scan over every attribute word is the costly part."""
+    found = [
+        (start, end, _owner_of(text[start:end], _pattern()[1]))
+        for start, end in _longest_phrases(text)
+    ]
     covered = [(start, end) for start, end, _ in found]
     singles = _single_words()
     for match in _WORD.finditer(text):
@@ -152,7 +159,27 @@ def attribute_spans(text: str) -> list[tuple[int, int, str]]:
         for value in attribute.values:
             if match := re.search(value, text, re.IGNORECASE):
                 found.append((match.start(), match.end(), attribute.key))
-    return sorted(found, key=lambda item: item[0])
+    return tuple(sorted(found, key=lambda item: item[0]))
+
+
+def _longest_phrases(text: str) -> list[tuple[int, int]]:
+    """The attribute phrases of ``text`` that no longer one overlaps: "how many hours of
+    backup" is the backup time ("hours of backup"), not the lifetime ("how many hours")."""
+    pattern = _pattern()[0]
+    candidates = []
+    for found in pattern.finditer(text):
+        candidates.append(found.span())
+        # a phrase that starts inside this one and runs past it
+        for start in range(found.start() + 1, found.end()):
+            if not (_CJK.match(text, start) or text[start - 1] in " -/"):
+                continue  # a phrase starts at a word's start
+            if (match := pattern.match(text, start)) and match.end() > found.end():
+                candidates.append(match.span())
+    chosen: list[tuple[int, int]] = []
+    for start, end in sorted(candidates, key=lambda span: (span[0] - span[1], span[0])):
+        if all(end <= a or start >= b for a, b in chosen):
+            chosen.append((start, end))
+    return sorted(chosen)
 
 
 OWNERS_FILE = Path(__file__).resolve().parent / "lexicon" / "owners.yaml"

@@ -196,12 +196,19 @@ class MarketDirectory:
         return found[0] if found else None
 
     def find(self, text: str) -> list[str]:
-        """Codes of the markets named in ``text``, in order of mention."""
+        """Codes of the markets named in ``text``, in order of mention; when it names none, the
+        markets of the cities it names as a destination ("importar a Monterrey": MX)."""
         hits: list[tuple[int, str]] = []
         for code, pattern in self._patterns:
             match = pattern.search(text)
             if match:
                 hits.append((match.start(), code))
+        if not hits:
+            hits = [
+                (at, market)
+                for at, country in _destination_countries(text)
+                if (market := self._covering(country)) is not None
+            ]
         ordered: list[str] = []
         for _, code in sorted(hits):
             if code not in ordered:
@@ -234,14 +241,29 @@ class MarketDirectory:
             )
         return patterns
 
+    def _covering(self, country: str) -> str | None:
+        """The market whose rules apply in ``country`` (itself, or the EU for a member)."""
+        if country in self.markets:
+            return country
+        if country in EU_MEMBERS and "EU" in self.markets:
+            return "EU"
+        return None
+
     def unknown_countries(self, text: str) -> list[str]:
         """Codes of countries ``text`` names that our market rules do not cover (not a market,
-        not a member of a group we have rules for), in order of mention: "Chile", "Kolumbien"."""
+        not a member of a group we have rules for), in order of mention: "Chile", "Kolumbien";
+        when it names no country, those of the cities it names as a destination."""
         hits = sorted(
             (match.start(), code)
             for code, pattern in self._unknown_patterns()
             if (match := pattern.search(text))
         )
+        if not hits and not self.find(text):
+            hits = [
+                (at, country)
+                for at, country in _destination_countries(text)
+                if self._covering(country) is None
+            ]
         return list(dict.fromkeys(code for _, code in hits))
 
     def _unknown_patterns(self) -> list[tuple[str, re.Pattern[str]]]:
@@ -312,6 +334,13 @@ class MarketDirectory:
 
     def satisfies(self, certifications: list[str] | tuple[str, ...], market_code: str) -> bool:
         return self.check(certifications, market_code).compliant
+
+
+def _destination_countries(text: str) -> list[tuple[int, str]]:
+    """Where ``text`` names a city as a destination, and the city's country code."""
+    from sales.normalizers.cities import cities_named
+
+    return [(at, city.country) for at, city in cities_named(text)]
 
 
 def _merge(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:

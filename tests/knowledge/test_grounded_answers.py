@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from i18n import LANGUAGES, catalog, t
-from knowledge.answers import answer, plain_text
+from knowledge.answers import answer, asks_what_we_have_no_data_for, plain_text
 from knowledge.attributes import ATTRIBUTES
 from knowledge.grounding import figures, source_text, ungrounded
 from knowledge.index import KnowledgeBase
@@ -473,3 +473,80 @@ def test_a_generated_code_no_list_knows_is_never_answered_with_the_list(
     result = answer(demo_kb, question, language=language)
     assert not result.confident, (question, result.text)
     assert code in result.text, (question, result.text)
+
+
+# --- what no record holds: another maker's product, our sales figures ------------------------
+
+COMPARE = {
+    "en": "Is your {sku} {word} the {maker} one?",
+    "zh": "你们的{sku}和{maker}的{word}吗？",
+    "es": "¿El {sku} es {word} el de {maker}?",
+    "de": "Ist der {sku} {word} der von {maker}?",
+    "fr": "Le {sku} est-il {word} celui de {maker} ?",
+    "pt": "O {sku} é {word} o da {maker}?",
+}
+
+
+def _competitors() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    import yaml
+
+    from knowledge.answers import COMPETITORS_FILE
+
+    data = yaml.safe_load(COMPETITORS_FILE.read_text(encoding="utf-8"))
+    return tuple(data["makers"]), tuple(data["comparisons"])
+
+
+MAKERS, COMPARISONS = _competitors()
+
+
+@SETTINGS
+@given(data=st.data())
+def test_a_comparison_with_another_maker_gets_the_honest_dont_know(
+    demo_kb: KnowledgeBase, data: st.DataObject
+) -> None:
+    """Any comparison word with any other maker, about any product, in any language: not
+    confident, and no figure of the record offered as if it answered."""
+    product = data.draw(st.sampled_from(demo_kb.products))
+    language = data.draw(st.sampled_from(sorted(COMPARE)))
+    question = COMPARE[language].format(
+        sku=product["sku"],
+        word=data.draw(st.sampled_from(COMPARISONS)),
+        maker=data.draw(st.sampled_from(MAKERS)),
+    )
+    result = answer(demo_kb, question, language=language)
+    assert not result.confident and result.sources == [], (question, result.text)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Is the efficacy of the HB-UFO-150W better than 130 lm/W?",  # a need, not a maker
+        "Are the LEDs of the HB-UFO-150W from Osram?",  # a maker, no comparison
+        "Does the DRV-TRIAC-20W work with Lutron dimmers?",
+    ],
+)
+def test_a_comparison_word_or_a_maker_alone_asks_no_data_we_lack(question: str) -> None:
+    assert asks_what_we_have_no_data_for(question) is None
+
+
+def test_a_comparison_with_a_figure_is_answered_from_the_record(demo_kb: KnowledgeBase) -> None:
+    result = answer(demo_kb, "Is the efficacy of the HB-UFO-150W better than 130 lm/W?")
+    assert result.confident and "150" in result.text
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("How many HB-UFO-150W did you sell in Germany last year?", "en"),
+        ("¿Cuántos PNL-2X2-40W le vendieron el año pasado a distribuidores en Miami?", "es"),
+        ("Combien de DRV-TRIAC-20W avez-vous vendus en France l'an dernier ?", "fr"),
+        ("Wie viele FL-SP-400W habt ihr verkauft in Österreich?", "de"),
+        ("HB-UFO-150W去年在德国卖了多少？", "zh"),
+        ("Quantos SL-M-60W vocês venderam no Brasil?", "pt"),
+    ],
+)
+def test_our_sales_figures_in_a_market_get_no_market_verdict(
+    demo_kb: KnowledgeBase, question: str, language: str
+) -> None:
+    result = answer(demo_kb, question, language=language)
+    assert not result.confident and result.sources == [], result.text

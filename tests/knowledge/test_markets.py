@@ -69,3 +69,26 @@ def test_country_names_are_the_rfq_readers_ones(directory: MarketDirectory) -> N
     assert directory.find("Lieferung nach Großbritannien") == ["GB"]
     assert directory.find("Can we sell in the States?") == ["US"]
     assert directory.find("Ship to the member states of the EU") == ["EU"]
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("We ship to Sydney next month, what do we need?", ["AU"]),
+        ("Lieferung nach Hamburg: welche Zulassung?", ["DE"]),
+        ("livraison à Lyon, quelles certifications ?", ["EU"]),  # a member's city: EU rules
+        ("发往墨尔本需要什么认证？", ["AU"]),
+        # a country named wins over a city: the buyer says where the goods are sold
+        ("we are based in Sydney and sell to the UK", ["GB"]),
+        ("DALI drivers for the office", []),
+    ],
+)
+def test_a_city_named_as_a_destination_stands_for_its_market(
+    directory: MarketDirectory, text: str, codes: list[str]
+) -> None:
+    assert directory.find(text) == codes
+
+
+def test_a_city_outside_our_markets_is_an_unknown_country(directory: MarketDirectory) -> None:
+    assert directory.unknown_countries("can we import it to Santiago?") == ["CL"]
+    assert directory.unknown_countries("can we import it to Sydney?") == []
