@@ -41,7 +41,13 @@ import yaml
 from i18n import DEFAULT_LANGUAGE, catalog, language_of, t
 from i18n.detect import detect
 from i18n.formatting import babel, number_text
-from knowledge.attributes import BY_KEY, attribute_spans, find_attributes, owned_elsewhere
+from knowledge.attributes import (
+    BY_KEY,
+    attribute_spans,
+    find_attributes,
+    other_properties,
+    owned_elsewhere,
+)
 from knowledge.catalog import Product, format_value
 from knowledge.categories import find_category
 from knowledge.cert_codes import codes_named
@@ -150,7 +156,7 @@ def answer(
         return _compliance_answer(kb, skus[0], markets[0], lang, question, attributes)
     if skus and attributes:
         return _spec_answer(kb, question, skus, attributes, lang)
-    if skus and not markets and (phrase := _asked_property(question)):
+    if skus and not markets and (phrase := _asked_property(question) or _other_property(question)):
         found = _unknown_property_answer(kb, question, skus[0], phrase, lang)
         if found is not None:
             return found
@@ -439,6 +445,12 @@ def _asks_for_range(question: str) -> bool:
     return bool(_RANGE_WORDS.search(question)) or len(words) <= 4
 
 
+def _other_property(question: str) -> str | None:
+    """The first property ``question`` names that no record gives ("storage temperature")."""
+    found = other_properties(question)
+    return found[0][2] if found else None
+
+
 def _asked_property(question: str) -> str | None:
     for pattern in _PROPERTY:
         if match := pattern.search(question):
@@ -636,6 +648,8 @@ def _spec_answer(
     gaps = unanswered_parts(question, _named_spans(kb, question, "certifications" in attributes))
     # "¿qué diámetro de brazo admite?": the record's diameter is the luminaire's, not the arm's
     others = _asked_of_others(kb, question, skus[0])
+    # "la fréquence du détecteur": a property no record gives, though its name holds ours
+    others += [phrase for _, _, phrase in other_properties(question)]
     gaps += [p for p in others if not any(p in gap for gap in gaps)]
     if gaps:  # "... and does a safety cable come in the box?": no attribute of ours says
         complete = False

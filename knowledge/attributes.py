@@ -134,9 +134,11 @@ def attribute_spans(text: str) -> list[tuple[int, int, str]]:
 def _spans(text: str) -> tuple[tuple[int, int, str], ...]:
     """``attribute_spans``, kept for the last questions: one answer asks it of the same
     question several times, and the scan over every attribute word is the costly part."""
+    others = [(start, end) for start, end, _ in other_properties(text)]
     found = [
         (start, end, _owner_of(text[start:end], _pattern()[1]))
         for start, end in _longest_phrases(text)
+        if all(end <= a or start >= b for a, b in others)  # "storage temperature": not ours
     ]
     covered = [(start, end) for start, end, _ in found]
     singles = _single_words()
@@ -160,6 +162,35 @@ def _spans(text: str) -> tuple[tuple[int, int, str], ...]:
             if match := re.search(value, text, re.IGNORECASE):
                 found.append((match.start(), match.end(), attribute.key))
     return tuple(sorted(found, key=lambda item: item[0]))
+
+
+# A Latin phrase's own edges, also next to Chinese ("的bitola do cabo是")
+_LATIN_START = r"(?<![^\W\u3400-\u9fff])"
+_LATIN_END = r"(?![^\W\u3400-\u9fff])"
+OTHER_PROPERTIES_FILE = Path(__file__).resolve().parent / "lexicon" / "other_properties.yaml"
+
+
+@cache
+def _other_properties() -> re.Pattern[str]:
+    data = yaml.safe_load(OTHER_PROPERTIES_FILE.read_text(encoding="utf-8"))
+    words = sorted({str(w).lower() for ws in data.values() for w in ws}, key=len, reverse=True)
+    return re.compile(
+        "|".join(
+            re.escape(w) if _CJK.search(w) else rf"{_LATIN_START}{re.escape(w)}{_LATIN_END}"
+            for w in words
+        ),
+        re.IGNORECASE,
+    )
+
+
+def other_properties(text: str) -> list[tuple[int, int, str]]:
+    """Where ``text`` names a property no record gives although its name holds an attribute's
+    word (``lexicon/other_properties.yaml``): (start, end, the phrase as written).
+
+    >>> other_properties("storage temperature range of DRV-CC-40W?")
+    [(0, 25, 'storage temperature range')]
+    """
+    return [(m.start(), m.end(), m.group(0)) for m in _other_properties().finditer(text)]
 
 
 def _longest_phrases(text: str) -> list[tuple[int, int]]:

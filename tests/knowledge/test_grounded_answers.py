@@ -550,3 +550,36 @@ def test_our_sales_figures_in_a_market_get_no_market_verdict(
 ) -> None:
     result = answer(demo_kb, question, language=language)
     assert not result.confident and result.sources == [], result.text
+
+
+def _other_property_phrases() -> list[str]:
+    import yaml
+
+    from knowledge.attributes import OTHER_PROPERTIES_FILE
+
+    data = yaml.safe_load(OTHER_PROPERTIES_FILE.read_text(encoding="utf-8"))
+    return sorted({str(phrase) for phrases in data.values() for phrase in phrases})
+
+
+OTHER_PROPERTIES = _other_property_phrases()
+
+
+@SETTINGS
+@given(data=st.data())
+def test_a_property_no_record_gives_is_never_answered_with_a_near_attribute(
+    demo_kb: KnowledgeBase, data: st.DataObject
+) -> None:
+    """ "The storage temperature" is not the operating temperature: asked alone or beside an
+    attribute the record gives, of any product in any language, it is said to be missing and
+    the answer is not confident."""
+    product = data.draw(st.sampled_from(demo_kb.products))
+    language = data.draw(st.sampled_from(sorted(ASK)))
+    phrase = data.draw(st.sampled_from(OTHER_PROPERTIES))
+    if data.draw(st.booleans()):
+        question = ASK[language].format(word=phrase, sku=product["sku"])
+    else:
+        keys = [a for a in ASKABLE if _given(product, a.key) and a.key != "driver"]
+        word = data.draw(st.sampled_from(keys)).words[0]
+        question = JOINED[language].format(sku=product["sku"], word=word, part=phrase)
+    result = answer(demo_kb, question, language=language)
+    assert not result.confident, (question, result.text)
