@@ -691,3 +691,35 @@ class KpiApprovalWait(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class KpiSkuCategory(Base):
+    """The price book's SKU -> category mapping the kept category figures were written with
+    (sales/kpi/rollups.py: a changed book rewrites them)."""
+
+    __tablename__ = "kpi_sku_categories"
+
+    sku: Mapped[str] = mapped_column(String(64), primary_key=True)
+    category: Mapped[str] = mapped_column(String(64))
+
+
+class KpiDaily(Base):
+    """The additive figures of one UTC day's inquiries (by their creation day), per breakdown
+    (``kind``: market, language, bucket, category, category_value, sku, pipeline), key and
+    currency ('' for none): sums of the kept facts (sales/kpi/rollups.py), so a period's
+    figures are a sum over its days. ``value`` / ``won_value`` are NULL where no row had one."""
+
+    __tablename__ = "kpi_daily"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+    quoted: Mapped[int] = mapped_column(Integer)
+    won: Mapped[int] = mapped_column(Integer)
+    after_approval: Mapped[int] = mapped_column(Integer)
+    rejected: Mapped[int] = mapped_column(Integer)
+    expired: Mapped[int] = mapped_column(Integer)
+    value: Mapped[Decimal | None] = mapped_column(Money)
+    won_value: Mapped[Decimal | None] = mapped_column(Money)

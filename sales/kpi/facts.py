@@ -21,6 +21,7 @@ The definitions are those of sales/kpi/service.py's docstring; they live here, o
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import UTC, date
 from itertools import chain
 from typing import Any
 
@@ -34,10 +35,12 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    true,
     type_coerce,
 )
-from sqlalchemy.orm import Session, UOWTransaction, aliased
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction, aliased
 
+from sales.kpi import rollups
 from sales.models import (
     Inquiry,
     InquiryItem,
@@ -214,14 +217,35 @@ _WRITES: tuple[tuple[Any, Any, tuple[str, ...]], ...] = (
 )  # fmt: skip
 
 
-def refresh(conn: Connection, inquiry_ids: Iterable[int] | None) -> None:
-    """Rewrite the facts of ``inquiry_ids`` (None: of every inquiry) from the order tables, on
-    ``conn`` in its transaction. An id with no inquiry (deleted) loses its facts."""
+def refresh(conn: Connection, inquiry_ids: Iterable[int] | None, *, days: bool = True) -> None:
+    """Rewrite the facts of ``inquiry_ids`` (None: of every inquiry) from the order tables, and
+    (``days``) the kept days of theirs (sales/kpi/rollups.py), on ``conn`` in its transaction.
+    An id with no inquiry (deleted) loses its facts. (Migration e4b7d2a9c631, older than the
+    kept days, passes ``days=False``.)"""
     if inquiry_ids is None:
         for model in TABLES:
             conn.execute(delete(model))
         _insert(conn, None)
+        if days:
+            rollups.recompute(conn, None)
         return
+    changed = _rewrite(conn, inquiry_ids)
+    if days:
+        rollups.recompute(conn, changed)
+
+
+def _days(conn: Connection, ids: Sequence[int]) -> set[date]:
+    """The UTC creation days of these inquiries' kept facts."""
+    rows = conn.execute(
+        select(KpiInquiryFact.created_at).where(KpiInquiryFact.inquiry_id.in_(ids))
+    ).scalars()
+    return {at.astimezone(UTC).date() for at in rows}
+
+
+def _rewrite(conn: Connection, inquiry_ids: Iterable[int]) -> set[date]:
+    """The facts of ``inquiry_ids`` rewritten; the days whose sums that changes (the days of
+    the facts before and after)."""
+    days: set[date] = set()
     ordered = sorted(set(inquiry_ids))
     for start in range(0, len(ordered), CHUNK):
         chunk = ordered[start : start + CHUNK]
@@ -231,9 +255,12 @@ def refresh(conn: Connection, inquiry_ids: Iterable[int] | None) -> None:
         conn.execute(
             select(Inquiry.id).where(Inquiry.id.in_(chunk)).order_by(Inquiry.id).with_for_update()
         )
+        days |= _days(conn, chunk)
         for model in TABLES:
             conn.execute(delete(model).where(model.inquiry_id.in_(chunk)))
         _insert(conn, chunk)
+        days |= _days(conn, chunk)
+    return days
 
 
 def _insert(conn: Connection, ids: Sequence[int] | None) -> None:
@@ -260,6 +287,9 @@ def _touched(session: Session) -> tuple[set[int], set[int]]:
     return {i for i in inquiries if i is not None}, {q for q in quotes if q is not None}
 
 
+_DAYS = "kpi_days"  # session.info: the days this transaction's flushes changed
+
+
 def _after_flush(session: Session, _context: UOWTransaction) -> None:
     inquiries, quotes = _touched(session)
     if not inquiries and not quotes:
@@ -268,13 +298,75 @@ def _after_flush(session: Session, _context: UOWTransaction) -> None:
     if quotes:
         owners = select(Quote.inquiry_id).where(Quote.id.in_(sorted(quotes)))
         inquiries.update(conn.execute(owners).scalars())
-    refresh(conn, inquiries)
+    session.info.setdefault(_DAYS, set()).update(_rewrite(conn, inquiries))
+
+
+# what a bulk DELETE through a session removes: the inquiries owning the rows it matches
+_OWNERS: dict[str, Any] = {
+    Inquiry.__tablename__: lambda table: table.c.id,
+    InquiryItem.__tablename__: lambda table: table.c.inquiry_id,
+    Quote.__tablename__: lambda table: table.c.inquiry_id,
+}
+_BY_QUOTE = (QuoteEvent.__tablename__, QuoteLine.__tablename__)
+
+
+def _do_orm_execute(state: ORMExecuteState) -> Any:
+    """A DELETE statement (not an object) through a session: its rows' inquiries are
+    refreshed after it, their days before it counted as changed (the facts of a deleted
+    inquiry go by the foreign key, its days' sums by this)."""
+    if not state.is_delete:
+        return None
+    table = state.statement.table  # type: ignore[attr-defined]
+    where = state.statement.whereclause  # type: ignore[attr-defined]
+    if table.name in _OWNERS:
+        owners = select(_OWNERS[table.name](table))
+    elif table.name in _BY_QUOTE:
+        owners = select(Quote.inquiry_id).where(
+            Quote.id.in_(select(table.c.quote_id).where(true() if where is None else where))
+        )
+        where = None
+    else:
+        return None
+    if where is not None:
+        owners = owners.where(where)
+    session = state.session
+    conn = session.connection()
+    ids = sorted({i for i in conn.execute(owners).scalars() if i is not None})
+    days = _days(conn, ids) if ids else set()
+    result = state.invoke_statement()
+    if ids:
+        session.info.setdefault(_DAYS, set()).update(days | _rewrite(conn, ids))
+    return result
+
+
+def _before_commit(session: Session) -> None:
+    """The days this transaction changed, rewritten once at its end (their locks held only
+    while it commits)."""
+    session.flush()
+    days = session.info.pop(_DAYS, None)
+    if days:
+        rollups.recompute(session.connection(), days)
+
+
+def _forget(session: Session, transaction: SessionTransaction) -> None:
+    """A transaction's end (committed, rolled back or closed): its days are done with."""
+    if transaction.parent is None:
+        session.info.pop(_DAYS, None)
+
+
+_HOOKS: tuple[tuple[str, Any], ...] = (
+    ("after_flush", _after_flush),
+    ("do_orm_execute", _do_orm_execute),
+    ("before_commit", _before_commit),
+    ("after_transaction_end", _forget),
+)
 
 
 def install() -> None:
-    """Register the hook on every ORM session (once; idempotent)."""
-    if not event.contains(Session, "after_flush", _after_flush):
-        event.listen(Session, "after_flush", _after_flush)
+    """Register the hooks on every ORM session (once; idempotent)."""
+    for name, hook in _HOOKS:
+        if not event.contains(Session, name, hook):
+            event.listen(Session, name, hook)
 
 
 __all__ = ["TABLES", "install", "refresh"]

@@ -64,15 +64,9 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
-    Float,
-    Integer,
-    Numeric,
     Select,
-    String,
     and_,
     case,
-    cast,
-    column,
     exists,
     extract,
     func,
@@ -83,11 +77,12 @@ from sqlalchemy import (
     text,
     type_coerce,
     union_all,
-    values,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from sales.kpi import rollups
 from sales.kpi.period import BAND_RANGES, Filters, Period
+from sales.kpi.rollups import UNKNOWN
 from sales.kpi.stats import median, ratio, summary
 from sales.models import (
     ChatMessage,
@@ -98,9 +93,6 @@ from sales.models import (
     KpiApprovalWait,
     KpiInquiryFact,
     KpiInquirySku,
-    KpiLineValue,
-    KpiQuoteFact,
-    Money,
     QuoteStatus,
     Role,
     UTCDateTime,
@@ -116,7 +108,6 @@ ABANDONED_REASON = (
 )
 CENTS = Decimal("0.01")
 STEPS = (("chats", "rfqs_submitted"), ("rfqs_submitted", "quoted"), ("quoted", "won"))
-UNKNOWN = "unknown"
 
 
 def _session_reason(filters: Filters) -> str:
@@ -172,24 +163,6 @@ def cohort_query(period: Period, filters: Filters, categories: Mapping[str, str]
     return query
 
 
-# The aggregates' rows, one statement (a UNION ALL over the cohort's facts): what each
-# branch groups by, and the measures it fills (the others are 0 or null).
-#   market, language:  the cohort by destination country / language and the latest sent
-#                      quote's currency: counts, quoted and won value
-#   bucket:            by ten-point lead-score bucket (-1: unscored): counts
-#   category, sku:     distinct inquiries per item category / SKU: n, quoted, won
-#   category_value:    the latest sent quote's lines per category and currency: values
-#   pipeline:          the cohort's quotes by status and currency: n (quotes), value
-#   durations:         PostgreSQL only: RFQ -> first quote sent (n, median, p90) and the
-#                      median days to won
-#   approval:          PostgreSQL only: approval waits (n, median, p90)
-_COLUMNS = ("kind", "half", "key", "currency", "n", "quoted", "won", "after_approval",
-            "rejected", "expired", "value", "won_value", "median", "p90", "median_won")  # fmt: skip
-_INTS = ("n", "quoted", "won", "after_approval", "rejected", "expired")
-_VALUES = ("value", "won_value")
-_FLOATS = ("median", "p90", "median_won")
-
-
 @dataclass
 class _Group:
     n: int = 0
@@ -219,38 +192,9 @@ class _Data:
     gaps: list[Any] | None = None
 
 
-def _branch(kind: str, half: Any, key: Any = None, currency: Any = None, **measures: Any) -> Any:
-    """One branch of the union, its columns in the order of ``_COLUMNS`` and typed alike (the
-    union's result types are its first branch's)."""
-    unknown = set(measures) - set(_COLUMNS)
-    if unknown:
-        raise KeyError(sorted(unknown))
-    columns: list[Any] = [
-        literal_column(f"'{kind}'", String),
-        type_coerce(half, Integer),
-        cast(null() if key is None else key, String),
-        cast(null() if currency is None else currency, String),
-    ]
-    for name in _INTS:
-        columns.append(type_coerce(measures.get(name, literal_column("0")), Integer))
-    for name in _VALUES:  # typed NULLs: PostgreSQL matches the union's column types
-        columns.append(type_coerce(cast(measures.get(name, null()), Numeric()), Money))
-    for name in _FLOATS:
-        columns.append(cast(measures.get(name, null()), Float))
-    return [c.label(name) for c, name in zip(columns, _COLUMNS, strict=True)]
-
-
 def _epoch(later: Any, earlier: Any) -> Any:
     """Seconds between two timestamps (PostgreSQL)."""
     return extract("epoch", later - earlier)
-
-
-def _category_of(sku: Any, table: Any) -> Any:
-    """The price-book category of an SKU column, ``unknown`` for none or one not in the
-    book (``table``: the SKU -> category VALUES, joined on the SKU; None: an empty book)."""
-    if table is None:
-        return literal_column(f"'{UNKNOWN}'", String)
-    return func.coalesce(table.c.category, UNKNOWN)
 
 
 async def _fetch(
@@ -271,157 +215,42 @@ async def _fetch(
         # a year's cohort (100k inquiries, 200k SKUs) hashed in memory, not in batches on disk
         await db.execute(text("SET LOCAL work_mem = '32MB'"))
 
-    # the cohort's kept facts, one row per inquiry (sales/kpi/facts.py)
-    fact = cohort_query(window, filters, categories).subquery("cohort")
-    score = fact.c.lead_score
-    facts = (
-        select(
-            fact.c.inquiry_id.label("id"),
-            case((fact.c.created_at >= periods[1].start_at, 1), else_=0).label("half"),
-            fact.c.created_at,
-            func.coalesce(fact.c.market, UNKNOWN).label("market"),
-            func.coalesce(fact.c.language, UNKNOWN).label("language"),
-            case((score.is_(None), -1), (score >= 90, 9), else_=score // 10).label("bucket"),
-            fact.c.first_sent_at,
-            fact.c.won_at,
-            fact.c.quoted,
-            fact.c.won,
-            fact.c.after_approval,
-            fact.c.rejected,
-            fact.c.expired,
-            fact.c.currency,
-            fact.c.total,
-        )
-        .select_from(fact)
-        .cte("facts")
-    )
+    # the cohort's kept facts, one row per inquiry (sales/kpi/facts.py), and every kept row
+    # of theirs read within the window's days (the same range as the cohort's: an index
+    # range scan rather than the whole table hashed)
+    cohort = cohort_query(window, filters, categories).subquery("cohort")
+    facts = rollups.facts_of(cohort, case((cohort.c.created_at >= periods[1].start_at, 1), else_=0))
     f = facts.c
-    book = (
-        values(column("sku", String), column("category", String), name="book")
-        .data(sorted(categories.items()))
-        .cte("book")
-        if categories
-        else None
-    )
 
-    def grouped(kind: str, key: Any) -> Any:
-        return (
-            select(
-                *_branch(
-                    kind,
-                    f.half,
-                    key,
-                    f.currency,
-                    n=func.count(),
-                    quoted=func.sum(f.quoted),
-                    won=func.sum(f.won),
-                    after_approval=func.sum(f.after_approval),
-                    rejected=func.sum(f.rejected),
-                    expired=func.sum(f.expired),
-                    value=func.sum(f.total),
-                    won_value=func.sum(case((f.won == 1, f.total))),
-                )
-            )
-            .select_from(facts)
-            .group_by(f.half, key, f.currency)
-        )
+    def within(created_at: Any) -> Any:
+        return and_(created_at >= window.start_at, created_at < window.end_at)
 
-    # the cohort's distinct SKUs ('' for an item without one) with their category: an inquiry
-    # counts once per category (and SKU) of its items
-    sku_facts: Select[Any] = (
-        select(f.id, f.half, f.quoted, f.won, f.currency, KpiInquirySku.sku)
-        .add_columns(_category_of(KpiInquirySku.sku, book).label("category"))
-        .select_from(facts)
-        .join(KpiInquirySku, KpiInquirySku.inquiry_id == f.id)
-    )
-    if book is not None:
-        sku_facts = sku_facts.outerjoin(book, book.c.sku == KpiInquirySku.sku)
-    items = sku_facts.cte("item_facts")
-    i = items.c
-    by_category = (
-        select(i.id, i.half, i.quoted, i.won, i.currency, i.category).distinct().cte("by_category")
-    )
-    by_sku = select(i.id, i.half, i.quoted, i.won, i.sku).where(i.sku != "").subquery("by_sku")
-
-    def distinct_counts(kind: str, table: Any, key: Any) -> Any:
-        return select(
-            *_branch(
-                kind,
-                table.c.half,
-                key,
-                n=func.count(),
-                quoted=func.sum(table.c.quoted),
-                won=func.sum(table.c.won),
-            )
-        ).group_by(table.c.half, key)
-
-    # the latest sent quote's line amounts per category, among the inquiry's items' categories
-    # (joined to the cohort's distinct (inquiry, category) pairs)
-    line_book = book.alias("line_book") if book is not None else None
-    lines: Select[Any] = select(
-        KpiLineValue.inquiry_id,
-        _category_of(KpiLineValue.sku, line_book).label("category"),
-        KpiLineValue.amount,
-    ).where(KpiLineValue.created_at >= window.start_at, KpiLineValue.created_at < window.end_at)
-    if line_book is not None:
-        lines = lines.outerjoin(line_book, line_book.c.sku == KpiLineValue.sku)
-    line_values = lines.subquery("line_values")
-    lv, bc = line_values.c, by_category.c
-    category_lines = (
-        select(
-            *_branch(
-                "category_value",
-                bc.half,
-                bc.category,
-                bc.currency,
-                value=func.sum(lv.amount),
-                won_value=func.sum(case((bc.won == 1, lv.amount))),
-            )
-        )
-        .select_from(line_values)
-        .join(by_category, and_(bc.id == lv.inquiry_id, bc.category == lv.category))
-        .group_by(bc.half, bc.category, bc.currency)
-    )
-
-    pipeline = (
-        select(
-            *_branch(
-                "pipeline",
-                f.half,
-                KpiQuoteFact.status,
-                KpiQuoteFact.currency,
-                n=func.count(),
-                value=func.sum(KpiQuoteFact.total),
-            )
-        )
-        .select_from(facts)
-        .join(KpiQuoteFact, KpiQuoteFact.inquiry_id == f.id)
-        .group_by(f.half, KpiQuoteFact.status, KpiQuoteFact.currency)
-    )
+    # unfiltered: the additive breakdowns are sums of the kept days (sales/kpi/rollups.py),
+    # the categories only while they were kept with this price book
+    kinds: tuple[str, ...] = rollups.KINDS
+    branches: list[Any] = []
+    if filters == Filters():
+        kept = rollups.kept_book(await db.execute(rollups.book_query()))
+        daily = [k for k in kinds if kept == dict(categories) or k not in rollups.BOOK_KINDS]
+        branches.append(rollups.read(periods, daily))
+        kinds = tuple(k for k in kinds if k not in daily)
+    if kinds:
+        book = rollups.book_values(categories)
+        branches.extend(rollups.additive(facts, within, book, kinds).values())
 
     # approval waits: each decision on a pending quote, and when it was (last) submitted
     w = KpiApprovalWait
     waits = (
         select(f.half, w.decided_at, w.submitted_at)
         .select_from(facts)
-        .join(w, w.inquiry_id == f.id)
+        .join(w, and_(w.inquiry_id == f.id, within(w.created_at)))
     )
-
-    branches = [
-        grouped("market", f.market),
-        grouped("language", f.language),
-        distinct_counts("bucket", facts, f.bucket),
-        distinct_counts("category", by_category, by_category.c.category),
-        distinct_counts("sku", by_sku, by_sku.c.sku),
-        category_lines,
-        pipeline,
-    ]
     if postgres:  # medians and nearest-rank p90 by the database
         to_sent = _epoch(f.first_sent_at, f.created_at)
         to_won = _epoch(f.won_at, f.created_at)
         branches.append(
             select(
-                *_branch(
+                *rollups.branch(
                     "durations",
                     f.half,
                     n=func.count(f.first_sent_at),
@@ -435,7 +264,7 @@ async def _fetch(
         wait = _epoch(ws.decided_at, ws.submitted_at)
         branches.append(
             select(
-                *_branch(
+                *rollups.branch(
                     "approval",
                     ws.half,
                     n=func.count(),
@@ -498,7 +327,7 @@ def _add(data: _Data, row: Any) -> None:
         data.pipeline[(row.key, row.currency)] = (int(row.n), row.value or Decimal(0))
         return
     group = data.groups[row.kind][row.key]
-    for name in _INTS:
+    for name in rollups.INTS:
         setattr(group, name, getattr(group, name) + int(getattr(row, name) or 0))
     if row.currency is not None:
         if row.value is not None:

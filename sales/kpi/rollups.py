@@ -1,0 +1,441 @@
+"""The additive figures: their SQL over a cohort's kept facts, and the per-day sums kept of them.
+
+The markets, languages, lead-score buckets, categories (inquiries and the latest sent quote's
+line values), SKUs and the pipeline are sums over the cohort's inquiries (sales/kpi/facts.py),
+each inquiry counted in the breakdown rows of its own facts. :func:`additive` builds those
+GROUP BYs over a cohort's facts, partitioned by a column: the dashboard's half (previous or
+current period, sales/kpi/service.py) or an inquiry's UTC creation day. The second is what
+``kpi_daily`` keeps (:func:`recompute`): a period's unfiltered figures are then a sum over its
+days' rows (a few thousand for a year instead of every inquiry, SKU, line and quote).
+
+- Days are rewritten from the kept facts, never adjusted: :func:`recompute` deletes a day's
+  rows and inserts them again from the facts of that day's inquiries. sales/kpi/facts.py
+  calls it for the creation days of every inquiry whose facts it rewrites (in the flush hook:
+  once, at commit, for all the days the transaction touched), and for all days in the
+  backfill. On PostgreSQL each day is locked first (a transaction-scoped advisory lock, days
+  in order), so two transactions changing inquiries of one day take turns and the second one
+  reads the first one's facts.
+- Categories come from the price book, which the app loads from a file: the mapping the kept
+  rows were written with is stored (``kpi_sku_categories``). :func:`sync_categories` (at the
+  app's start) rewrites the mapping and every day's category rows when the book changed; a
+  query with a book other than the stored one computes the categories from the facts instead
+  (:func:`kept_book`), so the figures never depend on whether the sync ran.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Date,
+    Float,
+    Integer,
+    Numeric,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    column,
+    delete,
+    false,
+    func,
+    insert,
+    literal_column,
+    null,
+    or_,
+    select,
+    text,
+    true,
+    type_coerce,
+    union_all,
+    values,
+)
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import FunctionElement
+
+from sales.models import (
+    KpiDaily,
+    KpiInquiryFact,
+    KpiInquirySku,
+    KpiLineValue,
+    KpiQuoteFact,
+    KpiSkuCategory,
+    Money,
+)
+
+UNKNOWN = "unknown"
+KINDS = ("market", "language", "bucket", "category", "category_value", "sku", "pipeline")
+BOOK_KINDS = ("category", "category_value")  # written with the price book's mapping
+
+# The aggregates' rows, in one UNION ALL: what each branch groups by, and the measures it fills
+# (the others are 0 or null); ``half`` is the partition (the dashboard's half, or a day).
+#   market, language:  the cohort by destination country / language and the latest sent
+#                      quote's currency: counts, quoted and won value
+#   bucket:            by ten-point lead-score bucket (-1: unscored): counts
+#   category, sku:     distinct inquiries per item category / SKU: n, quoted, won
+#   category_value:    the latest sent quote's lines per category and currency: values
+#   pipeline:          the cohort's quotes by status and currency: n (quotes), value
+#   durations:         PostgreSQL only: RFQ -> first quote sent (n, median, p90) and the
+#                      median days to won
+#   approval:          PostgreSQL only: approval waits (n, median, p90)
+COLUMNS = ("kind", "half", "key", "currency", "n", "quoted", "won", "after_approval",
+           "rejected", "expired", "value", "won_value", "median", "p90", "median_won")  # fmt: skip
+INTS = ("n", "quoted", "won", "after_approval", "rejected", "expired")
+VALUES = ("value", "won_value")
+FLOATS = ("median", "p90", "median_won")
+
+
+class utc_day(FunctionElement[date]):
+    """The UTC calendar day of a timestamp column (SQLite stores them as naive UTC text)."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(utc_day, "postgresql")
+def _utc_day_postgresql(element: utc_day, compiler: Any, **kw: Any) -> str:
+    return f"CAST(timezone('UTC', {compiler.process(element.clauses, **kw)}) AS DATE)"
+
+
+@compiles(utc_day, "sqlite")
+def _utc_day_sqlite(element: utc_day, compiler: Any, **kw: Any) -> str:
+    return f"date({compiler.process(element.clauses, **kw)})"
+
+
+def day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, UTC)
+
+
+def branch(kind: Any, half: Any, key: Any = None, currency: Any = None, **measures: Any) -> Any:
+    """One branch of the union, its columns in the order of ``COLUMNS`` and typed alike (the
+    union's result types are its first branch's). ``kind`` is a name or a column."""
+    unknown = set(measures) - set(COLUMNS)
+    if unknown:
+        raise KeyError(sorted(unknown))
+    columns: list[Any] = [
+        literal_column(f"'{kind}'", String) if isinstance(kind, str) else cast(kind, String),
+        half,
+        cast(null() if key is None else key, String),
+        cast(null() if currency is None else currency, String),
+    ]
+    for name in INTS:
+        columns.append(type_coerce(measures.get(name, literal_column("0")), Integer))
+    for name in VALUES:  # typed NULLs: PostgreSQL matches the union's column types
+        columns.append(type_coerce(cast(measures.get(name, null()), Numeric()), Money))
+    for name in FLOATS:
+        columns.append(cast(measures.get(name, null()), Float))
+    return [c.label(name) for c, name in zip(columns, COLUMNS, strict=True)]
+
+
+def facts_of(cohort: Any, half: Any) -> Any:
+    """The cohort's facts (a subquery of ``kpi_inquiry_facts`` rows) as the breakdowns read
+    them, ``half`` the partition column (an expression of ``cohort.c``)."""
+    fact = cohort.c
+    score = fact.lead_score
+    return (
+        select(
+            fact.inquiry_id.label("id"),
+            half.label("half"),
+            fact.created_at,
+            func.coalesce(fact.market, UNKNOWN).label("market"),
+            func.coalesce(fact.language, UNKNOWN).label("language"),
+            case((score.is_(None), -1), (score >= 90, 9), else_=score // 10).label("bucket"),
+            fact.first_sent_at,
+            fact.won_at,
+            fact.quoted,
+            fact.won,
+            fact.after_approval,
+            fact.rejected,
+            fact.expired,
+            fact.currency,
+            fact.total,
+        )
+        .select_from(cohort)
+        .cte("facts")
+    )
+
+
+def book_values(categories: Mapping[str, str]) -> Any:
+    """The price book as a VALUES table (sku, category); None for an empty book."""
+    if not categories:
+        return None
+    return (
+        values(column("sku", String), column("category", String), name="book")
+        .data(sorted(categories.items()))
+        .cte("book")
+    )
+
+
+def _category_of(sku: Any, book: Any) -> Any:
+    """The price-book category of an SKU column, ``unknown`` for none or one not in the
+    book (``book``: a (sku, category) relation joined on the SKU; None: an empty book)."""
+    if book is None:
+        return literal_column(f"'{UNKNOWN}'", String)
+    return func.coalesce(book.c.category, UNKNOWN)
+
+
+def additive(
+    facts: Any, within: Any, book: Any, kinds: Iterable[str] = KINDS
+) -> dict[str, Select[Any]]:
+    """The breakdowns ``kinds`` over ``facts`` (from :func:`facts_of`), grouped by its
+    ``half``; ``within(created_at)`` restricts a kept table's rows to the cohort's days (the
+    same condition as the cohort's: an index range, not the whole table hashed), ``book`` the
+    (sku, category) relation."""
+    f = facts.c
+    wanted = set(kinds)
+    out: dict[str, Select[Any]] = {}
+
+    def grouped(kind: str, key: Any) -> Select[Any]:
+        return (
+            select(
+                *branch(
+                    kind,
+                    f.half,
+                    key,
+                    f.currency,
+                    n=func.count(),
+                    quoted=func.sum(f.quoted),
+                    won=func.sum(f.won),
+                    after_approval=func.sum(f.after_approval),
+                    rejected=func.sum(f.rejected),
+                    expired=func.sum(f.expired),
+                    value=func.sum(f.total),
+                    won_value=func.sum(case((f.won == 1, f.total))),
+                )
+            )
+            .select_from(facts)
+            .group_by(f.half, key, f.currency)
+        )
+
+    def distinct_counts(kind: str, table: Any, key: Any) -> Select[Any]:
+        return select(
+            *branch(
+                kind,
+                table.c.half,
+                key,
+                n=func.count(),
+                quoted=func.sum(table.c.quoted),
+                won=func.sum(table.c.won),
+            )
+        ).group_by(table.c.half, key)
+
+    if "market" in wanted:
+        out["market"] = grouped("market", f.market)
+    if "language" in wanted:
+        out["language"] = grouped("language", f.language)
+    if "bucket" in wanted:
+        out["bucket"] = distinct_counts("bucket", facts, f.bucket)
+
+    if wanted & {"category", "category_value", "sku"}:
+        # the cohort's distinct SKUs ('' for an item without one) with their category: an
+        # inquiry counts once per category (and SKU) of its items
+        sku = KpiInquirySku
+        sku_facts: Select[Any] = (
+            select(f.id, f.half, f.quoted, f.won, f.currency, sku.sku)
+            .add_columns(_category_of(sku.sku, book).label("category"))
+            .select_from(facts)
+            .join(sku, and_(sku.inquiry_id == f.id, within(sku.created_at)))
+        )
+        if book is not None:
+            sku_facts = sku_facts.outerjoin(book, book.c.sku == sku.sku)
+        items = sku_facts.cte("item_facts")
+        i = items.c
+        by_category = (
+            select(i.id, i.half, i.quoted, i.won, i.currency, i.category)
+            .distinct()
+            .cte("by_category")
+        )
+        if "category" in wanted:
+            out["category"] = distinct_counts("category", by_category, by_category.c.category)
+        if "sku" in wanted:
+            by_sku = (
+                select(i.id, i.half, i.quoted, i.won, i.sku).where(i.sku != "").subquery("by_sku")
+            )
+            out["sku"] = distinct_counts("sku", by_sku, by_sku.c.sku)
+        if "category_value" in wanted:
+            # the latest sent quote's line amounts per category, among the inquiry's items'
+            # categories (joined to the cohort's distinct (inquiry, category) pairs)
+            line_book = book.alias("line_book") if book is not None else None
+            lines: Select[Any] = select(
+                KpiLineValue.inquiry_id,
+                _category_of(KpiLineValue.sku, line_book).label("category"),
+                KpiLineValue.amount,
+            ).where(within(KpiLineValue.created_at))
+            if line_book is not None:
+                lines = lines.outerjoin(line_book, line_book.c.sku == KpiLineValue.sku)
+            line_values = lines.subquery("line_values")
+            lv, bc = line_values.c, by_category.c
+            out["category_value"] = (
+                select(
+                    *branch(
+                        "category_value",
+                        bc.half,
+                        bc.category,
+                        bc.currency,
+                        value=func.sum(lv.amount),
+                        won_value=func.sum(case((bc.won == 1, lv.amount))),
+                    )
+                )
+                .select_from(line_values)
+                .join(by_category, and_(bc.id == lv.inquiry_id, bc.category == lv.category))
+                .group_by(bc.half, bc.category, bc.currency)
+            )
+
+    if "pipeline" in wanted:
+        q = KpiQuoteFact
+        out["pipeline"] = (
+            select(
+                *branch(
+                    "pipeline",
+                    f.half,
+                    q.status,
+                    q.currency,
+                    n=func.count(),
+                    value=func.sum(q.total),
+                )
+            )
+            .select_from(facts)
+            .join(q, and_(q.inquiry_id == f.id, within(q.created_at)))
+            .group_by(f.half, q.status, q.currency)
+        )
+    return out
+
+
+# -- kept per day ---------------------------------------------------------------------------
+
+
+def _days_within(days: list[date] | None) -> Any:
+    """``created_at`` on one of ``days`` (None: any), as index ranges."""
+    if days is None:
+        return lambda created_at: true()
+
+    def within(created_at: Any) -> Any:
+        if not days:
+            return false()
+        return or_(
+            *(
+                and_(created_at >= day_start(d), created_at < day_start(d + timedelta(days=1)))
+                for d in days
+            )
+        )
+
+    return within
+
+
+_LOCK_SPACE = 170_001  # the advisory locks' first key: kpi_daily's days (0: all of them)
+
+
+def _lock(conn: Connection, days: list[date] | None) -> None:
+    """PostgreSQL, until the transaction ends: the days' advisory locks in order, after the
+    shared lock of all days; ``None``: all days, exclusively (SQLite has one writer)."""
+    if conn.dialect.name != "postgresql":
+        return
+    every = {"space": _LOCK_SPACE, "day": 0}
+    if days is None:
+        conn.execute(text("SELECT pg_advisory_xact_lock(:space, :day)"), every)
+        return
+    conn.execute(text("SELECT pg_advisory_xact_lock_shared(:space, :day)"), every)
+    for day in days:
+        conn.execute(
+            text("SELECT pg_advisory_xact_lock(:space, :day)"),
+            {"space": _LOCK_SPACE, "day": day.toordinal()},
+        )
+
+
+def recompute(conn: Connection, days: Iterable[date] | None, kinds: Iterable[str] = KINDS) -> None:
+    """Rewrite ``kpi_daily``'s rows of ``days`` (None: every day) for ``kinds`` from the kept
+    facts, with the stored price-book mapping, on ``conn`` in its transaction."""
+    ordered = None if days is None else sorted(set(days))
+    kinds = tuple(kinds)
+    if ordered is not None and not ordered:
+        return
+    _lock(conn, ordered)
+    within = _days_within(ordered)
+    gone = delete(KpiDaily).where(KpiDaily.kind.in_(kinds))
+    if ordered is not None:
+        gone = gone.where(KpiDaily.day.in_(ordered))
+    conn.execute(gone)
+
+    fact = KpiInquiryFact
+    cohort = select(fact).where(within(fact.created_at)).subquery("cohort")
+    facts = facts_of(cohort, utc_day(cohort.c.created_at))
+    book = select(KpiSkuCategory.sku, KpiSkuCategory.category).cte("book")
+    rows = union_all(*additive(facts, within, book, kinds).values()).subquery("rows")
+    r = rows.c
+    conn.execute(
+        insert(KpiDaily).from_select(
+            ["day", "kind", "key", "currency", *INTS, *VALUES],
+            select(
+                r.half,
+                r.kind,
+                r.key,
+                func.coalesce(r.currency, ""),
+                *(r[name] for name in INTS),
+                *(r[name] for name in VALUES),
+            ),
+        )
+    )
+
+
+def read(periods: tuple[Any, Any], kinds: Iterable[str]) -> Select[Any]:
+    """The kept days' sums of ``kinds`` for the two adjacent ``periods`` (previous, current),
+    in the rows of the dashboard's union (``half``: 0 previous, 1 current)."""
+    d = KpiDaily
+    half = case((d.day >= periods[1].start, 1), else_=0)
+    currency = func.nullif(d.currency, "")
+    return (
+        select(
+            *branch(
+                d.kind,
+                half,
+                d.key,
+                currency,
+                **{name: func.sum(getattr(d, name)) for name in (*INTS, *VALUES)},
+            )
+        )
+        .where(d.day >= periods[0].start, d.day < periods[1].end, d.kind.in_(tuple(kinds)))
+        .group_by(d.kind, half, d.key, currency)
+    )
+
+
+def kept_book(conn_rows: Iterable[Any]) -> dict[str, str]:
+    return {sku: category for sku, category in conn_rows}
+
+
+def book_query() -> Select[Any]:
+    return select(KpiSkuCategory.sku, KpiSkuCategory.category)
+
+
+def sync_categories(conn: Connection, categories: Mapping[str, str]) -> bool:
+    """Store the price book's mapping and rewrite every day's category rows when it differs
+    from the stored one (on ``conn``, in its transaction); whether it did."""
+    _lock(conn, None)  # all days, before reading the book: one sync at a time
+    if kept_book(conn.execute(book_query())) == dict(categories):
+        return False
+    conn.execute(delete(KpiSkuCategory))
+    if categories:
+        conn.execute(
+            insert(KpiSkuCategory),
+            [{"sku": sku, "category": cat} for sku, cat in sorted(categories.items())],
+        )
+    recompute(conn, None, BOOK_KINDS)
+    return True
+
+
+__all__ = [
+    "BOOK_KINDS",
+    "KINDS",
+    "additive",
+    "book_query",
+    "book_values",
+    "facts_of",
+    "kept_book",
+    "read",
+    "recompute",
+    "sync_categories",
+    "utc_day",
+]

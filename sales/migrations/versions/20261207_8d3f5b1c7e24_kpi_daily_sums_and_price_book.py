@@ -1,0 +1,58 @@
+"""the sales manager's additive figures kept per day, and the price book's categories stored
+
+Revision ID: 8d3f5b1c7e24
+Revises: e4b7d2a9c631
+Create Date: 2026-12-07 19:00:00
+
+Issue 17 (the dashboard's speed). ``kpi_daily``: per UTC creation day of the inquiries, the
+sums of the additive figures (markets, languages, lead-score buckets, categories and their
+line values, SKUs, pipeline) per key and currency, so an unfiltered period reads a few
+thousand rows instead of every inquiry's facts; ``kpi_sku_categories``: the price book's
+SKU -> category mapping those category rows were written with (the app stores its book at
+start, sales/kpi/rollups.py's ``sync_categories``). Filled here from the kept facts with the
+empty mapping (the book is a file the app loads); written from then on in the transaction of
+every change (sales/kpi/facts.py).
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "8d3f5b1c7e24"
+down_revision: str | None = "e4b7d2a9c631"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "kpi_sku_categories",
+        sa.Column("sku", sa.String(length=64), nullable=False),
+        sa.Column("category", sa.String(length=64), nullable=False),
+        sa.PrimaryKeyConstraint("sku", name=op.f("pk_kpi_sku_categories")),
+    )
+    op.create_table(
+        "kpi_daily",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("key", sa.String(length=64), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.Column("quoted", sa.Integer(), nullable=False),
+        sa.Column("won", sa.Integer(), nullable=False),
+        sa.Column("after_approval", sa.Integer(), nullable=False),
+        sa.Column("rejected", sa.Integer(), nullable=False),
+        sa.Column("expired", sa.Integer(), nullable=False),
+        sa.Column("value", sa.Numeric(precision=18, scale=4), nullable=True),
+        sa.Column("won_value", sa.Numeric(precision=18, scale=4), nullable=True),
+        sa.PrimaryKeyConstraint("day", "kind", "key", "currency", name=op.f("pk_kpi_daily")),
+    )
+    from sales.kpi import rollups  # the same statements as every later write
+
+    rollups.recompute(op.get_bind(), None)
+
+
+def downgrade() -> None:
+    op.drop_table("kpi_daily")
+    op.drop_table("kpi_sku_categories")
