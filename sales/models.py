@@ -403,13 +403,15 @@ class Handoff(Base):
     status: Mapped[str] = mapped_column(
         String(16), default=HandoffStatus.REQUESTED.value, index=True
     )
-    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     rep_id: Mapped[str | None] = mapped_column(String(32))
     rep_name: Mapped[str | None] = mapped_column(String(128))
     timed_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     callback_request: Mapped[str | None] = mapped_column(Text)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # the first rep message in the chat at or after requested_at: kept by sales/kpi/replies.py
+    first_reply_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class SlackThread(Base):

@@ -40,7 +40,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction, aliased
 
-from sales.kpi import rollups
+from sales.kpi import replies, rollups
 from sales.models import (
     Inquiry,
     InquiryItem,
@@ -301,6 +301,11 @@ def _after_flush(session: Session, _context: UOWTransaction) -> None:
     session.info.setdefault(_DAYS, set()).update(_rewrite(conn, inquiries))
 
 
+def _after_flush_all(session: Session, context: UOWTransaction) -> None:
+    _after_flush(session, context)
+    replies.after_flush(session, context)
+
+
 # what a bulk DELETE through a session removes: the inquiries owning the rows it matches
 _OWNERS: dict[str, Any] = {
     Inquiry.__tablename__: lambda table: table.c.id,
@@ -311,11 +316,30 @@ _BY_QUOTE = (QuoteEvent.__tablename__, QuoteLine.__tablename__)
 
 
 def _do_orm_execute(state: ORMExecuteState) -> Any:
-    """A DELETE statement (not an object) through a session: its rows' inquiries are
-    refreshed after it, their days before it counted as changed (the facts of a deleted
-    inquiry go by the foreign key, its days' sums by this)."""
+    """A DELETE statement (not an object) through a session: the inquiries owning the rows it
+    matches are refreshed after it, their days before it counted as changed (the facts of a
+    deleted inquiry go by the foreign key, its days' sums by this); on the chat messages, the
+    handoffs' first replies of the sessions it matches (sales/kpi/replies.py)."""
     if not state.is_delete:
         return None
+    ids = _owners(state)
+    sessions = replies.owners(state)
+    if ids is None and sessions is None:
+        return None
+    session = state.session
+    conn = session.connection()
+    days = _days(conn, ids) if ids else set()
+    result = state.invoke_statement()
+    if ids:
+        session.info.setdefault(_DAYS, set()).update(days | _rewrite(conn, ids))
+    if sessions:
+        replies.refresh(conn, sessions)
+    return result
+
+
+def _owners(state: ORMExecuteState) -> list[int] | None:
+    """The inquiries owning the rows a DELETE statement matches, read before it runs (None:
+    not an order table)."""
     table = state.statement.table  # type: ignore[attr-defined]
     where = state.statement.whereclause  # type: ignore[attr-defined]
     if table.name in _OWNERS:
@@ -329,14 +353,8 @@ def _do_orm_execute(state: ORMExecuteState) -> Any:
         return None
     if where is not None:
         owners = owners.where(where)
-    session = state.session
-    conn = session.connection()
-    ids = sorted({i for i in conn.execute(owners).scalars() if i is not None})
-    days = _days(conn, ids) if ids else set()
-    result = state.invoke_statement()
-    if ids:
-        session.info.setdefault(_DAYS, set()).update(days | _rewrite(conn, ids))
-    return result
+    found = state.session.connection().execute(owners).scalars()
+    return sorted({i for i in found if i is not None})
 
 
 def _before_commit(session: Session) -> None:
@@ -355,7 +373,7 @@ def _forget(session: Session, transaction: SessionTransaction) -> None:
 
 
 _HOOKS: tuple[tuple[str, Any], ...] = (
-    ("after_flush", _after_flush),
+    ("after_flush", _after_flush_all),
     ("do_orm_execute", _do_orm_execute),
     ("before_commit", _before_commit),
     ("after_transaction_end", _forget),

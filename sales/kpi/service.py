@@ -70,7 +70,6 @@ from sqlalchemy import (
     exists,
     extract,
     func,
-    literal_column,
     null,
     or_,
     select,
@@ -85,7 +84,6 @@ from sales.kpi.period import BAND_RANGES, Filters, Period
 from sales.kpi.rollups import UNKNOWN
 from sales.kpi.stats import median, ratio, summary
 from sales.models import (
-    ChatMessage,
     ChatSession,
     Handoff,
     Inquiry,
@@ -94,7 +92,6 @@ from sales.models import (
     KpiInquiryFact,
     KpiInquirySku,
     QuoteStatus,
-    Role,
     UTCDateTime,
 )
 
@@ -348,21 +345,6 @@ def _within(moment: datetime, period: Period) -> bool:
     return period.start_at <= moment < period.end_at
 
 
-def _first_reply() -> Any:
-    """The first rep message in a handoff's chat at or after it was asked."""
-    return (
-        select(func.min(ChatMessage.created_at, type_=UTCDateTime()))
-        .where(
-            ChatMessage.session_id == Handoff.session_id,
-            # written out, not a parameter: the partial index ix_chat_messages_agent_replies
-            # (role = 'agent') matches only a literal
-            ChatMessage.role == literal_column(f"'{Role.AGENT.value}'"),
-            ChatMessage.created_at >= Handoff.requested_at,
-        )
-        .scalar_subquery()
-    )
-
-
 def _session_language() -> Any:
     """A handoff's chat language, looked up by the session's key per handoff (a join hashed
     every chat session: 120k for a few thousand handoffs)."""
@@ -380,25 +362,28 @@ def _in_window(query: Select[Any], window: Period, filters: Filters) -> Select[A
     return query
 
 
-def _handoff_rows(window: Period, filters: Filters, *, reply: bool = True) -> Select[Any]:
-    """The window's handoffs: (session, asked at, summary, first rep reply after it (None
-    without ``reply``), whether the chat led to an inquiry, the chat's language), in the order
-    they were asked."""
+def _handoff_rows(
+    window: Period, filters: Filters, *, reply: bool = True, with_inquiry: bool = True
+) -> Select[Any]:
+    """The window's handoffs: (session, asked at, summary, first rep reply after it (kept on
+    the handoff, sales/kpi/replies.py; None without ``reply``), whether the chat led to an
+    inquiry, the chat's language), in the order they were asked; without ``with_inquiry``,
+    only those whose chat led to no inquiry."""
     # a scalar subquery with LIMIT, an index probe per handoff (EXISTS was planned as a hashed
     # subplan reading every inquiry)
-    has_inquiry = (
-        (select(Inquiry.id).where(Inquiry.session_id == Handoff.session_id).limit(1))
-        .scalar_subquery()
-        .is_not(None)
-    )
+    inquiry = (
+        select(Inquiry.id).where(Inquiry.session_id == Handoff.session_id).limit(1)
+    ).scalar_subquery()
     query = select(
         Handoff.session_id,
         Handoff.requested_at,
         Handoff.summary,
-        (_first_reply() if reply else type_coerce(null(), UTCDateTime())).label("reply"),
-        has_inquiry.label("has_inquiry"),
+        (Handoff.first_reply_at if reply else type_coerce(null(), UTCDateTime())).label("reply"),
+        inquiry.is_not(None).label("has_inquiry"),
         _session_language().label("language"),
     ).order_by(Handoff.requested_at, Handoff.id)
+    if not with_inquiry:
+        query = query.where(inquiry.is_(None))
     return _in_window(query, window, filters)
 
 
@@ -407,16 +392,16 @@ async def _handoffs(
 ) -> tuple[list[dict[str, Any]], list[Any]]:
     """PostgreSQL: each half's handoff figures aggregated by the database (the same as
     ``_handoff_times`` over the rows), and the rows that may be abandoned RFQs (an e-mail or
-    phone in the summary's RFQ; ``_abandoned`` applies the exact test and leaves out the
-    chats that led to an inquiry, known per row by an index probe, where a NOT EXISTS here
-    was planned as an anti-join hashing every inquiry)."""
+    phone in the summary's RFQ, in a chat that led to no inquiry: an index probe per row,
+    where a NOT EXISTS was planned as an anti-join hashing every inquiry; ``_abandoned``
+    applies the exact test)."""
     window = Period(periods[0].start, periods[1].end)
-    # materialized: each reply time looked up once, however many aggregates read it
+    # materialized: each row's JSON read once, however many aggregates read it
     inside = Handoff.summary["inside_hours"]  # recorded as JSON true (anything else: outside)
     base = _in_window(
         select(
             case((Handoff.requested_at >= periods[1].start_at, 1), else_=0).label("half"),
-            _first_reply().label("reply"),
+            Handoff.first_reply_at.label("reply"),
             Handoff.requested_at,
             and_(func.json_typeof(inside) == "boolean", inside.as_string() == "true").label(
                 "inside"
@@ -455,7 +440,8 @@ async def _handoffs(
         Handoff.summary[("rfq", "email")].as_string().is_not(None),
         Handoff.summary[("rfq", "phone")].as_string().is_not(None),
     )
-    candidates = list(await db.execute(_handoff_rows(window, filters, reply=False).where(contact)))
+    rows = _handoff_rows(window, filters, reply=False, with_inquiry=False).where(contact)
+    candidates = list(await db.execute(rows))
     return out, candidates
 
 

@@ -1,4 +1,5 @@
-"""the sales manager's additive figures kept per day, and the price book's categories stored
+"""the sales manager's additive figures kept per day, the price book's categories stored, a
+handoff's first rep reply kept
 
 Revision ID: 8d3f5b1c7e24
 Revises: e4b7d2a9c631
@@ -11,7 +12,10 @@ thousand rows instead of every inquiry's facts; ``kpi_sku_categories``: the pric
 SKU -> category mapping those category rows were written with (the app stores its book at
 start, sales/kpi/rollups.py's ``sync_categories``). Filled here from the kept facts with the
 empty mapping (the book is a file the app loads); written from then on in the transaction of
-every change (sales/kpi/facts.py).
+every change (sales/kpi/facts.py). ``handoffs.first_reply_at``: the first rep message in the
+chat at or after the handoff (sales/kpi/replies.py), instead of a probe into the chat messages
+per handoff at every look; ``handoffs.requested_at`` indexed (a period's handoffs were a
+sequential scan of all of them).
 """
 
 from collections.abc import Sequence
@@ -48,11 +52,22 @@ def upgrade() -> None:
         sa.Column("won_value", sa.Numeric(precision=18, scale=4), nullable=True),
         sa.PrimaryKeyConstraint("day", "kind", "key", "currency", name=op.f("pk_kpi_daily")),
     )
-    from sales.kpi import rollups  # the same statements as every later write
+    with op.batch_alter_table("handoffs", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("first_reply_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.create_index(
+            batch_op.f("ix_handoffs_requested_at"), ["requested_at"], unique=False
+        )
+
+    from sales.kpi import replies, rollups  # the same statements as every later write
 
     rollups.recompute(op.get_bind(), None)
+    replies.refresh(op.get_bind(), None)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("handoffs", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_handoffs_requested_at"))
+        batch_op.drop_column("first_reply_at")
+
     op.drop_table("kpi_daily")
     op.drop_table("kpi_sku_categories")
