@@ -54,6 +54,7 @@ from sales.models import (  # noqa: E402
     Quote,
     QuoteEvent,
     QuoteLine,
+    question_key,
 )
 from sales.pricing import load_price_book  # noqa: E402
 
@@ -214,7 +215,8 @@ def fill(url: str, inquiries: int, skus: list[str]) -> dict[str, int]:
             if rng.random() < 0.3:
                 question = "  " + question.lower()
             gaps.append(
-                _cols(t_gaps, id=next_id("gap"), question=question, language=language,
+                _cols(t_gaps, id=next_id("gap"), question=question,
+                      question_key=question_key(question), language=language,
                       session_id=sid, resolved=False,
                       created_at=created + timedelta(seconds=rng.uniform(20, 300)))
             )  # fmt: skip

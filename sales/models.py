@@ -23,7 +23,8 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.engine.interfaces import ExecutionContext
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 from sqlalchemy.types import TypeDecorator
 
 NAMING = {
@@ -365,6 +366,16 @@ class OutboxDelivery(Base):
     sending_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+def question_key(question: str) -> str:
+    """A knowledge gap's question as the dashboard groups it: trimmed, its inner whitespace one
+    space, case-folded (rewordings are not merged)."""
+    return " ".join(question.split()).casefold()
+
+
+def _question_key_default(context: ExecutionContext) -> str:
+    return question_key(context.get_current_parameters()["question"])
+
+
 class KnowledgeGap(Base):
     """A buyer question the knowledge base could not answer with confidence."""
 
@@ -372,6 +383,8 @@ class KnowledgeGap(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     question: Mapped[str] = mapped_column(Text)
+    # question_key(question): set with the question (an insert without it: the default)
+    question_key: Mapped[str] = mapped_column(Text, default=_question_key_default)
     language: Mapped[str | None] = mapped_column(String(8))
     session_id: Mapped[str | None] = mapped_column(
         ForeignKey("chat_sessions.id", ondelete="SET NULL"), index=True
@@ -380,6 +393,11 @@ class KnowledgeGap(Base):
     best_source: Mapped[str | None] = mapped_column(String(300))
     resolved: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+    @validates("question")
+    def _keyed(self, _name: str, question: str) -> str:
+        self.question_key = question_key(question)
+        return question
 
 
 class HandoffStatus(enum.StrEnum):

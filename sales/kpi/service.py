@@ -186,7 +186,7 @@ class _Data:
     handoff_times: dict[str, Any] | None = None  # by the database (PostgreSQL)
     chats: int | None = None
     handoffs: list[Any] | None = None
-    gaps: list[Any] | None = None
+    gaps: list[dict[str, Any]] | None = None  # per language, as shown
 
 
 def _epoch(later: Any, earlier: Any) -> Any:
@@ -200,6 +200,7 @@ async def _fetch(
     filters: Filters,
     categories: Mapping[str, str],
     handoff_sla_s: float,
+    gaps_per_language: int,
 ) -> tuple[_Data, _Data]:
     """Both periods' figures (``periods`` is (previous, current), adjacent), aggregated by the
     database over the two together in one statement, each row marked with its half."""
@@ -217,7 +218,6 @@ async def _fetch(
     # range scan rather than the whole table hashed)
     cohort = cohort_query(window, filters, categories).subquery("cohort")
     facts = rollups.facts_of(cohort, case((cohort.c.created_at >= periods[1].start_at, 1), else_=0))
-    f = facts.c
 
     def within(created_at: Any) -> Any:
         return and_(created_at >= window.start_at, created_at < window.end_at)
@@ -235,27 +235,38 @@ async def _fetch(
         book = rollups.book_values(categories)
         branches.extend(rollups.additive(facts, within, book, kinds).values())
 
-    # approval waits: each decision on a pending quote, and when it was (last) submitted
+    # the durations, read from the kept rows themselves (only the columns they need, not the
+    # breakdowns' materialized facts); approval waits: each decision on a pending quote, and
+    # when it was (last) submitted
+    c = cohort.c
+
+    def half(created_at: Any) -> Any:
+        return case((created_at >= periods[1].start_at, 1), else_=0)
+
     w = KpiApprovalWait
-    waits = (
-        select(f.half, w.decided_at, w.submitted_at)
-        .select_from(facts)
-        .join(w, and_(w.inquiry_id == f.id, within(w.created_at)))
+    waits = select(half(w.created_at).label("half"), w.decided_at, w.submitted_at).where(
+        within(w.created_at)
     )
+    if filters != Filters():
+        waits = waits.where(w.inquiry_id.in_(select(c.inquiry_id)))
+    duration_rows = select(
+        half(c.created_at).label("half"), c.created_at, c.first_sent_at, c.won_at
+    ).where(or_(c.first_sent_at.is_not(None), c.won_at.is_not(None)))
     if postgres:  # medians and nearest-rank p90 by the database
-        to_sent = _epoch(f.first_sent_at, f.created_at)
-        to_won = _epoch(f.won_at, f.created_at)
+        d = duration_rows.subquery("durations").c
+        to_sent = _epoch(d.first_sent_at, d.created_at)
+        to_won = _epoch(d.won_at, d.created_at)
         branches.append(
             select(
                 *rollups.branch(
                     "durations",
-                    f.half,
-                    n=func.count(f.first_sent_at),
+                    d.half,
+                    n=func.count(d.first_sent_at),
                     median=func.percentile_cont(0.5).within_group(to_sent),
                     p90=func.percentile_disc(0.9).within_group(to_sent),
                     median_won=func.percentile_cont(0.5).within_group(to_won),
                 )
-            ).group_by(f.half)
+            ).group_by(d.half)
         )
         ws = waits.subquery("waits").c
         wait = _epoch(ws.decided_at, ws.submitted_at)
@@ -275,21 +286,17 @@ async def _fetch(
         _add(split[row.half], row)
     if not postgres:  # SQLite has no percentiles: the durations themselves, computed here
         durations: tuple[list[float], ...] = ([], [], [], [], [], [])
-        for half, created, first_sent, won_at in await db.execute(
-            select(f.half, f.created_at, f.first_sent_at, f.won_at).where(
-                or_(f.first_sent_at.is_not(None), f.won_at.is_not(None))
-            )
-        ):
+        for part, created, first_sent, won_at in await db.execute(duration_rows):
             if first_sent is not None:
-                durations[half].append((first_sent - created).total_seconds())
+                durations[part].append((first_sent - created).total_seconds())
             if won_at is not None:
-                durations[2 + half].append((won_at - created).total_seconds() / 86400)
-        for half, at_, submitted_at in await db.execute(waits):
-            durations[4 + half].append((at_ - submitted_at).total_seconds())
-        for half in (0, 1):
-            split[half].to_sent = summary(durations[half])
-            split[half].median_days_to_won = median(durations[2 + half])
-            split[half].approval_wait = summary(durations[4 + half])
+                durations[2 + part].append((won_at - created).total_seconds() / 86400)
+        for part, at_, submitted_at in await db.execute(waits):
+            durations[4 + part].append((at_ - submitted_at).total_seconds())
+        for part in (0, 1):
+            split[part].to_sent = summary(durations[part])
+            split[part].median_days_to_won = median(durations[2 + part])
+            split[part].approval_wait = summary(durations[4 + part])
 
     if not filters.beyond_language:  # chat sessions know their language only
         current = ChatSession.created_at >= periods[1].start_at
@@ -305,10 +312,9 @@ async def _fetch(
             split[0].handoff_times, split[1].handoff_times = times
         else:
             handoffs = list(await db.execute(_handoff_rows(window, filters)))
-        gaps = await _gaps(db, window, filters)
+        split[0].gaps, split[1].gaps = await _gaps(db, periods, filters, gaps_per_language)
         for half, period in ((split[0], periods[0]), (split[1], periods[1])):
             half.handoffs = [h for h in handoffs if _within(h[1], period)]
-            half.gaps = [g for g in gaps if _within(g[3], period)]
     return split
 
 
@@ -471,20 +477,96 @@ def _handoff_summary(values: Sequence[Any] | None, sla_s: float) -> dict[str, An
     }
 
 
-async def _gaps(db: AsyncConnection, window: Period, filters: Filters) -> list[Any]:
-    query = (
-        select(
-            KnowledgeGap.question,
-            KnowledgeGap.language,
-            KnowledgeGap.session_id,
-            KnowledgeGap.created_at,
-        )
-        .where(KnowledgeGap.created_at >= window.start_at, KnowledgeGap.created_at < window.end_at)
-        .order_by(KnowledgeGap.created_at, KnowledgeGap.id)
-    )
+async def _gaps(
+    db: AsyncConnection, periods: tuple[Period, Period], filters: Filters, limit: int
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Each half's knowledge gaps per language, grouped by their kept ``question_key``, most
+    asked first (the ``limit`` first per language), each with its first wording, the last time
+    asked and the first ten chat sessions that asked. Grouped by the database: one row per
+    question, then the sessions of the questions shown only."""
+    window = Period(periods[0].start, periods[1].end)
+    g = KnowledgeGap
+    rows = select(
+        case((g.created_at >= periods[1].start_at, 1), else_=0).label("half"),
+        func.coalesce(g.language, UNKNOWN).label("language"),
+        g.question_key.label("key"),
+        g.question,
+        g.session_id,
+        g.created_at,
+        g.id,
+    ).where(g.created_at >= window.start_at, g.created_at < window.end_at)
     if filters.language:
-        query = query.where(KnowledgeGap.language == filters.language)
-    return list(await db.execute(query))
+        rows = rows.where(g.language == filters.language)
+    r = rows.subquery("gaps").c
+    group = (r.half, r.language, r.key)
+    order = (r.created_at, r.id)
+    ranked = select(
+        *group,
+        r.question,
+        func.row_number().over(partition_by=group, order_by=order).label("nth"),
+        func.count().over(partition_by=group).label("asked"),
+        func.max(r.created_at).over(partition_by=group).label("last_asked"),
+    ).subquery("ranked")
+    k = ranked.c
+    firsts = select(k.half, k.language, k.key, k.question, k.asked, k.last_asked).where(k.nth == 1)
+    grouped: tuple[dict[str, list[Any]], ...] = (defaultdict(list), defaultdict(list))
+    for half, language, key, question, asked, last in await db.execute(firsts):
+        text_ = " ".join(str(question).split())
+        grouped[half][language].append((key, {"question": text_, "asked": int(asked),
+                                              "sessions": [], "last_asked": last}))  # fmt: skip
+
+    # the first ten sessions of each question shown, in the order they first asked
+    shown: dict[tuple[int, str, str], dict[str, Any]] = {}
+    for half, by_language in enumerate(grouped):
+        for language, entries in by_language.items():
+            entries.sort(key=lambda e: (-e[1]["asked"], e[1]["question"]))
+            for key, entry in entries[:limit]:
+                shown[(half, language, key)] = entry
+    if shown:
+        by_session = (*group, r.session_id)
+        first_ask = (
+            select(
+                *by_session,
+                r.created_at,
+                r.id,
+                func.row_number().over(partition_by=by_session, order_by=order).label("nth"),
+            )
+            .where(
+                r.session_id.is_not(None),
+                r.session_id != "",
+                r.key.in_(sorted({key for _, _, key in shown})),
+            )
+            .subquery("first_ask")
+        )
+        s = first_ask.c
+        asked_by: dict[tuple[int, str, str], list[Any]] = defaultdict(list)
+        for half, language, key, session_id, at, id_ in await db.execute(
+            select(s.half, s.language, s.key, s.session_id, s.created_at, s.id).where(s.nth == 1)
+        ):
+            if (half, language, key) in shown:
+                asked_by[(half, language, key)].append((at, id_, session_id))
+        for where, sessions in asked_by.items():
+            shown[where]["sessions"] = [sid for _, _, sid in sorted(sessions)]
+
+    out: list[list[dict[str, Any]]] = [[], []]
+    for half, by_language in enumerate(grouped):
+        totals = {lang: sum(e["asked"] for _, e in rows) for lang, rows in by_language.items()}
+        for language in sorted(by_language, key=lambda lang: (-totals[lang], lang)):
+            out[half].append(
+                {
+                    "language": language,
+                    "asked": totals[language],
+                    "questions": [
+                        {
+                            **e,
+                            "sessions": e["sessions"][:10],
+                            "last_asked": e["last_asked"].isoformat(),
+                        }
+                        for _, e in by_language[language][:limit]
+                    ],
+                }
+            )
+    return out[0], out[1]
 
 
 def _rows(groups: Mapping[str, _Group], name: str) -> list[dict[str, Any]]:
@@ -608,7 +690,7 @@ def _figures(
     # -- knowledge gaps
     gaps: list[dict[str, Any]] | None = None
     if sessions_apply:
-        gaps = _top_gaps(data.gaps or [], gaps_per_language)
+        gaps = data.gaps or []
     else:
         unavailable["knowledge_gaps"] = _session_reason(filters)
 
@@ -667,35 +749,6 @@ def _handoff_times(handoffs: list[Any], sla_s: float) -> dict[str, Any]:
     }
 
 
-def _top_gaps(rows: list[Any], limit: int) -> list[dict[str, Any]]:
-    grouped: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-    for question, language, session_id, at in rows:
-        text = " ".join(str(question).split())
-        key = text.casefold()
-        entry = grouped[language or UNKNOWN].setdefault(
-            key, {"question": text, "asked": 0, "sessions": [], "last_asked": at}
-        )
-        entry["asked"] += 1
-        entry["last_asked"] = max(entry["last_asked"], at)
-        if session_id and session_id not in entry["sessions"]:
-            entry["sessions"].append(session_id)
-    out = []
-    totals = {lang: sum(e["asked"] for e in entries.values()) for lang, entries in grouped.items()}
-    for language in sorted(grouped, key=lambda lang: (-totals[lang], lang)):
-        entries = sorted(grouped[language].values(), key=lambda e: (-e["asked"], e["question"]))
-        out.append(
-            {
-                "language": language,
-                "asked": sum(e["asked"] for e in entries),
-                "questions": [
-                    {**e, "sessions": e["sessions"][:10], "last_asked": e["last_asked"].isoformat()}
-                    for e in entries[:limit]
-                ],
-            }
-        )
-    return out
-
-
 def _text(value: Any) -> str | None:
     return None if value in (None, "") else str(value)
 
@@ -735,7 +788,9 @@ async def compute(
     """Every figure for ``period`` and, under ``previous``, for the period of equal length
     before it. ``categories`` maps SKUs to price-book categories."""
 
-    before, now = await _fetch(db, (period.previous, period), filters, categories, handoff_sla_s)
+    before, now = await _fetch(
+        db, (period.previous, period), filters, categories, handoff_sla_s, gaps_per_language
+    )
 
     def figures(of: Period, data: _Data) -> dict[str, Any]:
         return _figures(

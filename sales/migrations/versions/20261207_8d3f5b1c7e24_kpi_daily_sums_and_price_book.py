@@ -15,13 +15,18 @@ empty mapping (the book is a file the app loads); written from then on in the tr
 every change (sales/kpi/facts.py). ``handoffs.first_reply_at``: the first rep message in the
 chat at or after the handoff (sales/kpi/replies.py), instead of a probe into the chat messages
 per handoff at every look; ``handoffs.requested_at`` indexed (a period's handoffs were a
-sequential scan of all of them).
+sequential scan of all of them). ``knowledge_gaps.question_key``: the question as the dashboard
+groups it (trimmed, whitespace collapsed, case-folded: ``sales.models.question_key``, which no
+SQL function matches exactly), so the database groups a period's gaps instead of the app
+reading every one of them.
 """
 
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+
+from sales.models import question_key
 
 revision: str = "8d3f5b1c7e24"
 down_revision: str | None = "e4b7d2a9c631"
@@ -58,6 +63,27 @@ def upgrade() -> None:
             batch_op.f("ix_handoffs_requested_at"), ["requested_at"], unique=False
         )
 
+    with op.batch_alter_table("knowledge_gaps", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("question_key", sa.Text(), nullable=True))
+    gaps = sa.table(
+        "knowledge_gaps", sa.column("id", sa.BigInteger()), sa.column("question", sa.Text())
+    )
+    bind = op.get_bind()
+    keyed = sa.table("knowledge_gaps", sa.column("id"), sa.column("question_key"))
+    update = (
+        sa.update(keyed)
+        .where(keyed.c.id == sa.bindparam("gap_id"))
+        .values(question_key=sa.bindparam("key"))
+    )
+    rows = [
+        {"gap_id": gap_id, "key": question_key(question)}
+        for gap_id, question in bind.execute(sa.select(gaps.c.id, gaps.c.question))
+    ]
+    for start in range(0, len(rows), 5000):
+        bind.execute(update, rows[start : start + 5000])
+    with op.batch_alter_table("knowledge_gaps", schema=None) as batch_op:
+        batch_op.alter_column("question_key", existing_type=sa.Text(), nullable=False)
+
     from sales.kpi import replies, rollups  # the same statements as every later write
 
     rollups.recompute(op.get_bind(), None)
@@ -65,6 +91,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("knowledge_gaps", schema=None) as batch_op:
+        batch_op.drop_column("question_key")
     with op.batch_alter_table("handoffs", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_handoffs_requested_at"))
         batch_op.drop_column("first_reply_at")
