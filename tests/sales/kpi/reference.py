@@ -284,3 +284,39 @@ def of_service(figures_: dict[str, Any]) -> dict[str, Any]:
         "rfq_to_quote_sent": times["rfq_to_quote_sent"],
         "approval_wait": times["approval_wait"],
     }
+
+
+def top_gaps(
+    gaps: list[Any], period: Period, language: str | None, limit: int
+) -> list[dict[str, Any]]:
+    """The period's knowledge gaps per language the straightforward way: every gap read in
+    (created_at, id) order and grouped by its trimmed, case-folded text here."""
+    rows = sorted(
+        (g for g in gaps if period.start_at <= g.created_at < period.end_at
+         and (language is None or g.language == language)),
+        key=lambda g: (g.created_at, g.id),
+    )  # fmt: skip
+    grouped: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    for g in rows:
+        text = " ".join(str(g.question).split())
+        first = {"question": text, "asked": 0, "sessions": [], "last_asked": g.created_at}
+        entry = grouped[g.language or "unknown"].setdefault(text.casefold(), first)
+        entry["asked"] += 1
+        entry["last_asked"] = max(entry["last_asked"], g.created_at)
+        if g.session_id and g.session_id not in entry["sessions"]:
+            entry["sessions"].append(g.session_id)
+    totals = {lang: sum(e["asked"] for e in entries.values()) for lang, entries in grouped.items()}
+    out = []
+    for lang in sorted(grouped, key=lambda lang: (-totals[lang], lang)):
+        entries = sorted(grouped[lang].values(), key=lambda e: (-e["asked"], e["question"]))
+        out.append(
+            {
+                "language": lang,
+                "asked": totals[lang],
+                "questions": [
+                    {**e, "sessions": e["sessions"][:10], "last_asked": e["last_asked"].isoformat()}
+                    for e in entries[:limit]
+                ],
+            }
+        )
+    return out
