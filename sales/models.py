@@ -23,7 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.engine.interfaces import ExecutionContext
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 from sqlalchemy.types import TypeDecorator
 
@@ -372,7 +372,7 @@ def question_key(question: str) -> str:
     return " ".join(question.split()).casefold()
 
 
-def _question_key_default(context: ExecutionContext) -> str:
+def _question_key_default(context: DefaultExecutionContext) -> str:
     return question_key(context.get_current_parameters()["question"])
 
 

@@ -406,7 +406,7 @@ def kept_book(conn_rows: Iterable[Any]) -> dict[str, str]:
     return {sku: category for sku, category in conn_rows}
 
 
-def book_query() -> Select[Any]:
+def book_query() -> Select[str, str]:
     return select(KpiSkuCategory.sku, KpiSkuCategory.category)
 
 

@@ -56,12 +56,13 @@ wording are grouped here).
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     Select,
@@ -77,7 +78,7 @@ from sqlalchemy import (
     type_coerce,
     union_all,
 )
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from sales.kpi import rollups
 from sales.kpi.period import BAND_RANGES, Filters, Period
@@ -104,6 +105,7 @@ ABANDONED_REASON = (
     "for a person with contact details given are known (abandoned_rfqs.items)"
 )
 CENTS = Decimal("0.01")
+_T = TypeVar("_T")
 STEPS = (("chats", "rfqs_submitted"), ("rfqs_submitted", "quoted"), ("quoted", "won"))
 
 
@@ -208,10 +210,7 @@ async def _fetch(
     db = await session.connection()  # Core rows: no ORM loading for these column reads
     postgres = db.dialect.name == "postgresql"
     if postgres:
-        # JIT-compiling these plans takes longer than running them; for this transaction only
-        await db.execute(text("SET LOCAL jit = off"))
-        # a year's cohort (100k inquiries, 200k SKUs) hashed in memory, not in batches on disk
-        await db.execute(text("SET LOCAL work_mem = '32MB'"))
+        await _tune(db)
 
     # the cohort's kept facts, one row per inquiry (sales/kpi/facts.py), and every kept row
     # of theirs read within the window's days (the same range as the cohort's: an index
@@ -282,7 +281,20 @@ async def _fetch(
             ).group_by(ws.half)
         )
     split = (_Data(), _Data())
-    for row in await db.execute(union_all(*branches)):
+    sessions_apply = not filters.beyond_language  # chat sessions know their language only
+    if postgres and sessions_apply:
+        # the chats, handoffs and gaps on connections of their own, while this one runs the
+        # order figures: read-only statements, each (as in turn on one connection) with a
+        # snapshot of its own at READ COMMITTED
+        engine = db.engine
+        rows, (chats, (times, handoffs)), gaps = await asyncio.gather(
+            db.execute(union_all(*branches)),
+            _aside(engine, lambda c: _session_figures(c, periods, filters, handoff_sla_s)),
+            _aside(engine, lambda c: _gaps(c, periods, filters, gaps_per_language)),
+        )
+    else:
+        rows = await db.execute(union_all(*branches))
+    for row in rows:
         _add(split[row.half], row)
     if not postgres:  # SQLite has no percentiles: the durations themselves, computed here
         durations: tuple[list[float], ...] = ([], [], [], [], [], [])
@@ -297,25 +309,53 @@ async def _fetch(
             split[part].to_sent = summary(durations[part])
             split[part].median_days_to_won = median(durations[2 + part])
             split[part].approval_wait = summary(durations[4 + part])
-
-    if not filters.beyond_language:  # chat sessions know their language only
-        current = ChatSession.created_at >= periods[1].start_at
-        chat_query = select(func.count().filter(current), func.count().filter(~current)).where(
-            ChatSession.created_at >= window.start_at, ChatSession.created_at < window.end_at
-        )
-        if filters.language:
-            chat_query = chat_query.where(ChatSession.language == filters.language)
-        now_count, before_count = (await db.execute(chat_query)).one()
-        split[1].chats, split[0].chats = int(now_count), int(before_count)
-        if postgres:  # figures by the database, only the possible abandoned RFQs read
-            times, handoffs = await _handoffs(db, periods, filters, handoff_sla_s)
-            split[0].handoff_times, split[1].handoff_times = times
-        else:
+        if sessions_apply:
+            chats = await _chats(db, periods, filters)
             handoffs = list(await db.execute(_handoff_rows(window, filters)))
-        split[0].gaps, split[1].gaps = await _gaps(db, periods, filters, gaps_per_language)
-        for half, period in ((split[0], periods[0]), (split[1], periods[1])):
-            half.handoffs = [h for h in handoffs if _within(h[1], period)]
+            gaps = await _gaps(db, periods, filters, gaps_per_language)
+    if sessions_apply:
+        (split[0].chats, split[1].chats), (split[0].gaps, split[1].gaps) = chats, gaps
+        if postgres:  # figures by the database, only the possible abandoned RFQs read
+            split[0].handoff_times, split[1].handoff_times = times
+        for data, period in ((split[0], periods[0]), (split[1], periods[1])):
+            data.handoffs = [h for h in handoffs if _within(h[1], period)]
     return split
+
+
+async def _tune(db: AsyncConnection) -> None:
+    """PostgreSQL, for this transaction only: no JIT (compiling these plans takes longer than
+    running them), and a year's cohort (100k inquiries, 200k SKUs) hashed in memory, not in
+    batches on disk."""
+    await db.execute(text("SET LOCAL jit = off"))
+    await db.execute(text("SET LOCAL work_mem = '32MB'"))
+
+
+async def _aside(engine: AsyncEngine, work: Callable[[AsyncConnection], Awaitable[_T]]) -> _T:
+    """``work`` on a connection of its own (returned to the pool after, rolled back)."""
+    async with engine.connect() as conn:
+        await _tune(conn)
+        return await work(conn)
+
+
+async def _chats(
+    db: AsyncConnection, periods: tuple[Period, Period], filters: Filters
+) -> tuple[int, int]:
+    """The chat sessions created in each half (previous, current)."""
+    window = Period(periods[0].start, periods[1].end)
+    current = ChatSession.created_at >= periods[1].start_at
+    query = select(func.count().filter(~current), func.count().filter(current)).where(
+        ChatSession.created_at >= window.start_at, ChatSession.created_at < window.end_at
+    )
+    if filters.language:
+        query = query.where(ChatSession.language == filters.language)
+    before, now = (await db.execute(query)).one()
+    return int(before), int(now)
+
+
+async def _session_figures(
+    db: AsyncConnection, periods: tuple[Period, Period], filters: Filters, sla_s: float
+) -> tuple[tuple[int, int], tuple[list[dict[str, Any]], list[Any]]]:
+    return await _chats(db, periods, filters), await _handoffs(db, periods, filters, sla_s)
 
 
 def _add(data: _Data, row: Any) -> None:
