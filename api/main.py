@@ -46,6 +46,7 @@ from api.webhook import router as webhook_router
 from api.widget import WidgetMissing, widget_script
 from i18n import detect as language_detector
 from sales.db import Database
+from sales.kpi.rollups import store_price_book
 from sales.normalizers import cities
 from sales.outbox_worker import OutboxWorker, RetryPolicy
 from sales.pricing import PriceBook, load_price_book
@@ -160,11 +161,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
         )
         book = services.price_book
+        categories = {p.sku: p.category for p in book.products} if book else {}
+        # the dashboard's kept category figures follow the book this instance loaded
+        await store_price_book(db, categories)
         periodic.append(
             housekeeping.weekly_digest(
-                db,
-                categories={p.sku: p.category for p in book.products} if book else {},
-                handoff_sla_s=settings.handoff_timeout_s,
+                db, categories=categories, handoff_sla_s=settings.handoff_timeout_s
             )
         )
         app.state.services = services

@@ -57,6 +57,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
+from sales.db import Database
 from sales.models import (
     KpiDaily,
     KpiInquiryFact,
@@ -426,6 +427,15 @@ def sync_categories(conn: Connection, categories: Mapping[str, str]) -> bool:
     return True
 
 
+async def store_price_book(db: Database, categories: Mapping[str, str]) -> bool:
+    """:func:`sync_categories` in a transaction of its own (the app, at start); whether the
+    stored book changed."""
+    async with db.session() as session:
+        changed = await session.run_sync(lambda s: sync_categories(s.connection(), categories))
+        await session.commit()
+    return changed
+
+
 __all__ = [
     "BOOK_KINDS",
     "KINDS",
@@ -436,6 +446,7 @@ __all__ = [
     "kept_book",
     "read",
     "recompute",
+    "store_price_book",
     "sync_categories",
     "utc_day",
 ]

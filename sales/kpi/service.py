@@ -225,32 +225,40 @@ async def _fetch(
     # the categories only while they were kept with this price book
     kinds: tuple[str, ...] = rollups.KINDS
     branches: list[Any] = []
+    kept = rollups.kept_book(await db.execute(rollups.book_query())) == dict(categories)
     if filters == Filters():
-        kept = rollups.kept_book(await db.execute(rollups.book_query()))
-        daily = [k for k in kinds if kept == dict(categories) or k not in rollups.BOOK_KINDS]
+        daily = [k for k in kinds if kept or k not in rollups.BOOK_KINDS]
         branches.append(rollups.read(periods, daily))
         kinds = tuple(k for k in kinds if k not in daily)
     if kinds:
-        book = rollups.book_values(categories)
+        # the stored book when it is this one (a table: the statement is compiled once and
+        # cached), else this one as a VALUES list
+        book = rollups.book_query().cte("book") if kept else rollups.book_values(categories)
         branches.extend(rollups.additive(facts, within, book, kinds).values())
 
-    # the durations, read from the kept rows themselves (only the columns they need, not the
-    # breakdowns' materialized facts); approval waits: each decision on a pending quote, and
-    # when it was (last) submitted
-    c = cohort.c
-
-    def half(created_at: Any) -> Any:
-        return case((created_at >= periods[1].start_at, 1), else_=0)
-
+    # the durations and the approval waits (each decision on a pending quote, and when it was
+    # (last) submitted): unfiltered, read from the kept rows themselves (only the columns they
+    # need, by the window's index range); filtered, from the cohort's facts (read once)
     w = KpiApprovalWait
-    waits = select(half(w.created_at).label("half"), w.decided_at, w.submitted_at).where(
-        within(w.created_at)
+    if filters == Filters():
+        c = cohort.c
+        half_of = case((c.created_at >= periods[1].start_at, 1), else_=0)
+        waits = select(
+            case((w.created_at >= periods[1].start_at, 1), else_=0).label("half"),
+            w.decided_at,
+            w.submitted_at,
+        ).where(within(w.created_at))
+    else:
+        c = facts.c
+        half_of = c.half
+        waits = (
+            select(c.half, w.decided_at, w.submitted_at)
+            .select_from(facts)
+            .join(w, and_(w.inquiry_id == c.id, within(w.created_at)))
+        )
+    duration_rows = select(half_of.label("half"), c.created_at, c.first_sent_at, c.won_at).where(
+        or_(c.first_sent_at.is_not(None), c.won_at.is_not(None))
     )
-    if filters != Filters():
-        waits = waits.where(w.inquiry_id.in_(select(c.inquiry_id)))
-    duration_rows = select(
-        half(c.created_at).label("half"), c.created_at, c.first_sent_at, c.won_at
-    ).where(or_(c.first_sent_at.is_not(None), c.won_at.is_not(None)))
     if postgres:  # medians and nearest-rank p90 by the database
         d = duration_rows.subquery("durations").c
         to_sent = _epoch(d.first_sent_at, d.created_at)
