@@ -114,3 +114,21 @@ def weekly_digest(
             log.info("weekly digest written", extra={"week": week})
 
     return Periodic("kpi-weekly-digest", interval_s, write)
+
+
+async def until_done(
+    name: str, step: Callable[[], Awaitable[object]], *, retry_s: float = 1.0
+) -> None:
+    """Run ``step`` until it succeeds: a start-up chore that needs the database, run as a task so
+    that the app starts without it (and answers 503 saying so until it is back)."""
+    while True:
+        try:
+            await step()
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.warning(
+                "start-up step failed, retrying", extra={"step": name, "error": type(exc).__name__}
+            )
+            await asyncio.sleep(retry_s)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -162,8 +164,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         book = services.price_book
         categories = {p.sku: p.category for p in book.products} if book else {}
-        # the dashboard's kept category figures follow the book this instance loaded
-        await store_price_book(db, categories)
         periodic.append(
             housekeeping.weekly_digest(
                 db, categories=categories, handoff_sla_s=settings.handoff_timeout_s
@@ -192,17 +192,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             policy=RetryPolicy(max_attempts=3, base_s=1, max_s=5),
             poll_s=settings.outbox_poll_s,
         )
-        # every channel subscribed before any worker fans an event out
-        slack_worker = services.slack.worker if services.slack is not None else None
-        mail_worker = mail.worker if mail is not None else None
-        for worker in (slack_worker, mail_worker, live):
-            if worker is not None:
-                await worker.subscribe()
+        workers = [live]
+        starts = [live.start]
         if services.slack is not None:
-            services.slack.start()
+            workers += [services.slack.worker] if services.slack.worker is not None else []
+            starts.append(services.slack.start)
         if mail is not None:
-            mail.start()
-        live.start()
+            workers.append(mail.worker)
+            starts.append(mail.start)
+
+        async def once_the_database_answers() -> None:
+            # the dashboard's kept category figures follow the book this instance loaded
+            await housekeeping.until_done("price book", lambda: store_price_book(db, categories))
+            # every channel subscribed before any worker fans an event out
+            for worker in workers:
+                await housekeeping.until_done(f"outbox {worker.channel}", worker.subscribe)
+            for start in starts:
+                start()
+
+        channels = asyncio.create_task(once_the_database_answers(), name="start-up")
         for job in periodic:
             job.start()
         if reply_watcher is not None:
@@ -210,6 +218,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            channels.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await channels
             if reply_watcher is not None:
                 await reply_watcher.stop()
             for job in periodic:

@@ -50,3 +50,17 @@ async def test_retention_is_a_job_only_when_configured(database: Database) -> No
     retention = [j for j in scheduled if j.name == "retention"]
     assert len(retention) == 1 and retention[0].interval_s == 60
     await retention[0].job()  # an empty database: nothing to erase, no error
+
+
+async def test_a_start_up_step_is_retried_until_the_database_answers() -> None:
+    from api.housekeeping import until_done
+
+    calls: list[int] = []
+
+    async def step() -> None:
+        calls.append(1)
+        if len(calls) < 3:
+            raise ConnectionRefusedError("database down")
+
+    await until_done("step", step, retry_s=0.01)
+    assert len(calls) == 3
