@@ -19,7 +19,9 @@ export TRANSFORMERS_OFFLINE := 1
 
 # The fast loop's tests: neither the Rasa engine's subprocess, nor a browser, nor a booted stack,
 # nor the PostgreSQL and Redis servers (each PostgreSQL test has a SQLite twin that stays in);
-# markers set in tests/conftest.py from the fixtures each test requests. Two pytest workers.
+# markers set in tests/conftest.py from the fixtures each test requests. Two pytest workers; property
+# tests on hypothesis' `dev` profile (a quarter of their examples: tests/conftest.py), the full
+# suite on `ci` (all of them).
 FAST_TESTS   := not engine and not e2e and not browser and not postgres and not redis and not imap
 CHECK_WORKERS ?= 2
 
@@ -94,7 +96,7 @@ check: env
 	$(APP_VENV)/bin/ruff format --check .
 	$(MAKE) --no-print-directory typecheck
 	$(APP_PY) -m tools.fonts ensure
-	$(APP_PY) -m pytest -q -m "$(FAST_TESTS)" -n $(CHECK_WORKERS) $(PYTEST_ARGS)
+	EXPORTDESK_HYPOTHESIS=dev $(APP_PY) -m pytest -q -m "$(FAST_TESTS)" -n $(CHECK_WORKERS) $(PYTEST_ARGS)
 
 lint: env
 	$(APP_VENV)/bin/ruff check .

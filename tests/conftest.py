@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 
 import psycopg
 import pytest
+from argon2 import PasswordHasher
+from hypothesis import settings as hypothesis_settings
 
 from sales.db import Database
 from sales.migrate import upgrade
@@ -30,6 +32,45 @@ if TYPE_CHECKING:
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+# Hypothesis profiles, chosen by EXPORTDESK_HYPOTHESIS: `ci` (the default: `make test`, CI, a
+# bare pytest) runs every property test with the examples it is written with (hypothesis' 100, or
+# its own `max_examples`); `dev` (`make check`) with a quarter of them, never fewer than
+# DEV_MIN_EXAMPLES (nor more than written). The full suite keeps its strength; the fast loop still
+# runs every property on fresh examples each time.
+DEV_EXAMPLE_SHARE = 4
+DEV_MIN_EXAMPLES = 10
+
+
+def dev_examples(written: int) -> int:
+    """The examples a property test written with `written` runs under the `dev` profile."""
+    if written <= DEV_MIN_EXAMPLES:
+        return written
+    return max(DEV_MIN_EXAMPLES, written // DEV_EXAMPLE_SHARE)
+
+
+hypothesis_settings.register_profile("ci", hypothesis_settings.get_profile("default"))
+hypothesis_settings.register_profile(
+    "dev", max_examples=dev_examples(hypothesis_settings.get_profile("default").max_examples)
+)
+HYPOTHESIS_PROFILE = os.environ.get("EXPORTDESK_HYPOTHESIS", "ci")
+hypothesis_settings.load_profile(HYPOTHESIS_PROFILE)
+
+
+def _fewer_examples(items: list[pytest.Item]) -> None:
+    """Under `dev`, the tests with their own `max_examples` scaled like the profile's default
+    (the profile alone cannot: a test's own settings win over it)."""
+    scaled: set[int] = set()
+    for item in items:
+        test = getattr(item, "obj", None)
+        own = getattr(test, "_hypothesis_internal_use_settings", None)
+        if own is None or id(test) in scaled:
+            continue
+        scaled.add(id(test))
+        if own.max_examples != hypothesis_settings.get_profile(HYPOTHESIS_PROFILE).max_examples:
+            fewer = hypothesis_settings(own, max_examples=dev_examples(own.max_examples))
+            test._hypothesis_internal_use_settings = fewer  # type: ignore[union-attr]
+
 
 PG_ADMIN = os.environ.get(
     "TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -44,6 +85,22 @@ def _handoff_config_of_its_own() -> Iterator[None]:
     from sales import handoff
 
     handoff.reset()
+
+
+# argon2id at its lowest cost, for the tests about what sign-in does (lockout, sessions, CSRF,
+# roles) rather than how hard a hash is to guess: the library's recommended parameters cost about
+# 0.25 s of CPU a hash here, and a sign-in test hashes 2-7 times. The stored hashes' parameters
+# are checked without it (tests/sales/staff/test_users.py).
+CHEAP_ARGON2 = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+@pytest.fixture
+def cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Staff passwords hashed and checked with CHEAP_ARGON2 (unknown addresses included)."""
+    from sales.staff import users
+
+    monkeypatch.setattr(users, "_hasher", CHEAP_ARGON2)
+    monkeypatch.setattr(users, "_DUMMY_HASH", CHEAP_ARGON2.hash(uuid.uuid4().hex))
 
 
 @pytest.fixture(scope="session")
@@ -230,3 +287,5 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if fixtures & IMAP_FIXTURES:
             item.add_marker(pytest.mark.imap)
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    if HYPOTHESIS_PROFILE == "dev":
+        _fewer_examples(items)

@@ -18,7 +18,8 @@ LOCAL = "http://127.0.0.1"  # plain http on loopback: cookies without Secure
 
 
 @pytest.fixture
-def web_settings(migrated_sqlite_url: str, tmp_path) -> Settings:  # type: ignore[no-untyped-def]
+def web_settings(migrated_sqlite_url: str, tmp_path, cheap_password_hashes: None) -> Settings:  # type: ignore[no-untyped-def]
+    """Staff pages' settings; passwords hashed at argon2's lowest cost (tests/conftest.py)."""
     return Settings(
         _env_file=None,
         database_url=migrated_sqlite_url,

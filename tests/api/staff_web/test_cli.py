@@ -23,6 +23,7 @@ def _run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *a
     return code, out.out + out.err
 
 
+@pytest.mark.usefixtures("cheap_password_hashes")
 def test_manage_staff_users(
     migrated_sqlite_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import argon2
 import pytest
 
 from api.staff.identities import LEGACY_SCOPES, Scope, parse_entry
@@ -20,10 +21,18 @@ async def test_passwords_are_argon2_hashes_never_the_text(database: Database) ->
         user = await users.create_user(db, email="Rep@X.example", password=PASSWORD, role="rep")
         assert user.email == "rep@x.example"
         assert user.password_hash.startswith("$argon2id$") and PASSWORD not in user.password_hash
+        # at the library's recommended cost (the other tests here hash at the lowest)
+        stored, recommended = argon2.extract_parameters(user.password_hash), argon2.PasswordHasher()
+        assert (stored.time_cost, stored.memory_cost, stored.parallelism) == (
+            recommended.time_cost,
+            recommended.memory_cost,
+            recommended.parallelism,
+        )
         with pytest.raises(ValueError, match="12 characters"):
             await users.create_user(db, email="b@x.example", password="short", role="rep")
 
 
+@pytest.mark.usefixtures("cheap_password_hashes")
 async def test_lockout_counts_failures_within_the_window_only(database: Database) -> None:
     start = utcnow()
     async with database.session() as db:
@@ -49,6 +58,7 @@ async def test_lockout_counts_failures_within_the_window_only(database: Database
         assert await users.authenticate(db, email="a@x.example", password=PASSWORD, now=t3)
 
 
+@pytest.mark.usefixtures("cheap_password_hashes")
 async def test_a_session_lives_until_it_expires_or_signs_out(database: Database) -> None:
     now = utcnow()
     async with database.session() as db:
@@ -69,6 +79,7 @@ async def test_a_session_lives_until_it_expires_or_signs_out(database: Database)
         assert await users.session_for(db, "made-up", now=now) is None
 
 
+@pytest.mark.usefixtures("cheap_password_hashes")
 async def test_the_first_admin_only_while_nobody_exists(database: Database) -> None:
     async with database.session() as db:
         assert await users.ensure_first_admin(db, email="boss@x.example", password=PASSWORD)
