@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,18 +15,23 @@ STAFF_TOKEN = "staff-token-for-tests-0123456789"
 ACTION_TOKEN = "action-token-for-tests-0123456789"
 
 
-@pytest.fixture
-def settings(migrated_sqlite_url: str, tmp_path) -> Settings:  # type: ignore[no-untyped-def]
+def api_settings(database_url: str, work: Path) -> Settings:
+    """The API tests' settings: the engine "down" (nothing listens on its port), no index."""
     return Settings(
         _env_file=None,
-        database_url=migrated_sqlite_url,
-        rasa_port=free_port(),  # nothing listens: the engine is "down"
+        database_url=database_url,
+        rasa_port=free_port(),
         staff_api_tokens=SecretStr(STAFF_TOKEN),
         action_server_token=SecretStr(ACTION_TOKEN),
-        kb_index_dir=tmp_path / "no-index",
+        kb_index_dir=work / "no-index",
         chat_rate_burst=5,
         chat_rate_per_minute=60,
     )
+
+
+@pytest.fixture
+def settings(migrated_sqlite_url: str, tmp_path: Path) -> Settings:
+    return api_settings(migrated_sqlite_url, tmp_path)
 
 
 @pytest.fixture

@@ -3,10 +3,15 @@ routes, every error status a route can answer, each with the real body {"detail"
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+
+from api.main import create_app
+from tests.api.conftest import api_settings
 
 ERROR = {"$ref": "#/components/schemas/ErrorOut"}
 
@@ -31,9 +36,15 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
 }  # fmt: skip
 
 
-@pytest.fixture
-def spec(client: TestClient) -> dict[str, Any]:
-    return client.get("/openapi.json").json()
+@pytest.fixture(scope="module")
+def spec(_sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The document as the app with the API tests' settings serves it, read once for the module
+    (it follows from the routes and the settings, not from the data)."""
+    work = tmp_path_factory.mktemp("openapi")
+    shutil.copyfile(_sqlite_template, work / "orders.db")
+    with TestClient(create_app(api_settings(f"sqlite:///{work / 'orders.db'}", work))) as client:
+        document: dict[str, Any] = client.get("/openapi.json").json()
+    return document
 
 
 def test_the_error_body_is_detail_as_a_string(spec: dict[str, Any]) -> None:
