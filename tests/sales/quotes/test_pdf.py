@@ -239,6 +239,10 @@ def test_chinese_quote_renders_chinese_glyphs(demo: PriceBook) -> None:
     ):
         assert expected in text, expected
     assert "?" not in text.split("Lagerstraße")[0], "glyphs replaced by '?'"
+    # the CJK face embedded once, for the regular and the bold text (bold names, totals)
+    page_fonts = PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"].values()
+    names = [str(font.get_object()["/BaseFont"]) for font in page_fonts]
+    assert len([name for name in names if "DejaVu" not in name]) == 1, names
     _snapshot(pdf, "quote-zh")
 
 
