@@ -304,9 +304,10 @@ async def run(
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
     from rasa.core.utils import AvailableEndpoints
 
-    from bot import action_calls
+    from bot import action_calls, event_types
 
     action_calls.install()  # as bot/serve.py does before `rasa run`
+    event_types.install()
     endpoints = AvailableEndpoints.read_endpoints(endpoints_file)
     agent = await load_agent(model_path=model, endpoints=endpoints)
     instrument()
