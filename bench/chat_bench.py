@@ -3,7 +3,8 @@
 The same scripted conversations run (a) through the app's chat API and (b) straight at the
 engine's input channel with its secret (the bare-Rasa baseline; actions still run in the app's
 webhook), in alternating rounds in one run, and the script prints p50/p95 turn latency, messages
-per second, and the ratios app/baseline.
+per second, the CPU the engine and the app processes spent per turn in each (from /proc, the
+warm-up left out), the machine's load average, and the ratios app/baseline.
 
     .venv/bin/python bench/chat_bench.py [--buyers 20] [--rounds 3]
 """
@@ -80,19 +81,42 @@ async def via_engine(
         response.raise_for_status()
 
 
+def process_cpu_s(pid: int) -> float:
+    """User + system CPU seconds a process has used so far (Linux /proc; 0 elsewhere)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    # after "pid (name)": state is field 3, utime and stime fields 14 and 15
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _pct(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
 async def measure(
-    app_url: str, engine_url: str, buyers: int, rounds: int, channel_token: str
+    app_url: str,
+    engine_url: str,
+    buyers: int,
+    rounds: int,
+    channel_token: str,
+    pids: dict[str, int] | None = None,
 ) -> dict[str, dict[str, float]]:
+    """Latency and throughput by path; with `pids` (process name -> pid, e.g. the engine's and
+    the app's), also each process's CPU milliseconds per turn on that path (`<name>_cpu_ms`)."""
+    pids = pids or {}
     limits = httpx.Limits(max_connections=buyers * 2, max_keepalive_connections=buyers * 2)
     confirms: list[float] = []
     results: dict[str, dict[str, list[float] | float]] = {
         "app": {"lat": [], "secs": 0.0, "turns": 0},
         "rasa": {"lat": [], "secs": 0.0, "turns": 0},
+    }
+    cpu: dict[str, dict[str, float]] = {
+        "app": dict.fromkeys(pids, 0.0),
+        "rasa": dict.fromkeys(pids, 0.0),
     }
     async with (
         httpx.AsyncClient(base_url=app_url, timeout=120, limits=limits) as client,
@@ -109,6 +133,7 @@ async def measure(
         for r in range(rounds):
             for name in ("rasa", "app") if r % 2 == 0 else ("app", "rasa"):
                 lat: list[float] = []
+                cpu_before = {proc: process_cpu_s(pid) for proc, pid in pids.items()}
                 started = time.perf_counter()
                 if name == "app":
                     await asyncio.gather(
@@ -122,6 +147,8 @@ async def measure(
                         )
                     )
                 results[name]["secs"] += time.perf_counter() - started  # type: ignore[operator]
+                for proc, pid in pids.items():
+                    cpu[name][proc] += process_cpu_s(pid) - cpu_before[proc]
                 results[name]["lat"].extend(lat)  # type: ignore[union-attr]
                 results[name]["turns"] += len(lat)  # type: ignore[operator]
     summary = {}
@@ -132,6 +159,10 @@ async def measure(
             "p95_ms": _pct(lat, 95) * 1000,
             "msgs_per_s": data["turns"] / data["secs"],  # type: ignore[operator]
             "turns": data["turns"],
+            **{
+                f"{proc}_cpu_ms": seconds * 1000 / data["turns"]  # type: ignore[operator]
+                for proc, seconds in cpu[name].items()
+            },
         }
     summary["confirm"] = {
         "p50_ms": statistics.median(confirms) * 1000,
@@ -147,21 +178,29 @@ def main() -> None:
     parser.add_argument("--buyers", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=4)
     args = parser.parse_args()
-    with running_stack() as (_stack, settings):
+    with running_stack() as (stack, settings):
         app_url = f"http://127.0.0.1:{settings.app_port}"
         channel_token = settings.engine_channel_token.get_secret_value()
+        pids = {name: stack.procs[name].pid for name in ("engine", "app")}
+        load_before = os.getloadavg()
         summary = asyncio.run(
-            measure(app_url, settings.engine_url, args.buyers, args.rounds, channel_token)
+            measure(app_url, settings.engine_url, args.buyers, args.rounds, channel_token, pids)
         )
+        load_after = os.getloadavg()
     print(f"\n== chat turn latency: {args.buyers} concurrent buyers, {args.rounds} rounds each way")
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+        f"; load average {load_before[0]:.1f} before, {load_after[0]:.1f} after"
     )
-    print(f"{'path':<22}{'turns':>7}{'p50 ms':>10}{'p95 ms':>10}{'msgs/s':>10}")
+    print(
+        f"{'path':<22}{'turns':>7}{'p50 ms':>10}{'p95 ms':>10}{'msgs/s':>10}"
+        f"{'engine CPU ms/turn':>20}{'app CPU ms/turn':>17}"
+    )
     for name, label in (("rasa", "bare Rasa (channel)"), ("app", "app chat API")):
         s = summary[name]
         print(
-            f"{label:<22}{s['turns']:>7}{s['p50_ms']:>10.1f}{s['p95_ms']:>10.1f}{s['msgs_per_s']:>10.1f}"
+            f"{label:<22}{s['turns']:>7}{s['p50_ms']:>10.1f}{s['p95_ms']:>10.1f}"
+            f"{s['msgs_per_s']:>10.1f}{s['engine_cpu_ms']:>20.1f}{s['app_cpu_ms']:>17.1f}"
         )
     confirm = summary["confirm"]
     print(

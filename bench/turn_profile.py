@@ -4,7 +4,8 @@ Runs in the engine's environment (Rasa is installed there only); bench/turn_prof
 starts it with the endpoints of a running app (the action webhook) and the conversations on
 standard input:
 
-    .venv-engine/bin/python bench/turn_profile.py MODEL.tar.gz ENDPOINTS.yml < conversations.json
+    .venv-engine/bin/python bench/turn_profile.py MODEL.tar.gz ENDPOINTS.yml [CPROFILE_OUT]
+        < conversations.json
 
 The model is loaded as `rasa run` loads it and each message goes through `Agent.handle_message`,
 as the input channel hands it over, in this process. Measured, without changing what runs (the
@@ -22,6 +23,10 @@ functions are wrapped, not replaced):
   and out), the catalog's responses, trackers rebuilt from events for forms and slot
   extraction, events applied to the tracker, and what is left of the processor; beside it the
   CPU of the process's other threads (TensorFlow's and the BLAS pools) per turn.
+
+With CPROFILE_OUT, the measured turns (not the warm-up) also run under cProfile, whose
+statistics are written there (`python -m pstats CPROFILE_OUT`); the timings are then inflated
+by the profiler's own cost.
 
 Prints one JSON object on the last line of standard output; thread counts of the numeric
 libraries are taken from the environment as given.
@@ -160,6 +165,7 @@ class Recorder:
         self.webhook: dict[str, list[float]] = defaultdict(list)
         self.store: dict[str, list[float]] = defaultdict(list)
         self.predictions = 0
+        self.winners: dict[str, int] = defaultdict(int)  # the policy whose prediction ran
         self.parses: list[float] = []
         self.predict_times: list[float] = []
 
@@ -221,7 +227,9 @@ def instrument() -> None:
         token = PHASE.set("policy")
         started = time.perf_counter()
         try:
-            return original_predict(self, *args, **kwargs)
+            prediction = original_predict(self, *args, **kwargs)
+            REC.winners[prediction.policy_name or "none"] += 1
+            return prediction
         finally:
             REC.predictions += 1
             REC.predict_times.append(time.perf_counter() - started)
@@ -286,14 +294,20 @@ def _os_threads() -> int:
     return len(list(tasks.iterdir())) if tasks.is_dir() else threading.active_count()
 
 
-async def run(model: str, endpoints_file: str, conversations: list[list[str]]) -> dict[str, Any]:
+async def run(
+    model: str,
+    endpoints_file: str,
+    conversations: list[list[str]],
+    cprofile_out: str | None = None,
+) -> dict[str, Any]:
     from rasa.core.agent import load_agent
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
     from rasa.core.utils import AvailableEndpoints
 
-    from bot import action_calls
+    from bot import action_calls, event_types
 
     action_calls.install()  # as bot/serve.py does before `rasa run`
+    event_types.install()
     endpoints = AvailableEndpoints.read_endpoints(endpoints_file)
     agent = await load_agent(model_path=model, endpoints=endpoints)
     instrument()
@@ -314,6 +328,12 @@ async def run(model: str, endpoints_file: str, conversations: list[list[str]]) -
     PARTS.calls.clear()
     instrument_counts: list[dict[str, int]] = []
     turn_times: list[float] = []
+    profiler = None
+    if cprofile_out:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     cpu_before = time.process_time()
     main_before = time.thread_time()
     wall_before = time.perf_counter()
@@ -328,6 +348,9 @@ async def run(model: str, endpoints_file: str, conversations: list[list[str]]) -
     cpu = time.process_time() - cpu_before
     main_cpu = time.thread_time() - main_before
     wall = time.perf_counter() - wall_before
+    if profiler is not None and cprofile_out:
+        profiler.disable()
+        profiler.dump_stats(cprofile_out)
     turns = len(turn_times)
 
     def per_turn(key: str) -> dict[str, float]:
@@ -356,6 +379,7 @@ async def run(model: str, endpoints_file: str, conversations: list[list[str]]) -
         },
         "parse": _stats(REC.parses),
         "predict": _stats(REC.predict_times),
+        "winners": dict(sorted(REC.winners.items(), key=lambda item: -item[1])),
         "nodes": nodes,
         "actions": {name: _stats(s) for name, s in sorted(REC.actions.items())},
         "webhook": {name: _stats(s) for name, s in sorted(REC.webhook.items())},
@@ -376,9 +400,16 @@ async def run(model: str, endpoints_file: str, conversations: list[list[str]]) -
 
 def main() -> None:
     logging.basicConfig(level=logging.WARNING)
+    # Rasa's structured log as `rasa run` configures it (its level from LOG_LEVEL, INFO by
+    # default): unconfigured, structlog renders and prints every debug event of a turn, which
+    # would be counted as the engine's CPU here and is not spent by a serving engine
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(None)
     model, endpoints_file = sys.argv[1], sys.argv[2]
+    cprofile_out = sys.argv[3] if len(sys.argv) > 3 else None
     conversations = json.load(sys.stdin)
-    result = asyncio.run(run(model, endpoints_file, conversations))
+    result = asyncio.run(run(model, endpoints_file, conversations, cprofile_out))
     print(json.dumps(result))
 
 

@@ -11,7 +11,11 @@ its other threads, then the table: NLU components, policies, action predictions 
 calls per turn, each action's time (a custom action's is the webhook round trip, the app's work
 in it included), the tracker store's reads and writes. Measures only: nothing is tuned here.
 
-    .venv/bin/python bench/turn_profile_bench.py [--conversations 5]
+    .venv/bin/python bench/turn_profile_bench.py [--conversations 5] [--cprofile FILE]
+
+`--cprofile FILE` also runs the measured turns under cProfile in the engine's process and writes
+its statistics to FILE (read them with `python -m pstats FILE`; the table's times are then
+inflated by the profiler).
 """
 
 from __future__ import annotations
@@ -44,7 +48,7 @@ def conversations(count: int) -> list[list[str]]:
     return [[value.format(i=i) for _kind, value in SCRIPT] for i in range(count)]
 
 
-def profile(count: int) -> dict[str, Any]:
+def profile(count: int, cprofile: Path | None = None) -> dict[str, Any]:
     from knowledge.ingest import ingest
 
     model = train()
@@ -73,6 +77,7 @@ def profile(count: int) -> dict[str, Any]:
                     str(ROOT / "bench" / "turn_profile.py"),
                     str(model),
                     str(endpoints),
+                    *([str(cprofile.resolve())] if cprofile else []),
                 ],
                 input=json.dumps(conversations(count)),
                 cwd=ROOT,
@@ -155,6 +160,10 @@ def report(data: dict[str, Any]) -> None:
             _row(_node_label(key), s, turns)
     _row("  whole NLU parse", data["parse"], turns)
     _row("  whole action prediction (all policies)", data["predict"], turns)
+    print(
+        "action predictions by the policy that made them: "
+        + ", ".join(f"{name} {count}" for name, count in data["winners"].items())
+    )
     _header("action (engine side; a webhook's includes the app's work)")
     for name, s in sorted(data["actions"].items(), key=lambda item: -item[1]["total_ms"]):
         _row(f"{name}{' (webhook)' if name in data['webhook'] else ''}", s, turns)
@@ -170,8 +179,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--conversations", type=int, default=5)
     parser.add_argument("--json", type=Path, help="also write the measurements here")
+    parser.add_argument("--cprofile", type=Path, help="cProfile statistics of the engine here")
     args = parser.parse_args()
-    data = profile(args.conversations)
+    data = profile(args.conversations, args.cprofile)
     if args.json:
         args.json.write_text(json.dumps(data, indent=2))
     report(data)

@@ -25,6 +25,8 @@ if __name__ == "__main__":
     # the action webhook's answers checked with a schema compiled once (bot/action_calls.py)
     # (imported by name: bot/ is no package to mypy, which checks this file as `serve`)
     importlib.import_module("bot.action_calls").install()
+    # each event's class found by its type name once (bot/event_types.py)
+    importlib.import_module("bot.event_types").install()
     # one argument ("--auth-token=..."): a token may start with "-"
     sys.argv = ["rasa", "run", *sys.argv[1:], "--enable-api", f"--auth-token={token}"]
     main()

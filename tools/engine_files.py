@@ -22,7 +22,14 @@ VAR = ROOT / "var"
 
 
 # What only `rasa run` reads, never training: changing them needs no new model.
-RUNTIME_ONLY = ("credentials.yml", "serve.py", "channels", "lock_store.py", "action_calls.py")
+RUNTIME_ONLY = (
+    "credentials.yml",
+    "serve.py",
+    "channels",
+    "lock_store.py",
+    "action_calls.py",
+    "event_types.py",
+)
 
 
 def fingerprint() -> str:

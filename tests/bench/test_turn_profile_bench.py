@@ -38,6 +38,7 @@ def test_the_report_lists_components_actions_and_the_store(
             },
             "parse": _stats(10, 900.0),
             "predict": _stats(30, 600.0),
+            "winners": {"RulePolicy": 28, "TEDPolicy": 2},
             "nodes": {
                 "nlu:run_bot.components.use_featurizer.UniversalSentenceEncoderFeaturizer1": (
                     _stats(10, 500.0)
@@ -63,5 +64,6 @@ def test_the_report_lists_components_actions_and_the_store(
     assert "nlu    UniversalSentenceEncoderFeaturizer1 " in out
     assert "policy TEDPolicy2 " in out
     assert "domain_provider" not in out  # below 0.05 ms a turn
+    assert "made them: RulePolicy 28, TEDPolicy 2" in out
     assert "rfq_form (webhook)" in out and "validate_rfq_form (webhook, called by a form)" in out
     assert "retrieve" in out and "save" in out
