@@ -51,9 +51,9 @@ from knowledge.attributes import (
 from knowledge.catalog import Product, format_value
 from knowledge.categories import find_category
 from knowledge.cert_codes import codes_named
-from knowledge.described import power_named
+from knowledge.described import asks_a_value, described_model, power_named
 from knowledge.glossary import english_words
-from knowledge.grounding import figures, keep_grounded, source_text
+from knowledge.grounding import figures, keep_grounded, quotable, source_text
 from knowledge.index import Hit, KnowledgeBase
 from knowledge.markets import ComplianceCheck, Market
 from knowledge.question_parts import unanswered_parts
@@ -137,6 +137,9 @@ def answer(
     if not skus:
         skus = _referred_skus(kb, question, context, category, attributes)
         if skus and category and not attributes and not markets:
+            if asks_a_value(question) and described_model(kb.products_in(category), question):
+                # "quantos LEDs tem a UFO de 200W?": asked of the one model described
+                return _spec_answer(kb, question, skus[:1], [], lang)
             # "Do you have a 150W high bay?": the range's models that fit, not a passage
             found = _line_answer(kb, question, category, lang)
             if found is not None:
@@ -314,11 +317,15 @@ def _referred_skus(
     about the product the conversation was last about."""
     if not context and not category:
         return []
+    if category and (named := described_model(kb.products_in(category), question)):
+        return [named]  # "la farola económica de 60W": the one record the values describe
     wanted = power_named(question)
     if wanted is not None:
         families = [category] if category else []
         families += [c for c in (_context_category(kb, context),) if c and c not in families]
         for family in families:
+            if named := described_model(kb.products_in(family), question):
+                return [named]
             fitting = [
                 p
                 for p in kb.products_in(family)
@@ -653,7 +660,7 @@ def _spec_answer(
     gaps += [p for p in others if not any(p in gap for gap in gaps)]
     if gaps:  # "... and does a safety cable come in the box?": no attribute of ours says
         complete = False
-        parts.append(_gaps_sentence(kb, skus[0], gaps, lang))
+        parts.append(_gaps_sentence(kb, skus[0], gaps, lang, alone=not parts))
     text = _sentences(parts, lang) + _cite(sources, lang)
     return Answer(text=text, sources=sources, confident=complete)
 
@@ -697,13 +704,19 @@ def _named_spans(kb: KnowledgeBase, question: str, schemes: bool) -> list[tuple[
     return spans
 
 
-def _gaps_sentence(kb: KnowledgeBase, sku: str, gaps: list[str], lang: str) -> str:
-    """The parts of the question no attribute of ours answers, quoted when they hold no figure
-    (a figure from the question is no fact of ours, so it is not repeated)."""
+def _gaps_sentence(
+    kb: KnowledgeBase, sku: str, gaps: list[str], lang: str, *, alone: bool = False
+) -> str:
+    """The parts of the question no attribute of ours answers, quoted when every figure and
+    code in them is the record's own (a figure from the question is no fact of ours, so it is
+    not repeated); ``alone``: nothing else of the question was answered."""
     product = kb.product(sku)
     canonical = product["sku"] if product else sku
-    if any(re.search(r"\d", gap) for gap in gaps) or sum(len(gap) for gap in gaps) > 120:
-        return t("answers.rest_missing", lang, sku=canonical)
+    record = source_text(product) if product else canonical
+    if not all(quotable(gap, record) for gap in gaps) or sum(len(gap) for gap in gaps) > 120:
+        return t(
+            "answers.question_missing" if alone else "answers.rest_missing", lang, sku=canonical
+        )
     return t("answers.part_missing", lang, sku=canonical, part=" / ".join(gaps))
 
 

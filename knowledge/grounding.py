@@ -53,3 +53,21 @@ def keep_grounded(sentences: Iterable[str], source: str | set[str]) -> list[str]
     """The sentences whose every figure is in ``source``; the others are dropped."""
     allowed = source if isinstance(source, set) else figures(source)
     return [sentence for sentence in sentences if grounded(sentence, allowed)]
+
+
+# A code: letters and digits in one word ("IP65", "TM-30", "400-W-Sportstrahler", "R9").
+_CODE = re.compile(
+    r"(?<![A-Za-z0-9])(?=[A-Za-z0-9./-]*[0-9])(?=[A-Za-z0-9./-]*[A-Za-z])"
+    r"[A-Za-z0-9]+(?:[-./][A-Za-z0-9]+)*(?![A-Za-z0-9])"
+)
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", text).lower()
+
+
+def quotable(text: str, source: str) -> bool:
+    """Every figure and every code of ``text`` (the buyer's words, to be quoted back) is in
+    ``source``: quoting it says nothing the source does not."""
+    compact = _compact(source)
+    return grounded(text, source) and all(_compact(code) in compact for code in _CODE.findall(text))

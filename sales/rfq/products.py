@@ -178,7 +178,9 @@ def _has_word(text: str, word: str) -> bool:
     return _word(word).search(text) is not None
 
 
-def _variants(text: str) -> set[str]:
+def variants_of(text: str) -> set[str]:
+    """The variant words (``product_words/*.yaml``: economy, emergency, UGR, sports...) ``text``
+    names, by variant."""
     lowered = _unglued(fold(text))
     return {
         name
@@ -191,7 +193,8 @@ def _product_text(product: Product) -> str:
     return f"{product.get('sku', '')} {product.get('name', '')}".lower()
 
 
-def _size_tokens(text: str) -> set[str]:
+def size_tokens(text: str) -> set[str]:
+    """The sizes ``text`` names: "600x600", "1200 mm", "4 ft" ("150 cm" as "1500 mm")."""
     tokens: set[str] = set()
     for match in _SIZE.finditer(text):
         if match.group(1):
@@ -231,19 +234,19 @@ def match_product(
     watts = {int(w) for w in _WATTS.findall(text)}
     if watts:
         candidates = [p for p in candidates if int(p.get("power_w") or -1) in watts]
-    sizes = _size_tokens(text)
+    sizes = size_tokens(text)
     if sizes:
         candidates = [p for p in candidates if _fits(p, sizes)]
-    wanted = _variants(text) | _variants(features)
+    wanted = variants_of(text) | variants_of(features)
     if not watts and len(candidates) > 1:
-        having = [p for p in candidates if wanted and not wanted - _variants(_product_text(p))]
+        having = [p for p in candidates if wanted and not wanted - variants_of(_product_text(p))]
         if len(having) == 1:
             return ProductMatch(str(having[0]["sku"]), category)
         return ProductMatch(None, category)  # "panels": which one? keep the words
     ranked = sorted(
         (len(has - wanted), len(str(p.get("sku", ""))), str(p["sku"]))
         for p in candidates
-        if not wanted - (has := _variants(_product_text(p)))
+        if not wanted - (has := variants_of(_product_text(p)))
     )
     if not ranked or (len(ranked) > 1 and ranked[0][0] == ranked[1][0]):
         return ProductMatch(None, category)  # nothing fits, or two fit equally well
