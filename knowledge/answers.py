@@ -136,7 +136,8 @@ def answer(
     category = find_category(question)
     if not skus:
         skus = _referred_skus(kb, question, context, category, attributes)
-        if skus and category and not attributes and not markets:
+        itself = category == "driver" and attributes == ["driver"]  # "drivers": the range
+        if skus and category and (not attributes or itself) and not markets:
             if asks_a_value(question) and described_model(kb.products_in(category), question):
                 # "quantos LEDs tem a UFO de 200W?": asked of the one model described
                 return _spec_answer(kb, question, skus[:1], [], lang)

@@ -39,7 +39,8 @@ _POWER = re.compile(r"(?<![\w.])(\d{1,4})\s?-?\s?(?:w|watts?|瓦)(?![a-z])", re.
 # A word of a model number that can describe it: three characters or more, or letters with
 # digits ("UFO", "COB", "T8", "UGR19"); two letters ("EC", "NA", "EM") are words of sentences too.
 _MODEL_WORD = re.compile(r"[a-z]{3,}|(?=[a-z0-9]*[a-z])(?=[a-z0-9]*\d)[a-z0-9]{2,}")
-_WORD = re.compile(r"[^\W_]+")
+# words of a folded text, Latin letters and digits only: "UFO" of "UFO工矿灯" too
+_WORD = re.compile(r"[a-z0-9]+")
 _CUT_OUT = re.compile(r"\d+")
 
 
@@ -97,7 +98,7 @@ def _constraints(text: str, products: Sequence[Product]) -> list[tuple[bool, set
         found.append((True, {str(p["sku"]) for p in products if size in _sizes(p)}))
     for variant in variants_of(text):
         found.append((False, {str(p["sku"]) for p in products if variant in _variants(p)}))
-    words = {fold(word) for word in _WORD.findall(text)}
+    words = set(_WORD.findall(fold(text)))
     for word in sorted(words & set().union(*(_model_words(p) for p in products))):
         found.append((False, {str(p["sku"]) for p in products if word in _model_words(p)}))
     return found
