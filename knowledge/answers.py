@@ -659,6 +659,8 @@ def _spec_answer(
     # "la fréquence du détecteur": a property no record gives, though its name holds ours
     others += [phrase for _, _, phrase in other_properties(question)]
     gaps += [p for p in others if not any(p in gap for gap in gaps)]
+    if not parts and not gaps:  # nothing asked that a word of ours names: the question is
+        gaps = [question.strip()]
     if gaps:  # "... and does a safety cable come in the box?": no attribute of ours says
         complete = False
         parts.append(_gaps_sentence(kb, skus[0], gaps, lang, alone=not parts))

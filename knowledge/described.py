@@ -42,6 +42,8 @@ _MODEL_WORD = re.compile(r"[a-z]{3,}|(?=[a-z0-9]*[a-z])(?=[a-z0-9]*\d)[a-z0-9]{2
 # words of a folded text, Latin letters and digits only: "UFO" of "UFO工矿灯" too
 _WORD = re.compile(r"[a-z0-9]+")
 _CUT_OUT = re.compile(r"\d+")
+# a size in millimetres of two digits too ("cut-out 70 mm"), which an RFQ's sizes leave out
+_MM = re.compile(r"(?<![\d.])(\d{2,4})\s*(?:mm|毫米)(?![a-z])", re.IGNORECASE)
 
 
 def _powers(text: str) -> list[float]:
@@ -94,7 +96,7 @@ def _constraints(text: str, products: Sequence[Product]) -> list[tuple[bool, set
         found.append(
             (True, {str(p["sku"]) for p in products if _number(p.get("power_w")) == power})
         )
-    for size in size_tokens(text):
+    for size in size_tokens(text) | {f"{n} mm" for n in _MM.findall(text)}:
         found.append((True, {str(p["sku"]) for p in products if size in _sizes(p)}))
     for variant in variants_of(text):
         found.append((False, {str(p["sku"]) for p in products if variant in _variants(p)}))
