@@ -282,6 +282,8 @@ _NEED_WORDS = re.compile(
     r"recomenda|ip\d\d)(?!\w)|\d+\s?w\b|推荐|适合|用于|适用",
     re.IGNORECASE,
 )
+# The need words without a power ("for", "with", "para", "mit"...): "the 60W one" describes.
+_NEED_WORDS_ONLY = re.compile(_NEED_WORDS.pattern.replace(r"|\d+\s?w\b", ""), re.IGNORECASE)
 # "What is the <property> of <model>?": a property we have no attribute for.
 _PROPERTY = (
     re.compile(
@@ -318,14 +320,17 @@ def _referred_skus(
     about the product the conversation was last about."""
     if not context and not category:
         return []
-    if category and (named := described_model(kb.products_in(category), question)):
-        return [named]  # "la farola económica de 60W": the one record the values describe
+    # "la farola económica de 60W": the one record the values describe; not a need's words
+    # ("surface-mounted downlight with a motion sensor for a car park"): the best fits answer it
+    describes = not (_NEED_WORDS_ONLY.search(question) and _states_a_need(kb, question))
+    if describes and category and (named := described_model(kb.products_in(category), question)):
+        return [named]
     wanted = power_named(question)
     if wanted is not None:
         families = [category] if category else []
         families += [c for c in (_context_category(kb, context),) if c and c not in families]
         for family in families:
-            if named := described_model(kb.products_in(family), question):
+            if describes and (named := described_model(kb.products_in(family), question)):
                 return [named]
             fitting = [
                 p
