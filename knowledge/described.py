@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import yaml
 
 from knowledge.catalog import Product
@@ -166,3 +168,34 @@ def asks_a_value(question: str) -> bool:
     if any(offer.search(part) for part in parts):
         return False
     return any(opens.search(part) or anywhere.search(part) for part in parts)
+
+
+# A description that fits more records than this names a part of a range, not a model.
+MAX_DESCRIBED = 3
+
+
+def described_models(
+    products: Sequence[Product], text: str, certification_codes: Sequence[str] = ()
+) -> list[str]:
+    """The SKUs of the records of ``products`` (a range) that fit the description in ``text``
+    best, in catalog order: those meeting the most of the constraints it states (the power,
+    an ambient temperature, dimming, IP, certifications, features such as "economy", "aisle
+    optics" or "shatter-resistant": ``knowledge.recommend.read_need``), at least one; empty
+    when no record meets any, or when more than ``MAX_DESCRIBED`` meet as many.
+
+    >>> range_ = [{"sku": "A", "power_w": 150, "dimming": ["0-10V"]},
+    ...           {"sku": "B", "power_w": 150, "dimming": ["DALI"]}]
+    >>> described_models(range_, "the 0-10V one of 150 W"), described_models(range_, "150 W")
+    (['A'], ['A', 'B'])
+    """
+    from knowledge.recommend import constraints_met, read_need
+
+    need = read_need(text, certification_codes)
+    if need.watts is None and (power := power_named(text)) is not None:
+        need = replace(need, watts=power)  # "Ihr 1000-Watt-Stadionstrahler"
+    if not products or not need.stated():
+        return []
+    met = constraints_met(products, need)
+    best = int(met.max())
+    fitting = [str(products[int(i)]["sku"]) for i in np.flatnonzero(met == best)] if best else []
+    return fitting if len(fitting) <= MAX_DESCRIBED else []

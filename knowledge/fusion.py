@@ -50,3 +50,9 @@ TITLE_CODE_EVIDENCE = 0.35
 def add_evidence(score: np.ndarray, evidence: float) -> np.ndarray:
     """``score`` with one more independent piece of ``evidence`` (noisy-OR)."""
     return 1.0 - (1.0 - np.asarray(score, dtype=np.float32)) * (1.0 - evidence)
+
+
+# Evidence for the records a description without a model number fits, when it fits two or
+# three of a range equally ("der 40-Watt-Konstantstromtreiber": the two 40 W drivers); one that
+# fits a single record ranks it as if its model number were named.
+DESCRIBED_EVIDENCE = 0.35

@@ -17,9 +17,10 @@ import numpy as np
 from knowledge.catalog import Product
 from knowledge.cert_codes import codes_named
 from knowledge.chunks import Chunk
-from knowledge.described import described_model
+from knowledge.described import described_model, described_models
 from knowledge.errors import KnowledgeIndexMissing
 from knowledge.fusion import (
+    DESCRIBED_EVIDENCE,
     LIST_EVIDENCE,
     TITLE_CODE_EVIDENCE,
     add_evidence,
@@ -150,6 +151,16 @@ class KnowledgeBase:
         category = find_category(text)
         return described_model(self.products_in(category), text) if category else None
 
+    def described_models(self, text: str) -> list[str]:
+        """The SKUs of the few records of the range ``text`` names that fit what it says of
+        them (power, temperature, dimming, features...; ``knowledge.described``)."""
+        from knowledge.categories import find_category
+
+        category = find_category(text)
+        if not category:
+            return []
+        return described_models(self.products_in(category), text, tuple(self.certification_codes))
+
     def products_in(self, category: str) -> list[Product]:
         """The records of one category, in catalog order (kept at load: no scan per question)."""
         return self._by_category.get(category, [])
@@ -219,15 +230,22 @@ class KnowledgeBase:
         )
         lexical_top = _top_positive(lexical_scores, pool)
         sku_ids = self._sku_chunk_ids(query, mask) if sku_boost else set()
-        if sku_boost and not sku_ids and (described := self.described_model(query)):
+        described: set[int] = set()
+        if sku_boost and not sku_ids and (numbered := self.described_model(query)):
             # "Ihr 1000-Watt-Stadionstrahler": as if its model number were named
-            sku_ids = self._sku_chunk_ids(described, mask)
+            sku_ids = self._sku_chunk_ids(numbered, mask)
+        elif sku_boost and not sku_ids:
+            # "the economy street light", "the 40 W driver": the records the description fits
+            fitting = self.described_models(query)
+            described = {i for sku in fitting for i in self._sku_chunk_ids(sku, mask)}
         listing = asks_for_a_list(query)
         # a question for a list: every passage listing models that shares a word with it
         lists: list[int] = (
             np.flatnonzero(self._lists_models() & (lexical_scores > 0)).tolist() if listing else []
         )
-        extra = [i for i in (*lexical_top.tolist(), *sku_ids, *lists) if i not in candidates]
+        extra = [
+            i for i in (*lexical_top.tolist(), *sku_ids, *described, *lists) if i not in candidates
+        ]
         if extra and mode != "lexical":
             candidates.update(
                 zip(extra, self.dense.score(query_vector, np.array(extra)).tolist(), strict=True)
@@ -256,6 +274,9 @@ class KnowledgeBase:
         if len(named) == 1:  # the document about the scheme the question names
             titled = np.array([self._title_names(i, named[0]) for i in ids.tolist()], dtype=bool)
             scores = np.where(titled, add_evidence(scores, TITLE_CODE_EVIDENCE), scores)
+        if described:
+            fits = np.array([i in described for i in ids.tolist()], dtype=bool)
+            scores = np.where(fits, add_evidence(scores, DESCRIBED_EVIDENCE), scores)
         matched = np.array([i in sku_ids for i in ids.tolist()], dtype=bool)
         scores = np.where(matched, boost_sku_match(scores), scores)
         order = np.lexsort((-scores, ~matched))

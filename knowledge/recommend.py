@@ -29,6 +29,7 @@ import yaml
 
 from knowledge.catalog import Product
 from knowledge.cert_codes import codes_named
+from knowledge.text_tokens import MIN_PART, guess_language
 
 NEEDS_FILE = Path(__file__).resolve().parent / "lexicon" / "needs.yaml"
 # How much the search's ranking adds: less than one met constraint, so it only orders records
@@ -162,9 +163,40 @@ def _says(text: str, word: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text) is not None
 
 
+# German writes a feature inflected ("flimmerfreie", "schwenkbaren") or as the first part of a
+# compound ("Gangoptik": an aisle optic, "Notlichtfunktion"); the part is a word of this many
+# letters or more, the rest at least MIN_PART letters (a linking "s" allowed between them).
+_GERMAN_ENDINGS = ("e", "en", "er", "es", "em")
+MIN_FEATURE_PART = 4
+
+
+def _german_words(question: str) -> list[str]:
+    """The words of a German question (its stop words point to German), else none."""
+    words = re.findall(r"[^\W\d_]+", question.lower())
+    return words if guess_language(words) == "de" else []
+
+
+def _german_says(words: list[str], word: str) -> bool:
+    """``word`` (one word) inflected or as the first part of a compound among ``words``."""
+    if len(word) < MIN_FEATURE_PART or not word.isalpha():
+        return False
+    for own in words:
+        rest = own[len(word) :] if own.startswith(word) else None
+        if rest is None or not rest:
+            continue
+        if rest in _GERMAN_ENDINGS or len(rest.removeprefix("s")) >= MIN_PART:
+            return True
+    return False
+
+
 def stated_features(question: str) -> list[Feature]:
     text = question.lower()
-    return [f for f in features() if any(_says(text, word) for word in f.words)]
+    german = _german_words(question)
+    return [
+        f
+        for f in features()
+        if any(_says(text, word) or (german and _german_says(german, word)) for word in f.words)
+    ]
 
 
 def has_feature(product: Product, feature: Feature) -> str | None:
@@ -575,6 +607,20 @@ def _met(table: _Table, need: Need) -> np.ndarray:
             )
     for feature in need.features:
         met += table.has(feature)
+    return met
+
+
+def constraints_met(products: Sequence[Product], need: Need) -> np.ndarray:
+    """How many of the constraints of ``need`` each of ``products`` meets, an ambient
+    temperature inside its operating range counted as one (a description of one record: "the
+    UFO that copes with 70°C", "the economy street light", "the 0-10V driver of 150 W")."""
+    if not products:
+        return np.zeros(0, dtype=int)
+    table = _table(products)
+    met = _met(table, need) if need.stated() else np.zeros(len(products), dtype=int)
+    if need.temperature is not None:
+        with np.errstate(invalid="ignore"):
+            met = met + ((table.low <= need.temperature) & (need.temperature <= table.high))
     return met
 
 

@@ -15,8 +15,15 @@ from hypothesis import strategies as st
 from knowledge.answers import answer
 from knowledge.attributes import find_attributes
 from knowledge.categories import compound_category, find_category
-from knowledge.described import asks_a_value, described_model, power_named
+from knowledge.described import (
+    MAX_DESCRIBED,
+    asks_a_value,
+    described_model,
+    described_models,
+    power_named,
+)
 from knowledge.index import KnowledgeBase
+from knowledge.recommend import features
 from sales.rfq.products import WORDS_DIR, variants_of
 
 
@@ -252,3 +259,56 @@ def test_a_question_about_the_range_keeps_the_range(demo_kb: KnowledgeBase) -> N
     assert {"HB-UFO-150W", "HB-UFO-150W-HT"} <= set(demo_kb.find_skus(both.text))
     one = answer(demo_kb, "Do you have a 240W high bay?")
     assert one.confident and "HB-UFO-240W" in one.text
+
+
+# --- a record described by what it has, not by its number ------------------------------------
+
+_PROTOCOLS = ("0-10V", "DALI", "TRIAC")
+
+
+@given(
+    powers=st.lists(st.sampled_from([20, 40, 60, 100, 150, 200]), min_size=2, max_size=8),
+    protocols=st.lists(st.sampled_from(_PROTOCOLS), min_size=8, max_size=8),
+    pick=st.integers(min_value=0, max_value=7),
+)
+def test_a_description_fits_the_records_meeting_most_of_it(
+    powers: list[int], protocols: list[str], pick: int
+) -> None:
+    range_ = [
+        {"sku": f"X-{i}", "power_w": watts, "dimming": [protocols[i]]}
+        for i, watts in enumerate(powers)
+    ]
+    chosen = range_[pick % len(range_)]
+    text = f"the {chosen['dimming'][0]} driver of {chosen['power_w']} W"
+    found = described_models(range_, text)
+    same = [p["sku"] for p in range_ if p["power_w"] == chosen["power_w"]]
+    both = [
+        s for s in same if next(p for p in range_ if p["sku"] == s)["dimming"] == chosen["dimming"]
+    ]
+    expected = both if len(both) <= MAX_DESCRIBED else []
+    assert found == expected
+    assert chosen["sku"] in found or len(both) > MAX_DESCRIBED
+    assert described_models(range_, "what is its weight?") == []  # nothing described
+
+
+def test_the_features_of_needs_yaml_describe_a_record(demo_kb: KnowledgeBase) -> None:
+    tubes = demo_kb.products_in("tube")
+    for word in next(f for f in features() if f.key == "on_ballast").words:
+        assert described_models(tubes, f"the tube {word}: how long is it?") == ["T8-AB-1200-15W"]
+    street = demo_kb.products_in("street_light")
+    assert described_models(street, "A luminária pública econômica é classe I?") == ["SL-EC-60W"]
+    high_bays = demo_kb.products_in("high_bay")
+    assert described_models(high_bays, "die Hallenleuchte mit der Gangoptik") == ["HB-LIN-220W"]
+    assert described_models(high_bays, "the UFO that copes with 70°C") == ["HB-UFO-150W-HT"]
+
+
+@pytest.mark.parametrize(
+    ("question", "sku"),
+    [
+        ("Die Röhre, die am EVG läuft: welchen Sockel hat sie?", "T8-AB-1200-15W"),
+        ("la farola económica, ¿qué clase de protección tiene?", "SL-EC-60W"),
+        ("the linear high bay with the aisle optic: how heavy is it?", "HB-LIN-220W"),
+    ],
+)
+def test_search_finds_the_described_record(demo_kb: KnowledgeBase, question: str, sku: str) -> None:
+    assert sku in [hit.sku for hit in demo_kb.search(question, 3)]

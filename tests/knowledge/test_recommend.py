@@ -8,7 +8,7 @@ from typing import Any
 
 from knowledge.answers import answer
 from knowledge.index import KnowledgeBase
-from knowledge.recommend import ASKS_FIT, rank, read_need
+from knowledge.recommend import ASKS_FIT, features, rank, read_need, stated_features
 
 
 def _product(sku: str, **fields: Any) -> dict[str, Any]:
@@ -275,3 +275,20 @@ def test_a_need_within_a_range_gets_what_of_the_range_fits(demo_kb: KnowledgeBas
     )
     assert "T8-AP-1200-18W" in result.text
     assert "FL-SL" not in result.text
+
+
+def test_a_german_feature_word_inflected_or_as_a_compound_s_first_part() -> None:
+    """Every feature word (one word, four letters or more) states its feature in a German
+    question also inflected ("flimmerfreie") and as the first part of a compound
+    ("Gangoptik"); not in a question in another language."""
+    for feature in features():
+        for word in feature.words:
+            if " " in word or "-" in word or len(word) < 4 or not word.isalpha():
+                continue
+            for written in (f"{word}e", f"{word}leuchte", f"{word}soptik"):
+                stated = [f.key for f in stated_features(f"Wir suchen die {written} für die Halle")]
+                assert feature.key in stated, (feature.key, written)
+    assert stated_features("we need the gangoptik for the hall") == []  # not German
+    assert [f.key for f in stated_features("Die lineare Hallenleuchte mit der Gangoptik")] == [
+        "aisle"
+    ]
