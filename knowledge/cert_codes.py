@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 from typing import Literal
+
+from sales.normalizers._text import fold
 
 
 def codes_named(
@@ -32,3 +35,33 @@ def _named(text: str, code: str, spelling: str) -> bool:
         return re.search(pattern, text) is not None
     found = (match.group(0) for match in re.finditer(pattern, text, re.IGNORECASE))
     return any(spelling == "any" or not word.islower() for word in found)
+
+
+@cache
+def _variants() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """(a mark's other spelling as a whole word, its code): the aliases of the certifications
+    we record (``sales/normalizers/data/certifications.yaml``) that are not the code itself
+    ("cULus" and "UL listed" for UL, "cETLus" and "Intertek" for ETL, "C-Tick" for SAA)."""
+    from sales.normalizers._data import load_table
+
+    variants = []
+    for key, entry in load_table("certifications.yaml").items():
+        code = str(entry.get("code", key))
+        for alias in entry["aliases"]:
+            if fold(alias) in (fold(key), fold(code)):
+                continue
+            pattern = re.compile(rf"(?<![A-Za-z0-9]){re.escape(fold(alias))}(?![A-Za-z0-9])")
+            variants.append((pattern, code))
+    return tuple(variants)
+
+
+def codes_by_variant(text: str) -> tuple[str, ...]:
+    """The codes of the marks ``text`` names by another spelling than their code, sorted.
+
+    >>> codes_by_variant("¿qué productos llevan la marca cULus Listed?")
+    ('UL',)
+    >>> codes_by_variant("Is it UL listed?"), codes_by_variant("how far can it reach?")
+    (('UL',), ())
+    """
+    folded = fold(text)
+    return tuple(sorted({code for pattern, code in _variants() if pattern.search(folded)}))

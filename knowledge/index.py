@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from knowledge.catalog import Product
-from knowledge.cert_codes import codes_named
+from knowledge.cert_codes import codes_by_variant, codes_named
 from knowledge.chunks import Chunk
 from knowledge.described import described_model, described_models
 from knowledge.errors import KnowledgeIndexMissing
@@ -222,7 +222,11 @@ class KnowledgeBase:
         from knowledge.categories import search_words
         from knowledge.glossary import english_words
 
-        translated = f"{search_words(query)} {english_words(query)}".strip()
+        # "cULus", "C-Tick": the code of a mark named by another spelling
+        variants = [c for c in codes_by_variant(query) if not codes_named(query, (c,))]
+        translated = " ".join(
+            part for part in (search_words(query), english_words(query), *variants) if part
+        )
         lexical_scores = (
             self._lexical_scores(query, translated, mask)
             if mode != "dense"
@@ -270,7 +274,7 @@ class KnowledgeBase:
                 dtype=bool,
             )
             scores = np.where(listed, add_evidence(scores, LIST_EVIDENCE), scores)
-        named = codes_named(query, self._certification_codes)
+        named = tuple({*codes_named(query, self._certification_codes), *variants})
         if len(named) == 1:  # the document about the scheme the question names
             titled = np.array([self._title_names(i, named[0]) for i in ids.tolist()], dtype=bool)
             scores = np.where(titled, add_evidence(scores, TITLE_CODE_EVIDENCE), scores)

@@ -6,6 +6,8 @@ The words are data, ``knowledge/lexicon/list_questions.yaml``.
 True
 >>> asks_for_a_list("哪些产品有ETL认证？")
 True
+>>> asks_for_a_list("which of your drivers come with a CB test certificate?")
+True
 >>> asks_for_a_list("What is the IP rating of HB-UFO-150W?")
 False
 """
@@ -44,5 +46,35 @@ def _pattern() -> re.Pattern[str]:
     return re.compile("|".join(alternatives), re.IGNORECASE)
 
 
+# The range's word must be among this many words (Chinese: characters) after the asking words.
+RANGE_REACH = 3
+RANGE_REACH_HAN = 6
+
+
+@cache
+def _askers() -> re.Pattern[str]:
+    words = [str(word).lower() for word in _lexicon()["range_askers"]]
+    alternatives = [
+        re.escape(word) if _CJK.search(word) else rf"(?<!\w){re.escape(word)}(?!\w)"
+        for word in sorted(words, key=len, reverse=True)
+    ]
+    return re.compile("|".join(alternatives), re.IGNORECASE)
+
+
 def asks_for_a_list(question: str) -> bool:
-    return _pattern().search(question) is not None
+    """Whether ``question`` asks which of our products (or which ones of a range) have
+    something."""
+    if _pattern().search(question) is not None:
+        return True
+    from knowledge.categories import find_category
+
+    for match in _askers().finditer(question):
+        rest = question[match.end() :]
+        following = (
+            rest.lstrip()[:RANGE_REACH_HAN]
+            if _CJK.match(rest.lstrip()[:1])
+            else " ".join(rest.split()[:RANGE_REACH])
+        )
+        if find_category(following):
+            return True
+    return False
