@@ -79,3 +79,49 @@ def test_search_finds_an_english_section_from_a_chinese_or_german_question(
     for question in ("从哪个港口发货？", "Welcher Versandhafen?"):
         hits = kb.search(question, 1, mode="lexical")
         assert hits and hits[0].section == "Incoterms we quote", question
+
+
+FRAMES = {
+    "zh": "请问{term}是怎么安排的？",
+    "es": "¿Nos puede decir qué pasa con {term} en su empresa?",
+    "de": "Können Sie uns sagen, wie das mit {term} bei Ihnen ist?",
+    "fr": "Pouvez-vous nous dire comment se passe {term} chez vous ?",
+    "pt": "Vocês podem nos dizer como funciona {term} com vocês?",
+}
+
+
+def test_every_term_of_every_row_gives_its_english_words() -> None:
+    """Each term of the glossary (one Han character excepted), in a question of its language,
+    adds the English words of its row (with those of any other row it also names)."""
+    missed = []
+    for line in GLOSSARY_FILE.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        english, *cells = line.split("\t")
+        for lang, cell in zip(COLUMNS[1:], cells, strict=True):
+            for term in cell.split("|"):
+                if lang == "zh" and len(term.strip()) < 2:
+                    continue  # one Han character is too vague: left out by design
+                found = english_words(FRAMES[lang].format(term=term.strip()))
+                if english.split()[0].lower() not in found.lower():
+                    missed.append((lang, term, english, found))
+    assert not missed
+
+
+@pytest.mark.parametrize(
+    ("question", "section"),
+    [
+        ("Wer entscheidet über die endgültige Zolltarifnummer?", "Your customs broker decides"),
+        ("¿Cuántos días de tránsito hay hasta Hamburgo?", "Standard lead times"),
+        ("Wie prüfen Sie die Bauteile Ihrer Lieferanten?", "Incoming and in-line inspection"),
+        ("没有质量问题，只是卖不掉，可以退货吗？", "Returns of non-defective goods"),
+        ("¿Qué exige el reglamento de ecodiseño a sus paneles?", "Key requirements we meet"),
+    ],
+)
+def test_the_new_trade_concepts_find_their_section(
+    demo_kb: KnowledgeBase, question: str, section: str
+) -> None:
+    """Concepts added as rows (transit time, who decides the classification, suppliers'
+    parts, returns of unsold goods, ecodesign), asked in other words than the rows were
+    checked with."""
+    assert section in [hit.section for hit in demo_kb.search(question, 3)]
