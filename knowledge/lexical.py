@@ -21,6 +21,10 @@ from knowledge.text_tokens import decompound, tokenize
 
 BM25_K1 = 1.2
 BM25_B = 0.75
+# An unknown query word that is an indexed word of MIN_STEM letters or more plus an ending of
+# at most MAX_ENDING letters is searched as that word (cognates: "americano", "lineare").
+MIN_STEM = 6
+MAX_ENDING = 2
 
 
 class LexicalIndex:
@@ -59,8 +63,19 @@ class LexicalIndex:
         tokens: list[str] = []
         for token in tokenize(query):
             parts = None if token in self._vocab else decompound(token, self._vocab)
-            tokens.extend(parts or [token])
+            tokens.extend(parts or [self._stem_known(token)])
         return tokens
+
+    def _stem_known(self, token: str) -> str:
+        """An unknown word that is an indexed word plus an ending of one or two letters
+        ("americano" -> "american", "lineare" -> "linear"): that word; else the word itself."""
+        if token in self._vocab or not token.isalpha():
+            return token
+        for cut in range(1, MAX_ENDING + 1):
+            stem = token[:-cut]
+            if len(stem) >= MIN_STEM and stem in self._vocab:
+                return stem
+        return token
 
     def scores(
         self, query: str, mask: np.ndarray | None = None, *, count_unknown: bool = True

@@ -1,8 +1,11 @@
 from pathlib import Path
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from knowledge.lexical import LexicalIndex
+from knowledge.lexical import MAX_ENDING, MIN_STEM, LexicalIndex
+from knowledge.text_tokens import stopwords
 
 TEXTS = [
     "Sports floodlight 200W for stadiums, IP66 die-cast housing.",
@@ -63,3 +66,18 @@ def test_an_unknown_compound_is_searched_as_its_known_parts() -> None:
     scores = index.scores("Hallenstrahler")
     assert int(np.argmax(scores)) == 0 and scores[0] > 0.5
     assert scores[1] == 0.0
+
+
+@given(
+    word=st.text(alphabet="abcdefghijklmnoprstuvz", min_size=MIN_STEM, max_size=10),
+    ending=st.text(alphabet="aeiosn", min_size=1, max_size=MAX_ENDING),
+)
+@settings(max_examples=60, deadline=None)
+def test_a_word_with_an_ending_finds_the_indexed_word(word: str, ending: str) -> None:
+    """Cognates ("americano", "lineare"): an unknown word that is an indexed word of
+    MIN_STEM letters or more plus one or two letters finds it; a shorter stem does not."""
+    index = LexicalIndex.build([f"the {word} fitting", "another passage entirely"])
+    if f"{word}{ending}" in index._vocab or word.endswith("s") or word in stopwords():
+        return  # the inflected form is indexed itself, a plural is folded, a stop word is out
+    assert index.scores(f"{word}{ending}")[0] > 0
+    assert index.scores(f"{word[: MIN_STEM - 1]}{ending}xyz")[0] == 0
