@@ -160,7 +160,7 @@ def answer(
         return _compliance_answer(kb, skus[0], markets[0], lang, question, attributes)
     if skus and attributes:
         return _spec_answer(kb, question, skus, attributes, lang)
-    if skus and not markets and (phrase := _asked_property(question) or _other_property(question)):
+    if skus and not markets and (phrase := _unanswered_phrase(kb, question, skus[0])):
         found = _unknown_property_answer(kb, question, skus[0], phrase, lang)
         if found is not None:
             return found
@@ -456,6 +456,14 @@ def _states_a_need(kb: KnowledgeBase, question: str) -> bool:
 def _asks_for_range(question: str) -> bool:
     words = re.findall(r"\w+", question)
     return bool(_RANGE_WORDS.search(question)) or len(words) <= 4
+
+
+def _unanswered_phrase(kb: KnowledgeBase, question: str, sku: str) -> str | None:
+    """What ``question`` asks of product ``sku`` that no attribute of its record answers: a
+    property we have no word for, one no record gives, or an attribute of another thing ("der
+    Treiber des Arms" of a driver, whose own driver attribute is no question)."""
+    others = _asked_of_others(kb, question, sku)
+    return _asked_property(question) or _other_property(question) or next(iter(others), None)
 
 
 def _other_property(question: str) -> str | None:
