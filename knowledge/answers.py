@@ -56,6 +56,7 @@ from knowledge.glossary import english_words
 from knowledge.grounding import figures, keep_grounded, quotable, source_text
 from knowledge.index import Hit, KnowledgeBase
 from knowledge.markets import ComplianceCheck, Market
+from knowledge.phrases import phrase_pattern
 from knowledge.question_parts import unanswered_parts
 from knowledge.recommend import (
     ASKS_FIT,
@@ -217,9 +218,9 @@ NO_DATA_FILE = Path(__file__).resolve().parent / "lexicon" / "no_data.yaml"
 
 
 @cache
-def _no_data_words() -> tuple[tuple[str, str], ...]:
+def _no_data_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     data = yaml.safe_load(NO_DATA_FILE.read_text(encoding="utf-8")) or {}
-    return tuple((concept, str(word).lower()) for concept, words in data.items() for word in words)
+    return tuple((concept, phrase_pattern(map(str, words))) for concept, words in data.items())
 
 
 COMPETITORS_FILE = NO_DATA_FILE.with_name("competitors.yaml")
@@ -227,32 +228,21 @@ COMPETITOR_COMPARISON = "competitor_comparison"
 
 
 @cache
-def _competitor_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(other makers' names, comparison words), lower-cased."""
+def _competitor_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(other makers' names, comparison words)."""
     data = yaml.safe_load(COMPETITORS_FILE.read_text(encoding="utf-8")) or {}
-    return (
-        tuple(str(word).lower() for word in data["makers"]),
-        tuple(str(word).lower() for word in data["comparisons"]),
-    )
-
-
-def _says(text: str, word: str) -> bool:
-    """``word`` stands in lower-cased ``text`` (as a word; Chinese: anywhere)."""
-    if re.search(r"[\u3400-\u9fff]", word):
-        return word in text
-    return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text) is not None
+    return phrase_pattern(map(str, data["makers"])), phrase_pattern(map(str, data["comparisons"]))
 
 
 def asks_what_we_have_no_data_for(question: str) -> str | None:
     """The concept of ``lexicon/no_data.yaml`` ``question`` asks about (stock levels, a product
     not yet made, sales figures), or a comparison with another maker's product
     (``lexicon/competitors.yaml``), which no product record or market rule holds; None if none."""
-    text = question.lower()
-    for concept, word in _no_data_words():
-        if _says(text, word):
+    for concept, pattern in _no_data_patterns():
+        if pattern.search(question):
             return concept
-    makers, comparisons = _competitor_words()
-    if any(_says(text, w) for w in makers) and any(_says(text, w) for w in comparisons):
+    makers, comparisons = _competitor_patterns()
+    if makers.search(question) and comparisons.search(question):
         return COMPETITOR_COMPARISON
     return None
 

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import yaml
 
+from knowledge.phrases import phrase_pattern
+
 TABLE = Path(__file__).with_name("attributes.yaml")
 
 
@@ -164,23 +166,13 @@ def _spans(text: str) -> tuple[tuple[int, int, str], ...]:
     return tuple(sorted(found, key=lambda item: item[0]))
 
 
-# A Latin phrase's own edges, also next to Chinese ("的bitola do cabo是")
-_LATIN_START = r"(?<![^\W\u3400-\u9fff])"
-_LATIN_END = r"(?![^\W\u3400-\u9fff])"
 OTHER_PROPERTIES_FILE = Path(__file__).resolve().parent / "lexicon" / "other_properties.yaml"
 
 
 @cache
 def _other_properties() -> re.Pattern[str]:
     data = yaml.safe_load(OTHER_PROPERTIES_FILE.read_text(encoding="utf-8"))
-    words = sorted({str(w).lower() for ws in data.values() for w in ws}, key=len, reverse=True)
-    return re.compile(
-        "|".join(
-            re.escape(w) if _CJK.search(w) else rf"{_LATIN_START}{re.escape(w)}{_LATIN_END}"
-            for w in words
-        ),
-        re.IGNORECASE,
-    )
+    return phrase_pattern(str(w).lower() for ws in data.values() for w in ws)
 
 
 def other_properties(text: str) -> list[tuple[int, int, str]]:

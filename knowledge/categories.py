@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from knowledge.phrases import phrase_pattern
 from sales.normalizers._text import fold
 from sales.rfq.products import CATEGORY_WORDS, category_of
 
@@ -55,19 +56,14 @@ SEARCH_WORDS = {
     "street_light": "street light",
     "driver": "LED driver",
 }
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 @cache
 def _extra_pattern() -> list[tuple[str, re.Pattern[str]]]:
-    patterns = []
-    for category, words in EXTRA_WORDS.items():
-        alternatives = [
-            re.escape(fold(word)) if _CJK.search(word) else rf"(?<!\w){re.escape(fold(word))}(?!\w)"
-            for word in sorted(words, key=len, reverse=True)
-        ]
-        patterns.append((category, re.compile("|".join(alternatives))))
-    return patterns
+    return [
+        (category, phrase_pattern(fold(word) for word in words))
+        for category, words in EXTRA_WORDS.items()
+    ]
 
 
 def find_category(text: str) -> str | None:

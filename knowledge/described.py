@@ -31,6 +31,7 @@ import numpy as np
 import yaml
 
 from knowledge.catalog import Product
+from knowledge.phrases import phrase_pattern
 from knowledge.question_parts import asked_parts
 from sales.normalizers._text import fold
 from sales.rfq.products import size_tokens, variants_of
@@ -145,12 +146,7 @@ def _value_words() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     latin = [w for w in words("value") if not _CJK.search(w)]
     opens = re.compile(r"^\W*(?:" + "|".join(map(re.escape, latin)) + r")(?![\w'-])")
     anywhere = re.compile("|".join(map(re.escape, chinese)))
-    offer = re.compile(
-        "|".join(
-            re.escape(w) if _CJK.search(w) else rf"(?<!\w){re.escape(w)}(?!\w)"
-            for w in words("offer")
-        )
-    )
+    offer = phrase_pattern(words("offer"))
     return opens, anywhere, offer
 
 

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import yaml
 
+from knowledge.phrases import phrase_pattern
+
 WORDS_FILE = Path(__file__).resolve().parent / "lexicon" / "list_questions.yaml"
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -38,12 +40,7 @@ def generic_heading_words() -> frozenset[str]:
 
 @cache
 def _pattern() -> re.Pattern[str]:
-    words = [str(word).lower() for word in _lexicon()["phrases"]]
-    alternatives = [
-        re.escape(word) if _CJK.search(word) else rf"(?<!\w){re.escape(word)}(?!\w)"
-        for word in sorted(words, key=len, reverse=True)
-    ]
-    return re.compile("|".join(alternatives), re.IGNORECASE)
+    return phrase_pattern(str(word).lower() for word in _lexicon()["phrases"])
 
 
 # The range's word must be among this many words (Chinese: characters) after the asking words.
@@ -53,12 +50,7 @@ RANGE_REACH_HAN = 6
 
 @cache
 def _askers() -> re.Pattern[str]:
-    words = [str(word).lower() for word in _lexicon()["range_askers"]]
-    alternatives = [
-        re.escape(word) if _CJK.search(word) else rf"(?<!\w){re.escape(word)}(?!\w)"
-        for word in sorted(words, key=len, reverse=True)
-    ]
-    return re.compile("|".join(alternatives), re.IGNORECASE)
+    return phrase_pattern(str(word).lower() for word in _lexicon()["range_askers"])
 
 
 def asks_for_a_list(question: str) -> bool:

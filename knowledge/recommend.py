@@ -29,6 +29,7 @@ import yaml
 
 from knowledge.catalog import Product
 from knowledge.cert_codes import codes_named
+from knowledge.phrases import phrase_pattern
 from knowledge.text_tokens import MIN_PART, guess_language
 
 NEEDS_FILE = Path(__file__).resolve().parent / "lexicon" / "needs.yaml"
@@ -332,14 +333,8 @@ REPLACED_REACH = 40  # characters between a replacement word and the old lamp's 
 
 @cache
 def _replacement_words() -> re.Pattern[str]:
-    words = [str(w).lower() for w in yaml.safe_load(REPLACED_FILE.read_text(encoding="utf-8"))]
-    return re.compile(
-        "|".join(
-            re.escape(w) if _CJK.search(w) else rf"(?<!\w){re.escape(w)}(?!\w)"
-            for w in sorted(words, key=len, reverse=True)
-        ),
-        re.IGNORECASE,
-    )
+    words = yaml.safe_load(REPLACED_FILE.read_text(encoding="utf-8"))
+    return phrase_pattern(str(w).lower() for w in words)
 
 
 def _replaced(before: str) -> bool:
