@@ -101,6 +101,7 @@ _SUFFIXES = {
     "beam_angle_deg": "°",
     "weight_kg": " kg",
     "dimensions_mm": " mm",
+    "hold_up_time": " ms",
 }
 # Attributes counted in a unit whose word depends on the language ("5 years", "5 Jahre").
 _COUNTED = {
@@ -108,6 +109,10 @@ _COUNTED = {
     "lead_time_days": "day",
     "sample_lead_time_days": "day",
     "lifetime_h": "hour",
+    # the fields named in hours: "3" alone tells a buyer nothing
+    "emergency_duration": "hour",
+    "charge_time": "hour",
+    "salt_spray": "hour",
 }
 _RANGE = re.compile(r"(\S+)\s+to\s+([+\-−]?\d\S*)")
 

@@ -407,9 +407,15 @@ def _product_words(language: str) -> list[str]:
 def test_naming_the_product_itself_as_the_owner_changes_nothing(
     demo_kb: KnowledgeBase, data: st.DataObject
 ) -> None:
-    """Generated: "the weight of the lamp X" is answered as "the weight of X" (as confident)."""
+    """Generated: "the weight of the lamp X" is answered as "the weight of X" (as confident).
+    Not the driver of a driver: that asks for the record itself, answered from the search,
+    whose confidence any added word moves."""
     product = data.draw(st.sampled_from(demo_kb.products))
-    attribute = data.draw(st.sampled_from(ASKABLE))
+    attribute = data.draw(
+        st.sampled_from(
+            [a for a in ASKABLE if not (a.key == "driver" and product["category"] == "driver")]
+        )
+    )
     language = data.draw(st.sampled_from(list(OWNED)))
     word = data.draw(st.sampled_from(attribute.words))
     owner = data.draw(st.sampled_from(_product_words(language)))
