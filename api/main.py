@@ -201,16 +201,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             workers.append(mail.worker)
             starts.append(mail.start)
 
-        async def once_the_database_answers() -> None:
+        async def start_up() -> None:
             # the dashboard's kept category figures follow the book this instance loaded
-            await housekeeping.until_done("price book", lambda: store_price_book(db, categories))
+            await store_price_book(db, categories)
             # every channel subscribed before any worker fans an event out
             for worker in workers:
-                await housekeeping.until_done(f"outbox {worker.channel}", worker.subscribe)
+                await worker.subscribe()
             for start in starts:
                 start()
 
-        channels = asyncio.create_task(once_the_database_answers(), name="start-up")
+        # done before serving when the database answers (no write of these beside the first
+        # requests); when it does not, retried behind while the app answers 503 saying so
+        waiting: asyncio.Task[None] | None = None
+        try:
+            await start_up()
+        except Exception as exc:
+            log.warning("start-up waits for the database", extra={"error": type(exc).__name__})
+            waiting = asyncio.create_task(
+                housekeeping.until_done("start-up", start_up), name="start-up"
+            )
         for job in periodic:
             job.start()
         if reply_watcher is not None:
@@ -218,9 +227,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
-            channels.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await channels
+            if waiting is not None:
+                waiting.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await waiting
             if reply_watcher is not None:
                 await reply_watcher.stop()
             for job in periodic:
