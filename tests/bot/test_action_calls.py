@@ -5,13 +5,11 @@ run` starts. Runs in the engine's Python (Rasa is installed there only)."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from typing import Any
 
 import pytest
 
-from tools import engine_files
+from tests.bot.engine_script import run_engine_script
 
 pytestmark = pytest.mark.engine
 
@@ -70,25 +68,14 @@ ANSWERS: list[Any] = [
 
 
 def test_same_verdicts_as_rasa_and_installed_by_serve() -> None:
-    env = {
-        **engine_files.base_env(),
-        "RASA_TELEMETRY_ENABLED": "false",
-        "TF_CPP_MIN_LOG_LEVEL": "3",
-        "RASA_AUTH_TOKEN": "test-api-token-0123",
-        "ENGINE_CHANNEL_TOKEN": "test-channel-token-0123",
-    }
-    result = subprocess.run(
-        [str(engine_files.ENGINE_PYTHON), "-c", SCRIPT],
-        input=json.dumps(ANSWERS),
-        cwd=engine_files.ROOT,
-        env={**env, "PYTHONWARNINGS": "ignore", "HOME": os.environ.get("HOME", "/tmp")},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+    answer = run_engine_script(
+        SCRIPT,
+        env={
+            "RASA_AUTH_TOKEN": "test-api-token-0123",
+            "ENGINE_CHANNEL_TOKEN": "test-channel-token-0123",
+        },
+        stdin=json.dumps(ANSWERS),
     )
-    assert result.returncode == 0, result.stderr[-3000:]
-    answer = json.loads(result.stdout.strip().splitlines()[-1])
     assert answer["installed"] and answer["once"]
     assert answer["after"] == answer["before"]
     kinds = [verdict[0] for verdict in answer["before"]]

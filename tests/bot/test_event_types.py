@@ -5,13 +5,9 @@ there only)."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-
 import pytest
 
-from tools import engine_files
+from tests.bot.engine_script import run_engine_script
 
 pytestmark = pytest.mark.engine
 
@@ -72,26 +68,13 @@ print(json.dumps({
 
 
 def test_same_classes_as_rasa_and_installed_by_serve() -> None:
-    env = {
-        **engine_files.base_env(),
-        "RASA_TELEMETRY_ENABLED": "false",
-        "TF_CPP_MIN_LOG_LEVEL": "3",
-        "RASA_AUTH_TOKEN": "test-api-token-0123",
-        "ENGINE_CHANNEL_TOKEN": "test-channel-token-0123",
-        "PYTHONWARNINGS": "ignore",
-        "HOME": os.environ.get("HOME", "/tmp"),
-    }
-    result = subprocess.run(
-        [str(engine_files.ENGINE_PYTHON), "-c", SCRIPT],
-        cwd=engine_files.ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+    answer = run_engine_script(
+        SCRIPT,
+        env={
+            "RASA_AUTH_TOKEN": "test-api-token-0123",
+            "ENGINE_CHANNEL_TOKEN": "test-channel-token-0123",
+        },
     )
-    assert result.returncode == 0, result.stderr[-3000:]
-    answer = json.loads(result.stdout.strip().splitlines()[-1])
     assert answer["installed"]
     assert answer["names"] >= 20  # user, bot, slot, action, active_loop, ...
     assert answer["same"] and answer["events_same"]

@@ -6,14 +6,11 @@ check answers 503 until the store is back. Runs in the engine's Python (Rasa is 
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tools import engine_files
+from tests.bot.engine_script import run_engine_script
 
 pytestmark = pytest.mark.engine
 
@@ -90,27 +87,11 @@ print(json.dumps(result))
 def test_a_failing_store_refuses_the_turn_instead_of_keeping_it_in_memory(
     tmp_path: Path,
 ) -> None:
-    env = {
-        **engine_files.base_env(),
-        "RASA_TELEMETRY_ENABLED": "false",
-        "TF_CPP_MIN_LOG_LEVEL": "3",
-        "ENGINE_CHANNEL_TOKEN": "secret-0123",
-        "PYTHONWARNINGS": "ignore",
-        "HOME": os.environ.get("HOME", "/tmp"),
-    }
     down = tmp_path / "no-such-folder" / "tracker.db"  # the store cannot be opened
     up = tmp_path / "tracker.db"
-    result = subprocess.run(
-        [str(engine_files.ENGINE_PYTHON), "-c", SCRIPT, str(down), str(up)],
-        cwd=engine_files.ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+    answer = run_engine_script(
+        SCRIPT, str(down), str(up), env={"ENGINE_CHANNEL_TOKEN": "secret-0123"}
     )
-    assert result.returncode == 0, result.stderr[-3000:]
-    answer = json.loads(result.stdout.strip().splitlines()[-1])
     # Rasa's own fail-safe: the turn's tracker kept in memory, a retrieve answers "no tracker"
     assert answer["rasa"] == {"save": "saved", "retrieve": None, "in_memory": True}
     assert answer["guarded_down"] == {"save": "refused", "retrieve": "refused", "in_memory": False}
