@@ -27,6 +27,10 @@ SEARCH_SETS = (
         "questions_heldout_fifth.yaml",
         "fifth held-out search questions (written before any change made for them)",
     ),
+    (
+        "questions_heldout_sixth.yaml",
+        "sixth held-out search questions (written before any change made for them)",
+    ),
 )
 ANSWER_SETS = (
     (
@@ -56,5 +60,9 @@ ANSWER_SETS = (
     (
         "answer_questions_seventh.yaml",
         "seventh held-out answer questions (written before any change made for them)",
+    ),
+    (
+        "answer_questions_eighth.yaml",
+        "eighth held-out answer questions (written before any change made for them)",
     ),
 )
