@@ -68,6 +68,7 @@ from knowledge.recommend import (
     stated_features,
     temperature_asked,
 )
+from knowledge.several_products import described_beside
 from knowledge.text_tokens import tokenize
 
 # Lowest fused search score at which a retrieved passage is offered as the answer; calibrated
@@ -140,6 +141,8 @@ def answer(
     if markets and "standards" in attributes:  # "does it meet EU standards?": a market verdict
         attributes = list(dict.fromkeys(_STANDARDS_IN_A_MARKET.get(k, k) for k in attributes))
     category = find_category(question)
+    # "o fluxo do HB-UFO-100W e do econômico de 100W": each product named or described
+    skus += [sku for sku, _ in described_beside(kb, question, category)]
     if not skus:
         skus = _referred_skus(kb, question, context, category, attributes)
         itself = category == "driver" and attributes == ["driver"]  # "drivers": the range
@@ -428,6 +431,13 @@ def _context_category(kb: KnowledgeBase, context: Sequence[str]) -> str | None:
             return str(product.get("category") or "") or None
         if found := find_category(text):
             return found
+        series = {  # "your SL-M range"
+            str(product.get("category") or "")
+            for sku in kb.sku_series(text)
+            if (product := kb.product(sku)) is not None
+        }
+        if len(series) == 1 and (only := series.pop()):
+            return only
     return None
 
 
@@ -712,6 +722,7 @@ def _named_spans(kb: KnowledgeBase, question: str, schemes: bool) -> list[tuple[
         ]
     for name in names:
         spans += [match.span() for match in _all(name, question)]
+    spans += [span for _, span in described_beside(kb, question, find_category(question))]
     return spans
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from i18n.lexicon import words as lexicon_words
 from knowledge.phrases import phrase_pattern
 
 TABLE = Path(__file__).with_name("attributes.yaml")
@@ -163,7 +164,32 @@ def _spans(text: str) -> tuple[tuple[int, int, str], ...]:
         for value in attribute.values:
             if match := re.search(value, text, re.IGNORECASE):
                 found.append((match.start(), match.end(), attribute.key))
-    return tuple(sorted(found, key=lambda item: item[0]))
+    asked = [span for span in found if not set_aside(text, span[0])]
+    return tuple(sorted(asked, key=lambda item: item[0]))
+
+
+NOT_ASKED_FILE = Path(__file__).resolve().parent / "lexicon" / "not_asked.yaml"
+
+
+@cache
+def _set_aside_pattern() -> re.Pattern[str]:
+    """A cue of ``lexicon/not_asked.yaml`` (and a determiner after it) ending where it is
+    searched: ``search(text, 0, start)`` finds it right before ``start``."""
+    data = yaml.safe_load(NOT_ASKED_FILE.read_text(encoding="utf-8"))
+    cues = phrase_pattern(map(str, data["cues"])).pattern
+    not_after = "".join(f"(?<!{re.escape(str(w))})" for w in data.get("not_after") or ())
+    determiners = phrase_pattern(lexicon_words("determiners")).pattern
+    return re.compile(rf"{not_after}(?:{cues})(?:\s+(?:{determiners}))?[\s'’]*$", re.IGNORECASE)
+
+
+def set_aside(text: str, start: int) -> bool:
+    """Whether the attribute named at ``start`` of ``text`` is set aside, not asked: "MTBF
+    in hours, not the lifetime", "功率因数，不是功率".
+
+    >>> set_aside("MTBF in hours, not the lifetime", 23), set_aside("the lifetime?", 4)
+    (True, False)
+    """
+    return _set_aside_pattern().search(text, 0, start) is not None
 
 
 OTHER_PROPERTIES_FILE = Path(__file__).resolve().parent / "lexicon" / "other_properties.yaml"

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from knowledge.attributes import attribute_spans
 from knowledge.phrases import phrase_pattern
 from sales.normalizers._text import fold
 from sales.rfq.products import CATEGORY_WORDS, category_of
@@ -67,7 +68,23 @@ def _extra_pattern() -> list[tuple[str, re.Pattern[str]]]:
 
 
 def find_category(text: str) -> str | None:
-    """The category the text names first (the RFQ reader's words, then a range's words)."""
+    """The category the text names first (the RFQ reader's words, then a range's words),
+    outside the attribute phrases if it names one there: "la tension d'alimentation de vos
+    projecteurs" asks of floodlights, not of power supplies ("alimentation").
+
+    >>> find_category("Quelle tension d'alimentation pour vos projecteurs ?")
+    'floodlight'
+    >>> find_category("what downlight cut-out sizes do you have?")
+    'downlight'
+    """
+    outside = list(text)
+    for start, end, key in attribute_spans(text):
+        if key not in CATEGORY_WORDS:  # "电源", the driver attribute, names the range too
+            outside[start:end] = " " * (end - start)
+    return _first_category("".join(outside)) or _first_category(text)
+
+
+def _first_category(text: str) -> str | None:
     found = category_of(text)
     if found:
         return found

@@ -109,6 +109,12 @@ def _constraints(text: str, products: Sequence[Product]) -> list[tuple[bool, set
     return found
 
 
+def states_a_value(text: str) -> bool:
+    """``text`` gives a power or a size, a value that picks one record of a range ("the 100W
+    one", "la de 175 mm"); a line word alone ("economy") may as well be a word of a sentence."""
+    return bool(_powers(text) or size_tokens(text) or _MM.search(text))
+
+
 def _number(value: object) -> float | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)

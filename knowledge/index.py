@@ -181,6 +181,10 @@ class KnowledgeBase:
     def find_skus(self, text: str) -> list[str]:
         return self._sku_matcher.find(text)
 
+    def sku_series(self, text: str) -> list[str]:
+        """The SKUs of the series ``text`` names by a model number's first parts ("SL-M")."""
+        return self._sku_matcher.series(text)
+
     # --- search -------------------------------------------------------------------------
 
     def search(

@@ -8,7 +8,7 @@ of its language; a part asks when it opens with a question word of
 question mark.
 
 >>> asked_parts("T8-AB-1200-15W: is it rated for damp locations, which CCTs can I get?")
-[(16, 46), (48, 69)]
+[(16, 46), (48, 68)]
 """
 
 from __future__ import annotations
@@ -62,6 +62,19 @@ def asked_parts(message: str) -> list[tuple[int, int]]:
         ]
         spans += asking
     return spans
+
+
+def message_pieces(message: str) -> list[tuple[int, int]]:
+    """Spans of every piece of ``message`` (cut as ``asked_parts`` cuts), asking or not.
+
+    >>> message_pieces("Entre le UFO 200W et le UFO 240W, quelle efficacité ?")
+    [(0, 17), (21, 32), (34, 51)]
+    """
+    return [
+        piece
+        for sentence in _SENTENCE.finditer(message)
+        for piece in _pieces(message, sentence.start(), sentence.end())
+    ]
 
 
 def _pieces(message: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -101,7 +101,11 @@ _RECORD_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s?x\s?(\d+(?:\.\d+)?)")
 SIZE_TOLERANCE = 0.05  # a 595 x 595 panel is a 600 x 600 module; 2 ft is 610 mm
 # A request for what fits: "which light do you recommend", "I need something for", "推荐".
 ASKS_FIT = re.compile(
-    r"(?<!\w)(?:recommend|recommended|suggest|need (?:a|an|some|something|lights?|lighting)|"
+    r"(?<!\w)(?:what (?:would|do|should|could) (?:you|we|i) (?:put|use|fit|install|suggest|"
+    r"recommend)|qu[eé] (?:pondr|usar|instalar)(?:ía|ían|íais)|was würden sie (?:nehmen|"
+    r"einsetzen|einbauen|verwenden)|que mettriez|qu'installeriez|o que (?:voc[eê]s? )?"
+    r"(?:colocaria|usaria|instalaria)m?|"
+    r"recommend|recommended|suggest|need (?:a|an|some|something|lights?|lighting)|"
     r"looking for|something for|which (?:light|lamp|luminaire|fixture|product|one)s?|"
     r"what (?:light|lamp|luminaire|fixture|product)s?|suitable|fits?|"
     r"recomienda[ns]?|recomendar(?:ía|ían)?|necesito|necesitamos|busco|buscamos|"
@@ -116,7 +120,7 @@ ASKS_FIT = re.compile(
     r"|(?<!\w)(?:an?|some|un|une|una|um|uma|ein|eine|einen)\s+(?:light|lamp|luminaire|fixture|"
     r"lighting|luz|luminaria|luminária|lámpara|lâmpada|lampe|leuchte|éclairage)\s+"
     r"(?:for|pour|para|pra|für)(?!\w)"
-    r"|推荐|适合|适用|用什么灯|什么灯|哪款|哪个|需要.{0,12}灯",
+    r"|推荐|适合|适用|用什么灯|什么灯|哪款|哪个|需要.{0,12}灯|你们会用什么|装什么",
     re.IGNORECASE,
 )
 

@@ -19,6 +19,9 @@ def normalise_sku(text: str) -> str:
 _COUNT_GLUED = re.compile(r"^(.*[A-Z])\d+[A-Z]*$")
 # ... or with a count right before it ("12000PNL-6060-40W").
 _COUNT_BEFORE = re.compile(r"^\d+([A-Z].*)$")
+# A model number's first parts as a buyer names a series ("SL-M", "HB-UFO"): letters and digits
+# joined by dashes, with a letter.
+_DASHED = re.compile(r"(?<![\w-])(?=[\w-]*[A-Za-z])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+(?![\w-])")
 
 
 class SkuMatcher:
@@ -77,3 +80,19 @@ class SkuMatcher:
                     break
             i += match_len or 1
         return found
+
+    def series(self, text: str) -> list[str]:
+        """The SKUs of each series ``text`` names by the first parts of their model numbers
+        ("your SL-M range" -> SL-M-30W, SL-M-60W, ...), in catalogue order; a whole model
+        number names no series.
+
+        >>> SkuMatcher(["SL-M-30W", "SL-M-60W", "SL-EC-60W"]).series("your SL-M range")
+        ['SL-M-30W', 'SL-M-60W']
+        """
+        found: list[str] = []
+        for match in _DASHED.finditer(text):
+            prefix = match.group(0).upper() + "-"
+            if self.canonical(match.group(0)) is not None:
+                continue
+            found += [sku for sku in self._by_key.values() if sku.upper().startswith(prefix)]
+        return list(dict.fromkeys(found))

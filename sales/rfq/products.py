@@ -163,14 +163,32 @@ def _category_words() -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile(alternatives(list(owner))), owner
 
 
+_CLAUSE_END = re.compile(r"[,.;:!?，。；：！？、]")
+
+
 def category_of(text: str) -> str | None:
     """The category the text names first: a category word, or a compound ending with one."""
     pattern, owner = _category_words()
     folded = _unglued(fold(text), modifiers=False)
     found = pattern.search(folded)
-    # a Chinese compound names its head last: "路灯电源" is a street light's driver
-    while found and _HAN.match(found.group(0)) and (head := pattern.match(folded, found.end())):
-        found = head
+    # Chinese names its head last: "路灯电源" is a street light's driver, and so is
+    # "路灯配的那款可以NFC编程的电源" (a later range word of the clause after a 的); "带电源的路灯"
+    # is a street light
+    while found and _HAN.match(found.group(0)):
+        if head := pattern.match(folded, found.end()):
+            found = head
+            continue
+        later = pattern.search(folded, found.end())
+        between = folded[found.end() : later.start()] if later else ""
+        if (
+            later
+            and _HAN.match(later.group(0))
+            and "的" in between
+            and not _CLAUSE_END.search(between)
+        ):
+            found = later
+            continue
+        break
     return owner[found.group(0)] if found else None
 
 

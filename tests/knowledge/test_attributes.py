@@ -37,7 +37,9 @@ from knowledge.attributes import ATTRIBUTES, BY_KEY, Attribute, attribute_spans,
 # product itself) or in rated hours in six languages, the backup time asked in hours.
 # Then a driver's ripple (its record's flicker field: "ripple & noise < 150 mVp-p") in six
 # languages under flicker; "emergency backup" and "battery backup" for the backup time.
-TABLE_DIGEST = "1e5d8059eaf55e513e7e8375d63f3582ec1b2626e328d835ef9f0ca73ba9c47f"
+# Then verbs of weighing ("pèsent", "wiegen"), "how cold / wie kalt" for the operating
+# temperature, the supply voltage ("tension d'alimentation") and "fluxo" for the flux.
+TABLE_DIGEST = "d2fa7e29d698ad0ecd47e43ee8b6af307e1112258bc13ded929bb74e4b9e976f"
 
 
 def _digest(attributes: tuple[Attribute, ...]) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -85,3 +88,29 @@ def test_a_compound_near_a_count_is_an_item(demo_kb, text: str, expected: list) 
     items = found.slots["items"]
     assert [(i["quantity"], i["sku"]) for i in items] == expected
     assert all(i["category"] for i in items)
+
+
+def _han_words() -> list[tuple[str, str]]:
+    from sales.rfq.products import CATEGORY_WORDS, category_of
+
+    return [
+        (word, category)
+        for category, words in CATEGORY_WORDS.items()
+        for word in words
+        if re.fullmatch(r"[\u3400-\u9fff]+", word) and category_of(word) == category
+    ]
+
+
+def test_chinese_names_the_head_of_a_phrase_last() -> None:
+    """ "路灯配的那款可以NFC编程的电源" is a driver, "带电源的路灯" a street light: a later range
+    word of the clause after 的 is the head; after a comma it is another clause."""
+    from sales.rfq.products import category_of
+
+    words = _han_words()
+    assert len(words) > 10
+    for (first, one), (second, other) in itertools.product(words, words):
+        if one == other or first in second or second in first:
+            continue
+        assert category_of(f"{first}配的那款{second}") == other, (first, second)
+        assert category_of(f"带{first}的{second}") == other, (first, second)
+        assert category_of(f"我要{first}，配的{second}") == one, (first, second)
