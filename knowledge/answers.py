@@ -870,6 +870,10 @@ def _key_figures(product: Product, lang: str, reasons: Sequence[str] = ()) -> st
     return ", ".join(shown)
 
 
+# Ranges of components, not luminaires: a driver "to run some 15W downlights" is a driver even
+# when downlights meet more of the need's figures (theirs are the load's).
+COMPONENT_RANGES = frozenset({"driver"})
+
 # the need's ambient temperature and a record's operating range, as the ranking reads them
 asked_temperature = temperature_asked
 temperature_range = operating_range
@@ -899,7 +903,8 @@ def _line_answer(
             # a category word that names the wrong range ("Strahler" for a high-rack
             # warehouse): when records of other ranges meet more of the need, they are shown
             anywhere = _ranked(kb, question, kb.products, market)
-            if anywhere and (not fits or anywhere[0].met > fits[0].met):
+            swappable = category not in COMPONENT_RANGES  # a driver asked is a driver
+            if swappable and anywhere and (not fits or anywhere[0].met > fits[0].met):
                 return _need_answer(kb, question, lang, market)
         chosen, reasons = _best(fits)
         message = "answers.fits"

@@ -174,6 +174,14 @@ def category_of(text: str) -> str | None:
     # Chinese names its head last: "路灯电源" is a street light's driver, and so is
     # "路灯配的那款可以NFC编程的电源" (a later range word of the clause after a 的); "带电源的路灯"
     # is a street light
+    # ... as a compound of range words does: "straßenleuchten-treiber", "street light driver"
+    while (
+        found
+        and not _HAN.match(found.group(0))
+        and folded[found.end() : found.end() + 1] in ("-", " ")
+        and (head := pattern.match(folded, found.end() + 1))
+    ):
+        found = head
     while found and _HAN.match(found.group(0)):
         if head := pattern.match(folded, found.end()):
             found = head

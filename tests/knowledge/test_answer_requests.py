@@ -242,3 +242,19 @@ def test_a_misspelling_keeps_its_first_letter() -> None:
     ask the brightness ("Helligkeit"); "Lichtstorm" still asks the flux."""
     assert "luminous_flux_lm" not in find_attributes("Wie hoch ist die Welligkeit?")
     assert find_attributes("Wie hoch ist der Lichtstorm?") == ["luminous_flux_lm"]
+
+
+def test_a_driver_asked_for_a_load_is_answered_with_drivers(demo_kb: KnowledgeBase) -> None:
+    """ "a dimmable driver to run some 15W downlights": the luminaires' figures are the load's,
+    so the answer shows our drivers, whatever luminaire and power the load names."""
+    from sales.rfq.products import CATEGORY_WORDS
+
+    drivers = {str(p["sku"]) for p in demo_kb.products_in("driver")}
+    for category, words in CATEGORY_WORDS.items():
+        if category == "driver":
+            continue
+        for product in demo_kb.products_in(category)[:2]:
+            question = f"need a dimmable driver to run some {product['power_w']}W {words[0]}s"
+            result = answer(demo_kb, question, language="en")
+            shown = demo_kb.find_skus(result.text)
+            assert shown and shown[0] in drivers, (question, result.text)

@@ -114,3 +114,23 @@ def test_chinese_names_the_head_of_a_phrase_last() -> None:
         assert category_of(f"{first}配的那款{second}") == other, (first, second)
         assert category_of(f"带{first}的{second}") == other, (first, second)
         assert category_of(f"我要{first}，配的{second}") == one, (first, second)
+
+
+def test_a_compound_of_range_words_names_its_last_one() -> None:
+    """ "Straßenleuchten-Treiber", "street light driver": the head of a compound is its last
+    range word; a range named after "for" or a count is another item."""
+    from sales.rfq.products import CATEGORY_WORDS, category_of
+
+    words = [
+        (word, category)
+        for category, ws in CATEGORY_WORDS.items()
+        for word in ws
+        if re.fullmatch(r"[a-zà-ÿß]+(?: [a-zà-ÿß]+)?", word) and category_of(word) == category
+    ]
+    assert len(words) > 30
+    for (first, one), (second, other) in itertools.product(words, words):
+        if one == other or first in second or second in first:
+            continue
+        assert category_of(f"{first}-{second}") == other, (first, second)
+        assert category_of(f"{first} {second}") == other, (first, second)
+        assert category_of(f"{first} for 10 {second}") == one, (first, second)
