@@ -31,6 +31,10 @@ SEARCH_SETS = (
         "questions_heldout_sixth.yaml",
         "sixth held-out search questions (written before any change made for them)",
     ),
+    (
+        "questions_heldout_seventh.yaml",
+        "seventh held-out search questions (written before any change made for them)",
+    ),
 )
 ANSWER_SETS = (
     (
@@ -64,5 +68,9 @@ ANSWER_SETS = (
     (
         "answer_questions_eighth.yaml",
         "eighth held-out answer questions (written before any change made for them)",
+    ),
+    (
+        "answer_questions_ninth.yaml",
+        "ninth held-out answer questions (written before any change made for them)",
     ),
 )
