@@ -47,6 +47,7 @@ from knowledge.attributes import (
     find_attributes,
     other_properties,
     owned_elsewhere,
+    superlative_asked,
 )
 from knowledge.catalog import Product, format_value
 from knowledge.categories import find_category
@@ -186,7 +187,7 @@ def answer(
             found = _line_answer(kb, question, category, lang, market=market)
             if found is not None:
                 return found
-        return _category_answer(kb, category, asked, lang)
+        return _category_answer(kb, category, asked, lang, question)
     if (
         category
         and markets
@@ -771,7 +772,9 @@ def _unknown_property_answer(
     return Answer(text=text + _cite([source], lang), sources=[source], confident=False, hits=hits)
 
 
-def _category_answer(kb: KnowledgeBase, category: str, attributes: list[str], lang: str) -> Answer:
+def _category_answer(
+    kb: KnowledgeBase, category: str, attributes: list[str], lang: str, question: str = ""
+) -> Answer:
     """ "What warranty do you give on street lights?": the value of every product of the category
     from its record, said once when they all share it; what no record of it gives is said."""
     products = kb.products_in(category)
@@ -814,6 +817,8 @@ def _category_answer(kb: KnowledgeBase, category: str, attributes: list[str], la
                 )
             )
         else:  # grouped by value: "5 years: SL-M-30W, SL-M-60W; 3 years: SL-EC-60W"
+            if extreme := _extreme(question, key, groups, name, lang):  # "lightest street light"
+                parts.append(extreme)
             each = [f"{value}: {_capped(group, ', ', lang)}" for value, group in by_value.items()]
             # "and N more": the counts of what is not listed
             counts = [len(group) for _, group in shown] + [len(by_value)]
@@ -833,6 +838,33 @@ def _category_answer(kb: KnowledgeBase, category: str, attributes: list[str], la
     source = t("answers.records_source", lang, skus=_capped(skus, ", ", lang))
     text = _sentences(grounded, lang) + _cite([source], lang)
     return Answer(text=text, sources=[source], confident=complete)
+
+
+def _extreme(
+    question: str, key: str, groups: dict[str, list[Product]], category: str, lang: str
+) -> str | None:
+    """ "the lowest weight of our street lights: 2.4 kg, SL-EC-60W" when ``question`` asks for
+    the lightest (``lexicon/superlatives.yaml``); None when it asks no extreme of ``key`` or
+    the values are no numbers."""
+    direction = superlative_asked(question, key)
+    if direction is None:
+        return None
+    numbered = [
+        (float(members[0][key]), members)
+        for members in groups.values()
+        if _is_number(members[0].get(key))
+    ]
+    if not numbered:
+        return None
+    pick = min if direction == "min" else max
+    _, members = pick(numbered, key=lambda item: item[0])
+    shown = _attribute_value(members[0], key, lang)
+    if shown is None:
+        return None
+    skus = _capped([str(p["sku"]) for p in members], ", ", lang)
+    label = t(f"answers.attribute.{key}", lang)
+    message = f"answers.category_{direction}"
+    return t(message, lang, category=category, label=label, value=shown, skus=skus)
 
 
 def _raw_value(product: Product, key: str) -> str:

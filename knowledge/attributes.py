@@ -56,12 +56,42 @@ TYPO_MIN_LENGTH = 8
 _WORD = re.compile(r"[^\W\d_]+")
 
 
+SUPERLATIVES_FILE = Path(__file__).resolve().parent / "lexicon" / "superlatives.yaml"
+
+
+@cache
+def superlatives() -> dict[str, tuple[str, str]]:
+    """Each superlative word (``lexicon/superlatives.yaml``), lower case: (the attribute it
+    asks, "min" or "max")."""
+    data = yaml.load(SUPERLATIVES_FILE.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    return {
+        str(word).lower(): (key, direction)
+        for key, directions in data.items()
+        for direction, words in directions.items()
+        for word in words
+    }
+
+
+def superlative_asked(text: str, key: str) -> str | None:
+    """ "min" or "max" when ``text`` asks for the extreme of attribute ``key`` ("lightest").
+
+    >>> superlative_asked("which is your lightest street light?", "weight_kg")
+    'min'
+    """
+    for start, end, found in attribute_spans(text):
+        if found == key and (asked := superlatives().get(text[start:end].lower())):
+            return asked[1]
+    return None
+
+
 @cache
 def _pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     owner: dict[str, str] = {}
     for attribute in ATTRIBUTES:
         for word in attribute.words:
             owner.setdefault(word.lower(), attribute.key)
+    for word, (key, _) in superlatives().items():  # "lightest" asks the weight
+        owner.setdefault(word, key)
     alternatives = []
     for word in sorted(owner, key=len, reverse=True):
         escaped = re.escape(word)

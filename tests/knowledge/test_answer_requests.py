@@ -258,3 +258,29 @@ def test_a_driver_asked_for_a_load_is_answered_with_drivers(demo_kb: KnowledgeBa
             result = answer(demo_kb, question, language="en")
             shown = demo_kb.find_skus(result.text)
             assert shown and shown[0] in drivers, (question, result.text)
+
+
+def test_a_superlative_over_a_range_names_the_extreme_first(demo_kb: KnowledgeBase) -> None:
+    """ "your lightest street light", "哪款最亮": for every superlative word and every range
+    whose records give the attribute as numbers, the first model the answer names holds the
+    range's lowest (or highest) value."""
+    from knowledge.attributes import superlatives
+    from sales.rfq.products import CATEGORY_WORDS
+
+    checked = 0
+    for word, (key, direction) in superlatives().items():
+        for category, words in CATEGORY_WORDS.items():
+            values = {
+                str(p["sku"]): float(p[key])
+                for p in demo_kb.products_in(category)
+                if isinstance(p.get(key), int | float) and not isinstance(p.get(key), bool)
+            }
+            if len(set(values.values())) < 2:
+                continue
+            extreme = (min if direction == "min" else max)(values.values())
+            question = f"which is your {word} {words[0]}?"
+            result = answer(demo_kb, question, language="en")
+            shown = [sku for sku in demo_kb.find_skus(result.text) if sku in values]
+            assert shown and values[shown[0]] == extreme, (question, result.text)
+            checked += 1
+    assert checked > 100
