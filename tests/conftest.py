@@ -276,6 +276,7 @@ STACK_FIXTURES = {"running_stack"}  # the real engine and app as processes
 BROWSER_FIXTURES = {"browser", "widget_page", "playwright"}
 POSTGRES_FIXTURES = {"postgres_url", "migrated_postgres_url", "_postgres_template"}
 IMAP_FIXTURES = {"imap_server"}  # dovecot, started by the test (tools/mailserver.py installs it)
+APT_FIXTURES = {"machine_apt"}  # the machine's apt-get, which updates its lists from the network
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -296,6 +297,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.postgres)
         if fixtures & IMAP_FIXTURES:
             item.add_marker(pytest.mark.imap)
+        if fixtures & APT_FIXTURES:
+            item.add_marker(pytest.mark.apt)
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
     if HYPOTHESIS_PROFILE == "dev":
         _fewer_examples(items)
