@@ -18,11 +18,13 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
 # The fast loop's tests: neither the Rasa engine's subprocess, nor a browser, nor a booted stack,
-# nor the PostgreSQL and Redis servers (each PostgreSQL test has a SQLite twin that stays in);
+# nor the PostgreSQL, Redis and IMAP servers (each PostgreSQL test has a SQLite twin that stays in),
+# nor the machine's apt-get (apt_install is tested against a fake one);
 # markers set in tests/conftest.py from the fixtures each test requests. Two pytest workers; property
 # tests on hypothesis' `dev` profile (a quarter of their examples: tests/conftest.py), the full
 # suite on `ci` (all of them).
-FAST_TESTS   := not engine and not e2e and not browser and not postgres and not redis and not imap
+FAST_TESTS   := not engine and not e2e and not browser and not postgres and not redis and not imap \
+                and not apt
 CHECK_WORKERS ?= 2
 
 .PHONY: help env run test check typecheck bench chaos load lint format model clean

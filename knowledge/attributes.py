@@ -92,14 +92,9 @@ def _pattern() -> tuple[re.Pattern[str], dict[str, str]]:
             owner.setdefault(word.lower(), attribute.key)
     for word, (key, _) in superlatives().items():  # "lightest" asks the weight
         owner.setdefault(word, key)
-    alternatives = []
-    for word in sorted(owner, key=len, reverse=True):
-        escaped = re.escape(word)
-        # a Latin word needs its own edges, also next to Chinese ("的surge protection是")
-        # ... and may carry a plural ending ("prazos", "montages", "Optiken")
-        latin = rf"(?<![^\W\u3400-\u9fff]){escaped}(?:{_PLURAL})?(?![^\W\u3400-\u9fff])"
-        alternatives.append(escaped if _CJK.search(word) else latin)
-    return re.compile("|".join(alternatives), re.IGNORECASE), owner
+    # a Latin word needs its own edges, also next to Chinese ("的surge protection是"), and may
+    # carry a plural ending ("prazos", "montages", "Optiken")
+    return phrase_pattern(owner, latin_ending=_PLURAL), owner
 
 
 @cache

@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import DEV_MIN_EXAMPLES, _fewer_examples, dev_examples
@@ -27,6 +28,21 @@ def test_the_ci_profile_is_hypothesis_default() -> None:
     assert settings.get_profile("dev").max_examples == dev_examples(
         settings.get_profile("default").max_examples
     )
+
+
+@pytest.mark.parametrize("profile", ["ci", "dev"])
+def test_no_profile_times_an_example(profile: str) -> None:
+    """Wall time on a shared machine is not the test's: no deadline, no too-slow check (a
+    test may still set its own)."""
+    untimed = settings.get_profile(profile)
+    assert untimed.deadline is None
+    assert HealthCheck.too_slow in untimed.suppress_health_check
+
+
+@settings(max_examples=1)
+@given(st.integers())
+def test_a_test_with_settings_of_its_own_is_untimed_too(number: int) -> None:
+    time.sleep(0.25)  # beyond hypothesis' default deadline of 200 ms an example
 
 
 @dataclass

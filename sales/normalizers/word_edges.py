@@ -32,6 +32,24 @@ def whole(word: str) -> str:
 
 
 def alternatives(words: list[str] | tuple[str, ...] | set[str]) -> str:
-    """Regex source for any of ``words`` as whole words, longest first."""
+    """Regex source for any of ``words`` as whole words, longest first.
+
+    The same matches as ``"|".join(whole(w) for w in longest_first)``, with each run of words
+    that have the same edges under one pair of them: an edge's class compiles in milliseconds
+    each time it is written (1.2 s for the unit words, 0.6 s for the category words, written
+    once a word). Words that start with a Chinese character and words that do not never
+    match at the same place, so each kind keeps its own longest-first order, apart.
+    """
     ordered = sorted(set(words), key=len, reverse=True)
-    return "|".join(whole(w) for w in ordered)
+    runs: list[tuple[tuple[str, str], list[str]]] = []
+    for chinese_first in (True, False):
+        for word in ordered:
+            if not word or has_han(word[0]) != chinese_first:
+                continue
+            edges = ("" if chinese_first else START, "" if has_han(word[-1]) else END)
+            if runs and runs[-1][0] == edges:
+                runs[-1][1].append(re.escape(word))
+            else:
+                runs.append((edges, [re.escape(word)]))
+    parts = [f"{start}(?:{'|'.join(run)}){end}" for (start, end), run in runs]
+    return "|".join(parts + [""] * ("" in ordered))

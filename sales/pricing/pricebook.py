@@ -439,11 +439,17 @@ def sku_key(sku: str) -> str:
     return _SKU_NOISE.sub("", sku).upper()
 
 
+# libyaml's parser where PyYAML was built with it (the same safe constructors, the same data):
+# the demo book parses in 0.02 s of CPU instead of 0.18 s, at each app start and in each test
+# that prices or boots the app.
+_YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_price_book(path: Path | str) -> PriceBook:
     """Read and validate a YAML price book; PriceBookError names the bad entry."""
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except OSError as exc:
         raise PriceBookError(f"{path}: cannot read price book: {exc}") from exc
     except yaml.YAMLError as exc:

@@ -5,6 +5,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from i18n import Msg, localize
 from sales.normalizers.countries import country_text
@@ -84,3 +86,27 @@ def test_alternatives_prefer_the_longest_word() -> None:
     match = re.search(alternatives(["印度", "印度尼西亚"]), "运往印度尼西亚")
     assert match is not None and match.group(0) == "印度尼西亚"
     assert has_han("Hamburg 汉堡") and not has_han("Hamburg")
+
+
+# Words and texts of Latin letters in both cases, Chinese, digits, spaces and a hyphen, so that
+# words of every kind of edge overlap, start inside one another and stand side by side.
+_WORD = st.text(alphabet="abAB温度3 -", max_size=5)
+_PIECES = ["a", "B", "温", "度", "3", " ", "-", "."]
+
+
+@given(st.lists(_WORD, min_size=1, max_size=8), st.sampled_from([0, re.IGNORECASE]), st.data())
+def test_alternatives_match_as_one_whole_word_each_longest_first(
+    words: list[str], flags: int, data: st.DataObject
+) -> None:
+    """Runs of words with the same edges share them: the matches are those of every word as a
+    whole word of its own, longest first."""
+    pattern = re.compile(alternatives(words), flags)
+    plain = re.compile("|".join(whole(w) for w in sorted(set(words), key=len, reverse=True)), flags)
+    pieces = st.lists(st.sampled_from([*words, *_PIECES]), max_size=10).map("".join)
+    for text in data.draw(st.lists(pieces, min_size=1, max_size=4)):
+        assert [m.span() for m in pattern.finditer(text)] == [
+            m.span() for m in plain.finditer(text)
+        ]
+        for start in range(len(text)):
+            found, expected = pattern.match(text, start), plain.match(text, start)
+            assert (found and found.span()) == (expected and expected.span())

@@ -10,6 +10,7 @@ import yaml
 
 from sales.pricing import PriceBook, PriceBookError, load_price_book
 from sales.pricing.pricebook import parse_price_book
+from tools.engine_files import ROOT
 
 from .conftest import FIXTURE_BOOK
 
@@ -45,6 +46,15 @@ def test_demo_book_loads() -> None:
     assert {"EUR", "GBP", "AUD", "CAD", "CNY", "JPY", "AED", "BRL"} <= set(demo.currencies.per_usd)
     assert {"KP", "IR", "SY", "CU", "RU", "BY"} <= set(demo.restricted.countries)
     assert demo.zone_code("NO") == "EUO"
+
+
+@pytest.mark.parametrize("path", [FIXTURE_BOOK, ROOT / "sales" / "pricebook" / "demo.yaml"])
+def test_the_book_read_is_the_book_pyyamls_own_safe_loader_reads(path: Path) -> None:
+    """load_price_book parses with libyaml where it is there: the same book as PyYAML's
+    pure-Python safe loader gives."""
+    assert load_price_book(path) == parse_price_book(
+        yaml.safe_load(path.read_text(encoding="utf-8"))
+    )
 
 
 @pytest.mark.parametrize(
