@@ -1,0 +1,191 @@
+"""The order figures' parts (sales/kpi/plan.py): the additive breakdowns, the RFQ -> quote
+sent and days-to-won times, and the approval waits, for the cohort (the period's inquiries that
+pass the filters) of both periods, from the facts kept per inquiry (sales/kpi/facts.py) and,
+unfiltered, their sums kept per day (sales/kpi/rollups.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Select, and_, case, exists, extract, func, or_, select, union_all
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from sales.kpi import rollups
+from sales.kpi.data import Halves, add, times
+from sales.kpi.period import BAND_RANGES, Filters, Period
+from sales.kpi.plan import Look, Part
+from sales.kpi.stats import median, summary
+from sales.models import KpiApprovalWait, KpiInquiryFact, KpiInquirySku
+
+
+def cohort_query(period: Period, filters: Filters, categories: Mapping[str, str]) -> Select[Any]:
+    """The period's inquiries that pass the filters, as their kept facts (sales/kpi/facts.py)."""
+    fact = KpiInquiryFact
+    query = select(fact).where(fact.created_at >= period.start_at, fact.created_at < period.end_at)
+    if filters.market:
+        query = query.where(fact.market == filters.market)
+    if filters.language:
+        query = query.where(fact.language == filters.language)
+    if filters.business_type:
+        query = query.where(fact.business_type == filters.business_type)
+    if filters.band == "unscored":
+        query = query.where(fact.lead_score.is_(None))
+    elif filters.band:
+        low, high = BAND_RANGES[filters.band]
+        query = query.where(fact.lead_score >= low, fact.lead_score <= high)
+    if filters.category:
+        skus = sorted(sku for sku, category in categories.items() if category == filters.category)
+        query = query.where(
+            exists().where(KpiInquirySku.inquiry_id == fact.inquiry_id, KpiInquirySku.sku.in_(skus))
+        )
+    return query
+
+
+def _sums(name: str, branches: list[Any]) -> Part:
+    """A part of additive rows (rollups' columns), the branches as one statement."""
+    statement: Any = branches[0] if len(branches) == 1 else union_all(*branches)
+
+    async def run(conn: AsyncConnection, halves: Halves) -> None:
+        for row in await conn.execute(statement):
+            add(halves[row.half], row)
+
+    return Part(name, run)
+
+
+# the additive breakdowns of a cohort, grouped into parts by the kept tables they join
+_GROUPS = (
+    ("markets, languages, lead score", ("market", "language", "bucket")),
+    ("categories, products", ("category", "category_value", "sku")),
+    ("pipeline", ("pipeline",)),
+)
+
+
+def _epoch(later: Any, earlier: Any) -> Any:
+    """Seconds between two timestamps (PostgreSQL)."""
+    return extract("epoch", later - earlier)
+
+
+async def parts(db: AsyncConnection, look: Look) -> list[Part]:
+    """The order figures' parts of ``look`` (reads the stored price book on ``db`` first:
+    the kept category sums are those of the book stored with them)."""
+    periods, filters, window = look.periods, look.filters, look.window
+    postgres = db.dialect.name == "postgresql"
+    cohort = cohort_query(window, filters, look.categories).subquery("cohort")
+    facts = rollups.facts_of(cohort, case((cohort.c.created_at >= periods[1].start_at, 1), else_=0))
+
+    def within(created_at: Any) -> Any:
+        return and_(created_at >= window.start_at, created_at < window.end_at)
+
+    out: list[Part] = []
+    kinds: tuple[str, ...] = rollups.KINDS
+    kept = rollups.kept_book(await db.execute(rollups.book_query())) == dict(look.categories)
+    unfiltered = filters == Filters()
+    if unfiltered:  # the kept days' sums; the categories only while kept with this book
+        daily = [k for k in kinds if kept or k not in rollups.BOOK_KINDS]
+        out.append(_sums("additive figures (kept days)", [rollups.read(periods, daily)]))
+        kinds = tuple(k for k in kinds if k not in daily)
+    if kinds:
+        # the stored book when it is this one (a table: the statement is compiled once and
+        # cached), else this one as a VALUES list
+        book = rollups.book_query().cte("book") if kept else rollups.book_values(look.categories)
+        branches = rollups.additive(facts, within, book, kinds)
+        for name, group in _GROUPS:
+            chosen = [branches[k] for k in group if k in branches]
+            if chosen:
+                out.append(_sums(name, chosen))
+
+    # the durations and the approval waits (each decision on a pending quote, and when it was
+    # (last) submitted): unfiltered, read from the kept rows themselves (only the columns they
+    # need, by the window's index range); filtered, from the cohort's facts
+    w = KpiApprovalWait
+    if unfiltered:
+        c = cohort.c
+        half_of = case((c.created_at >= periods[1].start_at, 1), else_=0)
+        waits = select(
+            case((w.created_at >= periods[1].start_at, 1), else_=0).label("half"),
+            w.decided_at,
+            w.submitted_at,
+        ).where(within(w.created_at))
+    else:
+        c = facts.c
+        half_of = c.half
+        waits = (
+            select(c.half, w.decided_at, w.submitted_at)
+            .select_from(facts)
+            .join(w, and_(w.inquiry_id == c.id, within(w.created_at)))
+        )
+    durations = select(half_of.label("half"), c.created_at, c.first_sent_at, c.won_at).where(
+        or_(c.first_sent_at.is_not(None), c.won_at.is_not(None))
+    )
+    out.append(_durations(durations, postgres))
+    out.append(_approval(waits, postgres))
+    return out
+
+
+def _durations(rows: Select[Any], postgres: bool) -> Part:
+    """RFQ -> first quote sent (n, median, p90) and the median days inquiry -> won."""
+    if postgres:  # medians and nearest-rank p90 by the database
+        d = rows.subquery("durations").c
+        to_sent = _epoch(d.first_sent_at, d.created_at)
+        to_won = _epoch(d.won_at, d.created_at)
+        statement: Select[Any] = select(
+            d.half,
+            func.count(d.first_sent_at),
+            func.percentile_cont(0.5).within_group(to_sent),
+            func.percentile_disc(0.9).within_group(to_sent),
+            func.percentile_cont(0.5).within_group(to_won),
+        ).group_by(d.half)
+
+        async def run(conn: AsyncConnection, halves: Halves) -> None:
+            for half, n, mid, p90, mid_won in await conn.execute(statement):
+                halves[half].to_sent = times(n, mid, p90)
+                halves[half].median_days_to_won = None if mid_won is None else mid_won / 86400
+
+        return Part("RFQ -> quote sent, days to won", run)
+
+    async def run_here(conn: AsyncConnection, halves: Halves) -> None:
+        # SQLite has no percentiles: the durations themselves, summarised here
+        sent: tuple[list[float], list[float]] = ([], [])
+        won: tuple[list[float], list[float]] = ([], [])
+        for half, created, first_sent, won_at in await conn.execute(rows):
+            if first_sent is not None:
+                sent[half].append((first_sent - created).total_seconds())
+            if won_at is not None:
+                won[half].append((won_at - created).total_seconds() / 86400)
+        for half in (0, 1):
+            halves[half].to_sent = summary(sent[half])
+            halves[half].median_days_to_won = median(won[half])
+
+    return Part("RFQ -> quote sent, days to won", run_here)
+
+
+def _approval(rows: Select[Any], postgres: bool) -> Part:
+    """Approval waits: submitted -> approved or rejected (n, median, p90)."""
+    if postgres:
+        ws = rows.subquery("waits").c
+        wait = _epoch(ws.decided_at, ws.submitted_at)
+        statement: Select[Any] = select(
+            ws.half,
+            func.count(),
+            func.percentile_cont(0.5).within_group(wait),
+            func.percentile_disc(0.9).within_group(wait),
+        ).group_by(ws.half)
+
+        async def run(conn: AsyncConnection, halves: Halves) -> None:
+            for half, n, mid, p90 in await conn.execute(statement):
+                halves[half].approval_wait = times(n, mid, p90)
+
+        return Part("approval waits", run)
+
+    async def run_here(conn: AsyncConnection, halves: Halves) -> None:
+        waits: tuple[list[float], list[float]] = ([], [])
+        for half, decided_at, submitted_at in await conn.execute(rows):
+            waits[half].append((decided_at - submitted_at).total_seconds())
+        for half in (0, 1):
+            halves[half].approval_wait = summary(waits[half])
+
+    return Part("approval waits", run_here)
+
+
+__all__ = ["cohort_query", "parts"]
