@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.engine.default import DefaultExecutionContext
@@ -411,6 +412,15 @@ class Handoff(Base):
     """One request for a person in a chat session, and what became of it."""
 
     __tablename__ = "handoffs"
+    __table_args__ = (
+        # the dashboard's possible abandoned RFQs of a period (sales/kpi/sessions.py)
+        Index(
+            "ix_handoffs_abandoned",
+            "requested_at",
+            postgresql_where=text("rfq_contact AND NOT has_inquiry"),
+            sqlite_where=text("rfq_contact = 1 AND has_inquiry = 0"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     session_id: Mapped[str] = mapped_column(
@@ -428,8 +438,13 @@ class Handoff(Base):
     timed_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     callback_request: Mapped[str | None] = mapped_column(Text)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # the first rep message in the chat at or after requested_at: kept by sales/kpi/replies.py
+    # kept by sales/kpi/replies.py: the first rep message in the chat at or after requested_at;
+    # the summary's inside_hours is true; its RFQ gives an e-mail or phone; the chat led to an
+    # inquiry
     first_reply_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    inside_hours: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    rfq_contact: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    has_inquiry: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class SlackThread(Base):
@@ -732,6 +747,27 @@ class KpiDaily(Base):
     __tablename__ = "kpi_daily"
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+    quoted: Mapped[int] = mapped_column(Integer)
+    won: Mapped[int] = mapped_column(Integer)
+    after_approval: Mapped[int] = mapped_column(Integer)
+    rejected: Mapped[int] = mapped_column(Integer)
+    expired: Mapped[int] = mapped_column(Integer)
+    value: Mapped[Decimal | None] = mapped_column(Money)
+    won_value: Mapped[Decimal | None] = mapped_column(Money)
+
+
+class KpiMonthly(Base):
+    """``kpi_daily``'s rows summed per calendar month (``month``: its first day), rewritten
+    with its days (sales/kpi/rollups.py): a period reads its whole months here and its other
+    days there."""
+
+    __tablename__ = "kpi_monthly"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
     kind: Mapped[str] = mapped_column(String(16), primary_key=True)
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     currency: Mapped[str] = mapped_column(String(3), primary_key=True)

@@ -318,13 +318,14 @@ _BY_QUOTE = (QuoteEvent.__tablename__, QuoteLine.__tablename__)
 def _do_orm_execute(state: ORMExecuteState) -> Any:
     """A DELETE statement (not an object) through a session: the inquiries owning the rows it
     matches are refreshed after it, their days before it counted as changed (the facts of a
-    deleted inquiry go by the foreign key, its days' sums by this); on the chat messages, the
-    handoffs' first replies of the sessions it matches (sales/kpi/replies.py)."""
-    if not state.is_delete:
+    deleted inquiry go by the foreign key, its days' sums by this). On the chat messages, and
+    a DELETE or UPDATE of inquiries, the handoffs' kept columns of the chat sessions it
+    matches (sales/kpi/replies.py)."""
+    if not (state.is_delete or state.is_update):
         return None
-    ids = _owners(state)
-    sessions = replies.owners(state)
-    if ids is None and sessions is None:
+    ids = _owners(state) if state.is_delete else None
+    pending = replies.before(state)
+    if ids is None and pending is None:
         return None
     session = state.session
     conn = session.connection()
@@ -332,8 +333,8 @@ def _do_orm_execute(state: ORMExecuteState) -> Any:
     result = state.invoke_statement()
     if ids:
         session.info.setdefault(_DAYS, set()).update(days | _rewrite(conn, ids))
-    if sessions:
-        replies.refresh(conn, sessions)
+    if pending is not None:
+        replies.after(conn, pending)
     return result
 
 

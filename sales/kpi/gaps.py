@@ -9,11 +9,14 @@ from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.orm import aliased
 
 from sales.kpi.data import Halves
 from sales.kpi.plan import Look, Part
 from sales.kpi.rollups import UNKNOWN
 from sales.models import KnowledgeGap
+
+SESSIONS_SHOWN = 10  # per question
 
 
 def part(look: Look) -> Part:
@@ -29,68 +32,113 @@ async def _gaps(
     """Each half's knowledge gaps per language, grouped by their kept ``question_key``, most
     asked first (the ``limit`` first per language), each with its first wording, the last time
     asked and the first ten chat sessions that asked. Grouped by the database: one row per
-    question, then the sessions of the questions shown only."""
+    question (counted by a hash, its first wording looked up by the time it was first asked),
+    then the first ten sessions of the questions shown only."""
     periods, window, limit = look.periods, look.window, look.gaps_per_language
     g = KnowledgeGap
-    rows = select(
-        case((g.created_at >= periods[1].start_at, 1), else_=0).label("half"),
-        func.coalesce(g.language, UNKNOWN).label("language"),
-        g.question_key.label("key"),
-        g.question,
-        g.session_id,
-        g.created_at,
-        g.id,
-    ).where(g.created_at >= window.start_at, g.created_at < window.end_at)
+    half_of = case((g.created_at >= periods[1].start_at, 1), else_=0)
+    language_of = func.coalesce(g.language, UNKNOWN)
+    of_window = [g.created_at >= window.start_at, g.created_at < window.end_at]
     if look.filters.language:
-        rows = rows.where(g.language == look.filters.language)
-    r = rows.subquery("gaps").c
-    group = (r.half, r.language, r.key)
-    order = (r.created_at, r.id)
-    ranked = select(
-        *group,
-        r.question,
-        func.row_number().over(partition_by=group, order_by=order).label("nth"),
-        func.count().over(partition_by=group).label("asked"),
-        func.max(r.created_at).over(partition_by=group).label("last_asked"),
-    ).subquery("ranked")
-    k = ranked.c
-    firsts = select(k.half, k.language, k.key, k.question, k.asked, k.last_asked).where(k.nth == 1)
+        of_window.append(g.language == look.filters.language)
+    asked = (
+        select(
+            half_of.label("half"),
+            language_of.label("language"),
+            g.question_key.label("key"),
+            func.count().label("asked"),
+            func.max(g.created_at).label("last_asked"),
+            func.min(g.created_at).label("first_asked"),
+        )
+        .where(*of_window)
+        .group_by(half_of, language_of, g.question_key)
+        .subquery("asked")
+    )
+    a = asked.c
+    first = aliased(KnowledgeGap, name="first")
+    wording = (
+        select(first.question)
+        .where(
+            first.created_at == a.first_asked,  # an index probe: the few gaps of that instant
+            first.question_key == a.key,
+            func.coalesce(first.language, UNKNOWN) == a.language,
+        )
+        .order_by(first.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    firsts = select(a.half, a.language, a.key, wording, a.asked, a.last_asked)
     grouped: tuple[dict[str, list[Any]], ...] = (defaultdict(list), defaultdict(list))
-    for half, language, key, question, asked, last in await db.execute(firsts):
+    for of_half, lang, key, question, count, last in await db.execute(firsts):
         text_ = " ".join(str(question).split())
-        grouped[half][language].append((key, {"question": text_, "asked": int(asked),
-                                              "sessions": [], "last_asked": last}))  # fmt: skip
+        grouped[of_half][lang].append((key, {"question": text_, "asked": int(count),
+                                             "sessions": [], "last_asked": last}))  # fmt: skip
 
     # the first ten sessions of each question shown, in the order they first asked
     shown: dict[tuple[int, str, str], dict[str, Any]] = {}
-    for half, by_language in enumerate(grouped):
-        for language, entries in by_language.items():
+    for of_half, by_language in enumerate(grouped):
+        for lang, entries in by_language.items():
             entries.sort(key=lambda e: (-e[1]["asked"], e[1]["question"]))
             for key, entry in entries[:limit]:
-                shown[(half, language, key)] = entry
+                shown[(of_half, lang, key)] = entry
     if shown:
+        r = (
+            select(
+                half_of.label("half"),
+                language_of.label("language"),
+                g.question_key.label("key"),
+                g.session_id,
+                g.created_at,
+                g.id,
+            )
+            .where(
+                *of_window,
+                g.session_id.is_not(None),
+                g.session_id != "",
+                g.question_key.in_(sorted({key for _, _, key in shown})),
+            )
+            .subquery("asked_by")
+            .c
+        )
+        group, order = (r.half, r.language, r.key), (r.created_at, r.id)
         by_session = (*group, r.session_id)
         first_ask = (
             select(
                 *by_session,
-                r.created_at,
-                r.id,
+                *order,
                 func.row_number().over(partition_by=by_session, order_by=order).label("nth"),
             )
-            .where(
-                r.session_id.is_not(None),
-                r.session_id != "",
-                r.key.in_(sorted({key for _, _, key in shown})),
-            )
             .subquery("first_ask")
+            .c
         )
-        s = first_ask.c
+        ranked = (
+            select(
+                first_ask.half,
+                first_ask.language,
+                first_ask.key,
+                first_ask.session_id,
+                first_ask.created_at,
+                first_ask.id,
+                func.row_number()
+                .over(
+                    partition_by=(first_ask.half, first_ask.language, first_ask.key),
+                    order_by=(first_ask.created_at, first_ask.id),
+                )
+                .label("rank"),
+            )
+            .where(first_ask.nth == 1)
+            .subquery("ranked")
+            .c
+        )
         asked_by: dict[tuple[int, str, str], list[Any]] = defaultdict(list)
-        for half, language, key, session_id, at, id_ in await db.execute(
-            select(s.half, s.language, s.key, s.session_id, s.created_at, s.id).where(s.nth == 1)
-        ):
-            if (half, language, key) in shown:
-                asked_by[(half, language, key)].append((at, id_, session_id))
+        for of_half, lang, key, session_id, at, id_ in await db.execute(
+            select(
+                ranked.half, ranked.language, ranked.key, ranked.session_id, ranked.created_at,
+                ranked.id,
+            ).where(ranked.rank <= SESSIONS_SHOWN)
+        ):  # fmt: skip
+            if (of_half, lang, key) in shown:
+                asked_by[(of_half, lang, key)].append((at, id_, session_id))
         for where, sessions in asked_by.items():
             shown[where]["sessions"] = [sid for _, _, sid in sorted(sessions)]
 
@@ -105,7 +153,7 @@ async def _gaps(
                     "questions": [
                         {
                             **e,
-                            "sessions": e["sessions"][:10],
+                            "sessions": e["sessions"][:SESSIONS_SHOWN],
                             "last_asked": e["last_asked"].isoformat(),
                         }
                         for _, e in by_language[language][:limit]

@@ -8,14 +8,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Select, and_, case, exists, extract, func, or_, select, union_all
+from sqlalchemy import Select, and_, case, exists, func, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sales.kpi import rollups
 from sales.kpi.data import Halves, add, times
 from sales.kpi.period import BAND_RANGES, Filters, Period
 from sales.kpi.plan import Look, Part
-from sales.kpi.stats import median, summary
+from sales.kpi.stats import median, quantiles, seconds, summary
 from sales.models import KpiApprovalWait, KpiInquiryFact, KpiInquirySku
 
 
@@ -59,11 +59,6 @@ _GROUPS = (
     ("categories, products", ("category", "category_value", "sku")),
     ("pipeline", ("pipeline",)),
 )
-
-
-def _epoch(later: Any, earlier: Any) -> Any:
-    """Seconds between two timestamps (PostgreSQL)."""
-    return extract("epoch", later - earlier)
 
 
 async def parts(db: AsyncConnection, look: Look) -> list[Part]:
@@ -125,20 +120,20 @@ async def parts(db: AsyncConnection, look: Look) -> list[Part]:
 
 def _durations(rows: Select[Any], postgres: bool) -> Part:
     """RFQ -> first quote sent (n, median, p90) and the median days inquiry -> won."""
-    if postgres:  # medians and nearest-rank p90 by the database
+    if postgres:  # medians and nearest-rank p90 by the database, each half's in one row
         d = rows.subquery("durations").c
-        to_sent = _epoch(d.first_sent_at, d.created_at)
-        to_won = _epoch(d.won_at, d.created_at)
-        statement: Select[Any] = select(
-            d.half,
-            func.count(d.first_sent_at),
-            func.percentile_cont(0.5).within_group(to_sent),
-            func.percentile_disc(0.9).within_group(to_sent),
-            func.percentile_cont(0.5).within_group(to_won),
-        ).group_by(d.half)
+        to_sent, to_won = seconds(d.first_sent_at, d.created_at), seconds(d.won_at, d.created_at)
+        columns = []
+        for half in (0, 1):
+            of_half = d.half == half
+            columns += quantiles(to_sent, of_half)
+            columns.append(func.percentile_cont(0.5).within_group(to_won).filter(of_half))
+        statement = select(*columns)
 
         async def run(conn: AsyncConnection, halves: Halves) -> None:
-            for half, n, mid, p90, mid_won in await conn.execute(statement):
+            row = (await conn.execute(statement)).one()
+            for half in (0, 1):
+                n, mid, p90, mid_won = row[4 * half : 4 * half + 4]
                 halves[half].to_sent = times(n, mid, p90)
                 halves[half].median_days_to_won = None if mid_won is None else mid_won / 86400
 
@@ -164,17 +159,13 @@ def _approval(rows: Select[Any], postgres: bool) -> Part:
     """Approval waits: submitted -> approved or rejected (n, median, p90)."""
     if postgres:
         ws = rows.subquery("waits").c
-        wait = _epoch(ws.decided_at, ws.submitted_at)
-        statement: Select[Any] = select(
-            ws.half,
-            func.count(),
-            func.percentile_cont(0.5).within_group(wait),
-            func.percentile_disc(0.9).within_group(wait),
-        ).group_by(ws.half)
+        wait = seconds(ws.decided_at, ws.submitted_at)
+        statement = select(*quantiles(wait, ws.half == 0), *quantiles(wait, ws.half == 1))
 
         async def run(conn: AsyncConnection, halves: Halves) -> None:
-            for half, n, mid, p90 in await conn.execute(statement):
-                halves[half].approval_wait = times(n, mid, p90)
+            row = (await conn.execute(statement)).one()
+            for half in (0, 1):
+                halves[half].approval_wait = times(*row[3 * half : 3 * half + 3])
 
         return Part("approval waits", run)
 

@@ -7,14 +7,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Select, and_, case, extract, func, null, or_, select, type_coerce
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from sales.kpi import replies
 from sales.kpi.data import Halves
 from sales.kpi.period import Filters, Period
 from sales.kpi.plan import Look, Part
-from sales.kpi.stats import ratio, summary
-from sales.models import ChatSession, Handoff, Inquiry, UTCDateTime
+from sales.kpi.stats import quantiles, ratio, seconds, summary
+from sales.models import ChatSession, Handoff
 
 
 def parts(look: Look, postgres: bool) -> list[Part]:
@@ -64,65 +65,50 @@ def _half(look: Look) -> Any:
 
 
 def _handoffs(look: Look, postgres: bool) -> Any:
-    """Each half's handoffs -> the first rep reply (kept on the handoff, sales/kpi/replies.py),
-    for all, inside and outside office hours (as recorded at the request), and within the SLA
-    inside office hours: aggregated by PostgreSQL, summarised here on SQLite."""
+    """Each half's handoffs -> the first rep reply, for all, inside and outside office hours
+    (as recorded at the request), and within the SLA inside office hours (kept on the handoff,
+    sales/kpi/replies.py): aggregated by PostgreSQL, summarised here on SQLite."""
     sla_s = look.handoff_sla_s
+    half = _half(look)
     if not postgres:
         rows = _in_window(
-            select(_half(look), Handoff.requested_at, Handoff.summary, Handoff.first_reply_at),
+            select(half, Handoff.requested_at, Handoff.inside_hours, Handoff.first_reply_at),
             look.window,
             look.filters,
         )
 
         async def run_here(conn: AsyncConnection, halves: Halves) -> None:
             split: tuple[list[Any], list[Any]] = ([], [])
-            for half, asked, summary_, reply in await conn.execute(rows):
-                split[half].append((asked, summary_, reply))
-            for half in (0, 1):
-                halves[half].handoff_times = handoff_times(split[half], sla_s)
+            for of_half, asked, inside, reply in await conn.execute(rows):
+                split[of_half].append((asked, inside, reply))
+            for of_half in (0, 1):
+                halves[of_half].handoff_times = handoff_times(split[of_half], sla_s)
 
         return run_here
 
-    # materialized: each row's JSON read once, however many aggregates read it
-    inside = Handoff.summary["inside_hours"]  # recorded as JSON true (anything else: outside)
-    base = _in_window(
-        select(
-            _half(look),
-            Handoff.first_reply_at.label("reply"),
-            Handoff.requested_at,
-            and_(func.json_typeof(inside) == "boolean", inside.as_string() == "true").label(
-                "inside"
-            ),
-        ),
+    h = _in_window(
+        select(half, Handoff.first_reply_at.label("reply"), Handoff.requested_at,
+               Handoff.inside_hours.label("inside")),
         look.window,
         look.filters,
-    ).cte("handoff_times")
-    base = base.prefix_with("MATERIALIZED")
-    h = base.c
-    is_inside = h.inside
-    took = extract("epoch", h.reply - h.requested_at)
-
-    def aggregates(*where: Any) -> list[Any]:
-        answered = (h.reply.is_not(None), *where)
-        return [
-            func.count(h.reply).filter(*answered),
-            func.percentile_cont(0.5).within_group(took).filter(*answered),
-            func.percentile_disc(0.9).within_group(took).filter(*answered),
-            func.count().filter(*where) if where else func.count(),
-        ]
-
-    query = select(
-        h.half,
-        *aggregates(),
-        *aggregates(is_inside),
-        *aggregates(~is_inside),
-        func.count().filter(is_inside, took <= sla_s),
-    ).group_by(h.half)
+    ).subquery("handoff_times").c  # fmt: skip
+    took = seconds(h.reply, h.requested_at)
+    answered = h.reply.is_not(None)
+    columns: list[Any] = []
+    for of_half in (0, 1):
+        mine = h.half == of_half
+        for where in ((), (h.inside,), (~h.inside,)):
+            columns += quantiles(took, mine, answered, *where)
+            columns.append(func.count().filter(mine, *where))
+        columns.append(func.count().filter(mine, h.inside, took <= sla_s))
+    query = select(*columns)
 
     async def run(conn: AsyncConnection, halves: Halves) -> None:
-        for row in await conn.execute(query):
-            halves[row[0]].handoff_times = _handoff_summary(list(row)[1:], sla_s)
+        row = list((await conn.execute(query)).one())
+        for of_half in (0, 1):
+            halves[of_half].handoff_times = _handoff_summary(
+                row[13 * of_half : 13 * of_half + 13], sla_s
+            )
 
     return run
 
@@ -159,13 +145,14 @@ def no_handoffs(sla_s: float) -> dict[str, Any]:
 
 
 def handoff_times(handoffs: list[Any], sla_s: float) -> dict[str, Any]:
-    """The handoff figures from (asked at, summary, first reply) rows, computed here."""
+    """The handoff figures from (asked at, inside office hours, first reply) rows, computed
+    here."""
 
     def took(rows: Iterable[Any]) -> list[float]:
         return [(reply - asked).total_seconds() for asked, _, reply in rows if reply]
 
-    inside = [h for h in handoffs if (h[1] or {}).get("inside_hours") is True]
-    outside = [h for h in handoffs if (h[1] or {}).get("inside_hours") is not True]
+    inside = [h for h in handoffs if h[1]]
+    outside = [h for h in handoffs if not h[1]]
     inside_times = took(inside)
     within = sum(1 for t in inside_times if t <= sla_s)
     return {
@@ -181,34 +168,26 @@ def handoff_times(handoffs: list[Any], sla_s: float) -> dict[str, Any]:
 
 
 def _abandoned_rows(look: Look) -> Any:
-    """The handoffs that may be abandoned RFQs: an e-mail or phone in the summary's RFQ, in a
-    chat that led to no inquiry (an index probe per row, where a NOT EXISTS was planned as an
-    anti-join hashing every inquiry); :func:`abandoned` applies the exact test. Rows:
-    (session, asked at, summary, the chat's language), in the order asked."""
-    inquiry = (
-        select(Inquiry.id).where(Inquiry.session_id == Handoff.session_id).limit(1)
-    ).scalar_subquery()
-    contact = or_(
-        Handoff.summary[("rfq", "email")].as_string().is_not(None),
-        Handoff.summary[("rfq", "phone")].as_string().is_not(None),
-    )
+    """The handoffs that are possible abandoned RFQs: the summary's RFQ gives an e-mail or a
+    phone, and the chat led to no inquiry (both kept on the handoff, sales/kpi/replies.py; a
+    partial index holds just these). Rows: (session, asked at, summary, the chat's language),
+    in the order asked."""
     query = _in_window(
         select(
             _half(look),
             Handoff.session_id,
             Handoff.requested_at,
             Handoff.summary,
-            type_coerce(null(), UTCDateTime()).label("reply"),
             _session_language().label("language"),
         )
-        .where(inquiry.is_(None), contact)
+        .where(Handoff.rfq_contact, ~Handoff.has_inquiry)
         .order_by(Handoff.requested_at, Handoff.id),
         look.window,
         look.filters,
     )
 
     async def run(conn: AsyncConnection, halves: Halves) -> None:
-        for half, session_id, asked, summary_, _, language in await conn.execute(query):
+        for half, session_id, asked, summary_, language in await conn.execute(query):
             halves[half].abandoned.append((session_id, asked, summary_, language))
 
     return run
@@ -219,16 +198,14 @@ def _text(value: Any) -> str | None:
 
 
 def abandoned(handoffs: list[Any]) -> list[dict[str, Any]]:
-    """The possible abandoned RFQs, one per chat, from (session, asked at, summary, language)
-    rows of handoffs in chats that led to no inquiry: those whose summary's RFQ gives an
-    e-mail or a phone."""
+    """The possible abandoned RFQs, one per chat (in the order first asked, as its last
+    handoff gives them), from (session, asked at, summary, language) rows of handoffs in chats
+    that led to no inquiry whose summary's RFQ gives an e-mail or a phone."""
     out: dict[str, dict[str, Any]] = {}
     for session_id, asked, summary_, language in handoffs:
         rfq = (summary_ or {}).get("rfq") or {}
-        if not isinstance(rfq, dict):
-            continue
-        contact = {k: str(rfq[k]) for k in ("email", "phone") if rfq.get(k)}
-        if not contact:
+        given = replies.contact(summary_)
+        if not given:
             continue
         out[session_id] = {
             "session_id": session_id,
@@ -236,7 +213,7 @@ def abandoned(handoffs: list[Any]) -> list[dict[str, Any]]:
             "language": language,
             "contact_name": _text(rfq.get("contact_name")),
             "company": _text(rfq.get("company")),
-            **{"email": None, "phone": None, **contact},
+            **{"email": None, "phone": None, **given},
             "product": _text(rfq.get("product")),
             "quantity": _text(rfq.get("quantity")),
         }

@@ -1,11 +1,14 @@
-"""Medians and percentiles of durations computed in Python: on SQLite (no percentile
-functions there) and for handoffs; PostgreSQL computes the others (sales/kpi/service.py)."""
+"""Medians and nearest-rank percentiles of durations: computed here on SQLite (no percentile
+functions there), by the database on PostgreSQL (:func:`quantiles`)."""
 
 from __future__ import annotations
 
 import math
 import statistics
 from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Float, func
 
 
 def median(values: Sequence[float]) -> float | None:
@@ -25,6 +28,23 @@ def percentile(values: Sequence[float], pct: float) -> float | None:
 def summary(values: Sequence[float]) -> dict[str, float | int | None]:
     """``{"n", "median", "p90"}`` of durations in seconds."""
     return {"n": len(values), "median": median(values), "p90": percentile(values, 90)}
+
+
+def seconds(later: Any, earlier: Any) -> Any:
+    """PostgreSQL: the seconds between two timestamps as a double precision (``date_part``;
+    ``extract`` gives a numeric, several times slower to compute and sort)."""
+    return func.date_part("epoch", later - earlier, type_=Float)
+
+
+def quantiles(value: Any, *where: Any) -> list[Any]:
+    """PostgreSQL: the aggregates of :func:`summary` (n, median, nearest-rank p90) of ``value``
+    over the rows that meet ``where``; aggregates with one ordering and filter share one
+    sort."""
+    return [
+        func.count(value).filter(*where),
+        func.percentile_cont(0.5).within_group(value).filter(*where),
+        func.percentile_disc(0.9).within_group(value).filter(*where),
+    ]
 
 
 def ratio(part: int, whole: int | None) -> float | None:
