@@ -46,7 +46,8 @@ class Data:
     pipeline: dict[tuple[str, str], tuple[int, Decimal]] = field(default_factory=dict)
     handoff_times: dict[str, Any] | None = None
     chats: int | None = None
-    abandoned: list[Any] = field(default_factory=list)  # handoff rows, in the order asked
+    abandoned: list[Any] = field(default_factory=list)  # handoff rows, as shown
+    abandoned_known: int = 0  # chats with a possible abandoned RFQ
     gaps: list[dict[str, Any]] | None = None  # per language, as shown
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Integer, String, Text, and_, case, column, func, select, values
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import aliased
 
@@ -82,65 +82,7 @@ async def _gaps(
             for key, entry in entries[:limit]:
                 shown[(of_half, lang, key)] = entry
     if shown:
-        r = (
-            select(
-                half_of.label("half"),
-                language_of.label("language"),
-                g.question_key.label("key"),
-                g.session_id,
-                g.created_at,
-                g.id,
-            )
-            .where(
-                *of_window,
-                g.session_id.is_not(None),
-                g.session_id != "",
-                g.question_key.in_(sorted({key for _, _, key in shown})),
-            )
-            .subquery("asked_by")
-            .c
-        )
-        group, order = (r.half, r.language, r.key), (r.created_at, r.id)
-        by_session = (*group, r.session_id)
-        first_ask = (
-            select(
-                *by_session,
-                *order,
-                func.row_number().over(partition_by=by_session, order_by=order).label("nth"),
-            )
-            .subquery("first_ask")
-            .c
-        )
-        ranked = (
-            select(
-                first_ask.half,
-                first_ask.language,
-                first_ask.key,
-                first_ask.session_id,
-                first_ask.created_at,
-                first_ask.id,
-                func.row_number()
-                .over(
-                    partition_by=(first_ask.half, first_ask.language, first_ask.key),
-                    order_by=(first_ask.created_at, first_ask.id),
-                )
-                .label("rank"),
-            )
-            .where(first_ask.nth == 1)
-            .subquery("ranked")
-            .c
-        )
-        asked_by: dict[tuple[int, str, str], list[Any]] = defaultdict(list)
-        for of_half, lang, key, session_id, at, id_ in await db.execute(
-            select(
-                ranked.half, ranked.language, ranked.key, ranked.session_id, ranked.created_at,
-                ranked.id,
-            ).where(ranked.rank <= SESSIONS_SHOWN)
-        ):  # fmt: skip
-            if (of_half, lang, key) in shown:
-                asked_by[(of_half, lang, key)].append((at, id_, session_id))
-        for where, sessions in asked_by.items():
-            shown[where]["sessions"] = [sid for _, _, sid in sorted(sessions)]
+        await _sessions(db, shown, half_of, language_of, of_window)
 
     out: list[list[dict[str, Any]]] = [[], []]
     for half, by_language in enumerate(grouped):
@@ -161,6 +103,75 @@ async def _gaps(
                 }
             )
     return out[0], out[1]
+
+
+async def _sessions(
+    db: AsyncConnection,
+    shown: dict[tuple[int, str, str], dict[str, Any]],
+    half_of: Any,
+    language_of: Any,
+    of_window: list[Any],
+) -> None:
+    """The first ten chat sessions that asked each question shown, in the order they first
+    asked (the time, then the id of their first asking), into ``shown``. The questions shown
+    are numbered and joined as a VALUES table: the windows partition by that number, not by
+    the texts."""
+    g = KnowledgeGap
+    numbered = list(enumerate(sorted(shown)))
+    table = (
+        values(
+            column("half", Integer), column("language", String), column("key", Text),
+            column("shown", Integer), name="shown",
+        )
+        .data([(half, lang, key, n) for n, (half, lang, key) in numbered])
+        .cte("shown")
+    )  # fmt: skip
+    t = table.c
+    session: Any = g.session_id
+    if db.dialect.name == "postgresql":  # compared bytewise (the database's collation is slower)
+        session = session.collate("C")
+    rows = (
+        select(t.shown, session.label("session_id"), g.created_at, g.id)
+        .join(table, and_(t.key == g.question_key, t.language == language_of, t.half == half_of))
+        .where(*of_window, g.session_id.is_not(None), g.session_id != "")
+        .subquery("asked_by")
+        .c
+    )
+    order = (rows.created_at, rows.id)
+    first_ask = (
+        select(
+            rows.shown,
+            rows.session_id,
+            *order,
+            func.row_number()
+            .over(partition_by=(rows.shown, rows.session_id), order_by=order)
+            .label("nth"),
+        )
+        .subquery("first_ask")
+        .c
+    )
+    ranked = (
+        select(
+            first_ask.shown,
+            first_ask.session_id,
+            first_ask.created_at,
+            first_ask.id,
+            func.row_number()
+            .over(partition_by=first_ask.shown, order_by=(first_ask.created_at, first_ask.id))
+            .label("rank"),
+        )
+        .where(first_ask.nth == 1)
+        .subquery("ranked")
+        .c
+    )
+    asked_by: dict[int, list[Any]] = defaultdict(list)
+    query = select(ranked.shown, ranked.session_id, ranked.created_at, ranked.id).where(
+        ranked.rank <= SESSIONS_SHOWN
+    )
+    for n, session_id, at, id_ in await db.execute(query):
+        asked_by[n].append((at, id_, session_id))
+    for n, where in numbered:
+        shown[where]["sessions"] = [sid for _, _, sid in sorted(asked_by[n])]
 
 
 __all__ = ["part"]

@@ -15,7 +15,7 @@ from sales.kpi import rollups
 from sales.kpi.data import Halves, add, times
 from sales.kpi.period import BAND_RANGES, Filters, Period
 from sales.kpi.plan import Look, Part
-from sales.kpi.stats import median, quantiles, seconds, summary
+from sales.kpi.stats import fenced, median, quantiles, seconds, summary
 from sales.models import KpiApprovalWait, KpiInquiryFact, KpiInquirySku
 
 
@@ -121,8 +121,16 @@ async def parts(db: AsyncConnection, look: Look) -> list[Part]:
 def _durations(rows: Select[Any], postgres: bool) -> Part:
     """RFQ -> first quote sent (n, median, p90) and the median days inquiry -> won."""
     if postgres:  # medians and nearest-rank p90 by the database, each half's in one row
-        d = rows.subquery("durations").c
-        to_sent, to_won = seconds(d.first_sent_at, d.created_at), seconds(d.won_at, d.created_at)
+        r = rows.subquery("cohort_times").c
+        d = fenced(
+            select(
+                r.half,
+                seconds(r.first_sent_at, r.created_at).label("to_sent"),
+                seconds(r.won_at, r.created_at).label("to_won"),
+            ),
+            "durations",
+        ).c
+        to_sent, to_won = d.to_sent, d.to_won
         columns = []
         for half in (0, 1):
             of_half = d.half == half
@@ -158,9 +166,9 @@ def _durations(rows: Select[Any], postgres: bool) -> Part:
 def _approval(rows: Select[Any], postgres: bool) -> Part:
     """Approval waits: submitted -> approved or rejected (n, median, p90)."""
     if postgres:
-        ws = rows.subquery("waits").c
-        wait = seconds(ws.decided_at, ws.submitted_at)
-        statement = select(*quantiles(wait, ws.half == 0), *quantiles(wait, ws.half == 1))
+        r = rows.subquery("waits").c
+        ws = fenced(select(r.half, seconds(r.decided_at, r.submitted_at).label("wait")), "wait").c
+        statement = select(*quantiles(ws.wait, ws.half == 0), *quantiles(ws.wait, ws.half == 1))
 
         async def run(conn: AsyncConnection, halves: Halves) -> None:
             row = (await conn.execute(statement)).one()

@@ -27,13 +27,15 @@ LANES = 3  # connections per look on PostgreSQL (the machine's cores, and one wa
 @dataclass(frozen=True)
 class Look:
     """What a look at the dashboard asks: both periods (previous, current: adjacent), the
-    filters, the price book's categories and the figures' parameters."""
+    filters, the price book's categories and the figures' parameters (the office-hours SLA,
+    how many gaps per language and abandoned RFQs are shown)."""
 
     periods: tuple[Period, Period]
     filters: Filters
     categories: Mapping[str, str]
     handoff_sla_s: float
     gaps_per_language: int
+    abandoned_limit: int
 
     @property
     def window(self) -> Period:

@@ -152,8 +152,6 @@ def _figures(
     categories: Mapping[str, str],
     *,
     handoff_sla_s: float,
-    gaps_per_language: int,
-    abandoned_limit: int,
 ) -> dict[str, Any]:
     unavailable: dict[str, str] = {"funnel.rfqs_started": RFQS_STARTED_REASON}
     groups = data.groups
@@ -259,7 +257,7 @@ def _figures(
     abandoned: dict[str, Any] | None = None
     if sessions_apply:
         items = sessions.abandoned(data.abandoned)
-        abandoned = {"count": None, "known": len(items), "items": items[:abandoned_limit]}
+        abandoned = {"count": None, "known": data.abandoned_known, "items": items}
     else:
         unavailable["abandoned_rfqs"] = _session_reason(filters)
 
@@ -303,7 +301,7 @@ async def compute(
     before it. ``categories`` maps SKUs to price-book categories."""
 
     look = plan.Look((period.previous, period), filters, categories, handoff_sla_s,
-                     gaps_per_language)  # fmt: skip
+                     gaps_per_language, abandoned_limit)  # fmt: skip
     before, now = await _fetch(db, look)
 
     def figures(of: Period, data: Data) -> dict[str, Any]:
@@ -313,8 +311,6 @@ async def compute(
             data,
             categories,
             handoff_sla_s=handoff_sla_s,
-            gaps_per_language=gaps_per_language,
-            abandoned_limit=abandoned_limit,
         )
 
     current = figures(period, now)

@@ -14,7 +14,7 @@ from sales.kpi import replies
 from sales.kpi.data import Halves
 from sales.kpi.period import Filters, Period
 from sales.kpi.plan import Look, Part
-from sales.kpi.stats import quantiles, ratio, seconds, summary
+from sales.kpi.stats import fenced, quantiles, ratio, seconds, summary
 from sales.models import ChatSession, Handoff
 
 
@@ -86,14 +86,20 @@ def _handoffs(look: Look, postgres: bool) -> Any:
 
         return run_here
 
-    h = _in_window(
-        select(half, Handoff.first_reply_at.label("reply"), Handoff.requested_at,
-               Handoff.inside_hours.label("inside")),
-        look.window,
-        look.filters,
-    ).subquery("handoff_times").c  # fmt: skip
-    took = seconds(h.reply, h.requested_at)
-    answered = h.reply.is_not(None)
+    h = fenced(
+        _in_window(
+            select(
+                half,
+                seconds(Handoff.first_reply_at, Handoff.requested_at).label("took"),
+                Handoff.inside_hours.label("inside"),
+            ),
+            look.window,
+            look.filters,
+        ),
+        "handoff_times",
+    ).c
+    took = h.took
+    answered = took.is_not(None)
     columns: list[Any] = []
     for of_half in (0, 1):
         mine = h.half == of_half
@@ -168,26 +174,62 @@ def handoff_times(handoffs: list[Any], sla_s: float) -> dict[str, Any]:
 
 
 def _abandoned_rows(look: Look) -> Any:
-    """The handoffs that are possible abandoned RFQs: the summary's RFQ gives an e-mail or a
-    phone, and the chat led to no inquiry (both kept on the handoff, sales/kpi/replies.py; a
-    partial index holds just these). Rows: (session, asked at, summary, the chat's language),
-    in the order asked."""
-    query = _in_window(
+    """The possible abandoned RFQs: the handoffs whose summary's RFQ gives an e-mail or a
+    phone in chats that led to no inquiry (both kept on the handoff, sales/kpi/replies.py; a
+    partial index holds just these), one per chat: its last such handoff, the chats in the
+    order they first asked, each half's first ``abandoned_limit`` and how many there are.
+    Rows: (session, asked at, summary, the chat's language)."""
+    h = _in_window(
+        select(_half(look), Handoff.session_id, Handoff.requested_at, Handoff.id).where(
+            Handoff.rfq_contact, ~Handoff.has_inquiry
+        ),
+        look.window,
+        look.filters,
+    ).subquery("asked")
+    chat = (h.c.half, h.c.session_id)
+    first, last = (h.c.requested_at, h.c.id), (h.c.requested_at.desc(), h.c.id.desc())
+    per_chat = (
         select(
-            _half(look),
+            h.c.half,
+            h.c.id,
+            func.first_value(h.c.requested_at).over(partition_by=chat, order_by=first)
+            .label("first_at"),
+            func.first_value(h.c.id).over(partition_by=chat, order_by=first).label("first_id"),
+            func.row_number().over(partition_by=chat, order_by=last).label("nth"),
+        )
+        .subquery("per_chat")
+        .c
+    )  # fmt: skip
+    ranked = (
+        select(
+            per_chat.half,
+            per_chat.id,
+            func.row_number()
+            .over(partition_by=per_chat.half, order_by=(per_chat.first_at, per_chat.first_id))
+            .label("place"),
+            func.count().over(partition_by=per_chat.half).label("known"),
+        )
+        .where(per_chat.nth == 1)
+        .subquery("ranked")
+        .c
+    )
+    query = (
+        select(
+            ranked.half,
+            ranked.known,
             Handoff.session_id,
             Handoff.requested_at,
             Handoff.summary,
             _session_language().label("language"),
         )
-        .where(Handoff.rfq_contact, ~Handoff.has_inquiry)
-        .order_by(Handoff.requested_at, Handoff.id),
-        look.window,
-        look.filters,
+        .join(Handoff, Handoff.id == ranked.id)
+        .where(ranked.place <= look.abandoned_limit)
+        .order_by(ranked.half, ranked.place)
     )
 
     async def run(conn: AsyncConnection, halves: Halves) -> None:
-        for half, session_id, asked, summary_, language in await conn.execute(query):
+        for half, known, session_id, asked, summary_, language in await conn.execute(query):
+            halves[half].abandoned_known = int(known)
             halves[half].abandoned.append((session_id, asked, summary_, language))
 
     return run
@@ -198,9 +240,9 @@ def _text(value: Any) -> str | None:
 
 
 def abandoned(handoffs: list[Any]) -> list[dict[str, Any]]:
-    """The possible abandoned RFQs, one per chat (in the order first asked, as its last
-    handoff gives them), from (session, asked at, summary, language) rows of handoffs in chats
-    that led to no inquiry whose summary's RFQ gives an e-mail or a phone."""
+    """The possible abandoned RFQs as shown, from (session, asked at, summary, language) rows
+    of handoffs (one per chat: its last in a chat that led to no inquiry whose summary's RFQ
+    gives an e-mail or a phone, the chats in the order they first asked)."""
     out: dict[str, dict[str, Any]] = {}
     for session_id, asked, summary_, language in handoffs:
         rfq = (summary_ or {}).get("rfq") or {}

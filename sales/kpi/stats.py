@@ -36,6 +36,12 @@ def seconds(later: Any, earlier: Any) -> Any:
     return func.date_part("epoch", later - earlier, type_=Float)
 
 
+def fenced(query: Any, name: str) -> Any:
+    """PostgreSQL: ``query`` as a subquery the planner keeps (``OFFSET 0``), so that a value it
+    computes per row (seconds) is computed once, not again in every aggregate that reads it."""
+    return query.offset(0).subquery(name)
+
+
 def quantiles(value: Any, *where: Any) -> list[Any]:
     """PostgreSQL: the aggregates of :func:`summary` (n, median, nearest-rank p90) of ``value``
     over the rows that meet ``where``; aggregates with one ordering and filter share one
