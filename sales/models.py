@@ -18,6 +18,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     Numeric,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -645,9 +646,18 @@ Index("ix_chat_sessions_created_at", ChatSession.created_at)
 
 
 class KpiInquiryFact(Base):
-    """One row per inquiry: its filter dimensions and what became of its quotes."""
+    """One row per inquiry: its filter dimensions and what became of its quotes; the buckets
+    of its durations to the first quote sent and to won (sales/kpi/histograms.py)."""
 
     __tablename__ = "kpi_inquiry_facts"
+    __table_args__ = (
+        # a long period's percentiles read the durations of one bucket (sales/kpi/histograms.py)
+        Index("ix_kpi_inquiry_facts_sent_bucket", "sent_bucket", "created_at",
+              postgresql_include=["first_sent_at"],
+              postgresql_where=text("sent_bucket IS NOT NULL")),
+        Index("ix_kpi_inquiry_facts_won_bucket", "won_bucket", "created_at",
+              postgresql_include=["won_at"], postgresql_where=text("won_bucket IS NOT NULL")),
+    )  # fmt: skip
 
     inquiry_id: Mapped[int] = mapped_column(
         BigId, ForeignKey("inquiries.id", ondelete="CASCADE"), primary_key=True
@@ -667,6 +677,8 @@ class KpiInquiryFact(Base):
     latest_sent: Mapped[int | None] = mapped_column(BigInteger)
     currency: Mapped[str | None] = mapped_column(String(3))
     total: Mapped[Decimal | None] = mapped_column(Money)
+    sent_bucket: Mapped[int | None] = mapped_column(SmallInteger)
+    won_bucket: Mapped[int | None] = mapped_column(SmallInteger)
 
 
 class KpiInquirySku(Base):
@@ -716,6 +728,10 @@ class KpiApprovalWait(Base):
     (last) submitted for approval and when it was decided, beside the inquiry's creation."""
 
     __tablename__ = "kpi_approval_waits"
+    __table_args__ = (
+        Index("ix_kpi_approval_waits_bucket", "bucket", "created_at",
+              postgresql_include=["submitted_at", "decided_at"]),
+    )  # fmt: skip
 
     event_id: Mapped[int] = mapped_column(
         BigId, ForeignKey("quote_events.id", ondelete="CASCADE"), primary_key=True
@@ -726,6 +742,7 @@ class KpiApprovalWait(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    bucket: Mapped[int] = mapped_column(SmallInteger)  # of the wait (sales/kpi/histograms.py)
 
 
 class KpiSkuCategory(Base):

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Select, and_, case, exists, func, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from sales.kpi import rollups
+from sales.kpi import histograms, rollups
 from sales.kpi.data import Halves, add, times
 from sales.kpi.period import BAND_RANGES, Filters, Period
 from sales.kpi.plan import Look, Part
@@ -73,7 +73,7 @@ async def parts(db: AsyncConnection, look: Look) -> list[Part]:
         return and_(created_at >= window.start_at, created_at < window.end_at)
 
     out: list[Part] = []
-    kinds: tuple[str, ...] = rollups.KINDS
+    kinds: tuple[str, ...] = rollups.FIGURES
     kept = rollups.kept_book(await db.execute(rollups.book_query())) == dict(look.categories)
     unfiltered = filters == Filters()
     if unfiltered:  # the kept days' sums; the categories only while kept with this book
@@ -113,8 +113,11 @@ async def parts(db: AsyncConnection, look: Look) -> list[Part]:
     durations = select(half_of.label("half"), c.created_at, c.first_sent_at, c.won_at).where(
         or_(c.first_sent_at.is_not(None), c.won_at.is_not(None))
     )
-    out.append(_durations(durations, postgres))
-    out.append(_approval(waits, postgres))
+    if unfiltered and postgres and look.periods[1].days >= histograms.HISTOGRAM_DAYS:
+        out.append(histograms.part(look))  # exact, from the kept histograms
+    else:
+        out.append(_durations(durations, postgres))
+        out.append(_approval(waits, postgres))
     return out
 
 

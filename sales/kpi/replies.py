@@ -19,8 +19,9 @@ handoffs of a set of chat sessions:
 - around a DELETE statement through a session on the chat messages (the privacy erasure's),
   and a DELETE or UPDATE statement on the inquiries (the erasure's anonymisation), for the
   sessions it matched (:func:`before` and :func:`after`);
-- for every handoff (``refresh(conn, None)``): the migrations' backfills, and a database
-  filled behind the ORM's back (bench/kpi_bench.py's COPY).
+- for every handoff (``refresh(conn, None)``): the backfill of the latest migration of the
+  kept rows (51f7386e9233), and a database filled behind the ORM's back (bench/kpi_bench.py's
+  COPY).
 """
 
 from __future__ import annotations
@@ -83,25 +84,19 @@ def _has_inquiry() -> Any:
     return exists().where(Inquiry.session_id == Handoff.session_id)
 
 
-def refresh(conn: Connection, session_ids: Iterable[str] | None, *, flags: bool = True) -> None:
+def refresh(conn: Connection, session_ids: Iterable[str] | None) -> None:
     """Rewrite the kept columns of the handoffs of ``session_ids`` (None: of every handoff), on
-    ``conn`` in its transaction. (Migration 8d3f5b1c7e24, older than the flags, passes
-    ``flags=False``: ``first_reply_at`` only.)"""
-    values: dict[str, Any] = {"first_reply_at": first_reply()}
-    if flags:
-        values["has_inquiry"] = _has_inquiry()
-    stmt = update(Handoff).values(**values)
+    ``conn`` in its transaction."""
+    stmt = update(Handoff).values(first_reply_at=first_reply(), has_inquiry=_has_inquiry())
     if session_ids is None:
         conn.execute(stmt)
-        if flags:
-            _summaries(conn, None)
+        _summaries(conn, None)
         return
     ordered = sorted(set(session_ids))
     for start in range(0, len(ordered), CHUNK):
         chunk = ordered[start : start + CHUNK]
         conn.execute(stmt.where(Handoff.session_id.in_(chunk)))
-        if flags:
-            _summaries(conn, chunk)
+        _summaries(conn, chunk)
 
 
 def _summaries(conn: Connection, session_ids: list[str] | None) -> None:

@@ -31,7 +31,6 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Date,
-    Float,
     Integer,
     Numeric,
     Select,
@@ -59,6 +58,7 @@ from sqlalchemy.sql.expression import FunctionElement
 
 from sales.db import Database
 from sales.models import (
+    KpiApprovalWait,
     KpiDaily,
     KpiInquiryFact,
     KpiInquirySku,
@@ -70,7 +70,9 @@ from sales.models import (
 )
 
 UNKNOWN = "unknown"
-KINDS = ("market", "language", "bucket", "category", "category_value", "sku", "pipeline")
+FIGURES = ("market", "language", "bucket", "category", "category_value", "sku", "pipeline")
+HISTOGRAMS = ("h_to_sent", "h_to_won", "h_approval")  # durations per bucket (histograms.py)
+KINDS = (*FIGURES, *HISTOGRAMS)
 BOOK_KINDS = ("category", "category_value")  # written with the price book's mapping
 
 # The aggregates' rows, in one UNION ALL: what each branch groups by, and the measures it fills
@@ -81,14 +83,12 @@ BOOK_KINDS = ("category", "category_value")  # written with the price book's map
 #   category, sku:     distinct inquiries per item category / SKU: n, quoted, won
 #   category_value:    the latest sent quote's lines per category and currency: values
 #   pipeline:          the cohort's quotes by status and currency: n (quotes), value
-#   durations:         PostgreSQL only: RFQ -> first quote sent (n, median, p90) and the
-#                      median days to won
-#   approval:          PostgreSQL only: approval waits (n, median, p90)
+#   h_to_sent, h_to_won, h_approval: the durations inquiry -> first quote sent, inquiry ->
+#                      won, and the approval waits per bucket (sales/kpi/histograms.py): n
 COLUMNS = ("kind", "half", "key", "currency", "n", "quoted", "won", "after_approval",
-           "rejected", "expired", "value", "won_value", "median", "p90", "median_won")  # fmt: skip
+           "rejected", "expired", "value", "won_value")  # fmt: skip
 INTS = ("n", "quoted", "won", "after_approval", "rejected", "expired")
 VALUES = ("value", "won_value")
-FLOATS = ("median", "p90", "median_won")
 
 
 class utc_day(FunctionElement[date]):
@@ -153,8 +153,6 @@ def branch(kind: Any, half: Any, key: Any = None, currency: Any = None, **measur
         columns.append(type_coerce(measures.get(name, literal_column("0")), Integer))
     for name in VALUES:  # typed NULLs: PostgreSQL matches the union's column types
         columns.append(type_coerce(cast(measures.get(name, null()), Numeric()), Money))
-    for name in FLOATS:
-        columns.append(cast(measures.get(name, null()), Float))
     return [c.label(name) for c, name in zip(columns, COLUMNS, strict=True)]
 
 
@@ -180,6 +178,8 @@ def facts_of(cohort: Any, half: Any) -> Any:
             fact.expired,
             fact.currency,
             fact.total,
+            fact.sent_bucket,
+            fact.won_bucket,
         )
         .select_from(cohort)
         .cte("facts")
@@ -312,6 +312,22 @@ def additive(
                 .group_by(bc.half, bc.category, bc.currency)
             )
 
+    for kind, bucket in (("h_to_sent", f.sent_bucket), ("h_to_won", f.won_bucket)):
+        if kind in wanted:
+            out[kind] = (
+                select(*branch(kind, f.half, bucket, n=func.count()))
+                .where(bucket.is_not(None))
+                .group_by(f.half, bucket)
+            )
+    if "h_approval" in wanted:
+        w = KpiApprovalWait
+        out["h_approval"] = (
+            select(*branch("h_approval", f.half, w.bucket, n=func.count()))
+            .select_from(facts)
+            .join(w, and_(w.inquiry_id == f.id, within(w.created_at)))
+            .group_by(f.half, w.bucket)
+        )
+
     if "pipeline" in wanted:
         q = KpiQuoteFact
         out["pipeline"] = (
@@ -377,17 +393,10 @@ def _lock(conn: Connection, days: list[date] | None) -> None:
         )
 
 
-def recompute(
-    conn: Connection,
-    days: Iterable[date] | None,
-    kinds: Iterable[str] = KINDS,
-    *,
-    months: bool = True,
-) -> None:
+def recompute(conn: Connection, days: Iterable[date] | None, kinds: Iterable[str] = KINDS) -> None:
     """Rewrite ``kpi_daily``'s rows of ``days`` (None: every day) for ``kinds`` from the kept
-    facts, with the stored price-book mapping, and then (``months``) ``kpi_monthly``'s rows of
-    their months, on ``conn`` in its transaction. (Migration 8d3f5b1c7e24, older than the
-    months, passes ``months=False``.)"""
+    facts, with the stored price-book mapping, and then ``kpi_monthly``'s rows of their
+    months, on ``conn`` in its transaction."""
     ordered = None if days is None else sorted(set(days))
     kinds = tuple(kinds)
     if ordered is not None and not ordered:
@@ -418,10 +427,7 @@ def recompute(
             ),
         )
     )
-    if months:
-        recompute_months(
-            conn, None if ordered is None else {first_of_month(d) for d in ordered}, kinds
-        )
+    recompute_months(conn, None if ordered is None else {first_of_month(d) for d in ordered}, kinds)
 
 
 def recompute_months(

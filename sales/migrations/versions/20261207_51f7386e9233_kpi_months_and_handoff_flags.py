@@ -1,4 +1,5 @@
-"""the sales manager's sums kept per month; what the dashboard reads of a handoff kept on it
+"""the sales manager's sums kept per month, durations kept in buckets; what the dashboard
+reads of a handoff kept on it; every kept row filled
 
 Revision ID: 51f7386e9233
 Revises: 8d3f5b1c7e24
@@ -9,8 +10,17 @@ summed per calendar month, rewritten with its days (sales/kpi/rollups.py), so a 
 whole months (a few thousand rows) instead of every day's (seventy thousand). On ``handoffs``
 (sales/kpi/replies.py): ``inside_hours`` and ``rfq_contact`` (the summary's JSON, read at every
 look for every handoff of the period) and ``has_inquiry`` (a probe into the inquiries per RFQ),
-with a partial index on the possible abandoned RFQs (an RFQ contact, no inquiry). Filled here
-by the statements that keep them in every later write's transaction.
+with a partial index on the possible abandoned RFQs (an RFQ contact, no inquiry). The buckets
+of the durations (``sent_bucket``, ``won_bucket`` on ``kpi_inquiry_facts``, ``bucket`` on
+``kpi_approval_waits``: sales/kpi/histograms.py), indexed by bucket and time, so that a long
+period's exact median and p90 read its kept histogram and one bucket's durations, not every
+duration.
+
+Every kept row (the facts, days and months, sales/kpi/facts.py and rollups.py; the handoffs'
+columns, replies.py) is filled here, by the statements that keep them in every later write's
+transaction; the earlier migrations of kept rows (e4b7d2a9c631, 8d3f5b1c7e24) no longer fill
+them, as those statements write what did not exist at their revisions. A later change to the
+kept rows moves the filling to its own migration in the same way.
 """
 
 from collections.abc import Sequence
@@ -60,13 +70,43 @@ def upgrade() -> None:
             sqlite_where=sa.text(ABANDONED["sqlite"]),
         )
 
-    from sales.kpi import replies, rollups  # the same statements as every later write
+    with op.batch_alter_table("kpi_inquiry_facts", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("sent_bucket", sa.SmallInteger(), nullable=True))
+        batch_op.add_column(sa.Column("won_bucket", sa.SmallInteger(), nullable=True))
+        for name, value in (("sent_bucket", "first_sent_at"), ("won_bucket", "won_at")):
+            batch_op.create_index(
+                f"ix_kpi_inquiry_facts_{name}",
+                [name, "created_at"],
+                unique=False,
+                postgresql_include=[value],
+                postgresql_where=sa.text(f"{name} IS NOT NULL"),
+            )
+    with op.batch_alter_table("kpi_approval_waits", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("bucket", sa.SmallInteger(), nullable=True))
 
-    rollups.recompute_months(op.get_bind(), None)
+    from sales.kpi import facts, replies  # the same statements as every later write
+
+    facts.refresh(op.get_bind(), None)  # the facts, their days and months
     replies.refresh(op.get_bind(), None)
+
+    with op.batch_alter_table("kpi_approval_waits", schema=None) as batch_op:
+        batch_op.alter_column("bucket", existing_type=sa.SmallInteger(), nullable=False)
+        batch_op.create_index(
+            "ix_kpi_approval_waits_bucket",
+            ["bucket", "created_at"],
+            unique=False,
+            postgresql_include=["submitted_at", "decided_at"],
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("kpi_approval_waits", schema=None) as batch_op:
+        batch_op.drop_index("ix_kpi_approval_waits_bucket")
+        batch_op.drop_column("bucket")
+    with op.batch_alter_table("kpi_inquiry_facts", schema=None) as batch_op:
+        for name in ("won_bucket", "sent_bucket"):
+            batch_op.drop_index(f"ix_kpi_inquiry_facts_{name}")
+            batch_op.drop_column(name)
     with op.batch_alter_table("handoffs", schema=None) as batch_op:
         batch_op.drop_index("ix_handoffs_abandoned")
         for name in ("has_inquiry", "rfq_contact", "inside_hours"):
