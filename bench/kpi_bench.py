@@ -7,10 +7,14 @@ messages per inquiry (1M), handoffs with rep replies, knowledge gaps; fills the 
 kept facts as the migration's backfill does (COPY bypasses the ORM hook that writes them in
 every change's transaction); then times
 ``sales.kpi.compute`` for the 7, 28 (the dashboard's default) and 365 days up to the data's
-last day, unfiltered and with a market + band filter, and prints p50/p95 per case.
+last day, unfiltered and with a market + band filter, and prints p50/p95 per case; then where
+the time goes: each part of a look (sales/kpi/plan.py: the figures' statements) timed alone on
+one connection, with the database server's CPU time for it (from /proc, when the server runs
+on this machine) and this process's.
 
 Run: .venv/bin/python bench/kpi_bench.py [--inquiries 100000] [--runs 20]
-     [--admin-url postgresql://postgres@127.0.0.1:5432/postgres] [--keep | --url URL]
+     [--profile-runs 10] [--admin-url postgresql://postgres@127.0.0.1:5432/postgres]
+     [--keep | --url URL]
 (``--keep`` leaves the database for later runs; ``--url`` of such a database migrates it to
 head, refreshes the kept facts and measures, without filling it again.)
 """
@@ -35,14 +39,15 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from sqlalchemy import Table, create_engine
+from sqlalchemy import Table, create_engine, text
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sales import kpi  # noqa: E402
 from sales.db import Database, sync_url  # noqa: E402
-from sales.kpi import Filters, Period, facts, replies, rollups  # noqa: E402
+from sales.kpi import Filters, Period, facts, plan, replies, rollups, service  # noqa: E402
+from sales.kpi.data import Data  # noqa: E402
 from sales.migrate import upgrade  # noqa: E402
 from sales.models import (  # noqa: E402
     ChatMessage,
@@ -335,17 +340,13 @@ def _pct(values: Sequence[float], pct: float) -> float:
     return ordered[max(1, math.ceil(pct / 100 * len(ordered))) - 1]
 
 
+FILTERS = (("unfiltered", Filters()), ("market US + band hot", Filters(market="US", band="hot")))
+
+
 async def measure(
     url: str, categories: dict[str, str], runs: int
 ) -> list[tuple[str, str, int, float, float]]:
-    cases = [
-        (days, label, filters)
-        for days in (7, 28, 365)
-        for label, filters in (
-            ("unfiltered", Filters()),
-            ("market US + band hot", Filters(market="US", band="hot")),
-        )
-    ]
+    cases = [(days, label, filters) for days in (7, 28, 365) for label, filters in FILTERS]
     out = []
     db = Database(url)
     try:
@@ -373,6 +374,50 @@ async def measure(
     return out
 
 
+def _server_cpu_ms(pid: int) -> float | None:
+    """A PostgreSQL backend's CPU time so far (user + system), when its /proc is readable."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+async def profile(url: str, categories: dict[str, str], runs: int) -> None:
+    """Each part of a look alone, in turn on one connection (its transaction tuned as a look's
+    is): p50 wall time, and the server's and this process's CPU time per run (means)."""
+    db = Database(url)
+    try:
+        for days in (28, 365):
+            period = Period(END - timedelta(days=days), END)
+            for label, filters in FILTERS:
+                look = plan.Look((period.previous, period), filters, categories, 300.0, 10)
+                print(f"where the time goes: {days} days, {label} ({runs} runs per part)")
+                print(f"  {'part':<34} {'p50 ms':>8} {'server CPU ms':>14} {'client CPU ms':>14}")
+                async with db.engine.connect() as conn:
+                    await plan.tune(conn)
+                    pid = (await conn.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+                    total = [0.0, 0.0, 0.0]
+                    for part in await service.parts(conn, look):
+                        await part.run(conn, (Data(), Data()))  # warm-up
+                        walls = []
+                        server, client = _server_cpu_ms(pid), time.process_time()
+                        for _ in range(runs):
+                            started = time.perf_counter()
+                            await part.run(conn, (Data(), Data()))
+                            walls.append((time.perf_counter() - started) * 1000)
+                        after = _server_cpu_ms(pid)
+                        cpu = None if server is None or after is None else (after - server) / runs
+                        mine = (time.process_time() - client) * 1000 / runs
+                        p50 = statistics.median(walls)
+                        total = [total[0] + p50, total[1] + (cpu or 0), total[2] + mine]
+                        shown = "-" if cpu is None else f"{cpu:.1f}"
+                        print(f"  {part.name:<34} {p50:8.1f} {shown:>14} {mine:14.1f}")
+                    print(f"  {'sum':<34} {total[0]:8.1f} {total[1]:14.1f} {total[2]:14.1f}")
+    finally:
+        await db.dispose()
+
+
 def machine() -> str:
     load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     return f"{platform.machine()}, {os.cpu_count()} cores, load average {load}"
@@ -382,6 +427,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--inquiries", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=20, help="timed runs per case")
+    parser.add_argument(
+        "--profile-runs", type=int, default=10, help="timed runs per part (0: no profile)"
+    )
     parser.add_argument("--admin-url", default=DEFAULT_ADMIN)
     parser.add_argument("--keep", action="store_true", help="do not drop the database")
     parser.add_argument("--url", help="measure a database kept by an earlier --keep run")
@@ -395,7 +443,10 @@ def main() -> None:
         print(f"{args.url}: kept facts and days refreshed in {took:.1f} s")
         print(f"machine: {machine()}", flush=True)
         asyncio.run(measure(args.url, categories, args.runs))
-        print(f"machine after: {machine()}")
+        print(f"machine after: {machine()}", flush=True)
+        if args.profile_runs:
+            asyncio.run(profile(args.url, categories, args.profile_runs))
+            print(f"machine after the profile: {machine()}")
         return
     name = f"exportdesk_kpi_bench_{os.getpid()}"
     admin = args.admin_url
@@ -417,7 +468,10 @@ def main() -> None:
         print(f"kept facts and days backfilled in {took:.1f} s (the migrations' statements)")
         print(f"machine: {machine()}", flush=True)
         asyncio.run(measure(url, categories, args.runs))
-        print(f"machine after: {machine()}")
+        print(f"machine after: {machine()}", flush=True)
+        if args.profile_runs:
+            asyncio.run(profile(url, categories, args.profile_runs))
+            print(f"machine after the profile: {machine()}")
     finally:
         if not args.keep:
             with psycopg.connect(admin, autocommit=True) as conn:

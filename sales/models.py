@@ -18,9 +18,11 @@ from sqlalchemy import (
     Integer,
     MetaData,
     Numeric,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.engine.default import DefaultExecutionContext
@@ -411,6 +413,15 @@ class Handoff(Base):
     """One request for a person in a chat session, and what became of it."""
 
     __tablename__ = "handoffs"
+    __table_args__ = (
+        # the dashboard's possible abandoned RFQs of a period (sales/kpi/sessions.py)
+        Index(
+            "ix_handoffs_abandoned",
+            "requested_at",
+            postgresql_where=text("rfq_contact AND NOT has_inquiry"),
+            sqlite_where=text("rfq_contact = 1 AND has_inquiry = 0"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     session_id: Mapped[str] = mapped_column(
@@ -428,8 +439,13 @@ class Handoff(Base):
     timed_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     callback_request: Mapped[str | None] = mapped_column(Text)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # the first rep message in the chat at or after requested_at: kept by sales/kpi/replies.py
+    # kept by sales/kpi/replies.py: the first rep message in the chat at or after requested_at;
+    # the summary's inside_hours is true; its RFQ gives an e-mail or phone; the chat led to an
+    # inquiry
     first_reply_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    inside_hours: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    rfq_contact: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    has_inquiry: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class SlackThread(Base):
@@ -630,9 +646,18 @@ Index("ix_chat_sessions_created_at", ChatSession.created_at)
 
 
 class KpiInquiryFact(Base):
-    """One row per inquiry: its filter dimensions and what became of its quotes."""
+    """One row per inquiry: its filter dimensions and what became of its quotes; the buckets
+    of its durations to the first quote sent and to won (sales/kpi/histograms.py)."""
 
     __tablename__ = "kpi_inquiry_facts"
+    __table_args__ = (
+        # a long period's percentiles read the durations of one bucket (sales/kpi/histograms.py)
+        Index("ix_kpi_inquiry_facts_sent_bucket", "sent_bucket", "created_at",
+              postgresql_include=["first_sent_at"],
+              postgresql_where=text("sent_bucket IS NOT NULL")),
+        Index("ix_kpi_inquiry_facts_won_bucket", "won_bucket", "created_at",
+              postgresql_include=["won_at"], postgresql_where=text("won_bucket IS NOT NULL")),
+    )  # fmt: skip
 
     inquiry_id: Mapped[int] = mapped_column(
         BigId, ForeignKey("inquiries.id", ondelete="CASCADE"), primary_key=True
@@ -652,6 +677,8 @@ class KpiInquiryFact(Base):
     latest_sent: Mapped[int | None] = mapped_column(BigInteger)
     currency: Mapped[str | None] = mapped_column(String(3))
     total: Mapped[Decimal | None] = mapped_column(Money)
+    sent_bucket: Mapped[int | None] = mapped_column(SmallInteger)
+    won_bucket: Mapped[int | None] = mapped_column(SmallInteger)
 
 
 class KpiInquirySku(Base):
@@ -701,6 +728,10 @@ class KpiApprovalWait(Base):
     (last) submitted for approval and when it was decided, beside the inquiry's creation."""
 
     __tablename__ = "kpi_approval_waits"
+    __table_args__ = (
+        Index("ix_kpi_approval_waits_bucket", "bucket", "created_at",
+              postgresql_include=["submitted_at", "decided_at"]),
+    )  # fmt: skip
 
     event_id: Mapped[int] = mapped_column(
         BigId, ForeignKey("quote_events.id", ondelete="CASCADE"), primary_key=True
@@ -711,6 +742,7 @@ class KpiApprovalWait(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    bucket: Mapped[int] = mapped_column(SmallInteger)  # of the wait (sales/kpi/histograms.py)
 
 
 class KpiSkuCategory(Base):
@@ -732,6 +764,27 @@ class KpiDaily(Base):
     __tablename__ = "kpi_daily"
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+    quoted: Mapped[int] = mapped_column(Integer)
+    won: Mapped[int] = mapped_column(Integer)
+    after_approval: Mapped[int] = mapped_column(Integer)
+    rejected: Mapped[int] = mapped_column(Integer)
+    expired: Mapped[int] = mapped_column(Integer)
+    value: Mapped[Decimal | None] = mapped_column(Money)
+    won_value: Mapped[Decimal | None] = mapped_column(Money)
+
+
+class KpiMonthly(Base):
+    """``kpi_daily``'s rows summed per calendar month (``month``: its first day), rewritten
+    with its days (sales/kpi/rollups.py): a period reads its whole months here and its other
+    days there."""
+
+    __tablename__ = "kpi_monthly"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
     kind: Mapped[str] = mapped_column(String(16), primary_key=True)
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     currency: Mapped[str] = mapped_column(String(3), primary_key=True)

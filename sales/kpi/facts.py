@@ -12,8 +12,9 @@ line amounts per SKU, its quotes' statuses and totals and the approval waits are
   a quote writes a ``QuoteEvent`` through the ORM (sales/quotes/service.py), also where the
   status itself is moved by a Core UPDATE, so the flush that writes the event sees the new
   status;
-- for every inquiry (``refresh(conn, None)``): migration e4b7d2a9c631's backfill, and a
-  database filled behind the ORM's back (bench/kpi_bench.py's COPY).
+- for every inquiry (``refresh(conn, None)``): the backfill of the latest migration of the
+  kept rows (51f7386e9233), and a database filled behind the ORM's back (bench/kpi_bench.py's
+  COPY).
 
 The definitions are those of sales/kpi/service.py's docstring; they live here, once.
 """
@@ -41,6 +42,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction, aliased
 
 from sales.kpi import replies, rollups
+from sales.kpi.histograms import bucket_of
+from sales.kpi.stats import seconds
 from sales.models import (
     Inquiry,
     InquiryItem,
@@ -120,6 +123,8 @@ def _fact_rows(ids: Sequence[int] | None) -> Any:
             ev.latest_sent,
             latest.currency,
             latest.total,
+            bucket_of(seconds(ev.first_sent_at, Inquiry.created_at)),
+            bucket_of(seconds(ev.won_at, Inquiry.created_at)),
         )
         .outerjoin(events, ev.inquiry_id == Inquiry.id)
         .outerjoin(latest, latest.id == ev.latest_sent)
@@ -194,7 +199,14 @@ def _wait_rows(ids: Sequence[int] | None) -> Any:
     ).subquery("steps")
     s = steps.c
     return (
-        select(s.id, s.inquiry_id, Inquiry.created_at, s.submitted_at, s.at)
+        select(
+            s.id,
+            s.inquiry_id,
+            Inquiry.created_at,
+            s.submitted_at,
+            s.at,
+            bucket_of(seconds(s.at, s.submitted_at)),
+        )
         .join(Inquiry, Inquiry.id == s.inquiry_id)
         .where(
             s.from_status == QuoteStatus.PENDING_APPROVAL.value,
@@ -207,31 +219,28 @@ def _wait_rows(ids: Sequence[int] | None) -> Any:
 _WRITES: tuple[tuple[Any, Any, tuple[str, ...]], ...] = (
     (KpiInquiryFact, _fact_rows, ("inquiry_id", "created_at", "market", "language",
      "business_type", "lead_score", "first_sent_at", "won_at", "quoted", "won",
-     "after_approval", "rejected", "expired", "latest_sent", "currency", "total")),
+     "after_approval", "rejected", "expired", "latest_sent", "currency", "total",
+     "sent_bucket", "won_bucket")),
     (KpiInquirySku, _sku_rows, ("inquiry_id", "sku", "created_at")),
     (KpiLineValue, _line_rows, ("inquiry_id", "sku", "created_at", "amount")),
     (KpiQuoteFact, _quote_rows, ("quote_id", "inquiry_id", "created_at", "status", "currency",
      "total")),
     (KpiApprovalWait, _wait_rows, ("event_id", "inquiry_id", "created_at", "submitted_at",
-     "decided_at")),
+     "decided_at", "bucket")),
 )  # fmt: skip
 
 
-def refresh(conn: Connection, inquiry_ids: Iterable[int] | None, *, days: bool = True) -> None:
+def refresh(conn: Connection, inquiry_ids: Iterable[int] | None) -> None:
     """Rewrite the facts of ``inquiry_ids`` (None: of every inquiry) from the order tables, and
-    (``days``) the kept days of theirs (sales/kpi/rollups.py), on ``conn`` in its transaction.
-    An id with no inquiry (deleted) loses its facts. (Migration e4b7d2a9c631, older than the
-    kept days, passes ``days=False``.)"""
+    the kept days and months of theirs (sales/kpi/rollups.py), on ``conn`` in its transaction.
+    An id with no inquiry (deleted) loses its facts."""
     if inquiry_ids is None:
         for model in TABLES:
             conn.execute(delete(model))
         _insert(conn, None)
-        if days:
-            rollups.recompute(conn, None)
+        rollups.recompute(conn, None)
         return
-    changed = _rewrite(conn, inquiry_ids)
-    if days:
-        rollups.recompute(conn, changed)
+    rollups.recompute(conn, _rewrite(conn, inquiry_ids))
 
 
 def _days(conn: Connection, ids: Sequence[int]) -> set[date]:
@@ -318,13 +327,14 @@ _BY_QUOTE = (QuoteEvent.__tablename__, QuoteLine.__tablename__)
 def _do_orm_execute(state: ORMExecuteState) -> Any:
     """A DELETE statement (not an object) through a session: the inquiries owning the rows it
     matches are refreshed after it, their days before it counted as changed (the facts of a
-    deleted inquiry go by the foreign key, its days' sums by this); on the chat messages, the
-    handoffs' first replies of the sessions it matches (sales/kpi/replies.py)."""
-    if not state.is_delete:
+    deleted inquiry go by the foreign key, its days' sums by this). On the chat messages, and
+    a DELETE or UPDATE of inquiries, the handoffs' kept columns of the chat sessions it
+    matches (sales/kpi/replies.py)."""
+    if not (state.is_delete or state.is_update):
         return None
-    ids = _owners(state)
-    sessions = replies.owners(state)
-    if ids is None and sessions is None:
+    ids = _owners(state) if state.is_delete else None
+    pending = replies.before(state)
+    if ids is None and pending is None:
         return None
     session = state.session
     conn = session.connection()
@@ -332,8 +342,8 @@ def _do_orm_execute(state: ORMExecuteState) -> Any:
     result = state.invoke_statement()
     if ids:
         session.info.setdefault(_DAYS, set()).update(days | _rewrite(conn, ids))
-    if sessions:
-        replies.refresh(conn, sessions)
+    if pending is not None:
+        replies.after(conn, pending)
     return result
 
 

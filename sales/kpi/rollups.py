@@ -31,7 +31,6 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Date,
-    Float,
     Integer,
     Numeric,
     Select,
@@ -59,17 +58,21 @@ from sqlalchemy.sql.expression import FunctionElement
 
 from sales.db import Database
 from sales.models import (
+    KpiApprovalWait,
     KpiDaily,
     KpiInquiryFact,
     KpiInquirySku,
     KpiLineValue,
+    KpiMonthly,
     KpiQuoteFact,
     KpiSkuCategory,
     Money,
 )
 
 UNKNOWN = "unknown"
-KINDS = ("market", "language", "bucket", "category", "category_value", "sku", "pipeline")
+FIGURES = ("market", "language", "bucket", "category", "category_value", "sku", "pipeline")
+HISTOGRAMS = ("h_to_sent", "h_to_won", "h_approval")  # durations per bucket (histograms.py)
+KINDS = (*FIGURES, *HISTOGRAMS)
 BOOK_KINDS = ("category", "category_value")  # written with the price book's mapping
 
 # The aggregates' rows, in one UNION ALL: what each branch groups by, and the measures it fills
@@ -80,14 +83,12 @@ BOOK_KINDS = ("category", "category_value")  # written with the price book's map
 #   category, sku:     distinct inquiries per item category / SKU: n, quoted, won
 #   category_value:    the latest sent quote's lines per category and currency: values
 #   pipeline:          the cohort's quotes by status and currency: n (quotes), value
-#   durations:         PostgreSQL only: RFQ -> first quote sent (n, median, p90) and the
-#                      median days to won
-#   approval:          PostgreSQL only: approval waits (n, median, p90)
+#   h_to_sent, h_to_won, h_approval: the durations inquiry -> first quote sent, inquiry ->
+#                      won, and the approval waits per bucket (sales/kpi/histograms.py): n
 COLUMNS = ("kind", "half", "key", "currency", "n", "quoted", "won", "after_approval",
-           "rejected", "expired", "value", "won_value", "median", "p90", "median_won")  # fmt: skip
+           "rejected", "expired", "value", "won_value")  # fmt: skip
 INTS = ("n", "quoted", "won", "after_approval", "rejected", "expired")
 VALUES = ("value", "won_value")
-FLOATS = ("median", "p90", "median_won")
 
 
 class utc_day(FunctionElement[date]):
@@ -105,6 +106,31 @@ def _utc_day_postgresql(element: utc_day, compiler: Any, **kw: Any) -> str:
 @compiles(utc_day, "sqlite")
 def _utc_day_sqlite(element: utc_day, compiler: Any, **kw: Any) -> str:
     return f"date({compiler.process(element.clauses, **kw)})"
+
+
+class month_start(FunctionElement[date]):
+    """The first day of a date column's month."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(month_start, "postgresql")
+def _month_start_postgresql(element: month_start, compiler: Any, **kw: Any) -> str:
+    return f"CAST(date_trunc('month', {compiler.process(element.clauses, **kw)}) AS DATE)"
+
+
+@compiles(month_start, "sqlite")
+def _month_start_sqlite(element: month_start, compiler: Any, **kw: Any) -> str:
+    return f"date({compiler.process(element.clauses, **kw)}, 'start of month')"
+
+
+def first_of_month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
 def day_start(day: date) -> datetime:
@@ -127,8 +153,6 @@ def branch(kind: Any, half: Any, key: Any = None, currency: Any = None, **measur
         columns.append(type_coerce(measures.get(name, literal_column("0")), Integer))
     for name in VALUES:  # typed NULLs: PostgreSQL matches the union's column types
         columns.append(type_coerce(cast(measures.get(name, null()), Numeric()), Money))
-    for name in FLOATS:
-        columns.append(cast(measures.get(name, null()), Float))
     return [c.label(name) for c, name in zip(columns, COLUMNS, strict=True)]
 
 
@@ -154,6 +178,8 @@ def facts_of(cohort: Any, half: Any) -> Any:
             fact.expired,
             fact.currency,
             fact.total,
+            fact.sent_bucket,
+            fact.won_bucket,
         )
         .select_from(cohort)
         .cte("facts")
@@ -286,6 +312,22 @@ def additive(
                 .group_by(bc.half, bc.category, bc.currency)
             )
 
+    for kind, bucket in (("h_to_sent", f.sent_bucket), ("h_to_won", f.won_bucket)):
+        if kind in wanted:
+            out[kind] = (
+                select(*branch(kind, f.half, bucket, n=func.count()))
+                .where(bucket.is_not(None))
+                .group_by(f.half, bucket)
+            )
+    if "h_approval" in wanted:
+        w = KpiApprovalWait
+        out["h_approval"] = (
+            select(*branch("h_approval", f.half, w.bucket, n=func.count()))
+            .select_from(facts)
+            .join(w, and_(w.inquiry_id == f.id, within(w.created_at)))
+            .group_by(f.half, w.bucket)
+        )
+
     if "pipeline" in wanted:
         q = KpiQuoteFact
         out["pipeline"] = (
@@ -328,28 +370,33 @@ def _days_within(days: list[date] | None) -> Any:
 
 
 _LOCK_SPACE = 170_001  # the advisory locks' first key: kpi_daily's days (0: all of them)
+_MONTH_LOCKS = 170_002  # and kpi_monthly's months
 
 
 def _lock(conn: Connection, days: list[date] | None) -> None:
     """PostgreSQL, until the transaction ends: the days' advisory locks in order, after the
-    shared lock of all days; ``None``: all days, exclusively (SQLite has one writer)."""
+    shared lock of all days, then their months' in order; ``None``: all days, exclusively
+    (SQLite has one writer). Whoever holds a day's lock holds its month's next (or waits for
+    the one holding it, who holds no lock of a later day it could want): no cycle."""
     if conn.dialect.name != "postgresql":
         return
-    every = {"space": _LOCK_SPACE, "day": 0}
+    every = {"space": _LOCK_SPACE, "key": 0}
     if days is None:
-        conn.execute(text("SELECT pg_advisory_xact_lock(:space, :day)"), every)
+        conn.execute(text("SELECT pg_advisory_xact_lock(:space, :key)"), every)
         return
-    conn.execute(text("SELECT pg_advisory_xact_lock_shared(:space, :day)"), every)
-    for day in days:
+    conn.execute(text("SELECT pg_advisory_xact_lock_shared(:space, :key)"), every)
+    keys = [(_LOCK_SPACE, day.toordinal()) for day in days]
+    keys += [(_MONTH_LOCKS, m.toordinal()) for m in sorted({first_of_month(d) for d in days})]
+    for space, key in keys:
         conn.execute(
-            text("SELECT pg_advisory_xact_lock(:space, :day)"),
-            {"space": _LOCK_SPACE, "day": day.toordinal()},
+            text("SELECT pg_advisory_xact_lock(:space, :key)"), {"space": space, "key": key}
         )
 
 
 def recompute(conn: Connection, days: Iterable[date] | None, kinds: Iterable[str] = KINDS) -> None:
     """Rewrite ``kpi_daily``'s rows of ``days`` (None: every day) for ``kinds`` from the kept
-    facts, with the stored price-book mapping, on ``conn`` in its transaction."""
+    facts, with the stored price-book mapping, and then ``kpi_monthly``'s rows of their
+    months, on ``conn`` in its transaction."""
     ordered = None if days is None else sorted(set(days))
     kinds = tuple(kinds)
     if ordered is not None and not ordered:
@@ -380,27 +427,91 @@ def recompute(conn: Connection, days: Iterable[date] | None, kinds: Iterable[str
             ),
         )
     )
+    recompute_months(conn, None if ordered is None else {first_of_month(d) for d in ordered}, kinds)
+
+
+def recompute_months(
+    conn: Connection, months: Iterable[date] | None, kinds: Iterable[str] = KINDS
+) -> None:
+    """Rewrite ``kpi_monthly``'s rows of ``months`` (first days; None: every month) for
+    ``kinds``: the sums of their days' rows (the caller holds the months' locks)."""
+    kinds = tuple(kinds)
+    d, m = KpiDaily, KpiMonthly
+    gone = delete(m).where(m.kind.in_(kinds))
+    rows = select(
+        month_start(d.day).label("month"),
+        d.kind,
+        d.key,
+        d.currency,
+        *(func.sum(getattr(d, name)).label(name) for name in (*INTS, *VALUES)),
+    ).where(d.kind.in_(kinds))
+    if months is not None:
+        ordered = sorted(set(months))
+        if not ordered:
+            return
+        gone = gone.where(m.month.in_(ordered))
+        rows = rows.where(
+            or_(*(and_(d.day >= month, d.day < next_month(month)) for month in ordered))
+        )
+    conn.execute(gone)
+    grouped = rows.group_by(month_start(d.day), d.kind, d.key, d.currency)
+    columns = ["month", "kind", "key", "currency", *INTS, *VALUES]
+    conn.execute(insert(m).from_select(columns, grouped))
+
+
+def _spans(period: Any) -> tuple[list[tuple[date, date]], tuple[date, date] | None]:
+    """A period ``[start, end)`` of days as the day ranges to read from ``kpi_daily`` and the
+    whole months ``[first, after)`` (first days) to read from ``kpi_monthly`` (None: none)."""
+    first = first_of_month(period.start)
+    if first < period.start:
+        first = next_month(first)
+    after = first
+    while next_month(after) <= period.end:
+        after = next_month(after)
+    if after == first:  # no whole month in it
+        return [(period.start, period.end)], None
+    days = [(a, b) for a, b in ((period.start, first), (after, period.end)) if a < b]
+    return days, (first, after)
 
 
 def read(periods: tuple[Any, Any], kinds: Iterable[str]) -> Select[Any]:
-    """The kept days' sums of ``kinds`` for the two adjacent ``periods`` (previous, current),
-    in the rows of the dashboard's union (``half``: 0 previous, 1 current)."""
-    d = KpiDaily
-    half = case((d.day >= periods[1].start, 1), else_=0)
-    currency = func.nullif(d.currency, "")
-    return (
-        select(
-            *branch(
-                d.kind,
-                half,
-                d.key,
-                currency,
-                **{name: func.sum(getattr(d, name)) for name in (*INTS, *VALUES)},
+    """The kept sums of ``kinds`` for the two adjacent ``periods`` (previous, current): each
+    period's whole months from ``kpi_monthly`` and its other days from ``kpi_daily`` (a year:
+    about two hundred rows a month instead of a few thousand), in the rows of the dashboard's
+    breakdowns (``half``: 0 previous, 1 current)."""
+    kinds = tuple(kinds)
+    d, m = KpiDaily, KpiMonthly
+    day_spans: list[tuple[date, date]] = []
+    month_spans: list[tuple[date, date]] = []
+    for period in periods:
+        days, whole = _spans(period)
+        day_spans += days
+        month_spans += [whole] if whole is not None else []
+    parts: list[Select[Any]] = []
+    for table, at, spans in ((d, d.day, day_spans), (m, m.month, month_spans)):
+        if spans:
+            parts.append(
+                select(
+                    at.label("at"),
+                    table.kind,
+                    table.key,
+                    table.currency,
+                    *(getattr(table, name) for name in (*INTS, *VALUES)),
+                ).where(table.kind.in_(kinds), or_(*(and_(at >= a, at < b) for a, b in spans)))
             )
+    rows = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery("kept")
+    r = rows.c
+    half = case((r.at >= periods[1].start, 1), else_=0)
+    currency = func.nullif(r.currency, "")
+    return select(
+        *branch(
+            r.kind,
+            half,
+            r.key,
+            currency,
+            **{name: func.sum(r[name]) for name in (*INTS, *VALUES)},
         )
-        .where(d.day >= periods[0].start, d.day < periods[1].end, d.kind.in_(tuple(kinds)))
-        .group_by(d.kind, half, d.key, currency)
-    )
+    ).group_by(r.kind, half, r.key, currency)
 
 
 def kept_book(conn_rows: Iterable[Any]) -> dict[str, str]:
@@ -446,6 +557,7 @@ __all__ = [
     "kept_book",
     "read",
     "recompute",
+    "recompute_months",
     "store_price_book",
     "sync_categories",
     "utc_day",

@@ -5,20 +5,20 @@ Revision ID: 8d3f5b1c7e24
 Revises: e4b7d2a9c631
 Create Date: 2026-12-07 19:00:00
 
-Issue 17 (the dashboard's speed). ``kpi_daily``: per UTC creation day of the inquiries, the
-sums of the additive figures (markets, languages, lead-score buckets, categories and their
-line values, SKUs, pipeline) per key and currency, so an unfiltered period reads a few
-thousand rows instead of every inquiry's facts; ``kpi_sku_categories``: the price book's
-SKU -> category mapping those category rows were written with (the app stores its book at
-start, sales/kpi/rollups.py's ``sync_categories``). Filled here from the kept facts with the
-empty mapping (the book is a file the app loads); written from then on in the transaction of
+Issue 17 (the dashboard's speed). ``kpi_daily``: per UTC creation day of the inquiries, the sums
+of the additive figures (markets, languages, lead-score buckets, categories and their line
+values, SKUs, pipeline) per key and currency, so an unfiltered period reads a few thousand rows
+instead of every inquiry's facts; ``kpi_sku_categories``: the price book's SKU -> category
+mapping those category rows were written with (the app stores its book at start,
+sales/kpi/rollups.py's ``sync_categories``). Filled from the kept facts with the empty mapping
+(the book is a file the app loads) by migration 51f7386e9233; written in the transaction of
 every change (sales/kpi/facts.py). ``handoffs.first_reply_at``: the first rep message in the
 chat at or after the handoff (sales/kpi/replies.py), instead of a probe into the chat messages
 per handoff at every look; ``handoffs.requested_at`` indexed (a period's handoffs were a
 sequential scan of all of them). ``knowledge_gaps.question_key``: the question as the dashboard
 groups it (trimmed, whitespace collapsed, case-folded: ``sales.models.question_key``, which no
-SQL function matches exactly), so the database groups a period's gaps instead of the app
-reading every one of them.
+SQL function matches exactly), so the database groups a period's gaps instead of the app reading
+every one of them.
 """
 
 from collections.abc import Sequence
@@ -84,10 +84,9 @@ def upgrade() -> None:
     with op.batch_alter_table("knowledge_gaps", schema=None) as batch_op:
         batch_op.alter_column("question_key", existing_type=sa.Text(), nullable=False)
 
-    from sales.kpi import replies, rollups  # the same statements as every later write
-
-    rollups.recompute(op.get_bind(), None)
-    replies.refresh(op.get_bind(), None)
+    # kpi_daily and first_reply_at are filled by the latest migration of the kept rows
+    # (51f7386e9233), with the statements that keep them in every later write's transaction:
+    # they write columns and tables that do not exist yet at this revision
 
 
 def downgrade() -> None:

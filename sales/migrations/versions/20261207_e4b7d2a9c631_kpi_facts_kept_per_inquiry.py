@@ -9,8 +9,8 @@ dimensions and what became of its quotes), ``kpi_inquiry_skus`` (its distinct it
 ``kpi_line_values`` (its latest sent quote's line amounts per SKU), ``kpi_quote_facts`` (its
 quotes' status and total) and ``kpi_approval_waits`` (each approver decision and when the quote
 was submitted), each with the inquiry's creation time, indexed. Written from then on in the
-transaction of every change (sales/kpi/facts.py); here filled for the existing rows by the same
-statements.
+transaction of every change (sales/kpi/facts.py); filled for the existing rows by migration
+51f7386e9233, with the same statements.
 """
 
 from collections.abc import Sequence
@@ -164,9 +164,9 @@ def upgrade() -> None:
         )
 
     # ### end Alembic commands ###
-    from sales.kpi import facts  # the same statements as every later write
-
-    facts.refresh(op.get_bind(), None, days=False)  # kpi_daily comes later (its migration)
+    # filled by the latest migration of the kept rows (51f7386e9233), with the statements that
+    # keep them in every later write's transaction: they write columns and tables that do not
+    # exist yet at this revision
 
 
 def downgrade() -> None:

@@ -320,3 +320,102 @@ def top_gaps(
             }
         )
     return out
+
+
+def _first_reply(handoff: Any, messages: list[Any]) -> Any:
+    after = [
+        m.created_at
+        for m in messages
+        if m.session_id == handoff.session_id
+        and m.role == "agent"
+        and m.created_at >= handoff.requested_at
+    ]
+    return min(after, default=None)
+
+
+def _of_period(handoffs: list[Any], sessions: list[Any], period: Period, language: str | None):
+    """The period's handoffs (with the chat language filter), in the order asked, with their
+    chat's language."""
+    languages = {s.id: s.language for s in sessions}
+    return sorted(
+        (
+            (h, languages.get(h.session_id))
+            for h in handoffs
+            if period.start_at <= h.requested_at < period.end_at
+            and (language is None or languages.get(h.session_id) == language)
+        ),
+        key=lambda hl: (hl[0].requested_at, hl[0].id),
+    )
+
+
+def handoff_figures(
+    handoffs: list[Any],
+    messages: list[Any],
+    sessions: list[Any],
+    period: Period,
+    language: str | None,
+    sla_s: float,
+) -> dict[str, Any]:
+    """``response_times.handoff_to_first_rep_reply`` the straightforward way: every handoff of
+    the period, its first rep reply looked up in the messages, inside office hours read from
+    its JSON summary."""
+    rows = []
+    for h, _ in _of_period(handoffs, sessions, period, language):
+        reply = _first_reply(h, messages)
+        took = None if reply is None else (reply - h.requested_at).total_seconds()
+        rows.append(((h.summary or {}).get("inside_hours") is True, took))
+    inside = [t for i, t in rows if i]
+    answered = [t for _, t in rows if t is not None]
+    within = sum(1 for t in inside if t is not None and t <= sla_s)
+    inside_requested = sum(1 for i, _ in rows if i)
+
+    def group(values: list[Any], requested: int) -> dict[str, Any]:
+        return {**_summary([t for t in values if t is not None]), "requested": requested}
+
+    return {
+        **group(answered, len(rows)),
+        "unanswered": len(rows) - len(answered),
+        "inside_hours": group(inside, inside_requested),
+        "outside_hours": group([t for i, t in rows if not i], len(rows) - inside_requested),
+        "sla_s": sla_s,
+        "within_sla": within,
+        "within_sla_rate": _ratio(within, inside_requested),
+    }
+
+
+def abandoned_rfqs(
+    handoffs: list[Any],
+    sessions: list[Any],
+    inquiries: list[Any],
+    period: Period,
+    language: str | None,
+    limit: int,
+) -> dict[str, Any]:
+    """``abandoned_rfqs`` the straightforward way: the period's handoffs in chats no inquiry
+    came from whose JSON summary's RFQ gives an e-mail or a phone, one per chat (in the order
+    first asked, as its last such handoff gives them)."""
+    with_inquiry = {i.session_id for i in inquiries if i.session_id}
+    out: dict[str, dict[str, Any]] = {}
+    for h, chat_language in _of_period(handoffs, sessions, period, language):
+        rfq = (h.summary or {}).get("rfq")
+        if h.session_id in with_inquiry or not isinstance(rfq, dict):
+            continue
+        given = {k: str(rfq[k]) for k in ("email", "phone") if rfq.get(k)}
+        if not given:
+            continue
+
+        text = {k: None if rfq.get(k) in (None, "") else str(rfq[k]) for k in
+                ("contact_name", "company", "product", "quantity")}  # fmt: skip
+        out[h.session_id] = {
+            "session_id": h.session_id,
+            "asked_at": h.requested_at.isoformat(),
+            "language": chat_language,
+            "contact_name": text["contact_name"],
+            "company": text["company"],
+            "email": given.get("email"),
+            "phone": given.get("phone"),
+            "product": text["product"],
+            "quantity": text["quantity"],
+        }
+    items = list(out.values())
+    return {"count": None, "known": len(items), "items": items[:limit]}

@@ -1,10 +1,10 @@
 """The dashboard reads facts kept per inquiry (sales/kpi/facts.py) and, unfiltered, their sums
-kept per day (sales/kpi/rollups.py); these properties check, on generated order data changed
-in the ways the app changes it, that every order figure equals the straightforward
+kept per day and month (sales/kpi/rollups.py); these properties check, on generated order data
+changed in the ways the app changes it, that every order figure equals the straightforward
 computation over the order tables (tests/sales/kpi/reference.py), with filters and without,
-for the previous period, with the price book stored before the changes, changed after them
-or never stored, and that the migrations' backfills write the same facts and days as the
-changes did."""
+for the previous period, for periods of days and of whole months with days around them, with
+the price book stored before the changes, changed after them or never stored, and that the
+migrations' backfills write the same facts, days and months as the changes did."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from sales.models import (
     Inquiry,
     InquiryItem,
     KpiDaily,
+    KpiMonthly,
     KpiSkuCategory,
     QuoteEvent,
 )
@@ -33,6 +34,15 @@ from sales.quotes.service import expire_due
 from tests.sales.kpi import reference
 from tests.sales.kpi.builders import CATEGORIES, Builder, QuoteSpec, at
 from tests.sales.kpi.test_invariants import DAY0, PATHS, filters_st, period_st
+
+# periods with whole months in them (read from the kept months) and days around them, or none
+# (DAY0 is the first of a month; the data's days are DAY0 to DAY0 + 40)
+months_st = st.tuples(st.integers(-40, 45), st.integers(20, 80)).map(
+    lambda t: Period(DAY0 + timedelta(days=t[0]), DAY0 + timedelta(days=t[0] + t[1]))
+)
+whole_months_st = st.sampled_from(
+    [Period(date(2026, a, 1), date(2026, b, 1)) for a, b in ((10, 11), (9, 11), (10, 12), (11, 12))]
+)
 
 SKUS = [*CATEGORIES, "NOT-IN-BOOK", None]
 # another price book: a category moved, one SKU dropped, one added
@@ -151,7 +161,7 @@ async def _sync(db: Database, book: dict[str, str] | None) -> None:
 async def _facts(db: Database) -> dict[str, set[tuple[Any, ...]]]:
     out = {}
     async with db.session() as session:
-        for model in (*facts.TABLES, KpiDaily, KpiSkuCategory):
+        for model in (*facts.TABLES, KpiDaily, KpiMonthly, KpiSkuCategory):
             rows = await session.execute(select(*model.__table__.columns))
             out[model.__tablename__] = {tuple(row) for row in rows}
     return out
@@ -191,8 +201,8 @@ async def _check(
         for of, got in ((period, service), (period.previous, service["previous"])):
             expected = reference.figures(loaded, sessions, of, filters, CATEGORIES)
             assert reference.of_service(got) == _approx(expected), of
-        # the backfills (migrations e4b7d2a9c631, 8d3f5b1c7e24) write exactly what the
-        # changes kept: the facts, and the days with the stored book
+        # the backfills (migrations e4b7d2a9c631, 8d3f5b1c7e24, 51f7386e9233) write exactly
+        # what the changes kept: the facts, and the days and months with the stored book
         kept = await _facts(db)
         async with db.session() as session:
             await session.run_sync(lambda s: facts.refresh(s.connection(), None))
@@ -210,7 +220,7 @@ _GIVEN = {
     "inquiries": st.lists(generated_st, max_size=10),
     "chats": st.lists(st.integers(0, 40), max_size=4),
     "changes": st.lists(change_st, max_size=4),
-    "period": period_st,
+    "period": st.one_of(period_st, months_st, whole_months_st),
     # unfiltered (the kept days) half of the time: filters_st is almost never all None
     "filters": st.one_of(st.just(Filters()), filters_st),
     "books": books_st,
