@@ -137,8 +137,8 @@ def path_of(sample: dict[str, Any]) -> str:
         return str(sample["label"])
     if sample["thread"] == "main":
         return OUTSIDE
-    if sample["thread"] == "driver":
-        return "database driver threads, outside a request"
+    if sample["thread"] == "worker":
+        return "worker threads, outside a request"
     return "other threads"
 
 

@@ -10,8 +10,9 @@ what the thread used since the previous sample to the stack it is in now, under 
 - the request being served, from a context variable set around each HTTP request (an asyncio
   task inherits it, so a request's awaited work and the tasks it starts carry it; the event
   loop's own callbacks, such as uvicorn's HTTP parsing, carry none);
-- in SQLite's driver threads (aiosqlite runs each database call on a thread of its own), the
-  label of the request that queued the call.
+- in worker threads, the label of the request that handed them the work: SQLite's driver
+  threads (aiosqlite runs each database call on a thread of its own) and the default
+  executor's (`asyncio.to_thread`: the RFQ reading).
 
 SIGUSR1 starts sampling (counters reset), SIGUSR2 stops it and writes the samples as JSON to
 the file named by `APP_SAMPLER_OUT`. The handler's own CPU is counted apart ("sampler").
@@ -28,6 +29,7 @@ import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import wraps
 from pathlib import Path
 from types import FrameType
@@ -41,7 +43,7 @@ OUT_ENV = "APP_SAMPLER_OUT"
 SAMPLER = "sampler"
 
 REQUEST: contextvars.ContextVar[str | None] = contextvars.ContextVar("request", default=None)
-_thread_labels: dict[int, str | None] = {}  # a driver thread's ident -> the caller's label
+_thread_labels: dict[int, str | None] = {}  # a worker thread's ident -> the caller's label
 _requests: Counter[str] = Counter()  # requests served by label since sampling started
 
 Frame = tuple[str, str]  # (file, function)
@@ -148,7 +150,7 @@ class Sampler:
                 key = ("main", label, _stack(interrupted))
             else:
                 key = (
-                    "driver" if ident in _thread_labels else "thread",
+                    "worker" if ident in _thread_labels else "thread",
                     _thread_labels.get(ident),
                     _stack(frame),
                 )
@@ -189,16 +191,25 @@ def _labelled(fn: Callable[..., Any], label: str | None) -> Callable[..., Any]:
     return run
 
 
-def label_sqlite_threads() -> None:
-    """Each aiosqlite call carries its caller's request label onto the driver's thread."""
+def label_worker_threads() -> None:
+    """Each aiosqlite call and each function handed to a thread pool carries its caller's
+    request label onto the thread that runs it."""
     from aiosqlite.core import Connection
 
-    original = Connection._execute
+    execute = Connection._execute
 
     async def _execute(self: Connection, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        return await original(self, _labelled(fn, REQUEST.get()), *args, **kwargs)
+        return await execute(self, _labelled(fn, REQUEST.get()), *args, **kwargs)
+
+    submit = ThreadPoolExecutor.submit
+
+    def _submit(
+        self: ThreadPoolExecutor, fn: Callable[..., Any], /, *args: Any, **kwargs: Any
+    ) -> Future[Any]:
+        return submit(self, _labelled(fn, REQUEST.get()), *args, **kwargs)
 
     Connection._execute = _execute  # type: ignore[method-assign]
+    ThreadPoolExecutor.submit = _submit  # type: ignore[method-assign,assignment]
 
 
 def install(sampler: Sampler, out: Path) -> None:
@@ -221,6 +232,6 @@ def create_app() -> ASGIApp:
     """The app as `api.main:create_app` builds it, its requests labelled and sampled."""
     from api.main import create_app as app_factory
 
-    label_sqlite_threads()
+    label_worker_threads()
     install(Sampler(), Path(os.environ[OUT_ENV]))
     return RequestLabel(app_factory())

@@ -70,9 +70,9 @@ def test_the_event_loop_and_the_sampler_have_parts_of_their_own() -> None:
 
 def test_a_sample_outside_a_request_goes_by_its_thread() -> None:
     assert path_of({"thread": "main", "label": "webhook"}) == "webhook"
-    assert path_of({"thread": "driver", "label": "webhook"}) == "webhook"
+    assert path_of({"thread": "worker", "label": "webhook"}) == "webhook"
     assert path_of({"thread": "main", "label": None}) == OUTSIDE
-    assert path_of({"thread": "driver", "label": None}).startswith("database driver")
+    assert path_of({"thread": "worker", "label": None}).startswith("worker threads")
     assert path_of({"thread": "thread", "label": None}) == "other threads"
 
 
@@ -87,7 +87,7 @@ _STACKS = st.sampled_from(
 _SAMPLES = st.lists(
     st.fixed_dictionaries(
         {
-            "thread": st.sampled_from(["main", "driver", "thread"]),
+            "thread": st.sampled_from(["main", "worker", "thread"]),
             "label": st.sampled_from(
                 [None, "webhook", "chat POST /api/chat/sessions/{id}/messages"]
             ),

@@ -1,5 +1,5 @@
 """The app's CPU sampler (bench/app_sampler.py): request labels, CPU charged to the stack and
-label that used it, SQLite's driver threads carrying their caller's label, the signals."""
+label that used it, worker threads carrying their caller's label, the signals."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import signal
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -145,9 +146,9 @@ def _worker_done(sampler: Sampler) -> bool:
     return seen >= 0.25
 
 
-def test_sqlite_calls_carry_their_callers_label_to_the_driver_thread(tmp_path: Path) -> None:
-    original = aiosqlite.core.Connection._execute
-    app_sampler.label_sqlite_threads()
+def test_worker_threads_carry_their_callers_label(tmp_path: Path) -> None:
+    execute, submit = aiosqlite.core.Connection._execute, ThreadPoolExecutor.submit
+    app_sampler.label_worker_threads()
     try:
 
         async def run() -> list[str | None]:
@@ -159,14 +160,17 @@ def test_sqlite_calls_carry_their_callers_label_to_the_driver_thread(tmp_path: P
 
                 REQUEST.set("webhook")
                 await conn._execute(read)
+                await asyncio.to_thread(read)
                 REQUEST.set(None)
                 await conn._execute(read)
+                await asyncio.to_thread(read)
                 await conn.execute("SELECT 1")
                 return seen
 
-        assert asyncio.run(run()) == ["webhook", None]
+        assert asyncio.run(run()) == ["webhook", "webhook", None, None]
     finally:
-        aiosqlite.core.Connection._execute = original  # type: ignore[method-assign]
+        aiosqlite.core.Connection._execute = execute  # type: ignore[method-assign]
+        ThreadPoolExecutor.submit = submit  # type: ignore[method-assign]
 
 
 @linux_only
