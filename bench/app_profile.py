@@ -38,7 +38,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from api.settings import ROOT
-from bench.app_sampler import OUT_ENV, SAMPLER
+from bench.app_sampler import HANDED, OUT_ENV, SAMPLER, SQLITE, WORKER_REST
 from bench.chat_bench import process_cpu_s, via_app
 from bench.stack_fixture import running_stack
 from tools.stack import Stack
@@ -64,8 +64,10 @@ LIBRARIES = (
     ("/starlette/", "FastAPI & Starlette"),
     ("/uvicorn/", "uvicorn (HTTP server)"),
 )
-# The project's files whose part is named apart from their package.
-PROJECT = (("api/logs.py", "logging"), ("bench/app_sampler.py", "the sampler's middleware"))
+# The project's files whose part is named apart from their package. A sample whose innermost
+# frame is the sampler's middleware is C code run before a request's task resumes (the loop
+# stepping the task after its I/O): the signal's handler runs at the first Python frame.
+PROJECT = (("api/logs.py", "logging"), ("bench/app_sampler.py", EVENT_LOOP))
 
 _STDLIB = sysconfig.get_paths()["stdlib"].rstrip("/") + "/"
 _ROOT = str(ROOT).rstrip("/") + "/"
@@ -95,6 +97,11 @@ def part_of(stack: list[str]) -> str:
     """The part a sample is charged to (stack outermost first, frames as `file:function`)."""
     if stack and stack[-1] == f"{SAMPLER}:{SAMPLER}":
         return "the sampler itself"
+    if stack == [":".join(WORKER_REST)]:
+        return "worker threads: waiting for work, waking the loop"
+    if len(stack) == 1 and stack[0].startswith(f"{HANDED}:"):
+        what = stack[0].removeprefix(f"{HANDED}:")
+        return "database: driver" if what == SQLITE else part_of([what])
     for frame in reversed(stack):
         path = frame.rsplit(":", 1)[0]
         if path.endswith("asyncio/runners.py") or path.endswith("asyncio/base_events.py"):
@@ -123,6 +130,8 @@ def _package(project_file: str) -> str:
 
 def project_function(stack: list[str]) -> str:
     """The project's function nearest the sample (innermost), as `file:function`."""
+    if len(stack) == 1 and stack[0].startswith(f"{HANDED}:"):
+        stack = [stack[0].removeprefix(f"{HANDED}:")]
     for frame in reversed(stack):
         path, _, name = frame.rpartition(":")
         project = _project_path(path)

@@ -30,7 +30,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from functools import wraps
+from functools import partial, wraps
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -43,8 +43,16 @@ OUT_ENV = "APP_SAMPLER_OUT"
 SAMPLER = "sampler"
 
 REQUEST: contextvars.ContextVar[str | None] = contextvars.ContextVar("request", default=None)
-_thread_labels: dict[int, str | None] = {}  # a worker thread's ident -> the caller's label
 _requests: Counter[str] = Counter()  # requests served by label since sampling started
+
+# Work handed to worker threads is measured exactly, call by call: (label, what) -> CPU seconds,
+# and per thread the CPU of its handed calls so far (the rest of its time is charged apart).
+HANDED = "handed"
+SQLITE = "sqlite3"
+WORKER_REST = ("worker thread", "outside the calls handed to it")
+_handed: defaultdict[tuple[str | None, str], float] = defaultdict(float)
+_handed_by_thread: defaultdict[int, float] = defaultdict(float)
+_handed_lock = threading.Lock()
 
 Frame = tuple[str, str]  # (file, function)
 
@@ -81,13 +89,25 @@ class RequestLabel:
             REQUEST.reset(token)
 
 
-def _stack(frame: FrameType | None) -> tuple[Frame, ...]:
-    """Outermost first, at most MAX_DEPTH frames (the innermost kept)."""
-    frames: list[Frame] = []
-    while frame is not None and len(frames) < MAX_DEPTH:
+def _frames(frame: FrameType | None, into: list[Frame]) -> None:
+    """`frame` and its callers, innermost first, appended to `into` (at most MAX_DEPTH)."""
+    while frame is not None and len(into) < MAX_DEPTH:
         code = frame.f_code
-        frames.append((code.co_filename, code.co_name))
+        into.append((code.co_filename, code.co_name))
         frame = frame.f_back
+
+
+def _stack(frame: FrameType | None) -> tuple[Frame, ...]:
+    """Outermost first, at most MAX_DEPTH frames (the innermost kept). On the main thread a
+    greenlet's frames are followed by those of the greenlets that started it: SQLAlchemy's
+    async layer runs the ORM in a greenlet whose frames end where it was spawned."""
+    frames: list[Frame] = []
+    _frames(frame, frames)
+    greenlet = sys.modules.get("greenlet")
+    current = greenlet.getcurrent() if greenlet is not None else None
+    while current is not None and current.parent is not None:
+        current = current.parent
+        _frames(current.gr_frame, frames)
     return tuple(reversed(frames))
 
 
@@ -106,6 +126,7 @@ class Sampler:
         self.stopped_cpu = 0.0
         self._handler_s = 0.0  # the handler's own CPU at its last run
         self._in_tick = False
+        self._handed_seen: dict[int, float] = {}
 
     @staticmethod
     def _cpu(ident: int) -> float | None:
@@ -119,6 +140,9 @@ class Sampler:
         _requests.clear()
         self.ticks = 0
         self._handler_s = 0.0
+        with _handed_lock:
+            _handed.clear()
+            self._handed_seen = dict(_handed_by_thread)
         self._last = {
             ident: cpu for ident in sys._current_frames() if (cpu := self._cpu(ident)) is not None
         }
@@ -147,20 +171,27 @@ class Sampler:
             if ident == self._main:
                 # the handler's own time since the last tick is charged apart (below)
                 used -= self._handler_s
-                key = ("main", label, _stack(interrupted))
-            else:
-                key = (
-                    "worker" if ident in _thread_labels else "thread",
-                    _thread_labels.get(ident),
-                    _stack(frame),
-                )
-            if used > 0:
-                self.samples[key] += used
+                if used > 0:
+                    self.samples[("main", label, _stack(interrupted))] += used
+            elif ident in _handed_by_thread:
+                # a worker: its handed calls are counted exactly; the rest (waiting for work,
+                # waking the loop) here, signed, as calls end between ticks
+                handed = _handed_by_thread[ident]
+                used -= handed - self._handed_seen.get(ident, 0.0)
+                self._handed_seen[ident] = handed
+                self.samples[("worker", None, (WORKER_REST,))] += used
+            elif used > 0:
+                self.samples[("thread", None, _stack(frame))] += used
         self._handler_s = time.thread_time() - entered
         self.samples[("main", None, ((SAMPLER, SAMPLER),))] += self._handler_s
         self._in_tick = False
 
     def dump(self) -> dict[str, Any]:
+        with _handed_lock:
+            handed = [
+                {"thread": "worker", "label": label, "stack": [f"{HANDED}:{what}"], "cpu_s": s}
+                for (label, what), s in _handed.items()
+            ]
         return {
             "interval_s": self.interval_s,
             "ticks": self.ticks,
@@ -174,39 +205,59 @@ class Sampler:
                     "cpu_s": s,
                 }
                 for (kind, label, stack), s in self.samples.items()
-            ],
+            ]
+            + handed,
         }
 
 
-def _labelled(fn: Callable[..., Any], label: str | None) -> Callable[..., Any]:
+def _labelled(fn: Callable[..., Any], label: str | None, what: str) -> Callable[..., Any]:
+    """`fn`, its CPU on the thread that runs it counted under (`label`, `what`)."""
+
     @wraps(fn)
     def run(*args: Any, **kwargs: Any) -> Any:
-        ident = threading.get_ident()
-        _thread_labels[ident] = label
+        started = time.thread_time()
         try:
             return fn(*args, **kwargs)
         finally:
-            _thread_labels[ident] = None
+            used = time.thread_time() - started
+            with _handed_lock:
+                _handed[(label, what)] += used
+                _handed_by_thread[threading.get_ident()] += used
 
     return run
 
 
+def _what(fn: Callable[..., Any]) -> str:
+    """A function handed to a thread pool, as `file:function`."""
+    while isinstance(fn, partial):
+        inner = fn.func
+        # asyncio.to_thread hands over partial(context.run, function, ...)
+        if isinstance(getattr(inner, "__self__", None), contextvars.Context) and fn.args:
+            fn = fn.args[0]
+        else:
+            fn = inner
+    code = getattr(fn, "__code__", None)
+    if code is not None:
+        return f"{code.co_filename}:{code.co_name}"
+    return f"{getattr(fn, '__module__', '?')}:{getattr(fn, '__qualname__', repr(fn))}"
+
+
 def label_worker_threads() -> None:
     """Each aiosqlite call and each function handed to a thread pool carries its caller's
-    request label onto the thread that runs it."""
+    request label onto the thread that runs it, where its CPU is measured."""
     from aiosqlite.core import Connection
 
     execute = Connection._execute
 
     async def _execute(self: Connection, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        return await execute(self, _labelled(fn, REQUEST.get()), *args, **kwargs)
+        return await execute(self, _labelled(fn, REQUEST.get(), SQLITE), *args, **kwargs)
 
     submit = ThreadPoolExecutor.submit
 
     def _submit(
         self: ThreadPoolExecutor, fn: Callable[..., Any], /, *args: Any, **kwargs: Any
     ) -> Future[Any]:
-        return submit(self, _labelled(fn, REQUEST.get()), *args, **kwargs)
+        return submit(self, _labelled(fn, REQUEST.get(), _what(fn)), *args, **kwargs)
 
     Connection._execute = _execute  # type: ignore[method-assign]
     ThreadPoolExecutor.submit = _submit  # type: ignore[method-assign,assignment]

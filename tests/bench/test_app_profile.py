@@ -23,7 +23,7 @@ from bench.app_profile import (
     report,
     split,
 )
-from bench.app_sampler import OUT_ENV, SAMPLER
+from bench.app_sampler import HANDED, OUT_ENV, SAMPLER, SQLITE, WORKER_REST
 
 STDLIB = sysconfig.get_paths()["stdlib"]
 SITE = f"{ROOT}/.venv/lib/python3.11/site-packages"
@@ -66,6 +66,14 @@ def test_the_event_loop_and_the_sampler_have_parts_of_their_own() -> None:
     assert part_of([f"{SAMPLER}:{SAMPLER}"]) == "the sampler itself"
     assert part_of([_f(f"{SITE}/somelib/x.py")]) == "library: somelib"
     assert project_function(UVICORN) == "(no project frame)"
+
+
+def test_work_handed_to_threads_is_charged_by_what_it_ran() -> None:
+    extract = f"{HANDED}:{ROOT}/sales/rfq/extract.py:extract"
+    assert part_of([extract]) == "sales/rfq"
+    assert project_function([extract]) == "sales/rfq/extract.py:extract"
+    assert part_of([f"{HANDED}:{SQLITE}"]) == "database: driver"
+    assert part_of([":".join(WORKER_REST)]).startswith("worker threads")
 
 
 def test_a_sample_outside_a_request_goes_by_its_thread() -> None:

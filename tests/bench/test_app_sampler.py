@@ -146,31 +146,33 @@ def _worker_done(sampler: Sampler) -> bool:
     return seen >= 0.25
 
 
-def test_worker_threads_carry_their_callers_label(tmp_path: Path) -> None:
+def _spin_briefly() -> None:
+    _busy(0.02)
+
+
+def test_work_handed_to_threads_is_counted_under_its_callers_label(tmp_path: Path) -> None:
     execute, submit = aiosqlite.core.Connection._execute, ThreadPoolExecutor.submit
     app_sampler.label_worker_threads()
+    app_sampler._handed.clear()
     try:
 
-        async def run() -> list[str | None]:
+        async def run() -> None:
             async with aiosqlite.connect(tmp_path / "x.db") as conn:
-                seen: list[str | None] = []
-
-                def read() -> None:
-                    seen.append(app_sampler._thread_labels.get(threading.get_ident()))
-
                 REQUEST.set("webhook")
-                await conn._execute(read)
-                await asyncio.to_thread(read)
-                REQUEST.set(None)
-                await conn._execute(read)
-                await asyncio.to_thread(read)
                 await conn.execute("SELECT 1")
-                return seen
+                await asyncio.to_thread(_spin_briefly)
+                REQUEST.set(None)
+                await asyncio.to_thread(_spin_briefly)
 
-        assert asyncio.run(run()) == ["webhook", "webhook", None, None]
+        asyncio.run(run())
     finally:
         aiosqlite.core.Connection._execute = execute  # type: ignore[method-assign]
         ThreadPoolExecutor.submit = submit  # type: ignore[method-assign]
+    handed = dict(app_sampler._handed)
+    spin = f"{__file__}:_spin_briefly"
+    assert ("webhook", app_sampler.SQLITE) in handed
+    assert 0.015 <= handed[("webhook", spin)] <= 0.05
+    assert 0.015 <= handed[(None, spin)] <= 0.05
 
 
 @linux_only
