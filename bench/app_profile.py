@@ -215,9 +215,10 @@ async def _play(app_url: str, buyers: int, rounds: int) -> int:
     return len(turns)
 
 
-def profile_app(buyers: int = 4, rounds: int = 1) -> dict[str, Any]:
+def profile_app(buyers: int = 4, rounds: int = 1, raw: Path | None = None) -> dict[str, Any]:
     """Run the stack with the sampled app; the split of the measured turns (`split`) with the
-    app's CPU from /proc beside it and the machine's load average."""
+    app's CPU from /proc beside it and the machine's load average (`raw`: the sampler's own
+    dump, every stack, is written there too)."""
     with running_stack(stack_type=SampledStack) as (stack, settings):
         assert isinstance(stack, SampledStack)
         app_url = f"http://127.0.0.1:{settings.app_port}"
@@ -231,6 +232,8 @@ def profile_app(buyers: int = 4, rounds: int = 1) -> dict[str, Any]:
         cpu_after = process_cpu_s(pid)
         dump = _read_samples(stack, pid)
         load_after = os.getloadavg()
+    if raw is not None:
+        raw.write_text(json.dumps(dump))
     result = split(dump, turns)
     result["proc_cpu_ms_per_turn"] = (cpu_after - cpu_before) * 1000 / turns
     result["buyers"] = buyers
@@ -272,8 +275,9 @@ def main() -> None:
     parser.add_argument("--buyers", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--json", type=Path, help="also write the measurements here")
+    parser.add_argument("--raw", type=Path, help="and the sampled stacks here")
     args = parser.parse_args()
-    data = profile_app(args.buyers, args.rounds)
+    data = profile_app(args.buyers, args.rounds, args.raw)
     if args.json:
         args.json.write_text(json.dumps(data, indent=2))
     report(data)
