@@ -7,6 +7,8 @@ Schema's meta-schema and then builds a validator, on every call: about 45 ms of 
 CPU a call here (2.7 calls a buyer turn), where checking the answer alone takes 3-4. The
 validator is built once (its spec checked once) and checks every answer as before: the same
 answers pass, the same error (jsonschema's best match, with Rasa's hint appended) is raised.
+A valid answer is known valid sooner: each event is checked against its own type's branch of
+the events' `oneOf` instead of all 23 (`EventsByType`).
 
 Rasa 3.6's `EndpointConfig.request` opens a new aiohttp session for every call, so each
 webhook call (1.4 a buyer turn) connected, sent and closed a TCP connection of its own, and
@@ -23,6 +25,8 @@ bench/turn_profile.py); it only reads the engine's code, so it needs no retraini
 from __future__ import annotations
 
 import asyncio
+import copy
+import json
 from types import TracebackType
 from typing import Any, Dict, List, Optional, Text, Tuple, Type
 
@@ -51,8 +55,69 @@ def response_validator() -> Any:
     return _validator
 
 
+class EventsByType:
+    """The answer's schema checked event by event against the one branch of the events'
+    `oneOf` that the event's type names.
+
+    Each event of an answer must match exactly one of the 23 branches of the events' `oneOf`,
+    so jsonschema tries every branch on every event: most of a check's time. The branches are
+    told apart by `properties.event.const`, one type each, and `event` is required: a branch
+    naming another type fails on any event that has its type, so an event matches exactly one
+    branch when it matches its own type's. `accepts` checks the answer without the `oneOf`,
+    then each event against its type's branch: True only for answers the whole schema accepts.
+    Anything else is checked by the whole schema, whose verdict and error stand.
+    `branches` is None when the schema is not of that shape (then nothing is taken as read)."""
+
+    def __init__(self, spec: Dict[Text, Any]) -> None:
+        self.outer: Optional[Any] = None
+        self.branches: Optional[Dict[Text, Any]] = None
+        events = spec.get("properties", {}).get("events", {})
+        items = events.get("items", {})
+        choices = items.get("oneOf")
+        if "$ref" in json.dumps(spec) or not isinstance(choices, list):
+            return
+        consts = [c.get("properties", {}).get("event", {}).get("const") for c in choices]
+        if (
+            "event" not in items.get("required", [])
+            or not all(isinstance(c, str) for c in consts)
+            or len(set(consts)) != len(consts)
+        ):
+            return
+        cls = validator_for(spec)
+        common = {k: v for k, v in items.items() if k != "oneOf"}
+        outer = copy.deepcopy(spec)
+        outer["properties"]["events"]["items"] = common
+        self.outer = cls(outer)
+        self.branches = {c: cls({**common, **choice}) for c, choice in zip(consts, choices)}
+
+    def accepts(self, answer: Any) -> bool:
+        if self.branches is None or self.outer is None or not self.outer.is_valid(answer):
+            return False
+        events = answer.get("events", []) if isinstance(answer, dict) else []
+        if not isinstance(events, list):
+            return False
+        for event in events:
+            branch = self.branches.get(event.get("event"))
+            if branch is None or not branch.is_valid(event):
+                return False
+        return True
+
+
+_by_type: Optional[EventsByType] = None
+
+
+def events_by_type() -> EventsByType:
+    global _by_type
+    if _by_type is None:
+        _by_type = EventsByType(RemoteAction.action_response_format_spec())
+    return _by_type
+
+
 def validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
-    """`RemoteAction._validate_action_result` with the compiled validator."""
+    """`RemoteAction._validate_action_result` with the compiled validator: an answer the events'
+    types show valid at once, any other checked by the whole schema as Rasa checks it."""
+    if events_by_type().accepts(result):
+        return True
     error = best_match(response_validator().iter_errors(result))
     if error is None:
         return True

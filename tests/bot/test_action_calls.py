@@ -45,7 +45,10 @@ runpy.run_path("bot/serve.py", run_name="__main__")
 installed = RemoteAction._validate_action_result is action_calls.validate_action_result
 after = verdicts(RemoteAction("validate_rfq_form", None))
 once = action_calls.response_validator() is action_calls.response_validator()
-print(json.dumps({"before": before, "after": after, "installed": installed, "once": once}))
+fast = [action_calls.events_by_type().accepts(answer) for answer in ANSWERS]
+print(json.dumps(
+    {"before": before, "after": after, "installed": installed, "once": once, "fast": fast}
+))
 """
 
 ANSWERS: list[Any] = [
@@ -66,6 +69,47 @@ ANSWERS: list[Any] = [
     {"events": [{"event": "user", "text": 3}]},
 ]
 
+# Events of many types as actions send them (rasa_sdk's events), each also corrupted in the ways
+# an answer can go wrong: the checks by type must give Rasa's verdict and error for every one.
+EVENTS: list[dict[str, Any]] = [
+    {"event": "slot", "name": "quantity", "value": {"amount": "500"}, "timestamp": None},
+    {"event": "slot", "name": "requested_slot", "value": None},
+    {"event": "bot", "text": "Which port?", "data": {"buttons": []}, "metadata": {}},
+    {"event": "action", "name": "action_listen", "policy": None, "confidence": None},
+    {"event": "active_loop", "name": "rfq_form"},
+    {"event": "active_loop", "name": None},
+    {"event": "followup", "name": "action_rfq_summary"},
+    {"event": "reset_slots"},
+    {"event": "restart", "timestamp": 12.5},
+    {"event": "user", "text": "hi", "parse_data": {"intent": {"name": "greet"}, "entities": []}},
+    {"event": "action_execution_rejected", "name": "rfq_form"},
+    {"event": "session_started", "metadata": None},
+    {"event": "reminder", "intent": "remind", "date_time": "2027-01-01T00:00:00"},
+]
+CORRUPTIONS: list[tuple[str, Any]] = [
+    ("event", None),  # dropped
+    ("event", "no_such_event"),
+    ("event", 7),
+    ("timestamp", "yesterday"),
+    ("metadata", []),
+    ("name", 3),
+    ("text", {"a": 1}),
+    ("value", "kept as is"),  # any value is allowed: stays valid
+    ("parse_data", "not an object"),
+]
+
+
+def _generated() -> list[Any]:
+    answers: list[Any] = [{"events": EVENTS, "responses": [{"text": "Which port?"}]}]
+    for event in EVENTS:
+        for key, bad in CORRUPTIONS:
+            changed = {k: v for k, v in event.items() if k != key}
+            if bad is not None:
+                changed[key] = bad
+            answers.append({"events": [EVENTS[0], changed], "responses": []})
+    answers += [[], "text", {"events": [1, 2]}, {"responses": {"text": "x"}}, {"events": None}]
+    return answers
+
 
 def test_same_verdicts_as_rasa_and_installed_by_serve() -> None:
     answer = run_engine_script(
@@ -80,6 +124,25 @@ def test_same_verdicts_as_rasa_and_installed_by_serve() -> None:
     assert answer["after"] == answer["before"]
     kinds = [verdict[0] for verdict in answer["before"]]
     assert kinds == ["ok", "ok", "ok", "error", "error", "error", "error", "error"]
+    assert answer["fast"] == [kind == "ok" for kind in kinds]
+
+
+def test_checks_by_event_type_give_rasas_verdicts_and_errors() -> None:
+    answers = _generated()
+    answer = run_engine_script(
+        SCRIPT,
+        env={
+            "RASA_AUTH_TOKEN": "test-api-token-0123",
+            "ENGINE_CHANNEL_TOKEN": "test-channel-token-0123",
+        },
+        stdin=json.dumps(answers),
+    )
+    assert answer["after"] == answer["before"]
+    kinds = [verdict[0] for verdict in answer["before"]]
+    # both kinds are there: the valid ones took the checks by type, the others the whole schema
+    assert kinds.count("ok") > 10 and kinds.count("error") > 30
+    # every valid answer was known valid by the checks by type, no invalid one
+    assert answer["fast"] == [kind == "ok" for kind in kinds]
 
 
 KEEP_ALIVE_SCRIPT = r"""
