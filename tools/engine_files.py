@@ -29,7 +29,7 @@ RUNTIME_ONLY = (
     "lock_store.py",
     "action_calls.py",
     "event_types.py",
-    "tracker_writes.py",
+    "sql_tracker_store.py",
 )
 
 

@@ -1,6 +1,8 @@
-"""bot/tracker_writes.py: the SQL tracker store writes a turn's new events by one statement, the
-same rows in the same order as Rasa's own `save`, and reads back the same trackers; bot/serve.py
-installs it before `rasa run` starts. Runs in the engine's Python (Rasa is installed there only)."""
+"""bot/sql_tracker_store.py: the SQL tracker store writes a turn's new events by one statement,
+the same rows in the same order as Rasa's own `save`, and reads back the same trackers; a SQLite
+file's connections are pooled (any thread may use them: the channel's readiness check runs in
+one), PostgreSQL keeps Rasa's settings; bot/serve.py installs it before `rasa run` starts. Runs
+in the engine's Python (Rasa is installed there only)."""
 
 from __future__ import annotations
 
@@ -75,16 +77,33 @@ def rows(path):
 
 
 plain_db, ours_db = os.path.join(work, "plain.db"), os.path.join(work, "ours.db")
-plain = asyncio.run(play(SQLTrackerStore(domain, dialect="sqlite", db=plain_db)))
+plain_store = SQLTrackerStore(domain, dialect="sqlite", db=plain_db)
+plain = asyncio.run(play(plain_store))
 
 # bot/serve.py installs it before it hands over to `rasa run` (not started here)
 rasa.__main__.main = lambda: None
 sys.argv = ["serve.py"]
 runpy.run_path("bot/serve.py", run_name="__main__")
-from bot import tracker_writes
-installed = SQLTrackerStore.save is tracker_writes.save and rasa_save is not tracker_writes.save
-ours = asyncio.run(play(SQLTrackerStore(domain, dialect="sqlite", db=ours_db)))
+from bot import sql_tracker_store
+ours_save = sql_tracker_store.save
+installed = SQLTrackerStore.save is ours_save and rasa_save is not ours_save
+tracker_writes_kwargs = sql_tracker_store.engine_kwargs
+rasa_kwargs = sql_tracker_store._rasa_engine_kwargs
+ours_store = SQLTrackerStore(domain, dialect="sqlite", db=ours_db)
+ours = asyncio.run(play(ours_store))
+
+from concurrent.futures import ThreadPoolExecutor
+from bot.channels.store_guard import store_answers
+with ThreadPoolExecutor(1) as pool:  # as the channel's readiness check runs it
+    answers_elsewhere = pool.submit(store_answers, ours_store).result()
+again = asyncio.run(play(ours_store))  # and the loop's thread goes on with the pool
+pg = "postgresql://u:p@db:5432/tracker"
+from rasa.core import tracker_store as rasa_ts
 print(json.dumps({
+    "pools": [type(plain_store.engine.pool).__name__, type(ours_store.engine.pool).__name__],
+    "answers_elsewhere": answers_elsewhere,
+    "again": again == ours,
+    "postgresql_as_rasa": tracker_writes_kwargs(pg) == rasa_kwargs(pg),
     "installed": installed,
     "rows": len(rows(plain_db)),
     "events": EVENTS[:2],
@@ -103,6 +122,9 @@ def test_same_rows_and_trackers_as_rasas_save_and_installed_by_serve() -> None:
         },
     )
     assert answer["installed"]
+    assert answer["pools"] == ["NullPool", "QueuePool"]
+    assert answer["answers_elsewhere"] and answer["again"]
+    assert answer["postgresql_as_rasa"]
     # every event of both conversations (Rasa counts the stored events from the session's
     # start, so the event before it is written again on the next save: by both, alike)
     assert answer["rows"] >= sum(answer["events"]) > 20
