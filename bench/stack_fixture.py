@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from pydantic import SecretStr
@@ -17,7 +17,10 @@ BENCH_STAFF_TOKEN = "bench-staff-token-0123456789abcdef"
 
 
 @contextlib.contextmanager
-def running_stack(**overrides: object) -> Iterator[tuple[Stack, Settings]]:
+def running_stack(
+    *, stack_type: Callable[[Settings, Path, Path], Stack] = Stack, **overrides: object
+) -> Iterator[tuple[Stack, Settings]]:
+    """`overrides`: settings; `stack_type`: how the processes are started (a profiled app)."""
     from knowledge.ingest import ingest
 
     model = train()
@@ -44,7 +47,7 @@ def running_stack(**overrides: object) -> Iterator[tuple[Stack, Settings]]:
         values.update(overrides)
         settings = Settings(_env_file=None, **values)  # type: ignore[arg-type]
         upgrade(settings.database_url)
-        stack = Stack(settings, model, work / "log")
+        stack = stack_type(settings, model, work / "log")
         stack.start()
         try:
             stack.wait_healthy(timeout=600)

@@ -304,10 +304,11 @@ async def run(
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
     from rasa.core.utils import AvailableEndpoints
 
-    from bot import action_calls, event_types
+    from bot import action_calls, event_types, sql_tracker_store
 
     action_calls.install()  # as bot/serve.py does before `rasa run`
     event_types.install()
+    sql_tracker_store.install()
     endpoints = AvailableEndpoints.read_endpoints(endpoints_file)
     agent = await load_agent(model_path=model, endpoints=endpoints)
     instrument()

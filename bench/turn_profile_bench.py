@@ -11,7 +11,13 @@ its other threads, then the table: NLU components, policies, action predictions 
 calls per turn, each action's time (a custom action's is the webhook round trip, the app's work
 in it included), the tracker store's reads and writes. Measures only: nothing is tuned here.
 
+Then the app's side (bench/app_profile.py): the stack with the engine serving and the app under
+a CPU sampler, `--app-buyers` buyers at once through the chat API, and the app process's CPU
+per turn split by path (the chat API, the action webhook, the server outside a request) and
+by part (database, pydantic, JSON, logging, the HTTP client, rasa_sdk, the project's packages).
+
     .venv/bin/python bench/turn_profile_bench.py [--conversations 5] [--cprofile FILE]
+        [--app-buyers 4] [--app-rounds 1]
 
 `--cprofile FILE` also runs the measured turns under cProfile in the engine's process and writes
 its statistics to FILE (read them with `python -m pstats FILE`; the table's times are then
@@ -37,6 +43,7 @@ from pydantic import SecretStr
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from api.settings import ROOT, Settings
+from bench import app_profile
 from bench.chat_bench import SCRIPT
 from sales.migrate import upgrade
 from tools import engine_files
@@ -180,11 +187,18 @@ def main() -> None:
     parser.add_argument("--conversations", type=int, default=5)
     parser.add_argument("--json", type=Path, help="also write the measurements here")
     parser.add_argument("--cprofile", type=Path, help="cProfile statistics of the engine here")
+    parser.add_argument(
+        "--app-buyers", type=int, default=4, help="buyers at once in the app's profile (0: none)"
+    )
+    parser.add_argument("--app-rounds", type=int, default=1)
     args = parser.parse_args()
     data = profile(args.conversations, args.cprofile)
+    report(data)
+    if args.app_buyers > 0:
+        data["app"] = app_profile.profile_app(args.app_buyers, args.app_rounds)
+        app_profile.report(data["app"])
     if args.json:
         args.json.write_text(json.dumps(data, indent=2))
-    report(data)
 
 
 if __name__ == "__main__":

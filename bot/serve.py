@@ -27,6 +27,8 @@ if __name__ == "__main__":
     importlib.import_module("bot.action_calls").install()
     # each event's class found by its type name once (bot/event_types.py)
     importlib.import_module("bot.event_types").install()
+    # a turn's new events written to the SQL tracker store by one statement
+    importlib.import_module("bot.sql_tracker_store").install()
     # one argument ("--auth-token=..."): a token may start with "-"
     sys.argv = ["rasa", "run", *sys.argv[1:], "--enable-api", f"--auth-token={token}"]
     main()

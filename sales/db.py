@@ -21,6 +21,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from sales.sqlite_async import connector
+
 
 def _driverless(url: str | URL) -> URL:
     parsed = make_url(url) if isinstance(url, str) else url
@@ -68,7 +70,8 @@ def create_engine(url: str | URL, *, echo: bool = False) -> AsyncEngine:
     ensure_sqlite_dir(url)
     target = async_url(url)
     if target.get_backend_name() == "sqlite":
-        engine = create_async_engine(target, echo=echo)
+        # each statement one call on the connection's thread (sales/sqlite_async.py)
+        engine = create_async_engine(target, echo=echo, async_creator=connector(target))
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(target, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True)

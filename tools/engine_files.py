@@ -29,6 +29,7 @@ RUNTIME_ONLY = (
     "lock_store.py",
     "action_calls.py",
     "event_types.py",
+    "sql_tracker_store.py",
 )
 
 

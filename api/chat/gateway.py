@@ -283,11 +283,14 @@ class ChatGateway:
         Returns how many kept messages were replayed."""
         async with self.db.session() as db:
             waiting = await conversations.unhandled(db, session_id)
+            if waiting:  # the first message's look at the session, in the same session
+                current = await db.get(ChatSession, session_id, populate_existing=True)
         replayed: list[int] = []
         fresh_given_up = False
-        for message in waiting:
-            async with self.db.session() as db:
-                current = await db.get(ChatSession, session_id, populate_existing=True)
+        for index, message in enumerate(waiting):
+            if index:
+                async with self.db.session() as db:
+                    current = await db.get(ChatSession, session_id, populate_existing=True)
             if current is None or current.mode != ChatMode.BOT.value:
                 break  # a person has the conversation now; the messages went to them
             first_send = fresh is not None and message.id == fresh[0]

@@ -23,12 +23,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date
+from functools import cache
 from itertools import chain
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     Connection,
     and_,
+    bindparam,
     case,
     delete,
     event,
@@ -61,13 +64,17 @@ from sales.models import (
 
 CHUNK = 500  # inquiry ids per statement (SQLite's bound-parameter limit is far above)
 TABLES = (KpiApprovalWait, KpiLineValue, KpiInquirySku, KpiQuoteFact, KpiInquiryFact)
+# The inquiries a statement is about, bound when it runs: the statements below are built once
+# (building them and their cache keys cost more than running them, at every change).
+IDS = "kpi_inquiry_ids"
+_Ids = Sequence[int] | BindParameter[Any] | None
 
 
-def _restrict(query: Any, column: Any, ids: Sequence[int] | None) -> Any:
+def _restrict(query: Any, column: Any, ids: _Ids) -> Any:
     return query if ids is None else query.where(column.in_(ids))
 
 
-def _fact_rows(ids: Sequence[int] | None) -> Any:
+def _fact_rows(ids: _Ids) -> Any:
     """One row per inquiry: the columns of ``kpi_inquiry_facts``."""
     sent = QuoteEvent.to_status == QuoteStatus.SENT.value
     from_approval = QuoteEvent.from_status == QuoteStatus.APPROVED.value
@@ -132,7 +139,7 @@ def _fact_rows(ids: Sequence[int] | None) -> Any:
     return _restrict(query, Inquiry.id, ids)
 
 
-def _sku_rows(ids: Sequence[int] | None) -> Any:
+def _sku_rows(ids: _Ids) -> Any:
     sku = func.coalesce(InquiryItem.sku, "")
     query = (
         select(Inquiry.id, sku, Inquiry.created_at)
@@ -142,7 +149,7 @@ def _sku_rows(ids: Sequence[int] | None) -> Any:
     return _restrict(query, Inquiry.id, ids)
 
 
-def _line_rows(ids: Sequence[int] | None) -> Any:
+def _line_rows(ids: _Ids) -> Any:
     """The latest sent quote's lines (the highest quote id with a ``sent`` event)."""
     latest = _restrict(
         select(Quote.inquiry_id, func.max(Quote.id).label("quote_id"))
@@ -162,14 +169,14 @@ def _line_rows(ids: Sequence[int] | None) -> Any:
     )
 
 
-def _quote_rows(ids: Sequence[int] | None) -> Any:
+def _quote_rows(ids: _Ids) -> Any:
     query = select(
         Quote.id, Quote.inquiry_id, Inquiry.created_at, Quote.status, Quote.currency, Quote.total
     ).join(Inquiry, Inquiry.id == Quote.inquiry_id)
     return _restrict(query, Quote.inquiry_id, ids)
 
 
-def _wait_rows(ids: Sequence[int] | None) -> Any:
+def _wait_rows(ids: _Ids) -> Any:
     """Each decision on a pending quote, and when it was (last) submitted before it."""
     pending = QuoteEvent.to_status == QuoteStatus.PENDING_APPROVAL.value
     submitted = func.max(case((pending, QuoteEvent.at))).over(
@@ -243,11 +250,36 @@ def refresh(conn: Connection, inquiry_ids: Iterable[int] | None) -> None:
     rollups.recompute(conn, _rewrite(conn, inquiry_ids))
 
 
+class _Statements:
+    """The statements of a refresh of the inquiries ``IDS``."""
+
+    def __init__(self) -> None:
+        ids: BindParameter[Any] = bindparam(IDS, expanding=True)
+        self.lock = (
+            select(Inquiry.id).where(Inquiry.id.in_(ids)).order_by(Inquiry.id).with_for_update()
+        )
+        self.days = select(KpiInquiryFact.created_at).where(KpiInquiryFact.inquiry_id.in_(ids))
+        self.deletes = [delete(model).where(model.inquiry_id.in_(ids)) for model in TABLES]
+        self.inserts = _inserts(ids)
+
+
+def _inserts(ids: BindParameter[Any] | None) -> list[Any]:
+    return [insert(model).from_select(list(columns), rows(ids)) for model, rows, columns in _WRITES]
+
+
+@cache
+def _statements() -> _Statements:
+    return _Statements()
+
+
+@cache
+def _inserts_of_all() -> list[Any]:
+    return _inserts(None)
+
+
 def _days(conn: Connection, ids: Sequence[int]) -> set[date]:
     """The UTC creation days of these inquiries' kept facts."""
-    rows = conn.execute(
-        select(KpiInquiryFact.created_at).where(KpiInquiryFact.inquiry_id.in_(ids))
-    ).scalars()
+    rows = conn.execute(_statements().days, {IDS: list(ids)}).scalars()
     return {at.astimezone(UTC).date() for at in rows}
 
 
@@ -256,25 +288,28 @@ def _rewrite(conn: Connection, inquiry_ids: Iterable[int]) -> set[date]:
     the facts before and after)."""
     days: set[date] = set()
     ordered = sorted(set(inquiry_ids))
+    statements = _statements()
     for start in range(0, len(ordered), CHUNK):
-        chunk = ordered[start : start + CHUNK]
+        chunk = {IDS: ordered[start : start + CHUNK]}
         # the inquiries' row locks (PostgreSQL; SQLite has one writer), in id order: two
         # transactions refreshing one inquiry take turns, and the second one's DELETE sees
         # (and replaces) the rows the first one wrote instead of colliding with them
-        conn.execute(
-            select(Inquiry.id).where(Inquiry.id.in_(chunk)).order_by(Inquiry.id).with_for_update()
-        )
-        days |= _days(conn, chunk)
-        for model in TABLES:
-            conn.execute(delete(model).where(model.inquiry_id.in_(chunk)))
-        _insert(conn, chunk)
-        days |= _days(conn, chunk)
+        conn.execute(statements.lock, chunk)
+        days |= _days(conn, chunk[IDS])
+        for gone in statements.deletes:
+            conn.execute(gone, chunk)
+        _insert(conn, chunk[IDS])
+        days |= _days(conn, chunk[IDS])
     return days
 
 
 def _insert(conn: Connection, ids: Sequence[int] | None) -> None:
-    for model, rows, columns in _WRITES:
-        conn.execute(insert(model).from_select(list(columns), rows(ids)))
+    if ids is None:
+        for statement in _inserts_of_all():
+            conn.execute(statement)
+        return
+    for statement in _statements().inserts:
+        conn.execute(statement, {IDS: list(ids)})
 
 
 # -- the hook: facts rewritten in the transaction of every change -------------------------------

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -36,6 +37,7 @@ from sqlalchemy import (
     Select,
     String,
     and_,
+    bindparam,
     case,
     cast,
     column,
@@ -393,6 +395,65 @@ def _lock(conn: Connection, days: list[date] | None) -> None:
         )
 
 
+DAYS = "kpi_days"  # the days a recompute rewrites, bound when its statements run
+
+
+def _bound_days_within(count: int) -> Any:
+    """``created_at`` on one of ``count`` days bound when the statement runs (``kpi_day_<i>``
+    its start, ``kpi_day_<i>_end`` the next day's start), as index ranges."""
+
+    def within(created_at: Any) -> Any:
+        return or_(
+            *(
+                and_(
+                    created_at >= bindparam(f"kpi_day_{i}"),
+                    created_at < bindparam(f"kpi_day_{i}_end"),
+                )
+                for i in range(count)
+            )
+        )
+
+    return within
+
+
+def _day_params(days: list[date]) -> dict[str, Any]:
+    params: dict[str, Any] = {DAYS: days}
+    for i, day in enumerate(days):
+        params[f"kpi_day_{i}"] = day_start(day)
+        params[f"kpi_day_{i}_end"] = day_start(day + timedelta(days=1))
+    return params
+
+
+@lru_cache(maxsize=64)
+def _recompute_statements(kinds: tuple[str, ...], days: int | None) -> tuple[Any, Any]:
+    """The DELETE and the INSERT of a recompute of ``days`` days (None: every day), built once
+    for each (kinds, number of days): building the union and its cache key cost more than
+    running it, at every change of an inquiry."""
+    within = _days_within(None) if days is None else _bound_days_within(days)
+    gone = delete(KpiDaily).where(KpiDaily.kind.in_(kinds))
+    if days is not None:
+        gone = gone.where(KpiDaily.day.in_(bindparam(DAYS, expanding=True)))
+
+    fact = KpiInquiryFact
+    cohort = select(fact).where(within(fact.created_at)).subquery("cohort")
+    facts = facts_of(cohort, utc_day(cohort.c.created_at))
+    book = select(KpiSkuCategory.sku, KpiSkuCategory.category).cte("book")
+    rows = union_all(*additive(facts, within, book, kinds).values()).subquery("rows")
+    r = rows.c
+    write = insert(KpiDaily).from_select(
+        ["day", "kind", "key", "currency", *INTS, *VALUES],
+        select(
+            r.half,
+            r.kind,
+            r.key,
+            func.coalesce(r.currency, ""),
+            *(r[name] for name in INTS),
+            *(r[name] for name in VALUES),
+        ),
+    )
+    return gone, write
+
+
 def recompute(conn: Connection, days: Iterable[date] | None, kinds: Iterable[str] = KINDS) -> None:
     """Rewrite ``kpi_daily``'s rows of ``days`` (None: every day) for ``kinds`` from the kept
     facts, with the stored price-book mapping, and then ``kpi_monthly``'s rows of their
@@ -402,31 +463,10 @@ def recompute(conn: Connection, days: Iterable[date] | None, kinds: Iterable[str
     if ordered is not None and not ordered:
         return
     _lock(conn, ordered)
-    within = _days_within(ordered)
-    gone = delete(KpiDaily).where(KpiDaily.kind.in_(kinds))
-    if ordered is not None:
-        gone = gone.where(KpiDaily.day.in_(ordered))
-    conn.execute(gone)
-
-    fact = KpiInquiryFact
-    cohort = select(fact).where(within(fact.created_at)).subquery("cohort")
-    facts = facts_of(cohort, utc_day(cohort.c.created_at))
-    book = select(KpiSkuCategory.sku, KpiSkuCategory.category).cte("book")
-    rows = union_all(*additive(facts, within, book, kinds).values()).subquery("rows")
-    r = rows.c
-    conn.execute(
-        insert(KpiDaily).from_select(
-            ["day", "kind", "key", "currency", *INTS, *VALUES],
-            select(
-                r.half,
-                r.kind,
-                r.key,
-                func.coalesce(r.currency, ""),
-                *(r[name] for name in INTS),
-                *(r[name] for name in VALUES),
-            ),
-        )
-    )
+    gone, write = _recompute_statements(kinds, None if ordered is None else len(ordered))
+    params = {} if ordered is None else _day_params(ordered)
+    conn.execute(gone, params)
+    conn.execute(write, params)
     recompute_months(conn, None if ordered is None else {first_of_month(d) for d in ordered}, kinds)
 
 
