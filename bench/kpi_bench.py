@@ -391,7 +391,7 @@ async def profile(url: str, categories: dict[str, str], runs: int) -> None:
         for days in (28, 365):
             period = Period(END - timedelta(days=days), END)
             for label, filters in FILTERS:
-                look = plan.Look((period.previous, period), filters, categories, 300.0, 10)
+                look = plan.Look((period.previous, period), filters, categories, 300.0, 10, 50)
                 print(f"where the time goes: {days} days, {label} ({runs} runs per part)")
                 print(f"  {'part':<34} {'p50 ms':>8} {'server CPU ms':>14} {'client CPU ms':>14}")
                 async with db.engine.connect() as conn:
