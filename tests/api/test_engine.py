@@ -115,3 +115,22 @@ async def test_a_refused_turn_is_the_engine_unavailable() -> None:
             await client.send("s1", "hi")
     finally:
         await client.close()
+
+
+def test_a_module_that_is_not_installed_fails_to_import_at_once() -> None:
+    import importlib
+    import sys
+
+    from api.engine import mark_absent
+
+    name = "exportdesk_no_such_module_0123"
+    try:
+        assert mark_absent(name) and sys.modules[name] is None
+        with pytest.raises(ModuleNotFoundError):
+            importlib.import_module(name)
+        assert not mark_absent(name)  # once
+    finally:
+        sys.modules.pop(name, None)
+    assert not mark_absent("json")  # installed and imported: left alone
+    assert not mark_absent("xml.dom.pulldom")  # installed, not imported yet: left alone
+    assert sys.modules.get("xml.dom.pulldom", importlib) is not None
