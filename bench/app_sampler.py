@@ -166,7 +166,8 @@ class Sampler:
             cpu = self._cpu(ident)
             if cpu is None:
                 continue
-            used = cpu - self._last.get(ident, cpu)
+            # a thread started since sampling began: all its CPU is in the window
+            used = cpu - self._last.get(ident, 0.0)
             self._last[ident] = cpu
             if ident == self._main:
                 # the handler's own time since the last tick is charged apart (below)
