@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import copy
+
+from hypothesis import given
+from hypothesis import strategies as st
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.rfq_extract import ActionExtractRfqFacts
-from actions.rfq_form import ValidateRfqForm, may_be_rejected
+from actions.rfq_form import ValidateRfqForm, may_be_rejected, with_events
 
 from .conftest import tracker
 
@@ -201,3 +205,40 @@ def test_only_a_run_right_after_the_buyer_s_message_may_be_rejected() -> None:
     assert not may_be_rejected(_form_run("x", "request_quote", activated, OPEN_QUANTITY))
     nothing_asked = {**OPEN_QUANTITY, "requested_slot": None}
     assert not may_be_rejected(_form_run("x", "inform", [], nothing_asked))
+
+
+_NAMES = st.sampled_from(["quantity", "incoterm", "email", "requested_slot", "items"])
+_VALUES = st.one_of(
+    st.none(), st.integers(), st.text(max_size=8), st.lists(st.integers(), max_size=3)
+)
+_SLOT_EVENTS = st.lists(
+    st.builds(lambda n, v: {"event": "slot", "name": n, "value": v}, _NAMES, _VALUES), max_size=4
+)
+
+
+@given(before=_SLOT_EVENTS, after=_SLOT_EVENTS, read=_SLOT_EVENTS)
+def test_the_reading_is_seen_after_the_message_and_the_request_left_as_it_came(
+    before: list[dict[str, object]],
+    after: list[dict[str, object]],
+    read: list[dict[str, object]],
+) -> None:
+    user = {"event": "user", "text": "hi", "parse_data": {"intent": {"name": "inform"}}}
+    events = [*before, user, *after]
+    slots = {e["name"]: e["value"] for e in [*before, *after]}
+    asked = Tracker(
+        "s", dict(slots), {"text": "hi"}, [dict(e) for e in events], False, None, {}, None
+    )
+    frozen = copy.deepcopy((asked.events, asked.slots, asked.latest_message))
+    seen = with_events(asked, read)
+    # the request's tracker is as it came: its events, slots and message
+    assert (asked.events, asked.slots, asked.latest_message) == frozen
+    if not read:
+        assert seen is asked
+        return
+    # the reading follows the buyer's message; a slot set after it keeps its later value
+    assert seen.events == [*before, user, *read, *after]
+    later = {e["name"] for e in after}
+    expected = dict(slots)
+    expected.update({e["name"]: e["value"] for e in read if e["name"] not in later})
+    assert seen.slots == expected
+    assert seen.sender_id == asked.sender_id and seen.latest_message == asked.latest_message
