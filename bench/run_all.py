@@ -9,7 +9,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 BENCHES = [
     ("chat turn latency, app vs bare Rasa", ["chat_bench.py"]),
-    ("a bot turn by component (engine)", ["turn_profile_bench.py"]),
+    ("a bot turn by component (engine, then the app)", ["turn_profile_bench.py"]),
     ("scaling: engine workers x concurrent buyers (PostgreSQL, Redis)", ["scaling_bench.py"]),
     ("simulated buyers: the RFQ conversation", ["rfq_personas.py"]),
     ("adversarial buyers: RFQ invariants, six languages", ["adversarial_buyers.py"]),
