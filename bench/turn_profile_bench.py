@@ -17,7 +17,7 @@ per turn split by path (the chat API, the action webhook, the server outside a r
 by part (database, pydantic, JSON, logging, the HTTP client, rasa_sdk, the project's packages).
 
     .venv/bin/python bench/turn_profile_bench.py [--conversations 5] [--cprofile FILE]
-        [--app-buyers 4] [--app-rounds 1]
+        [--app-buyers 4] [--app-rounds 2]
 
 `--cprofile FILE` also runs the measured turns under cProfile in the engine's process and writes
 its statistics to FILE (read them with `python -m pstats FILE`; the table's times are then
@@ -190,7 +190,7 @@ def main() -> None:
     parser.add_argument(
         "--app-buyers", type=int, default=4, help="buyers at once in the app's profile (0: none)"
     )
-    parser.add_argument("--app-rounds", type=int, default=1)
+    parser.add_argument("--app-rounds", type=int, default=2)
     args = parser.parse_args()
     data = profile(args.conversations, args.cprofile)
     report(data)
